@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { stdTimeFunctions } from 'pino';
+import { AuthModule } from '@shouhu/auth';
+import { AppConfig, ConfigModule } from '@shouhu/config';
+import { DatabaseModule } from '@shouhu/database';
+import { OrgModule } from '@shouhu/org';
+import { AuthController } from './auth.controller';
+import { HealthController } from './health.controller';
+import { JurisdictionsController } from './jurisdictions.controller';
+import { UsersController } from './users.controller';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** A caller's X-Request-Id when it looks sane, else a new one. */
+export function requestIdFor(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** Structured JSON logs; every line of a request carries its request id. */
+export function loggerModule() {
+  return LoggerModule.forRootAsync({
+    inject: [AppConfig],
+    useFactory: (config: AppConfig) => ({
+      pinoHttp: {
+        level: config.LOG_LEVEL,
+        // Fastify already assigned the id (see createApiApp); reuse it.
+        genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? requestIdFor(req),
+        customAttributeKeys: { reqId: 'requestId' },
+        // Bind the request id to every line logged while handling the request.
+        quietReqLogger: true,
+        timestamp: stdTimeFunctions.isoTime,
+        redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+        serializers: {
+          req: (req: { id: string; method: string; url: string }) => ({ method: req.method, url: req.url }),
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        },
+        customLogLevel: (_req: unknown, res: { statusCode: number }, err?: Error) =>
+          err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      },
+    }),
+  });
+}
+
+@Module({})
+export class ApiModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [ConfigModule.forRoot(config), loggerModule(), DatabaseModule, OrgModule, AuthModule],
+      controllers: [AuthController, UsersController, JurisdictionsController, HealthController],
+    };
+  }
+}

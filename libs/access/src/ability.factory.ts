@@ -1,0 +1,53 @@
+import { AbilityBuilder, createMongoAbility, MongoAbility, MongoQuery } from '@casl/ability';
+import { Actor } from './actor';
+import { JurisdictionLevel, Role } from './roles';
+
+export type Action = 'manage' | 'read' | 'create' | 'update';
+/** Subjects are checked as plain objects carrying the scope fields of their jurisdiction. */
+export type SubjectName = 'User' | 'Jurisdiction';
+export type AppAbility = MongoAbility<[Action, SubjectName | Record<string, unknown>], MongoQuery>;
+
+/**
+ * The condition that puts a record inside the actor's subtree of the jurisdiction
+ * tree: every scoped record carries districtId, streetId and communityId.
+ */
+export function subtreeOf(actor: Actor): MongoQuery {
+  switch (actor.level) {
+    case JurisdictionLevel.District:
+      return { districtId: actor.districtId };
+    case JurisdictionLevel.Street:
+      return { streetId: actor.streetId };
+    case JurisdictionLevel.Community:
+      return { communityId: actor.communityId };
+  }
+}
+
+/**
+ * What each role may do, as CASL rules with jurisdiction conditions. The same
+ * rules answer `ability.can(action, record)` and, through rulesToSql, the WHERE
+ * clause of list queries, so lists never fetch-then-filter.
+ */
+export function defineAbilityFor(actor: Actor): AppAbility {
+  const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
+  const scope = subtreeOf(actor);
+  can('read', 'Jurisdiction', scope);
+
+  switch (actor.role) {
+    case Role.Admin:
+      can(['read', 'create', 'update'], 'User', scope);
+      break;
+    case Role.DistrictStaff:
+    case Role.StreetSupervisor:
+      can('read', 'User', scope);
+      break;
+    case Role.CommunityDirector:
+      can('read', 'User', { id: actor.id });
+      break;
+  }
+  return build({ detectSubjectType: (o) => (o as { __type: SubjectName }).__type });
+}
+
+/** Wraps a plain record as a subject for `ability.can`. */
+export function asSubject<T extends object>(type: SubjectName, record: T): T & { __type: SubjectName } {
+  return { ...record, __type: type };
+}

@@ -1,0 +1,60 @@
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Actor } from '@shouhu/access';
+import { DomainError, ErrorCode } from '@shouhu/errors';
+import { OrgService, User } from '@shouhu/org';
+import { ACCESS_METADATA, AccessDeclaration } from './access.decorators';
+import { TokenService } from './token.service';
+
+interface GuardedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  actor?: Actor;
+  currentUser?: User;
+}
+
+export const unauthenticated = () => new DomainError(ErrorCode.Unauthenticated, 'a valid bearer token is required');
+
+/**
+ * The one global guard: every route is closed unless it declares @Public(),
+ * @AnyRole() or @Roles(...). Tokens are checked against the user row on every
+ * request, so deactivation and password changes take effect at once.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly logger = new Logger(AccessGuard.name);
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly org: OrgService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const declaration = this.reflector.getAllAndOverride<AccessDeclaration | undefined>(ACCESS_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!declaration) {
+      this.logger.error(`route ${context.getClass().name}.${context.getHandler().name} declares no access; refused`);
+      throw new DomainError(ErrorCode.Forbidden, 'this route is closed');
+    }
+    if (declaration.public) return true;
+
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(header) : null;
+    if (!match) throw unauthenticated();
+    const claims = this.tokens.verify(match[1]);
+    if (!claims) throw unauthenticated();
+    const found = await this.org.actorForToken(claims.sub, claims.iat);
+    if (!found) throw unauthenticated();
+    request.actor = found.actor;
+    request.currentUser = found.user;
+
+    if (declaration.roles !== 'any' && !declaration.roles.includes(found.actor.role)) {
+      throw new DomainError(ErrorCode.Forbidden, `role ${found.actor.role} may not do this`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,199 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsPositive,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export enum NodeEnv {
+  Development = 'development',
+  Production = 'production',
+  Test = 'test',
+}
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+const toNumber = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number.isFinite(Number(value)) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+/**
+ * Every setting of Shouhu, validated once at start-up. Property names are the
+ * environment variable names, so an error message names the variable to fix.
+ */
+export class AppConfig {
+  @IsEnum(NodeEnv)
+  NODE_ENV: NodeEnv = NodeEnv.Development;
+
+  @IsString()
+  @IsNotEmpty()
+  HOST = '127.0.0.1';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  /** postgres://user:password@host:port/database */
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE = 10;
+
+  /** redis://[:password@]host:port[/db] */
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
+  REDIS_URL: string;
+
+  /** Prefix of every BullMQ key, so test runs and demo data never share queues. */
+  @Matches(/^[a-z0-9:_-]{1,40}$/, { message: 'must be 1-40 characters of a-z, 0-9, ":", "_" or "-"' })
+  QUEUE_PREFIX = 'shouhu';
+
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (generate one with: openssl rand -base64 48)' })
+  JWT_SECRET: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 3600)
+  JWT_TTL_SECONDS = 8 * 3600;
+
+  /** base64 of 32 random bytes; encrypts national ID numbers at rest. */
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of exactly 32 bytes (openssl rand -base64 32)' })
+  DATA_ENCRYPTION_KEY: string;
+
+  @Matches(/^[a-z0-9-]{1,20}$/, { message: 'must be 1-20 characters of a-z, 0-9 or "-"' })
+  DATA_ENCRYPTION_KEY_ID = 'k1';
+
+  @IsString()
+  @MinLength(8)
+  DEMO_PASSWORD = 'shouhu-demo';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Failed logins allowed per username in one window before 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES_PER_USERNAME = 5;
+
+  /** Login attempts (any outcome) allowed per client IP in one window before 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_ATTEMPTS_PER_IP = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_THROTTLE_WINDOW_SECONDS = 900;
+
+  /** Trust X-Forwarded-For (only behind a reverse proxy you run). */
+  @Transform(toBool)
+  @IsBoolean()
+  TRUST_PROXY = false;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_BYTES = 256 * 1024;
+
+  /** Multiplies every deadline duration (0.0001 turns 24 h into about 9 s for demos and tests). */
+  @Transform(toNumber)
+  @IsNumber()
+  @IsPositive()
+  SLA_TIME_SCALE = 1;
+
+  @IsOptional()
+  @IsString()
+  SLA_POLICY_FILE?: string;
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === NodeEnv.Production;
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' +
+        problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n') +
+        '\nSet these environment variables (see README "Configuration").',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function describe(errors: ValidationError[]): { variable: string; message: string }[] {
+  return errors.map((e) => ({
+    variable: e.property,
+    message:
+      e.value === undefined
+        ? 'is required but not set'
+        : Object.values(e.constraints ?? {}).join('; ') + ` (got ${JSON.stringify(redact(e.property, e.value))})`,
+  }));
+}
+
+function redact(variable: string, value: unknown): unknown {
+  return /SECRET|KEY|PASSWORD|URL/.test(variable) ? '<hidden>' : value;
+}
+
+/** Variables without a default are not own properties of a fresh AppConfig. */
+const known = new Set([
+  ...Object.keys(new AppConfig()),
+  'DATABASE_URL',
+  'REDIS_URL',
+  'JWT_SECRET',
+  'DATA_ENCRYPTION_KEY',
+  'SLA_POLICY_FILE',
+]);
+
+/**
+ * Builds and validates the configuration from an environment record.
+ * Throws a ConfigError naming every bad or missing variable.
+ */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && known.has(key)) {
+      raw[key] = value;
+    }
+  }
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: false, forbidUnknownValues: true });
+  if (errors.length > 0) throw new ConfigError(describe(errors));
+  return Object.freeze(config) as AppConfig;
+}
+
+let cached: AppConfig | undefined;
+
+/** The process configuration, read from process.env once. */
+export function processConfig(): AppConfig {
+  cached ??= loadConfig(process.env);
+  return cached;
+}
+
+/** The process environment with some variables replaced (tests, tools), validated. */
+export function configWith(overrides: Record<string, string | undefined>): AppConfig {
+  return loadConfig({ ...process.env, ...overrides });
+}

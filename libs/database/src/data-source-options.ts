@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { AppConfig, processConfig } from '@shouhu/config';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/** Source files (.ts under jest or ts tools) or compiled output (.js under dist/). */
+const ext = __filename.endsWith('.ts') ? 'ts' : 'js';
+/** The repository root, or dist/ when compiled: both hold libs/ and migrations/. */
+const root = join(__dirname, '..', '..', '..');
+
+export const ENTITY_GLOB = join(root, 'libs', '*', 'src', 'entities', `*.entity.${ext}`);
+export const MIGRATION_GLOB = join(root, 'migrations', `*.${ext}`);
+
+/**
+ * One definition of how Shouhu talks to PostgreSQL, shared by the Nest apps,
+ * the migration CLI and the tests. synchronize is never on: the schema changes
+ * only through migrations.
+ */
+export function dataSourceOptions(
+  config: Pick<AppConfig, 'DATABASE_URL' | 'DB_POOL_SIZE'>,
+  applicationName = 'shouhu',
+): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    applicationName,
+    extra: { max: config.DB_POOL_SIZE, connectionTimeoutMillis: 5000, statement_timeout: 30000 },
+  };
+}
+
+/** A DataSource with every entity and migration, for migrations and seeding outside Nest. */
+export function createCliDataSource(config: Pick<AppConfig, 'DATABASE_URL' | 'DB_POOL_SIZE'> = processConfig()): DataSource {
+  return new DataSource({ ...dataSourceOptions(config, 'shouhu-cli'), entities: [ENTITY_GLOB], migrations: [MIGRATION_GLOB] });
+}

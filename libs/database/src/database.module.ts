@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '@shouhu/config';
+import { dataSourceOptions } from './data-source-options';
+import { RedisClient } from './redis';
+import { TransactionRunner } from './transaction';
+
+/** PostgreSQL (TypeORM, entities registered by each domain's forFeature) and Redis. */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), autoLoadEntities: true }),
+    }),
+  ],
+  providers: [TransactionRunner, RedisClient],
+  exports: [TransactionRunner, RedisClient],
+})
+export class DatabaseModule {}

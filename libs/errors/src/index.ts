@@ -1,0 +1,3 @@
+export { DomainError } from './domain-error';
+export { ErrorCode } from './error-codes';
+export type { FieldProblem } from './error-codes';

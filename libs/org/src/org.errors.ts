@@ -1,0 +1,12 @@
+import { DomainError, ErrorCode } from '@shouhu/errors';
+
+export const OrgErrors = {
+  userNotFound: () => DomainError.notFound('user'),
+  usernameTaken: () =>
+    new DomainError(ErrorCode.UsernameTaken, 'username is already taken', [{ field: 'username', message: 'is already taken' }]),
+  unknownJurisdiction: () => DomainError.validation('jurisdictionId', 'is not a jurisdiction you manage'),
+  levelMismatch: (role: string, level: string) =>
+    DomainError.validation('jurisdictionId', `must be a ${level} for role ${role}`),
+  selfLockout: (field: string) =>
+    new DomainError(ErrorCode.SelfLockout, `you cannot change your own ${field}`, [{ field, message: 'cannot be changed on your own account' }]),
+};

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DemoOrganisationSeeder } from './demo-seeder';
+import { Jurisdiction } from './entities/jurisdiction.entity';
+import { User } from './entities/user.entity';
+import { JurisdictionRepository } from './jurisdiction.repository';
+import { OrgService } from './org.service';
+import { UserRepository } from './user.repository';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Jurisdiction, User])],
+  providers: [JurisdictionRepository, UserRepository, OrgService, DemoOrganisationSeeder],
+  exports: [OrgService, DemoOrganisationSeeder],
+})
+export class OrgModule {}

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { FieldMap, Role } from '@shouhu/access';
+import type { SqlCondition } from '@shouhu/database';
+import { User } from './entities/user.entity';
+
+/** Rule fields of the User subject → columns (user `u`, their jurisdiction `j`). */
+export const USER_FIELDS: FieldMap = {
+  id: 'u.id',
+  role: 'u.role',
+  districtId: 'j.district_id',
+  streetId: 'j.street_id',
+  communityId: 'j.community_id',
+};
+
+export interface UserFilter {
+  jurisdictionId?: string;
+  role?: Role;
+  active?: boolean;
+}
+
+export type UserWithHash = User & { passwordHash: string };
+
+@Injectable()
+export class UserRepository {
+  constructor(@InjectRepository(User) private readonly repo: Repository<User>) {}
+
+  private scoped(scope: SqlCondition) {
+    return this.repo.createQueryBuilder('u').innerJoinAndSelect('u.jurisdiction', 'j').where(scope.sql, scope.params);
+  }
+
+  list(scope: SqlCondition, filter: UserFilter, limit: number): Promise<User[]> {
+    const q = this.scoped(scope);
+    if (filter.jurisdictionId) q.andWhere('u.jurisdiction_id = :jid', { jid: filter.jurisdictionId });
+    if (filter.role) q.andWhere('u.role = :role', { role: filter.role });
+    if (filter.active !== undefined) q.andWhere('u.active = :active', { active: filter.active });
+    return q.orderBy('j.code', 'ASC').addOrderBy('u.username', 'ASC').limit(limit).getMany();
+  }
+
+  findWithin(id: string, scope: SqlCondition): Promise<User | null> {
+    return this.scoped(scope).andWhere('u.id = :id', { id }).getOne();
+  }
+
+  /** For login: the user with the password hash, whatever its state. */
+  findForLogin(username: string): Promise<UserWithHash | null> {
+    return this.repo
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .innerJoinAndSelect('u.jurisdiction', 'j')
+      .where('u.username = :username', { username })
+      .getOne() as Promise<UserWithHash | null>;
+  }
+
+  /** For the request guard: the active user behind a token, with its jurisdiction. */
+  findActive(id: string): Promise<User | null> {
+    return this.repo
+      .createQueryBuilder('u')
+      .innerJoinAndSelect('u.jurisdiction', 'j')
+      .where('u.id = :id', { id })
+      .andWhere('u.active')
+      .getOne();
+  }
+
+  existsByUsername(username: string): Promise<boolean> {
+    return this.repo.existsBy({ username });
+  }
+
+  async insert(user: Partial<UserWithHash>, manager?: EntityManager): Promise<string> {
+    const result = await (manager ?? this.repo.manager).getRepository(User).insert(user);
+    return result.identifiers[0].id as string;
+  }
+
+  async update(id: string, changes: Partial<UserWithHash>): Promise<void> {
+    await this.repo.update({ id }, changes);
+  }
+
+  async recordLogin(id: string): Promise<void> {
+    await this.repo.update({ id }, { lastLoginAt: () => 'now()' } as never);
+  }
+
+  /** Demo seeding: the usernames among these that already exist, with their hashes. */
+  findByUsernames(usernames: string[], manager: EntityManager): Promise<UserWithHash[]> {
+    return manager
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.username IN (:...usernames)', { usernames })
+      .getMany() as Promise<UserWithHash[]>;
+  }
+
+  async setPasswordHash(usernames: string[], passwordHash: string, manager: EntityManager): Promise<void> {
+    await manager
+      .getRepository(User)
+      .createQueryBuilder()
+      .update()
+      .set({ passwordHash, credentialsChangedAt: () => 'now()' })
+      .where('username IN (:...usernames)', { usernames })
+      .execute();
+  }
+}
