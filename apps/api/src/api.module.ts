@@ -7,6 +7,11 @@ import { AuthModule } from '@shouhu/auth';
 import { AppConfig, ConfigModule } from '@shouhu/config';
 import { DatabaseModule } from '@shouhu/database';
 import { OrgModule } from '@shouhu/org';
+import { CaseworkModule } from '@shouhu/deadlines';
+import { JobsModule } from '@shouhu/jobs';
+import { ApprovalsController } from './approvals.controller';
+import { CasesController } from './cases.controller';
+import { NotificationsController } from './notifications.controller';
 import { AuthController } from './auth.controller';
 import { HealthController } from './health.controller';
 import { JurisdictionsController } from './jurisdictions.controller';
@@ -50,8 +55,16 @@ export class ApiModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), loggerModule(), DatabaseModule, OrgModule, AuthModule],
-      controllers: [AuthController, UsersController, JurisdictionsController, HealthController],
+      imports: [ConfigModule.forRoot(config), loggerModule(), DatabaseModule, JobsModule.forRoot(), OrgModule, AuthModule, CaseworkModule],
+      controllers: [
+        AuthController,
+        UsersController,
+        JurisdictionsController,
+        CasesController,
+        ApprovalsController,
+        NotificationsController,
+        HealthController,
+      ],
     };
   }
 }

@@ -4,7 +4,10 @@ import { stdTimeFunctions } from 'pino';
 import { AppConfig, ConfigModule } from '@shouhu/config';
 import { DatabaseModule } from '@shouhu/database';
 import { JobHandlerRegistry, JobsModule } from '@shouhu/jobs';
+import { CaseworkModule } from '@shouhu/deadlines';
+import { DeadlineJobs } from './deadline-jobs.service';
 import { HeartbeatService } from './heartbeat.service';
+import { DeadlinesProcessor } from './processors/deadlines.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 
 @Module({})
@@ -24,8 +27,9 @@ export class WorkerModule implements OnModuleInit {
         LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => ({ pinoHttp: { level: c.LOG_LEVEL, timestamp: stdTimeFunctions.isoTime } }) }),
         DatabaseModule,
         JobsModule.forRoot(),
+        CaseworkModule,
       ],
-      providers: [HeartbeatService, MaintenanceProcessor],
+      providers: [HeartbeatService, DeadlineJobs, MaintenanceProcessor, DeadlinesProcessor],
     };
   }
 }

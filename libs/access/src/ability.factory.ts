@@ -4,7 +4,7 @@ import { JurisdictionLevel, Role } from './roles';
 
 export type Action = 'manage' | 'read' | 'create' | 'update';
 /** Subjects are checked as plain objects carrying the scope fields of their jurisdiction. */
-export type SubjectName = 'User' | 'Jurisdiction';
+export type SubjectName = 'User' | 'Jurisdiction' | 'Case';
 export type AppAbility = MongoAbility<[Action, SubjectName | Record<string, unknown>], MongoQuery>;
 
 /**
@@ -34,14 +34,20 @@ export function defineAbilityFor(actor: Actor): AppAbility {
 
   switch (actor.role) {
     case Role.Admin:
+      // Separation of duties: users and jurisdictions, never case content.
       can(['read', 'create', 'update'], 'User', scope);
       break;
     case Role.DistrictStaff:
+      can('read', 'User', scope);
+      can(['read', 'update', 'create'], 'Case', scope);
+      break;
     case Role.StreetSupervisor:
       can('read', 'User', scope);
+      can(['read', 'update'], 'Case', scope);
       break;
     case Role.CommunityDirector:
       can('read', 'User', { id: actor.id });
+      can(['read', 'update', 'create'], 'Case', scope);
       break;
   }
   return build({ detectSubjectType: (o) => (o as { __type: SubjectName }).__type });

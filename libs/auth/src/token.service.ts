@@ -2,9 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@shouhu/config';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface TokenClaims {
   sub: string;
   role: string;
+  /** Seconds, with milliseconds as the fraction. */
   iat: number;
   exp: number;
 }
@@ -18,8 +21,10 @@ export class TokenService {
   ) {}
 
   issue(userId: string, role: string): { accessToken: string; expiresAt: Date } {
-    const iat = Math.floor(Date.now() / 1000);
-    const exp = iat + this.config.JWT_TTL_SECONDS;
+    // iat keeps milliseconds (NumericDate may be fractional): a token issued in the same
+    // second as, but before, a password change or deactivation must still be refused.
+    const iat = Date.now() / 1000;
+    const exp = Math.floor(iat) + this.config.JWT_TTL_SECONDS;
     const accessToken = this.jwt.sign({ sub: userId, role, iat, exp }, { secret: this.config.JWT_SECRET, algorithm: 'HS256' });
     return { accessToken, expiresAt: new Date(exp * 1000) };
   }
@@ -28,7 +33,8 @@ export class TokenService {
   verify(token: string): TokenClaims | null {
     try {
       const claims = this.jwt.verify<TokenClaims>(token, { secret: this.config.JWT_SECRET, algorithms: ['HS256'] });
-      return typeof claims.sub === 'string' && typeof claims.iat === 'number' ? claims : null;
+      // Only we sign tokens, but a subject that is not a UUID must not reach the user query (500).
+      return typeof claims.sub === 'string' && UUID.test(claims.sub) && typeof claims.iat === 'number' ? claims : null;
     } catch {
       return null;
     }

@@ -179,7 +179,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       raw[key] = value;
     }
   }
-  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  // exposeUnsetFields: false keeps the default when a transform maps an empty value to undefined.
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true, exposeUnsetFields: false });
   const errors = validateSync(config, { whitelist: false, forbidUnknownValues: true });
   if (errors.length > 0) throw new ConfigError(describe(errors));
   return Object.freeze(config) as AppConfig;

@@ -14,6 +14,20 @@ export enum ErrorCode {
   UsernameTaken = 'USERNAME_TAKEN',
   Conflict = 'CONFLICT',
   SelfLockout = 'SELF_LOCKOUT',
+  /** The action is not allowed from the case's current state. */
+  InvalidTransition = 'INVALID_TRANSITION',
+  /** Someone changed the case since the caller read its version. */
+  StaleVersion = 'STALE_VERSION',
+  /** Follow-up cannot begin while a measure is still planned. */
+  MeasuresOpen = 'MEASURES_OPEN',
+  /** The step already waits for a decision. */
+  ApprovalPending = 'APPROVAL_PENDING',
+  /** The intervention plan needs an assessment and at least one measure. */
+  PlanIncomplete = 'PLAN_INCOMPLETE',
+  /** Nobody decides their own request. */
+  SelfApproval = 'SELF_APPROVAL',
+  /** Another business rule of domain.md refused the request (the message says which). */
+  RuleViolation = 'RULE_VIOLATION',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   TooManyAttempts = 'TOO_MANY_ATTEMPTS',

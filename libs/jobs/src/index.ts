@@ -1,6 +1,7 @@
 export { JobHandlerRegistry, JobRegistryError, OnJob, registryProblems } from './job-handler';
 export type { JobHandlerFn } from './job-handler';
 export {
+  deadlineJobId,
   DEFAULT_JOB_OPTIONS,
   HEARTBEAT_EVERY_MS,
   HEARTBEAT_STALE_MS,
@@ -11,5 +12,5 @@ export {
   QUEUE_NAMES,
   QueueName,
 } from './job-registry';
-export type { JobItem, JobPayloads } from './job-registry';
+export type { DeadlineJobData, JobItem, JobPayloads } from './job-registry';
 export { JobsModule } from './jobs.module';

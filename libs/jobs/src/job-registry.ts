@@ -3,17 +3,34 @@ import type { JobsOptions } from 'bullmq';
 /** The queues. Each job name belongs to exactly one. */
 export enum QueueName {
   Maintenance = 'maintenance',
+  Deadlines = 'deadlines',
 }
 
 /** Every job Shouhu runs. A name without exactly one handler stops the worker at start. */
 export enum JobName {
   /** Records that a worker is alive; the health endpoint reads it. */
   WorkerHeartbeat = 'worker.heartbeat',
+  /** A deadline's reminder time has come: remind the responsible person. */
+  DeadlineRemind = 'deadline.remind',
+  /** A deadline's due time has come: breach and escalate one level if unmet. */
+  DeadlineDue = 'deadline.due',
+  /** A breached deadline's second window has passed: escalate to the district. */
+  DeadlineSecondStage = 'deadline.second_stage',
+  /** Finds pending deadlines whose timers are missing or late (every minute). */
+  DeadlineReconcile = 'deadline.reconcile',
 }
 
 /** The payload of each job, by name. */
+export interface DeadlineJobData {
+  deadlineId: string;
+}
+
 export interface JobPayloads {
   [JobName.WorkerHeartbeat]: Record<string, never>;
+  [JobName.DeadlineRemind]: DeadlineJobData;
+  [JobName.DeadlineDue]: DeadlineJobData;
+  [JobName.DeadlineSecondStage]: DeadlineJobData;
+  [JobName.DeadlineReconcile]: Record<string, never>;
 }
 
 /** A job as a discriminated union of { name, data }: no Job<any> anywhere. */
@@ -21,7 +38,14 @@ export type JobItem = { [N in JobName]: { name: N; data: JobPayloads[N] } }[JobN
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.WorkerHeartbeat]: QueueName.Maintenance,
+  [JobName.DeadlineRemind]: QueueName.Deadlines,
+  [JobName.DeadlineDue]: QueueName.Deadlines,
+  [JobName.DeadlineSecondStage]: QueueName.Deadlines,
+  [JobName.DeadlineReconcile]: QueueName.Deadlines,
 };
+
+/** Deterministic job ids: one timer per deadline and stage, so re-adding is a no-op. */
+export const deadlineJobId = (deadlineId: string, stage: 'remind' | 'due' | 'stage2') => `dl-${deadlineId}-${stage}`;
 
 export const JOB_NAMES: readonly JobName[] = Object.values(JobName);
 export const QUEUE_NAMES: readonly QueueName[] = Object.values(QueueName);

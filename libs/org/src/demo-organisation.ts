@@ -5,7 +5,7 @@ import { Role } from '@shouhu/access';
  * and three communities each. People are fictitious; usernames are stable so
  * seeding is idempotent and the README can list them.
  */
-export const DEMO_DISTRICT = { code: '440306', name: '宝安区' };
+export const DEMO_DISTRICT = { code: '440306', name: '宝安区', casePrefix: 'BA' };
 
 export const DEMO_STREETS: { key: string; name: string; communities: string[] }[] = [
   { key: 'xa', name: '新安街道', communities: ['海旺社区', '灵芝园社区', '上川社区'] },

@@ -30,14 +30,15 @@ export class DemoOrganisationSeeder {
       let jurisdictionsCreated = 0;
       const districtId = randomUUID();
       jurisdictionsCreated += await this.jurisdictions.insertMissing(
-        [row({ id: districtId, code: DEMO_DISTRICT.code, name: DEMO_DISTRICT.name, level: JurisdictionLevel.District, parentId: null, districtId, streetId: null, communityId: null, path: DEMO_DISTRICT.name })],
+        [row({ id: districtId, code: DEMO_DISTRICT.code, name: DEMO_DISTRICT.name, casePrefix: DEMO_DISTRICT.casePrefix, level: JurisdictionLevel.District, parentId: null, districtId, streetId: null, communityId: null, path: DEMO_DISTRICT.name })],
         manager,
       );
+      await this.jurisdictions.setCasePrefixIfMissing(DEMO_DISTRICT.code, DEMO_DISTRICT.casePrefix, manager);
       const [district] = await this.jurisdictions.findByCodes([DEMO_DISTRICT.code], manager);
 
       const streetRows = DEMO_STREETS.map((s) => {
         const id = randomUUID();
-        return row({ id, code: streetCode(s.key), name: s.name, level: JurisdictionLevel.Street, parentId: district.id, districtId: district.id, streetId: id, communityId: null, path: `${district.name} / ${s.name}` });
+        return row({ id, code: streetCode(s.key), name: s.name, casePrefix: null, level: JurisdictionLevel.Street, parentId: district.id, districtId: district.id, streetId: id, communityId: null, path: `${district.name} / ${s.name}` });
       });
       jurisdictionsCreated += await this.jurisdictions.insertMissing(streetRows, manager);
       const streets = new Map((await this.jurisdictions.findByCodes(streetRows.map((r) => r.code), manager)).map((j) => [j.code, j]));
@@ -46,7 +47,7 @@ export class DemoOrganisationSeeder {
         s.communities.map((name, i) => {
           const street = streets.get(streetCode(s.key)) as Jurisdiction;
           const id = randomUUID();
-          return row({ id, code: communityCode(s.key, i), name, level: JurisdictionLevel.Community, parentId: street.id, districtId: district.id, streetId: street.id, communityId: id, path: `${street.path} / ${name}` });
+          return row({ id, code: communityCode(s.key, i), name, casePrefix: null, level: JurisdictionLevel.Community, parentId: street.id, districtId: district.id, streetId: street.id, communityId: id, path: `${street.path} / ${name}` });
         }),
       );
       jurisdictionsCreated += await this.jurisdictions.insertMissing(communityRows, manager);

@@ -48,6 +48,10 @@ export class JurisdictionRepository {
     return result.raw.length;
   }
 
+  async setCasePrefixIfMissing(code: string, prefix: string, manager: EntityManager): Promise<void> {
+    await manager.getRepository(Jurisdiction).createQueryBuilder().update().set({ casePrefix: prefix }).where('code = :code AND case_prefix IS NULL', { code }).execute();
+  }
+
   findByCodes(codes: string[], manager: EntityManager): Promise<Jurisdiction[]> {
     return manager.getRepository(Jurisdiction).createQueryBuilder('j').where('j.code IN (:...codes)', { codes }).getMany();
   }

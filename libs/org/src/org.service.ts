@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { Actor, asSubject, defineAbilityFor, JurisdictionLevel, Role, ROLE_LABELS, ROLE_LEVEL, rulesToSql } from '@shouhu/access';
 import { JurisdictionNodeView, JurisdictionRefView, UserView } from './dto/user.dto';
 import type { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
@@ -150,8 +151,13 @@ export class OrgService {
   async actorForToken(userId: string, issuedAtSeconds: number): Promise<{ actor: Actor; user: User } | null> {
     const user = await this.users.findActive(userId);
     if (!user) return null;
-    if (Math.floor(user.credentialsChangedAt.getTime() / 1000) > issuedAtSeconds) return null;
+    if (user.credentialsChangedAt.getTime() > issuedAtSeconds * 1000) return null;
     return { actor: toActor(user), user };
+  }
+
+  /** Active users with this role placed exactly at this jurisdiction (notification recipients). */
+  activeUserIdsWithRole(role: Role, jurisdictionId: string, manager?: EntityManager): Promise<string[]> {
+    return this.users.activeIdsWithRole(role, jurisdictionId, manager);
   }
 
   /** The role's level must match the jurisdiction's, and the jurisdiction must be in the caller's scope. */

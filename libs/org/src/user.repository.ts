@@ -62,6 +62,16 @@ export class UserRepository {
       .getOne();
   }
 
+  async activeIdsWithRole(role: Role, jurisdictionId: string, manager?: EntityManager): Promise<string[]> {
+    const rows = await (manager ?? this.repo.manager)
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .select('u.id', 'id')
+      .where('u.role = :role AND u.jurisdiction_id = :jurisdictionId AND u.active', { role, jurisdictionId })
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+
   existsByUsername(username: string): Promise<boolean> {
     return this.repo.existsBy({ username });
   }

@@ -26,12 +26,19 @@ export function statusOf(code: ErrorCode): number {
       return 405;
     case ErrorCode.UsernameTaken:
     case ErrorCode.Conflict:
+    case ErrorCode.InvalidTransition:
+    case ErrorCode.StaleVersion:
       return 409;
     case ErrorCode.PayloadTooLarge:
       return 413;
     case ErrorCode.UnsupportedMediaType:
       return 415;
     case ErrorCode.SelfLockout:
+    case ErrorCode.MeasuresOpen:
+    case ErrorCode.ApprovalPending:
+    case ErrorCode.PlanIncomplete:
+    case ErrorCode.SelfApproval:
+    case ErrorCode.RuleViolation:
       return 422;
     case ErrorCode.TooManyAttempts:
       return 429;

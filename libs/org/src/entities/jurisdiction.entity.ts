@@ -47,6 +47,10 @@ export class Jurisdiction {
   @Column({ type: 'uuid', nullable: true })
   communityId: string | null;
 
+  /** Districts: the prefix of their case numbers, e.g. "BA" → BA-2026-000123. */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  casePrefix: string | null;
+
   /** Names from the district down, e.g. "宝安区 / 新安街道 / 海旺社区". */
   @Column({ type: 'varchar', length: 400 })
   path: string;

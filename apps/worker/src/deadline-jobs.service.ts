@@ -1,0 +1,48 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { EscalationService, Outcome } from '@shouhu/deadlines';
+import { DeadlineJobData, JobName, OnJob, QueueName } from '@shouhu/jobs';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function checked(data: DeadlineJobData): string {
+  if (!data || typeof data.deadlineId !== 'string' || !UUID.test(data.deadlineId)) throw new Error(`bad deadline job payload: ${JSON.stringify(data)}`);
+  return data.deadlineId;
+}
+
+export const RECONCILE_EVERY_MS = 60_000;
+
+/** The deadline jobs: check the payload, call the escalation service. */
+@Injectable()
+export class DeadlineJobs implements OnApplicationBootstrap {
+  constructor(
+    private readonly escalation: EscalationService,
+    @InjectQueue(QueueName.Deadlines) private readonly queue: Queue,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // One scheduler however many workers run; it also fires once at start.
+    await this.queue.upsertJobScheduler('deadline-reconciler', { every: RECONCILE_EVERY_MS, immediately: true }, { name: JobName.DeadlineReconcile, data: {} });
+  }
+
+  @OnJob(JobName.DeadlineRemind)
+  remind(data: DeadlineJobData): Promise<Outcome> {
+    return this.escalation.remind(checked(data));
+  }
+
+  @OnJob(JobName.DeadlineDue)
+  due(data: DeadlineJobData): Promise<Outcome> {
+    return this.escalation.breach(checked(data));
+  }
+
+  @OnJob(JobName.DeadlineSecondStage)
+  secondStage(data: DeadlineJobData): Promise<Outcome> {
+    return this.escalation.secondStage(checked(data));
+  }
+
+  @OnJob(JobName.DeadlineReconcile)
+  reconcile(): Promise<{ processed: number; rescheduled: number }> {
+    return this.escalation.reconcile();
+  }
+}

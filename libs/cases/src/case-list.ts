@@ -1,0 +1,69 @@
+import type { SelectQueryBuilder } from 'typeorm';
+import { DomainError } from '@shouhu/errors';
+import type { CaseSort, ListCasesQuery } from './dto/case.dto';
+import type { Case } from './entities/case.entity';
+
+/**
+ * Keyset pagination for the triage queue. A cursor holds the sort key of the last
+ * row served, so pages stay stable while new cases arrive (they sort before it or
+ * after it, never into a page already served). Every sort ends on id for ties.
+ */
+interface CursorV1 {
+  s: CaseSort;
+  t: string;
+  id: string;
+  r?: string;
+}
+
+export function encodeCursor(sort: CaseSort, last: Case): string {
+  const c: CursorV1 = { s: sort, id: last.id, t: (sort === 'dueAt' ? last.nextDueAt : last.reportedAt).toISOString() };
+  if (sort === 'riskLevel') c.r = last.riskLevel;
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(sort: CaseSort, raw: string): CursorV1 {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as CursorV1;
+    const ok =
+      c.s === sort &&
+      typeof c.id === 'string' &&
+      /^[0-9a-f-]{36}$/.test(c.id) &&
+      Number.isFinite(Date.parse(c.t)) &&
+      (sort !== 'riskLevel' || (typeof c.r === 'string' && /^R[1-4]$/.test(c.r)));
+    if (ok) return c;
+  } catch {
+    /* fall through */
+  }
+  throw DomainError.validation('cursor', 'is not a cursor this API issued for this sort');
+}
+
+/** Filters, order and cursor of GET /api/cases on a query of `case c`. */
+export function applyListQuery(q: SelectQueryBuilder<Case>, query: ListCasesQuery, actorId: string): CaseSort {
+  const sort: CaseSort = query.sort ?? '-reportedAt';
+  if (query.status?.length) q.andWhere('c.status IN (:...fStatus)', { fStatus: query.status });
+  if (query.riskLevel?.length) q.andWhere('c.risk_level IN (:...fRisk)', { fRisk: query.riskLevel });
+  if (query.category) q.andWhere('c.categories @> ARRAY[:fCat]::varchar[]', { fCat: query.category });
+  if (query.communityId) q.andWhere('c.community_id = :fCommunity', { fCommunity: query.communityId });
+  if (query.streetId) q.andWhere('c.street_id = :fStreet', { fStreet: query.streetId });
+  if (query.assignee) q.andWhere('c.assignee_id = :fAssignee', { fAssignee: query.assignee === 'me' ? actorId : query.assignee.toLowerCase() });
+  if (query.overdue === 'true') q.andWhere('c.next_due_at < now()');
+  if (query.overdue === 'false') q.andWhere('c.next_due_at >= now()');
+  if (query.q) q.andWhere('c.case_no LIKE :fQ', { fQ: `${query.q.toUpperCase().replace(/[%_]/g, '')}%` });
+
+  const cursor = query.cursor ? decodeCursor(sort, query.cursor) : undefined;
+  switch (sort) {
+    case '-reportedAt':
+      if (cursor) q.andWhere('(c.reported_at, c.id) < (:cT, :cId)', { cT: cursor.t, cId: cursor.id });
+      q.orderBy('c.reported_at', 'DESC').addOrderBy('c.id', 'DESC');
+      break;
+    case 'dueAt':
+      if (cursor) q.andWhere('(c.next_due_at, c.id) > (:cT, :cId)', { cT: cursor.t, cId: cursor.id });
+      q.orderBy('c.next_due_at', 'ASC').addOrderBy('c.id', 'ASC');
+      break;
+    case 'riskLevel':
+      if (cursor) q.andWhere('(c.risk_level, c.reported_at, c.id) > (CAST(:cR AS risk_level), :cT, :cId)', { cR: cursor.r, cT: cursor.t, cId: cursor.id });
+      q.orderBy('c.risk_level', 'ASC').addOrderBy('c.reported_at', 'ASC').addOrderBy('c.id', 'ASC');
+      break;
+  }
+  return sort;
+}

@@ -1,0 +1,207 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { FieldMap } from '@shouhu/access';
+import type { SqlCondition } from '@shouhu/database';
+import { Jurisdiction, User } from '@shouhu/org';
+import { applyListQuery } from './case-list';
+import { ApprovalStatus, CaseStatus, MeasureStatus, REOPEN_WINDOW_DAYS } from './domain';
+import type { CaseSort, ListCasesQuery } from './dto/case.dto';
+import type { FollowUpFacts } from './lifecycle-hooks';
+import { Approval } from './entities/approval.entity';
+import { Assessment } from './entities/assessment.entity';
+import { Case } from './entities/case.entity';
+import { CaseNumberCounter } from './entities/case-number.entity';
+import { Child } from './entities/child.entity';
+import { Measure } from './entities/measure.entity';
+import { Note } from './entities/note.entity';
+import { Report } from './entities/report.entity';
+import { Visit } from './entities/visit.entity';
+
+/** Rule fields of the Case subject → columns of alias `c`. */
+export const CASE_FIELDS: FieldMap = {
+  id: 'c.id',
+  districtId: 'c.district_id',
+  streetId: 'c.street_id',
+  communityId: 'c.community_id',
+};
+
+export interface CaseChildren {
+  reports: Report[];
+  assessments: Assessment[];
+  measures: Measure[];
+  visits: Visit[];
+  notes: Note[];
+  approvals: Approval[];
+}
+
+/** All SQL about cases and what hangs off them. */
+@Injectable()
+export class CaseRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.db.manager;
+  }
+
+  /** The case if it is in scope, locked for the rest of the transaction. */
+  lockInScope(manager: EntityManager, id: string, scope: SqlCondition): Promise<Case | null> {
+    return manager
+      .getRepository(Case)
+      .createQueryBuilder('c')
+      .setLock('pessimistic_write')
+      .where('c.id = :id', { id })
+      .andWhere(scope.sql, scope.params)
+      .getOne();
+  }
+
+  lockWithChild(manager: EntityManager, id: string): Promise<Case | null> {
+    return manager
+      .getRepository(Case)
+      .createQueryBuilder('c')
+      .setLock('pessimistic_write', undefined, ['c'])
+      .innerJoinAndSelect('c.child', 'child')
+      .where('c.id = :id', { id })
+      .getOne();
+  }
+
+  findInScope(id: string, scope: SqlCondition, manager: EntityManager = this.db.manager): Promise<Case | null> {
+    return manager
+      .getRepository(Case)
+      .createQueryBuilder('c')
+      .innerJoinAndSelect('c.child', 'child')
+      .where('c.id = :id', { id })
+      .andWhere(scope.sql, scope.params)
+      .getOne();
+  }
+
+  /** One page of the queue: scoped in SQL, filtered, keyset-ordered; one extra row tells if there is more. */
+  async listPage(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number): Promise<{ rows: Case[]; sort: CaseSort }> {
+    const q = this.db.manager
+      .getRepository(Case)
+      .createQueryBuilder('c')
+      .innerJoinAndSelect('c.child', 'child')
+      .where(scope.sql, scope.params);
+    const sort = applyListQuery(q, query, actorId);
+    const rows = await q.limit(limit + 1).getMany();
+    return { rows, sort };
+  }
+
+  /** The SQL of a queue page, for EXPLAIN in tests and benchmarks. */
+  listSql(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number): [string, unknown[]] {
+    const q = this.db.manager.getRepository(Case).createQueryBuilder('c').innerJoinAndSelect('c.child', 'child').where(scope.sql, scope.params);
+    applyListQuery(q, query, actorId);
+    return q.limit(limit + 1).getQueryAndParameters();
+  }
+
+  async children(caseId: string, manager: EntityManager = this.db.manager): Promise<CaseChildren> {
+    const [reports, assessments, measures, visits, notes, approvals] = await Promise.all([
+      manager.getRepository(Report).find({ where: { caseId }, order: { filedAt: 'ASC' } }),
+      manager.getRepository(Assessment).find({ where: { caseId }, order: { assessedAt: 'ASC' } }),
+      manager.getRepository(Measure).find({ where: { caseId }, order: { createdAt: 'ASC' } }),
+      manager.getRepository(Visit).find({ where: { caseId }, order: { visitedAt: 'ASC' } }),
+      manager.getRepository(Note).find({ where: { caseId }, order: { createdAt: 'ASC' } }),
+      manager.getRepository(Approval).find({ where: { caseId }, order: { requestedAt: 'ASC' } }),
+    ]);
+    return { reports, assessments, measures, visits, notes, approvals };
+  }
+
+  /** The next case number of the district and year; the counter row stays locked until commit. */
+  async nextCaseNumber(manager: EntityManager, districtId: string, year: number): Promise<number> {
+    const rows: { last: number }[] = await manager.query(
+      `INSERT INTO case_number_counter (district_id, year, last) VALUES ($1, $2, 1)
+       ON CONFLICT (district_id, year) DO UPDATE SET last = case_number_counter.last + 1
+       RETURNING last`,
+      [districtId, year],
+    );
+    return rows[0].last;
+  }
+
+  jurisdiction(id: string, manager: EntityManager = this.db.manager): Promise<Jurisdiction | null> {
+    return manager.getRepository(Jurisdiction).findOneBy({ id });
+  }
+
+  /** An active user whose jurisdiction lies inside the given subtree condition (alias j). */
+  activeUserWithin(id: string, scope: SqlCondition, manager: EntityManager = this.db.manager): Promise<User | null> {
+    return manager
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .innerJoinAndSelect('u.jurisdiction', 'j')
+      .where('u.id = :id', { id })
+      .andWhere('u.active')
+      .andWhere(scope.sql, scope.params)
+      .getOne();
+  }
+
+  findChildByIdHash(manager: EntityManager, hmac: string): Promise<Child | null> {
+    return manager.getRepository(Child).findOneBy({ idNumberHmac: hmac });
+  }
+
+  findChildByNameAndBirth(manager: EntityManager, streetId: string, name: string, birthDate: string): Promise<Child | null> {
+    return manager
+      .getRepository(Child)
+      .createQueryBuilder('ch')
+      .where('ch.street_id = :streetId AND ch.name = :name AND ch.birth_date = :birthDate AND ch.id_number_hmac IS NULL', { streetId, name, birthDate })
+      .orderBy('ch.created_at', 'ASC')
+      .getOne();
+  }
+
+  /**
+   * The child's case a new report belongs to: an open one, else one closed
+   * (not merged away) within the reopen window. Locked.
+   */
+  findLinkableCase(manager: EntityManager, childId: string): Promise<Case | null> {
+    return manager
+      .getRepository(Case)
+      .createQueryBuilder('c')
+      .setLock('pessimistic_write')
+      .where('c.child_id = :childId', { childId })
+      .andWhere(
+        `(c.status <> :closed OR (c.closure_kind IS DISTINCT FROM 'merged' AND c.closed_at > now() - make_interval(days => :days)))`,
+        { closed: CaseStatus.Closed, days: REOPEN_WINDOW_DAYS },
+      )
+      .orderBy(`(c.status <> 'closed')`, 'DESC')
+      .addOrderBy('c.reported_at', 'DESC')
+      .limit(1)
+      .getOne();
+  }
+
+  async followUpFacts(manager: EntityManager, caseId: string, since: Date): Promise<FollowUpFacts> {
+    const [row]: { n: string; last: Date | null }[] = await manager.query(
+      'SELECT count(*) AS n, max(visited_at) AS last FROM visit WHERE case_id = $1 AND visited_at >= $2',
+      [caseId, since],
+    );
+    const [letter]: { at: Date | null }[] = await manager.query(
+      "SELECT max(completed_at) AS at FROM measure WHERE case_id = $1 AND type = 'warning_letter' AND status = 'done'",
+      [caseId],
+    );
+    return { visitsSinceFollowUp: Number(row.n), lastVisitAt: row.last, warningLetterAt: letter.at };
+  }
+
+  async openMeasureCount(manager: EntityManager, caseId: string): Promise<number> {
+    return manager.getRepository(Measure).countBy({ caseId, status: MeasureStatus.Planned });
+  }
+
+  pendingApproval(manager: EntityManager, caseId: string): Promise<Approval | null> {
+    return manager.getRepository(Approval).findOneBy({ caseId, status: ApprovalStatus.Pending });
+  }
+
+  latestAssessment(manager: EntityManager, caseId: string): Promise<Assessment | null> {
+    return manager.getRepository(Assessment).findOne({ where: { caseId }, order: { assessedAt: 'DESC' } });
+  }
+
+  /** Applies changes to the case row and bumps its version (the row is locked by the caller). */
+  async updateCase(manager: EntityManager, id: string, changes: Partial<Case>, bumpVersion = true): Promise<void> {
+    const set: Record<string, unknown> = { ...changes };
+    if (bumpVersion) set.version = () => 'version + 1';
+    await manager.getRepository(Case).createQueryBuilder().update(Case).set(set).where('id = :id', { id }).execute();
+  }
+
+  async takeEventSeq(manager: EntityManager, id: string): Promise<number> {
+    const rows: [{ last_event_seq: number }[], number] = await manager.query(
+      'UPDATE "case" SET last_event_seq = last_event_seq + 1 WHERE id = $1 RETURNING last_event_seq',
+      [id],
+    );
+    return rows[0][0].last_event_seq;
+  }
+}

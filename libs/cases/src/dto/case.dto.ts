@@ -1,0 +1,451 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CATEGORY_CODES, CLOSURE_REASONS, ClosureReason, MEASURE_TYPES, MeasureStatus, MeasureType, REPORTER_TYPES, ReporterType, RISK_LEVELS, RiskLevel, Sex } from '../domain';
+import { TRANSITION_ACTIONS, TransitionAction } from '../workflow';
+import { IsChildBirthDate, IsDateTime, IsPastDateTime } from './validators';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const oneOf = (values: readonly (string | number)[]) => ({ message: `must be one of ${values.join(', ')}` });
+
+export class ChildInput {
+  @ApiProperty({ example: '张小明', maxLength: 50 })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
+  name: string;
+
+  @ApiProperty({ enum: Sex })
+  @IsIn(Object.values(Sex), oneOf(Object.values(Sex)))
+  sex: Sex;
+
+  @ApiProperty({ example: '2015-04-02', description: 'not in the future; the child is under 18' })
+  @IsChildBirthDate()
+  birthDate: string;
+
+  @ApiPropertyOptional({ description: '18-character national ID number; stored encrypted, never listed' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @Matches(/^\d{17}[\dX]$/, { message: 'must be an 18-character national ID number' })
+  idNumber?: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  address?: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  school?: string;
+}
+
+export class ReportInput {
+  @ApiProperty({ enum: ReporterType })
+  @IsIn(REPORTER_TYPES, oneOf(REPORTER_TYPES))
+  reporterType: ReporterType;
+
+  @ApiPropertyOptional({ maxLength: 50, description: 'confidential; not stored when anonymous' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(50)
+  reporterName?: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  reporterOrg?: string;
+
+  @ApiPropertyOptional({ example: '13800138000' })
+  @IsOptional()
+  @Matches(/^\+?[0-9][0-9 -]{4,28}$/, { message: 'must be a phone number' })
+  reporterPhone?: string;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  anonymous?: boolean;
+
+  @ApiProperty({ example: '2026-11-23T09:30:00+08:00', description: 'not in the future' })
+  @IsPastDateTime()
+  discoveredAt: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  location?: string;
+
+  @ApiPropertyOptional({ maxLength: 5000, description: 'required to submit' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(5000)
+  narrative?: string;
+}
+
+export class PoliceInput {
+  @ApiPropertyOptional({ description: 'when police were told; not in the future' })
+  @IsOptional()
+  @IsPastDateTime()
+  reportedAt?: string;
+
+  @ApiPropertyOptional({ maxLength: 64, description: '接报回执号 receipt number' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(64)
+  receiptNo?: string;
+
+  @ApiPropertyOptional({ maxLength: 1000, description: 'why police were not told, when they had to be' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(1000)
+  notReportedReason?: string;
+}
+
+export class CreateCaseDto {
+  @ApiProperty({ format: 'uuid', description: 'the community the case belongs to' })
+  @IsUUID('all')
+  communityId: string;
+
+  @ApiProperty({ type: ChildInput })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ChildInput)
+  child: ChildInput;
+
+  @ApiProperty({ example: ['V01', 'N02'], description: 'codes of domain.md §3' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @IsIn(CATEGORY_CODES, { each: true, message: 'each must be a category code (V01–V10, N01–N06, D01–D09)' })
+  categories: string[];
+
+  @ApiPropertyOptional({ example: [4], description: '强制报告意见 Art.4 items 1–9' })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(9, { each: true })
+  mandatoryItems?: number[];
+
+  @ApiProperty({ enum: RiskLevel, description: 'the reporter’s estimate; the supervisor confirms it' })
+  @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS))
+  riskLevel: RiskLevel;
+
+  @ApiProperty({ type: ReportInput })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ReportInput)
+  report: ReportInput;
+
+  @ApiPropertyOptional({ type: PoliceInput })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PoliceInput)
+  police?: PoliceInput;
+
+  @ApiPropertyOptional({ default: true, description: 'false keeps it as a draft' })
+  @IsOptional()
+  @IsBoolean()
+  submit?: boolean;
+}
+
+export class ClosureChecklistInput {
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() riskLowOnTwoVisits?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() safeCareArranged?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() measuresDone?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() policeOutcomeRecorded?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() reporterInformed?: boolean;
+}
+
+export class TransitionDto {
+  @ApiProperty({ enum: TRANSITION_ACTIONS })
+  @IsIn(TRANSITION_ACTIONS, oneOf(TRANSITION_ACTIONS))
+  action: TransitionAction;
+
+  @ApiProperty({ description: 'the case version the caller last read' })
+  @IsInt()
+  @Min(1)
+  version: number;
+
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  reason?: string;
+
+  @ApiPropertyOptional({ enum: RiskLevel, description: 'accept: the confirmed risk level; submit: a new estimate' })
+  @IsOptional()
+  @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS))
+  riskLevel?: RiskLevel;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'accept: who handles the case' })
+  @IsOptional()
+  @IsUUID('all')
+  assigneeId?: string;
+
+  @ApiPropertyOptional({ enum: ClosureReason })
+  @IsOptional()
+  @IsIn(CLOSURE_REASONS, oneOf(CLOSURE_REASONS))
+  closureReason?: ClosureReason;
+
+  @ApiPropertyOptional({ type: ClosureChecklistInput })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ClosureChecklistInput)
+  checklist?: ClosureChecklistInput;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'transfer: the new community' })
+  @IsOptional()
+  @IsUUID('all')
+  communityId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'merge: the case this one duplicates' })
+  @IsOptional()
+  @IsUUID('all')
+  intoCaseId?: string;
+
+  @ApiPropertyOptional({ maxLength: 5000, description: 'submit: completes the first report' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(5000)
+  narrative?: string;
+
+  @ApiPropertyOptional({ type: PoliceInput, description: 'submit: police information' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PoliceInput)
+  police?: PoliceInput;
+}
+
+const longText = (max: number) => [Transform(trim), IsString(), IsNotEmpty(), MaxLength(max)];
+function LongText(max: number): PropertyDecorator {
+  return (target, key) => longText(max).forEach((d) => d(target, key));
+}
+
+export class AssessmentDto {
+  @ApiProperty({ maxLength: 5000, description: '安全状况 safety' }) @LongText(5000) safety: string;
+  @ApiProperty({ maxLength: 5000, description: '监护状况 guardianship' }) @LongText(5000) guardianship: string;
+  @ApiProperty({ maxLength: 5000, description: '身心状况 physical and mental state' }) @LongText(5000) wellbeing: string;
+  @ApiProperty({ enum: RiskLevel }) @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS)) riskLevel: RiskLevel;
+  @ApiProperty({ maxLength: 5000 }) @LongText(5000) summary: string;
+}
+
+export class MeasureDto {
+  @ApiProperty({ enum: MeasureType })
+  @IsIn(MEASURE_TYPES, oneOf(MEASURE_TYPES))
+  type: MeasureType;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'a user in the case’s scope' })
+  @IsOptional()
+  @IsUUID('all')
+  ownerId?: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  agency?: string;
+
+  @ApiProperty({ example: '2026-11-30T17:00:00+08:00' })
+  @IsDateTime()
+  dueAt: string;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class UpdateMeasureDto {
+  @ApiProperty({ enum: [MeasureStatus.Done, MeasureStatus.Cancelled] })
+  @IsIn([MeasureStatus.Done, MeasureStatus.Cancelled], oneOf([MeasureStatus.Done, MeasureStatus.Cancelled]))
+  status: MeasureStatus.Done | MeasureStatus.Cancelled;
+
+  @ApiProperty({ maxLength: 2000 })
+  @LongText(2000)
+  outcome: string;
+}
+
+export class VisitDto {
+  @ApiProperty({ description: 'not in the future' })
+  @IsPastDateTime()
+  visitedAt: string;
+
+  @ApiProperty({ enum: RiskLevel, description: 'risk seen on this visit' })
+  @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS))
+  riskLevel: RiskLevel;
+
+  @ApiProperty({ maxLength: 2000 })
+  @LongText(2000)
+  outcome: string;
+
+  @ApiPropertyOptional({ maxLength: 5000 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(5000)
+  notes?: string;
+}
+
+export class NoteDto {
+  @ApiProperty({ maxLength: 5000 })
+  @LongText(5000)
+  text: string;
+}
+
+export class AddReportDto extends ReportInput {
+  @ApiPropertyOptional({ description: 'categories this report adds' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @IsIn(CATEGORY_CODES, { each: true, message: 'each must be a category code (V01–V10, N01–N06, D01–D09)' })
+  categories?: string[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(9, { each: true })
+  mandatoryItems?: number[];
+
+  @ApiPropertyOptional({ enum: RiskLevel })
+  @IsOptional()
+  @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS))
+  riskEstimate?: RiskLevel;
+}
+
+export class PoliceDto {
+  @ApiPropertyOptional() @IsOptional() @IsPastDateTime() reportedAt?: string;
+  @ApiPropertyOptional({ maxLength: 64 }) @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(64) receiptNo?: string;
+  @ApiPropertyOptional({ description: '公安反馈 when police reported progress' }) @IsOptional() @IsPastDateTime() feedbackAt?: string;
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(2000) feedback?: string;
+}
+
+export class ApprovalDecisionDto {
+  @ApiProperty({ enum: ['approve', 'reject'] })
+  @IsIn(['approve', 'reject'], oneOf(['approve', 'reject']))
+  decision: 'approve' | 'reject';
+
+  @ApiPropertyOptional({ maxLength: 1000, description: 'required to reject' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  reason?: string;
+}
+
+export const CASE_SORTS = ['-reportedAt', 'dueAt', 'riskLevel'] as const;
+export type CaseSort = (typeof CASE_SORTS)[number];
+
+const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
+
+export class ListCasesQuery {
+  @ApiPropertyOptional({ description: 'one status or several, comma-separated' })
+  @IsOptional()
+  @Transform(list)
+  @IsArray()
+  @IsIn(['draft', 'submitted', 'returned', 'assessing', 'intervening', 'follow_up', 'closed'], { each: true, message: 'each must be a case status' })
+  status?: string[];
+
+  @ApiPropertyOptional({ description: 'one risk level or several, comma-separated' })
+  @IsOptional()
+  @Transform(list)
+  @IsArray()
+  @IsIn(RISK_LEVELS, { each: true, message: `each must be one of ${RISK_LEVELS.join(', ')}` })
+  riskLevel?: RiskLevel[];
+
+  @ApiPropertyOptional({ description: 'a category code' })
+  @IsOptional()
+  @IsIn(CATEGORY_CODES, { message: 'must be a category code (V01–V10, N01–N06, D01–D09)' })
+  category?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  communityId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  streetId?: string;
+
+  @ApiPropertyOptional({ description: '"me" or a user id' })
+  @IsOptional()
+  @Matches(/^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, { message: 'must be "me" or a user id' })
+  assignee?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @IsOptional()
+  @IsIn(['true', 'false'], oneOf(['true', 'false']))
+  overdue?: 'true' | 'false';
+
+  @ApiPropertyOptional({ description: 'case number or its beginning, e.g. BA-2026-0001' })
+  @IsOptional()
+  @Transform(trim)
+  @Matches(/^[A-Za-z0-9-]{1,24}$/, { message: 'must be (the beginning of) a case number' })
+  q?: string;
+
+  @ApiPropertyOptional({ enum: CASE_SORTS, default: '-reportedAt' })
+  @IsOptional()
+  @IsIn(CASE_SORTS, oneOf(CASE_SORTS))
+  sort?: CaseSort;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'is not a cursor this API issued' })
+  cursor?: string;
+}

@@ -1,0 +1,44 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { User } from '@shouhu/org';
+import { RiskLevel } from '../domain';
+import { Case } from './case.entity';
+
+/** 核实评估: safety, guardianship, physical and mental state. The latest one counts. */
+@Entity('assessment')
+@Index('assessment_case_idx', ['caseId', 'assessedAt'])
+export class Assessment {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ManyToOne(() => Case, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'case_id' })
+  case?: Case;
+
+  @Column({ type: 'uuid' })
+  caseId: string;
+
+  @Column({ type: 'text' })
+  safety: string;
+
+  @Column({ type: 'text' })
+  guardianship: string;
+
+  @Column({ type: 'text' })
+  wellbeing: string;
+
+  @Column({ type: 'enum', enum: RiskLevel, enumName: 'risk_level' })
+  riskLevel: RiskLevel;
+
+  @Column({ type: 'text' })
+  summary: string;
+
+  @ManyToOne(() => User, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'assessed_by_id' })
+  assessedBy?: User;
+
+  @Column({ type: 'uuid' })
+  assessedById: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  assessedAt: Date;
+}

@@ -1,0 +1,41 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { User } from '@shouhu/org';
+import { RiskLevel } from '../domain';
+import { Case } from './case.entity';
+
+/** 走访/回访: a home or follow-up visit and the risk seen. */
+@Entity('visit')
+@Index('visit_case_idx', ['caseId', 'visitedAt'])
+export class Visit {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ManyToOne(() => Case, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'case_id' })
+  case?: Case;
+
+  @Column({ type: 'uuid' })
+  caseId: string;
+
+  @Column({ type: 'timestamptz' })
+  visitedAt: Date;
+
+  @Column({ type: 'enum', enum: RiskLevel, enumName: 'risk_level' })
+  riskLevel: RiskLevel;
+
+  @Column({ type: 'varchar', length: 2000 })
+  outcome: string;
+
+  @Column({ type: 'text', nullable: true })
+  notes: string | null;
+
+  @ManyToOne(() => User, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'visitor_id' })
+  visitor?: User;
+
+  @Column({ type: 'uuid' })
+  visitorId: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,51 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { deadlineJobId, JobName, QueueName } from '@shouhu/jobs';
+import type { DeadlineTimerPort } from './deadline.service';
+import type { Deadline } from './entities/deadline.entity';
+
+/**
+ * BullMQ delayed jobs as the timers of pending deadlines. Job ids are derived
+ * from the deadline id and stage, so scheduling twice adds nothing; the
+ * processors re-read the row, so a timer that outlived its deadline does nothing.
+ */
+@Injectable()
+export class BullDeadlineTimers implements DeadlineTimerPort {
+  constructor(@InjectQueue(QueueName.Deadlines) private readonly queue: Queue) {}
+
+  async schedule(deadlines: Pick<Deadline, 'id' | 'remindAt' | 'dueAt' | 'remindedAt'>[]): Promise<void> {
+    const now = Date.now();
+    await this.queue.addBulk(
+      deadlines.flatMap((d) => {
+        const jobs = [{ name: JobName.DeadlineDue, data: { deadlineId: d.id }, opts: { jobId: deadlineJobId(d.id, 'due'), delay: Math.max(0, d.dueAt.getTime() - now) } }];
+        if (!d.remindedAt && d.remindAt.getTime() < d.dueAt.getTime()) {
+          jobs.push({ name: JobName.DeadlineRemind, data: { deadlineId: d.id }, opts: { jobId: deadlineJobId(d.id, 'remind'), delay: Math.max(0, d.remindAt.getTime() - now) } });
+        }
+        return jobs;
+      }),
+    );
+  }
+
+  async scheduleSecondStage(deadlineId: string, at: Date): Promise<void> {
+    await this.queue.add(JobName.DeadlineSecondStage, { deadlineId }, { jobId: deadlineJobId(deadlineId, 'stage2'), delay: Math.max(0, at.getTime() - Date.now()) });
+  }
+
+  /** The ids of the given timer jobs that exist in Redis (any state but completed/failed). */
+  async existing(jobIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const states = await Promise.all(jobIds.map((id) => this.queue.getJobState(id)));
+    jobIds.forEach((id, i) => {
+      if (states[i] !== 'unknown' && states[i] !== 'completed' && states[i] !== 'failed') found.add(id);
+    });
+    return found;
+  }
+
+  /** Re-adds a timer whose job is finished (completed jobs keep their id until retention removes them). */
+  async replace(name: JobName.DeadlineDue | JobName.DeadlineRemind | JobName.DeadlineSecondStage, deadlineId: string, stage: 'remind' | 'due' | 'stage2', at: Date): Promise<void> {
+    const jobId = deadlineJobId(deadlineId, stage);
+    const job = await this.queue.getJob(jobId);
+    if (job && (await job.isCompleted().catch(() => false))) await job.remove().catch(() => undefined);
+    await this.queue.add(name, { deadlineId }, { jobId, delay: Math.max(0, at.getTime() - Date.now()) });
+  }
+}

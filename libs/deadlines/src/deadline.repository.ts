@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { Deadline, DeadlineStatus } from './entities/deadline.entity';
+
+@Injectable()
+export class DeadlineRepository {
+  constructor(@InjectRepository(Deadline) readonly repo: Repository<Deadline>) {}
+
+  /** Marks the step's pending deadline met (or cancelled); a breached one is closed so its second stage never fires. */
+  async close(manager: EntityManager, caseId: string, kind: string, refKey: string | undefined, outcome: DeadlineStatus.Met | DeadlineStatus.Cancelled): Promise<Deadline[]> {
+    const q = manager
+      .getRepository(Deadline)
+      .createQueryBuilder()
+      .update(Deadline)
+      .set({ status: () => `CASE WHEN status = 'pending' THEN '${outcome}'::deadline_status ELSE status END`, closedAt: () => 'now()' })
+      .where('case_id = :caseId AND kind = :kind AND closed_at IS NULL AND status IN (:...open)', { caseId, kind, open: [DeadlineStatus.Pending, DeadlineStatus.Breached] });
+    if (refKey !== undefined) q.andWhere('ref_key = :refKey', { refKey });
+    const result = await q.returning('*').execute();
+    return result.raw as Deadline[];
+  }
+
+  /** Cancels every open deadline of kinds that no longer apply. */
+  async cancelExcept(manager: EntityManager, caseId: string, keep: readonly string[]): Promise<void> {
+    const q = manager
+      .getRepository(Deadline)
+      .createQueryBuilder()
+      .update(Deadline)
+      .set({ status: () => `CASE WHEN status = 'pending' THEN 'cancelled'::deadline_status ELSE status END`, closedAt: () => 'now()' })
+      .where('case_id = :caseId AND closed_at IS NULL', { caseId });
+    if (keep.length) q.andWhere('kind NOT IN (:...keep)', { keep });
+    await q.execute();
+  }
+
+  /** Inserts the deadline unless the step already has a pending one; returns it when new. */
+  async insertIfAbsent(manager: EntityManager, row: Partial<Deadline>): Promise<Deadline | null> {
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Deadline)
+      .values(row)
+      .orIgnore()
+      .returning('*')
+      .execute();
+    const raw = result.raw as Record<string, unknown>[];
+    return raw.length ? manager.getRepository(Deadline).create(manager.getRepository(Deadline).merge(new Deadline(), fromRaw(raw[0]))) : null;
+  }
+
+  async hasOpen(manager: EntityManager, caseId: string, kind: string): Promise<boolean> {
+    return manager.getRepository(Deadline).exists({ where: { caseId, kind, status: DeadlineStatus.Pending } });
+  }
+
+  async clearResponsible(manager: EntityManager, caseId: string, role: string): Promise<void> {
+    await manager
+      .getRepository(Deadline)
+      .createQueryBuilder()
+      .update(Deadline)
+      .set({ responsibleUserId: null })
+      .where('case_id = :caseId AND closed_at IS NULL AND responsible_role = :role', { caseId, role })
+      .execute();
+  }
+
+  nextPending(manager: EntityManager, caseId: string): Promise<Deadline | null> {
+    return manager.getRepository(Deadline).findOne({ where: { caseId, status: DeadlineStatus.Pending }, order: { dueAt: 'ASC' } });
+  }
+
+  /**
+   * Moves a deadline into the next stage if, and only if, it is still waiting for
+   * it and its time has come; returns the row, or null when there is nothing to do.
+   */
+  async claim(manager: EntityManager, id: string, stage: 'remind' | 'breach' | 'stage2', secondStageMs = 0): Promise<Deadline | null> {
+    const sql = {
+      remind: `UPDATE deadline SET reminded_at = now() WHERE id = $1 AND status = 'pending' AND reminded_at IS NULL AND remind_at <= now() RETURNING *`,
+      breach: `UPDATE deadline SET status = 'breached', escalation_level = 1, breached_at = now(), second_stage_at = now() + make_interval(secs => $2::double precision / 1000)
+               WHERE id = $1 AND status = 'pending' AND due_at <= now() RETURNING *`,
+      stage2: `UPDATE deadline SET escalation_level = 2, second_stage_done_at = now()
+               WHERE id = $1 AND status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at <= now() RETURNING *`,
+    }[stage];
+    const [rows] = (await manager.query(sql, stage === 'breach' ? [id, secondStageMs] : [id])) as [Record<string, unknown>[], number];
+    return rows.length ? manager.getRepository(Deadline).merge(new Deadline(), fromRaw(rows[0])) : null;
+  }
+
+  /** The length of the deadline's window (due minus created), in ms. */
+  async windowMs(manager: EntityManager, id: string): Promise<number | null> {
+    const d = await manager.getRepository(Deadline).findOneBy({ id });
+    return d ? Math.max(0, d.dueAt.getTime() - d.createdAt.getTime()) : null;
+  }
+
+  /** Steps whose time passed more than graceMs ago and that nobody processed. */
+  async late(graceMs: number): Promise<{ id: string; stage: 'remind' | 'due' | 'stage2' }[]> {
+    const rows: { id: string; stage: 'remind' | 'due' | 'stage2' }[] = await this.repo.query(
+      `SELECT id, 'due' AS stage, due_at AS at FROM deadline WHERE status = 'pending' AND due_at <= now() - make_interval(secs => $1::double precision / 1000)
+       UNION ALL
+       SELECT id, 'remind', remind_at FROM deadline WHERE status = 'pending' AND reminded_at IS NULL AND remind_at < due_at AND remind_at <= now() - make_interval(secs => $1::double precision / 1000)
+       UNION ALL
+       SELECT id, 'stage2', second_stage_at FROM deadline WHERE status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at <= now() - make_interval(secs => $1::double precision / 1000)
+       ORDER BY at LIMIT 5000`,
+      [graceMs],
+    );
+    return rows;
+  }
+
+  /** Future steps that should have a timer. */
+  async upcoming(): Promise<{ id: string; stage: 'remind' | 'due' | 'stage2'; at: Date }[]> {
+    return this.repo.query(
+      `SELECT id, 'due' AS stage, due_at AS at FROM deadline WHERE status = 'pending' AND due_at > now()
+       UNION ALL
+       SELECT id, 'remind', remind_at FROM deadline WHERE status = 'pending' AND reminded_at IS NULL AND remind_at < due_at AND remind_at > now()
+       UNION ALL
+       SELECT id, 'stage2', second_stage_at FROM deadline WHERE status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at > now()`,
+    );
+  }
+
+  /** Counts for /metrics: pending and breached by kind. */
+  async countsByKind(): Promise<{ kind: string; status: string; n: number }[]> {
+    const rows: { kind: string; status: string; n: string }[] = await this.repo.query(
+      `SELECT kind, status, count(*) AS n FROM deadline WHERE status IN ('pending', 'breached') GROUP BY kind, status`,
+    );
+    return rows.map((r) => ({ kind: r.kind, status: r.status, n: Number(r.n) }));
+  }
+
+  listForCase(caseId: string): Promise<Deadline[]> {
+    return this.repo.find({ where: { caseId }, order: { dueAt: 'ASC', createdAt: 'ASC' } });
+  }
+}
+
+/** RETURNING * gives snake_case columns. */
+function fromRaw(raw: Record<string, unknown>): Partial<Deadline> {
+  return {
+    id: raw.id as string,
+    caseId: raw.case_id as string,
+    kind: raw.kind as string,
+    refKey: raw.ref_key as string,
+    dueAt: raw.due_at as Date,
+    remindAt: raw.remind_at as Date,
+    status: raw.status as DeadlineStatus,
+    escalationLevel: raw.escalation_level as number,
+    responsibleRole: raw.responsible_role as Deadline['responsibleRole'],
+    responsibleUserId: raw.responsible_user_id as string | null,
+    secondStageAt: raw.second_stage_at as Date | null,
+    remindedAt: raw.reminded_at as Date | null,
+    breachedAt: raw.breached_at as Date | null,
+    secondStageDoneAt: raw.second_stage_done_at as Date | null,
+    closedAt: raw.closed_at as Date | null,
+    createdAt: raw.created_at as Date,
+  };
+}

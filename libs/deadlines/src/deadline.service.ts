@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Role } from '@shouhu/access';
+import { TransactionRunner } from '@shouhu/database';
+import { CaseLifecycleHooks, CaseStatus, LifecycleEvent, NextDue } from '@shouhu/cases';
+import { DeadlineRepository } from './deadline.repository';
+import { KINDS_BY_STATUS, riskOf, stepsMet, stepsStarted, WantedDeadline } from './deadline-rules';
+import { Deadline, DeadlineStatus } from './entities/deadline.entity';
+import { DEADLINE_LABELS, DeadlineKind, SlaCalculator } from './policy';
+
+export const SLA_CALCULATOR = Symbol('SLA_CALCULATOR');
+
+export interface DeadlineView {
+  id: string;
+  kind: string;
+  label: string;
+  refKey: string;
+  dueAt: string;
+  remindAt: string;
+  status: DeadlineStatus;
+  escalationLevel: number;
+  responsibleRole: Role;
+  responsibleUserId: string | null;
+  overdue: boolean;
+  breachedAt: string | null;
+  closedAt: string | null;
+}
+
+export function deadlineView(d: Deadline, now = new Date()): DeadlineView {
+  return {
+    id: d.id,
+    kind: d.kind,
+    label: DEADLINE_LABELS[d.kind as DeadlineKind] ?? d.kind,
+    refKey: d.refKey,
+    dueAt: d.dueAt.toISOString(),
+    remindAt: d.remindAt.toISOString(),
+    status: d.status,
+    escalationLevel: d.escalationLevel,
+    responsibleRole: d.responsibleRole,
+    responsibleUserId: d.responsibleUserId,
+    overdue: d.closedAt === null && (d.status === DeadlineStatus.Breached || (d.status === DeadlineStatus.Pending && d.dueAt.getTime() < now.getTime())),
+    breachedAt: d.breachedAt ? d.breachedAt.toISOString() : null,
+    closedAt: d.closedAt ? d.closedAt.toISOString() : null,
+  };
+}
+
+/** Listens to timer changes after commit (the BullMQ timers live in the worker's domain). */
+export interface DeadlineTimerPort {
+  schedule(deadlines: Deadline[]): Promise<void>;
+}
+export const DEADLINE_TIMERS = Symbol('DEADLINE_TIMERS');
+
+/**
+ * Keeps a case's deadlines in step with the case, inside the transaction of each
+ * change: meeting a step marks its deadline met, a state change cancels what no
+ * longer applies, and new steps get their deadline from the policy.
+ */
+@Injectable()
+export class DeadlineService implements CaseLifecycleHooks {
+  constructor(
+    private readonly deadlines: DeadlineRepository,
+    @Inject(SLA_CALCULATOR) private readonly sla: SlaCalculator,
+    @Inject(DEADLINE_TIMERS) private readonly timers: DeadlineTimerPort,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  async afterChange(e: LifecycleEvent): Promise<NextDue | null> {
+    const { manager, caseRow: c, change } = e;
+    const now = new Date();
+    for (const step of stepsMet(change, c)) await this.deadlines.close(manager, c.id, step.kind, step.refKey, DeadlineStatus.Met);
+    if (change.kind === 'measure_closed' && !change.done) await this.deadlines.close(manager, c.id, DeadlineKind.Measure, change.measureId, DeadlineStatus.Cancelled);
+    if (change.kind === 'status' || change.kind === 'submitted') await this.deadlines.cancelExcept(manager, c.id, KINDS_BY_STATUS[c.status]);
+    if (change.kind === 'transferred') await this.deadlines.clearResponsible(manager, c.id, Role.CommunityDirector);
+
+    const wanted = stepsStarted(change, c, now);
+    if (c.status === CaseStatus.FollowUp && e.followUp && (change.kind === 'visit_recorded' || change.kind === 'status')) {
+      const due = this.sla.nextVisitDue({
+        risk: riskOf(c),
+        followUpStartedAt: c.followUpStartedAt ?? now,
+        visitsDone: e.followUp.visitsSinceFollowUp,
+        lastVisitAt: e.followUp.lastVisitAt,
+        categories: c.categories,
+        warningLetterAt: e.followUp.warningLetterAt,
+      });
+      if (due) {
+        wanted.push({ kind: DeadlineKind.Visit, refKey: `visit-${e.followUp.visitsSinceFollowUp + 1}`, from: e.followUp.lastVisitAt ?? c.followUpStartedAt ?? now, dueAt: due, responsibleRole: Role.CommunityDirector, responsibleUserId: null });
+      }
+    }
+    const created: Deadline[] = [];
+    for (const w of wanted) {
+      const row = await this.create(e, w);
+      if (row) created.push(row);
+    }
+    // Timers only for committed rows; if Redis is down the reconciler schedules them later.
+    if (created.length) this.tx.afterCommit(manager, () => this.timers.schedule(created));
+
+    const next = await this.deadlines.nextPending(manager, c.id);
+    return next ? { dueAt: next.dueAt, kind: next.kind } : null;
+  }
+
+  private async create(e: LifecycleEvent, w: WantedDeadline): Promise<Deadline | null> {
+    const span = w.dueAt ? this.sla.span(w.from, w.dueAt) : this.sla.due(w.kind as Parameters<SlaCalculator['due']>[0], riskOf(e.caseRow), w.from);
+    if (!span) return null;
+    // A step that is already pending (or breached and still open) keeps its deadline.
+    if (w.refKey === '' && (await this.deadlines.hasOpen(e.manager, e.caseRow.id, w.kind))) return null;
+    return this.deadlines.insertIfAbsent(e.manager, {
+      caseId: e.caseRow.id,
+      kind: w.kind,
+      refKey: w.refKey,
+      dueAt: span.dueAt,
+      remindAt: span.remindAt,
+      status: DeadlineStatus.Pending,
+      escalationLevel: 0,
+      responsibleRole: w.responsibleRole,
+      responsibleUserId: w.responsibleUserId,
+    });
+  }
+
+  async deadlinesOf(caseId: string): Promise<DeadlineView[]> {
+    const now = new Date();
+    return (await this.deadlines.listForCase(caseId)).map((d) => deadlineView(d, now));
+  }
+}

@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '@shouhu/config';
+import { CasesModule } from '@shouhu/cases';
+import { NotificationsModule } from '@shouhu/notifications';
+import { DeadlineRepository } from './deadline.repository';
+import { DEADLINE_TIMERS, DeadlineService, SLA_CALCULATOR } from './deadline.service';
+import { BullDeadlineTimers } from './deadline-timers';
+import { Deadline } from './entities/deadline.entity';
+import { EscalationService } from './escalation.service';
+import { loadPolicy, SlaCalculator } from './policy';
+
+/** Deadline rows, the SLA policy (validated at start) and their timers. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Deadline])],
+  providers: [
+    DeadlineRepository,
+    DeadlineService,
+    BullDeadlineTimers,
+    { provide: DEADLINE_TIMERS, useExisting: BullDeadlineTimers },
+    {
+      provide: SLA_CALCULATOR,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new SlaCalculator(loadPolicy(config.SLA_POLICY_FILE), config.SLA_TIME_SCALE),
+    },
+  ],
+  exports: [DeadlineService, DeadlineRepository, BullDeadlineTimers, SLA_CALCULATOR],
+})
+export class DeadlinesCoreModule {}
+
+/**
+ * Case work as the apps use it: the case lifecycle with its deadlines following
+ * every change, notifications, and the escalation steps the worker runs.
+ */
+@Module({
+  imports: [DeadlinesCoreModule, CasesModule.forRoot({ imports: [DeadlinesCoreModule], hooks: DeadlineService }), NotificationsModule],
+  providers: [EscalationService],
+  exports: [CasesModule, DeadlinesCoreModule, NotificationsModule, EscalationService],
+})
+export class CaseworkModule {}

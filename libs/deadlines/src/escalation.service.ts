@@ -1,0 +1,170 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { maskName, Role } from '@shouhu/access';
+import { Case, CaseFlag, CasesService, Child } from '@shouhu/cases';
+import { TransactionRunner } from '@shouhu/database';
+import { deadlineJobId, JobName } from '@shouhu/jobs';
+import { NotificationService, Recipient } from '@shouhu/notifications';
+import { DeadlineRepository } from './deadline.repository';
+import { nextLevel } from './deadline-rules';
+import { SLA_CALCULATOR } from './deadline.service';
+import { BullDeadlineTimers } from './deadline-timers';
+import { Deadline, DeadlineStatus } from './entities/deadline.entity';
+import { DEADLINE_LABELS, DeadlineKind, SlaCalculator } from './policy';
+
+export type Outcome = 'done' | 'noop' | 'not_due';
+
+/** The unit a role acts for on this case: the community, the street or the district. */
+function unitOf(role: Role, c: Case): string {
+  switch (role) {
+    case Role.CommunityDirector:
+      return c.communityId;
+    case Role.StreetSupervisor:
+      return c.streetId;
+    default:
+      return c.districtId;
+  }
+}
+
+function responsible(d: Deadline, c: Case): Recipient {
+  return d.responsibleUserId ? { userId: d.responsibleUserId } : { role: d.responsibleRole, jurisdictionId: unitOf(d.responsibleRole, c) };
+}
+
+/**
+ * What happens when a deadline's time comes. Each step is one transaction that
+ * locks the case, then moves the deadline row only if it is still where the step
+ * expects it: a job that runs twice, or on two workers at once, finds nothing to
+ * do the second time, so every effect happens once.
+ */
+@Injectable()
+export class EscalationService {
+  private readonly logger = new Logger(EscalationService.name);
+
+  constructor(
+    private readonly deadlines: DeadlineRepository,
+    private readonly cases: CasesService,
+    private readonly notifications: NotificationService,
+    private readonly tx: TransactionRunner,
+    private readonly timers: BullDeadlineTimers,
+    @Inject(SLA_CALCULATOR) private readonly sla: SlaCalculator,
+  ) {}
+
+  private async locked(deadlineId: string, step: (manager: EntityManager, c: Case & { child?: Child }) => Promise<Outcome>): Promise<Outcome> {
+    const d = await this.deadlines.repo.findOneBy({ id: deadlineId });
+    if (!d) return 'noop';
+    return this.tx.run(async (manager) => {
+      // Lock order case → deadline, the same as every case write.
+      const c = await this.cases.lockForSystem(manager, d.caseId);
+      if (!c) return 'noop';
+      return step(manager, c);
+    });
+  }
+
+  async remind(deadlineId: string): Promise<Outcome> {
+    return this.locked(deadlineId, async (manager, c) => {
+      const d = await this.deadlines.claim(manager, deadlineId, 'remind');
+      if (!d) return this.notYet(manager, deadlineId, 'remind');
+      await this.notifications.notify(manager, {
+        kind: 'deadline.reminder',
+        caseId: c.id,
+        title: `${c.caseNo} ${DEADLINE_LABELS[d.kind as DeadlineKind] ?? d.kind} 即将到期 (due soon)`,
+        body: `${c.caseNo} ${maskName(c.child?.name ?? '')}: ${d.kind} due ${d.dueAt.toISOString()}`,
+        recipients: [responsible(d, c)],
+        cause: `dl:${d.id}:remind`,
+      });
+      return 'done';
+    });
+  }
+
+  async breach(deadlineId: string): Promise<Outcome> {
+    return this.locked(deadlineId, async (manager, c) => {
+      const window = await this.deadlines.windowMs(manager, deadlineId);
+      const d = await this.deadlines.claim(manager, deadlineId, 'breach', this.sla.secondStageMs(window ?? 0));
+      if (!d) return this.notYet(manager, deadlineId, 'due');
+      const next = await this.deadlines.nextPending(manager, c.id);
+      await this.cases.recordSystemEvent(manager, c, {
+        type: 'deadline.breached',
+        data: { deadlineId: d.id, kind: d.kind, dueAt: d.dueAt.toISOString(), responsibleRole: d.responsibleRole, escalatedTo: nextLevel(d.responsibleRole), escalationLevel: 1 },
+        flag: CaseFlag.DeadlineBreached,
+        escalationLevel: 1,
+        nextDue: next ? { dueAt: next.dueAt, kind: next.kind } : null,
+      });
+      const up = nextLevel(d.responsibleRole);
+      await this.notifications.notify(manager, {
+        kind: 'deadline.breached',
+        caseId: c.id,
+        title: `${c.caseNo} ${DEADLINE_LABELS[d.kind as DeadlineKind] ?? d.kind} 已超时 (overdue)`,
+        body: `${c.caseNo} ${maskName(c.child?.name ?? '')}: ${d.kind} was due ${d.dueAt.toISOString()}; escalated to ${up}`,
+        recipients: [responsible(d, c), { role: up, jurisdictionId: unitOf(up, c) }],
+        cause: `dl:${d.id}:breach`,
+      });
+      const at = d.secondStageAt as Date;
+      this.tx.afterCommit(manager, () => this.timers.scheduleSecondStage(d.id, at));
+      return 'done';
+    });
+  }
+
+  async secondStage(deadlineId: string): Promise<Outcome> {
+    return this.locked(deadlineId, async (manager, c) => {
+      const d = await this.deadlines.claim(manager, deadlineId, 'stage2');
+      if (!d) return this.notYet(manager, deadlineId, 'stage2');
+      const next = await this.deadlines.nextPending(manager, c.id);
+      await this.cases.recordSystemEvent(manager, c, {
+        type: 'deadline.escalated',
+        data: { deadlineId: d.id, kind: d.kind, dueAt: d.dueAt.toISOString(), escalatedTo: Role.DistrictStaff, escalationLevel: 2 },
+        flag: CaseFlag.Escalated,
+        escalationLevel: 2,
+        nextDue: next ? { dueAt: next.dueAt, kind: next.kind } : null,
+      });
+      await this.notifications.notify(manager, {
+        kind: 'deadline.escalated',
+        caseId: c.id,
+        title: `${c.caseNo} ${DEADLINE_LABELS[d.kind as DeadlineKind] ?? d.kind} 超时未办，已升级至区级 (escalated to the district)`,
+        body: `${c.caseNo} ${maskName(c.child?.name ?? '')}: ${d.kind} was due ${d.dueAt.toISOString()} and is still open`,
+        recipients: [{ role: Role.DistrictStaff, jurisdictionId: c.districtId }],
+        cause: `dl:${d.id}:stage2`,
+      });
+      return 'done';
+    });
+  }
+
+  /** The row is still open but its time has not come (a timer that fired early): re-arm it. */
+  private async notYet(manager: EntityManager, deadlineId: string, stage: 'remind' | 'due' | 'stage2'): Promise<Outcome> {
+    const d = await manager.getRepository(Deadline).findOneBy({ id: deadlineId });
+    if (!d || d.closedAt) return 'noop';
+    const at = stage === 'remind' ? (d.status === DeadlineStatus.Pending && !d.remindedAt ? d.remindAt : null) : stage === 'due' ? (d.status === DeadlineStatus.Pending ? d.dueAt : null) : d.status === DeadlineStatus.Breached && !d.secondStageDoneAt ? d.secondStageAt : null;
+    if (!at || at.getTime() <= Date.now()) return 'noop';
+    const name = stage === 'remind' ? JobName.DeadlineRemind : stage === 'due' ? JobName.DeadlineDue : JobName.DeadlineSecondStage;
+    this.tx.afterCommit(manager, () => this.timers.replace(name, deadlineId, stage, at));
+    return 'not_due';
+  }
+
+  /**
+   * The reconciler: processes every step whose time has passed (timers lost
+   * with Redis, or a worker that was down), then re-creates missing timers of
+   * future steps. Returns what it did.
+   */
+  async reconcile(graceMs = 2000): Promise<{ processed: number; rescheduled: number }> {
+    let processed = 0;
+    const late = await this.deadlines.late(graceMs);
+    for (const { id, stage } of late) {
+      const outcome = stage === 'remind' ? await this.remind(id) : stage === 'due' ? await this.breach(id) : await this.secondStage(id);
+      if (outcome === 'done') processed += 1;
+    }
+    let rescheduled = 0;
+    const upcoming = await this.deadlines.upcoming();
+    for (let i = 0; i < upcoming.length; i += 200) {
+      const batch = upcoming.slice(i, i + 200);
+      const ids = batch.map((t) => deadlineJobId(t.id, t.stage));
+      const present = await this.timers.existing(ids);
+      for (const t of batch) {
+        if (present.has(deadlineJobId(t.id, t.stage))) continue;
+        const name = t.stage === 'remind' ? JobName.DeadlineRemind : t.stage === 'due' ? JobName.DeadlineDue : JobName.DeadlineSecondStage;
+        await this.timers.replace(name, t.id, t.stage, t.at);
+        rescheduled += 1;
+      }
+    }
+    if (processed || rescheduled) this.logger.log(`reconciler: processed ${processed} late step(s), re-created ${rescheduled} timer(s)`);
+    return { processed, rescheduled };
+  }
+}

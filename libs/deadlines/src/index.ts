@@ -1,0 +1,12 @@
+export { KINDS_BY_STATUS, nextLevel, policeAlertDue, stepsMet, stepsStarted } from './deadline-rules';
+export type { WantedDeadline } from './deadline-rules';
+export { DeadlineRepository } from './deadline.repository';
+export { DEADLINE_TIMERS, DeadlineService, deadlineView, SLA_CALCULATOR } from './deadline.service';
+export type { DeadlineTimerPort, DeadlineView } from './deadline.service';
+export { BullDeadlineTimers } from './deadline-timers';
+export { CaseworkModule, DeadlinesCoreModule } from './deadlines.module';
+export { Deadline, DeadlineStatus } from './entities/deadline.entity';
+export { EscalationService } from './escalation.service';
+export type { Outcome } from './escalation.service';
+export { buildPolicy, DEADLINE_KINDS, DEADLINE_LABELS, DEFAULT_POLICY, DeadlineKind, loadPolicy, PolicyError, RISKS, SlaCalculator } from './policy';
+export type { Risk, SlaPolicy, VisitSchedule } from './policy';

@@ -1,0 +1,108 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import type { Actor, Role } from '@shouhu/access';
+import { TransactionRunner } from '@shouhu/database';
+import { DomainError } from '@shouhu/errors';
+import { OrgService } from '@shouhu/org';
+import { NOTIFICATION_CHANNELS, NotificationChannel } from './channel';
+import { Notification } from './entities/notification.entity';
+
+/** A user, or everyone active with a role in a jurisdiction. */
+export type Recipient = { userId: string } | { role: Role; jurisdictionId: string };
+
+export interface NotifyInput {
+  kind: string;
+  caseId: string | null;
+  title: string;
+  body: string;
+  recipients: Recipient[];
+  /** Identifies the cause; with the recipient it makes the notification unique. */
+  cause: string;
+}
+
+export interface NotificationView {
+  id: string;
+  kind: string;
+  caseId: string | null;
+  title: string;
+  body: string;
+  read: boolean;
+  readAt: string | null;
+  createdAt: string;
+}
+
+@Injectable()
+export class NotificationService {
+  constructor(
+    @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
+    private readonly org: OrgService,
+    private readonly tx: TransactionRunner,
+    @Inject(NOTIFICATION_CHANNELS) private readonly channels: NotificationChannel[],
+  ) {}
+
+  /**
+   * Creates the notifications inside the caller's transaction, each at most once
+   * per cause and recipient; channels deliver them after commit.
+   */
+  async notify(manager: EntityManager, input: NotifyInput): Promise<number> {
+    const userIds = new Set<string>();
+    for (const r of input.recipients) {
+      if ('userId' in r) userIds.add(r.userId);
+      else for (const id of await this.org.activeUserIdsWithRole(r.role, r.jurisdictionId, manager)) userIds.add(id);
+    }
+    if (userIds.size === 0) return 0;
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Notification)
+      .values([...userIds].map((userId) => ({ userId, caseId: input.caseId, kind: input.kind, title: input.title, body: input.body, dedupeKey: `${input.cause}:${userId}` })))
+      .orIgnore()
+      .returning(['id', 'user_id'])
+      .execute();
+    const created = result.raw as { id: string; user_id: string }[];
+    if (created.length) {
+      this.tx.afterCommit(manager, () => this.deliver(created.map((c) => ({ notificationId: c.id, userId: c.user_id, title: input.title, body: input.body }))));
+    }
+    return created.length;
+  }
+
+  private async deliver(messages: { notificationId: string; userId: string; title: string; body: string }[]): Promise<void> {
+    for (const m of messages) {
+      for (const channel of this.channels) await channel.deliver(m);
+    }
+    await this.notifications.createQueryBuilder().update().set({ deliveredAt: () => 'now()' }).where('id IN (:...ids)', { ids: messages.map((m) => m.notificationId) }).execute();
+  }
+
+  async list(actor: Actor, unreadOnly: boolean, limit = 100): Promise<NotificationView[]> {
+    const rows = await this.notifications.find({
+      where: { userId: actor.id, ...(unreadOnly ? { readAt: IsNull() } : {}) },
+      order: { createdAt: 'DESC' },
+      take: limit,
+    });
+    return rows.map(view);
+  }
+
+  async markRead(actor: Actor, id: string): Promise<NotificationView> {
+    const row = await this.notifications.findOneBy({ id, userId: actor.id });
+    if (!row) throw DomainError.notFound('notification');
+    if (!row.readAt) {
+      row.readAt = new Date();
+      await this.notifications.update({ id }, { readAt: row.readAt });
+    }
+    return view(row);
+  }
+}
+
+function view(n: Notification): NotificationView {
+  return {
+    id: n.id,
+    kind: n.kind,
+    caseId: n.caseId,
+    title: n.title,
+    body: n.body,
+    read: n.readAt !== null,
+    readAt: n.readAt ? n.readAt.toISOString() : null,
+    createdAt: n.createdAt.toISOString(),
+  };
+}
