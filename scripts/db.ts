@@ -7,9 +7,12 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, ConfigModule, processConfig } from '@shouhu/config';
 import { createCliDataSource, DatabaseModule } from '@shouhu/database';
+import { DemoCasesSeeder } from '@shouhu/cases';
+import { CaseworkModule } from '@shouhu/deadlines';
+import { JobsModule } from '@shouhu/jobs';
 import { DemoOrganisationSeeder, OrgModule } from '@shouhu/org';
 
-@Module({ imports: [ConfigModule.forRoot(), DatabaseModule, OrgModule] })
+@Module({ imports: [ConfigModule.forRoot(), DatabaseModule, JobsModule.forRoot(), OrgModule, CaseworkModule] })
 class SeedModule {}
 
 async function migrate(): Promise<void> {
@@ -53,6 +56,10 @@ async function seed(): Promise<void> {
       `demo organisation: ${result.jurisdictionsCreated} jurisdictions and ${result.usersCreated} users created` +
         (result.passwordsReset ? `, ${result.passwordsReset} demo passwords reset to DEMO_PASSWORD` : ''),
     );
+    if (process.argv[3] !== '--no-cases') {
+      const cases = await app.get(DemoCasesSeeder).seed();
+      console.log(cases.skipped ? 'demo cases: already present' : `demo cases: ${cases.created} created`);
+    }
   } finally {
     await app.close();
   }

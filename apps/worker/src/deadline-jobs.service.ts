@@ -23,7 +23,7 @@ export class DeadlineJobs implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     // One scheduler however many workers run; it also fires once at start.
-    await this.queue.upsertJobScheduler('deadline-reconciler', { every: RECONCILE_EVERY_MS, immediately: true }, { name: JobName.DeadlineReconcile, data: {} });
+    await this.queue.upsertJobScheduler('deadline-reconciler', { every: RECONCILE_EVERY_MS }, { name: JobName.DeadlineReconcile, data: {} });
   }
 
   @OnJob(JobName.DeadlineRemind)

@@ -2,7 +2,9 @@ import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/c
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FieldCipher } from '@shouhu/access';
 import { AppConfig } from '@shouhu/config';
+import { OrgModule } from '@shouhu/org';
 import { TimelineModule } from '@shouhu/timeline';
+import { DemoCasesSeeder } from './demo-cases.seeder';
 import { CaseRepository } from './case.repository';
 import { CasesService, FIELD_CIPHER } from './cases.service';
 import { Approval } from './entities/approval.entity';
@@ -35,9 +37,9 @@ export class CasesModule {
     };
     return {
       module: CasesModule,
-      imports: [TypeOrmModule.forFeature(CASE_ENTITIES), TimelineModule, ...(options.imports ?? [])],
-      providers: [CaseRepository, CasesService, cipher, { provide: CASE_LIFECYCLE_HOOKS, useExisting: options.hooks }],
-      exports: [CasesService, CaseRepository, FIELD_CIPHER, TimelineModule],
+      imports: [TypeOrmModule.forFeature(CASE_ENTITIES), TimelineModule, OrgModule, ...(options.imports ?? [])],
+      providers: [CaseRepository, CasesService, DemoCasesSeeder, cipher, { provide: CASE_LIFECYCLE_HOOKS, useExisting: options.hooks }],
+      exports: [CasesService, CaseRepository, DemoCasesSeeder, FIELD_CIPHER, TimelineModule],
     };
   }
 }

@@ -5,6 +5,7 @@ export { CaseRepository, CASE_FIELDS } from './case.repository';
 export { caseSummary } from './case.views';
 export type { CaseDetailView, CaseSummaryView } from './case.views';
 export { CaseErrors } from './cases.errors';
+export { DemoCasesSeeder } from './demo-cases.seeder';
 export { CASE_ENTITIES, CasesModule } from './cases.module';
 export type { CasesModuleOptions } from './cases.module';
 export { CasesService, FIELD_CIPHER } from './cases.service';

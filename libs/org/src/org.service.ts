@@ -155,6 +155,12 @@ export class OrgService {
     return { actor: toActor(user), user };
   }
 
+  /** The actor of an active user by username (seeding, tools). */
+  async actorByUsername(username: string): Promise<Actor | null> {
+    const user = await this.users.findForLogin(username);
+    return user && user.active ? toActor(user) : null;
+  }
+
   /** Active users with this role placed exactly at this jurisdiction (notification recipients). */
   activeUserIdsWithRole(role: Role, jurisdictionId: string, manager?: EntityManager): Promise<string[]> {
     return this.users.activeIdsWithRole(role, jurisdictionId, manager);
