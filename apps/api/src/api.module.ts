@@ -14,6 +14,8 @@ import { CasesController } from './cases.controller';
 import { NotificationsController } from './notifications.controller';
 import { AuthController } from './auth.controller';
 import { HealthController } from './health.controller';
+import { HttpMetrics } from './http/http-metrics';
+import { MetricsController } from './metrics.controller';
 import { JurisdictionsController } from './jurisdictions.controller';
 import { UsersController } from './users.controller';
 
@@ -64,7 +66,9 @@ export class ApiModule {
         ApprovalsController,
         NotificationsController,
         HealthController,
+        MetricsController,
       ],
+      providers: [HttpMetrics],
     };
   }
 }

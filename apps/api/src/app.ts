@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig, processConfig } from '@shouhu/config';
 import { ApiModule, requestIdFor } from './api.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { HttpMetrics } from './http/http-metrics';
 import { createValidationPipe } from './http/validation';
 
 /**
@@ -50,7 +51,8 @@ export async function createApiApp(config: AppConfig = processConfig(), options:
     crossOriginEmbedderPolicy: false,
   });
 
-  app.setGlobalPrefix('api');
+  app.get(HttpMetrics).install(fastify);
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();

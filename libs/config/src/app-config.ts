@@ -128,6 +128,12 @@ export class AppConfig {
   @IsString()
   SLA_POLICY_FILE?: string;
 
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  METRICS_TOKEN?: string;
+
   get isProduction(): boolean {
     return this.NODE_ENV === NodeEnv.Production;
   }
@@ -155,7 +161,7 @@ function describe(errors: ValidationError[]): { variable: string; message: strin
 }
 
 function redact(variable: string, value: unknown): unknown {
-  return /SECRET|KEY|PASSWORD|URL/.test(variable) ? '<hidden>' : value;
+  return /SECRET|KEY|PASSWORD|URL|TOKEN/.test(variable) ? '<hidden>' : value;
 }
 
 /** Variables without a default are not own properties of a fresh AppConfig. */
@@ -166,6 +172,7 @@ const known = new Set([
   'JWT_SECRET',
   'DATA_ENCRYPTION_KEY',
   'SLA_POLICY_FILE',
+  'METRICS_TOKEN',
 ]);
 
 /**

@@ -1,0 +1,82 @@
+import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyRequest } from 'fastify';
+import { Gauge } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { Public } from '@shouhu/auth';
+import { AppConfig } from '@shouhu/config';
+import { DeadlineRepository } from '@shouhu/deadlines';
+import { DomainError, ErrorCode } from '@shouhu/errors';
+import { QUEUE_NAMES } from '@shouhu/jobs';
+import { getQueueToken } from '@nestjs/bullmq';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue } from 'bullmq';
+import { HttpMetrics } from './http/http-metrics';
+
+interface PgPool {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+/**
+ * GET /metrics (outside /api): Prometheus text. Gauges are read at scrape time
+ * from BullMQ and PostgreSQL, so every api replica reports the same queue and
+ * deadline figures and its own HTTP and pool figures.
+ */
+@ApiTags('operations')
+@Controller({ path: 'metrics' })
+export class MetricsController {
+  private readonly queueJobs: Gauge<'queue' | 'state'>;
+  private readonly deadlines: Gauge<'kind' | 'status'>;
+  private readonly pool: Gauge<'state'>;
+
+  constructor(
+    private readonly metrics: HttpMetrics,
+    private readonly deadlineRepo: DeadlineRepository,
+    private readonly moduleRef: ModuleRef,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {
+    const registers = [metrics.registry];
+    this.queueJobs = new Gauge({ name: 'shouhu_queue_jobs', help: 'BullMQ jobs by queue and state (waiting, delayed, active, failed…)', labelNames: ['queue', 'state'], registers });
+    this.deadlines = new Gauge({ name: 'shouhu_deadlines', help: 'Open deadlines by kind and status (pending, breached)', labelNames: ['kind', 'status'], registers });
+    this.pool = new Gauge({ name: 'shouhu_db_pool_connections', help: 'PostgreSQL pool connections of this process (total, idle, waiting clients)', labelNames: ['state'], registers });
+  }
+
+  @Public()
+  @Get()
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOperation({ summary: 'Prometheus metrics; set METRICS_TOKEN to require `Authorization: Bearer <token>`' })
+  async scrape(@Req() request: FastifyRequest): Promise<string> {
+    if (this.config.METRICS_TOKEN && request.headers.authorization !== `Bearer ${this.config.METRICS_TOKEN}`) {
+      throw new DomainError(ErrorCode.Unauthenticated, 'metrics need the metrics token');
+    }
+    await Promise.all([this.collectQueues(), this.collectDeadlines()]);
+    this.collectPool();
+    return this.metrics.registry.metrics();
+  }
+
+  private async collectQueues(): Promise<void> {
+    this.queueJobs.reset();
+    for (const name of QUEUE_NAMES) {
+      const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed', 'prioritized', 'waiting-children');
+      for (const [state, n] of Object.entries(counts)) this.queueJobs.set({ queue: name, state }, n);
+    }
+  }
+
+  private async collectDeadlines(): Promise<void> {
+    this.deadlines.reset();
+    for (const row of await this.deadlineRepo.countsByKind()) this.deadlines.set({ kind: row.kind, status: row.status }, row.n);
+  }
+
+  private collectPool(): void {
+    const pool = (this.db.driver as unknown as { master?: PgPool }).master;
+    if (!pool) return;
+    this.pool.set({ state: 'total' }, pool.totalCount);
+    this.pool.set({ state: 'idle' }, pool.idleCount);
+    this.pool.set({ state: 'waiting' }, pool.waitingCount);
+  }
+}
