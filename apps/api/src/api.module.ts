@@ -10,6 +10,7 @@ import { OrgModule } from '@shouhu/org';
 import { CaseworkModule } from '@shouhu/deadlines';
 import { JobsModule } from '@shouhu/jobs';
 import { ApprovalsController } from './approvals.controller';
+import { AuditController } from './audit.controller';
 import { CasesController } from './cases.controller';
 import { NotificationsController } from './notifications.controller';
 import { AuthController } from './auth.controller';
@@ -64,6 +65,7 @@ export class ApiModule {
         JurisdictionsController,
         CasesController,
         ApprovalsController,
+        AuditController,
         NotificationsController,
         HealthController,
         MetricsController,

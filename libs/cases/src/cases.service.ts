@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Actor, asSubject, birthDateOfNationalId, defineAbilityFor, FieldCipher, isValidNationalId, JurisdictionLevel, Role, rulesToSql } from '@shouhu/access';
 import { SqlCondition, TransactionRunner } from '@shouhu/database';
 import { DomainError, ErrorCode } from '@shouhu/errors';
-import { TimelineService } from '@shouhu/timeline';
+import { AuditService, TimelineService } from '@shouhu/timeline';
 import { CASE_FIELDS, CaseRepository } from './case.repository';
 import { encodeCursor } from './case-list';
 import { caseDetail, CaseDetailView, caseSummary, CaseSummaryView } from './case.views';
@@ -58,6 +58,7 @@ export class CasesService {
     private readonly repo: CaseRepository,
     private readonly tx: TransactionRunner,
     private readonly timeline: TimelineService,
+    private readonly audit: AuditService,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
     @Inject(CASE_LIFECYCLE_HOOKS) private readonly hooks: CaseLifecycleHooks,
   ) {}
@@ -588,16 +589,24 @@ export class CasesService {
     return this.detailOf(actor, c);
   }
 
+  /** The full detail; every time it shows a child's identity or a reporter's, the read is logged. */
   private async detailOf(actor: Actor, c: Case & { child?: Child }): Promise<CaseDetailView> {
     const parts = await this.repo.children(c.id);
     const deadlines = await this.hooks.deadlinesOf(c.id);
     const child = c.child as Child;
-    return caseDetail(actor, c, {
+    const detail = caseDetail(actor, c, {
       ...parts,
       idNumber: child.idNumberCipher ? this.cipher.decrypt(child.idNumberCipher) : null,
       allowedActions: this.allowedActions(actor, c, parts),
       deadlines,
     });
+    const fields = ['child.name', 'child.birthDate'];
+    if (detail.child.idNumber) fields.push('child.idNumber');
+    if (detail.child.address) fields.push('child.address');
+    if (detail.child.school) fields.push('child.school');
+    if (detail.reports.some((r) => r.reporter !== null && r.reporter !== 'confidential')) fields.push('reports.reporter');
+    await this.audit.recordAccess({ at: new Date(), actorId: actor.id, actorRole: actor.role, caseId: c.id, districtId: c.districtId, fields });
+    return detail;
   }
 
   /** What this caller may do now: the workflow table, then the case's own state of affairs. */

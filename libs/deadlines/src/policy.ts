@@ -91,6 +91,12 @@ function isHours(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 24 * 366;
 }
 
+/** A JSON object (not null, not an array) at `where`, else a PolicyError naming it. */
+function objectAt(where: string, v: unknown): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new PolicyError(`${where}: must be a JSON object`);
+  return v as Record<string, unknown>;
+}
+
 function checkSchedule(where: string, s: unknown): VisitSchedule {
   const v = s as VisitSchedule;
   if (!v || !Array.isArray(v.days) || !v.days.every((d, i) => Number.isInteger(d) && d > 0 && (i === 0 || d > v.days[i - 1])) || !Number.isInteger(v.thenEveryDays) || v.thenEveryDays < 0) {
@@ -107,9 +113,9 @@ export function buildPolicy(override: unknown = {}): SlaPolicy {
   for (const key of Object.keys(o)) if (!known.has(key)) throw new PolicyError(`unknown policy key "${key}"`);
   const policy: SlaPolicy = structuredClone(DEFAULT_POLICY);
   if (o.hours !== undefined) {
-    for (const [kind, byRisk] of Object.entries(o.hours as Record<string, unknown>)) {
+    for (const [kind, byRisk] of Object.entries(objectAt('hours', o.hours))) {
       if (!(kind in policy.hours)) throw new PolicyError(`hours.${kind}: not a step with a fixed window`);
-      for (const [risk, h] of Object.entries(byRisk as Record<string, unknown>)) {
+      for (const [risk, h] of Object.entries(objectAt(`hours.${kind}`, byRisk))) {
         if (!RISKS.includes(risk as Risk)) throw new PolicyError(`hours.${kind}.${risk}: not a risk level`);
         if (!isHours(h)) throw new PolicyError(`hours.${kind}.${risk}: must be a number of hours > 0`);
         (policy.hours as Record<string, Partial<Record<Risk, number>>>)[kind][risk as Risk] = h;
@@ -124,14 +130,14 @@ export function buildPolicy(override: unknown = {}): SlaPolicy {
     }
   }
   if (o.visits !== undefined) {
-    for (const [risk, s] of Object.entries(o.visits as Record<string, unknown>)) {
+    for (const [risk, s] of Object.entries(objectAt('visits', o.visits))) {
       if (!RISKS.includes(risk as Risk)) throw new PolicyError(`visits.${risk}: not a risk level`);
       policy.visits[risk as Risk] = checkSchedule(`visits.${risk}`, s);
     }
   }
   if (o.afterWarningLetter !== undefined) policy.afterWarningLetter = checkSchedule('afterWarningLetter', o.afterWarningLetter);
   if (o.maxVisitIntervalDaysFor !== undefined) {
-    for (const [cat, days] of Object.entries(o.maxVisitIntervalDaysFor as Record<string, unknown>)) {
+    for (const [cat, days] of Object.entries(objectAt('maxVisitIntervalDaysFor', o.maxVisitIntervalDaysFor))) {
       if (!/^[VND]\d{2}$/.test(cat) || !Number.isInteger(days) || (days as number) <= 0) throw new PolicyError(`maxVisitIntervalDaysFor.${cat}: needs a category code and whole days > 0`);
       policy.maxVisitIntervalDaysFor[cat] = days as number;
     }
@@ -201,14 +207,18 @@ export class SlaCalculator {
     const base = offsetDays(this.policy.visits[opts.risk], opts.visitsDone);
     if (base !== null) candidates.push(opts.followUpStartedAt.getTime() + base * day);
     if (opts.warningLetterAt) {
-      // Visits after the letter, counted from it: the first not yet reached by the visits since.
+      // Visits after the letter, counted from it. A visit since the letter counts for the
+      // point whose window it falls in (after the point before, up to the point itself):
+      // a visit on day 3 is the visit "within 7 days", so the next is the monthly one.
       const s = this.policy.afterWarningLetter;
+      const letter = opts.warningLetterAt.getTime();
+      const since = opts.lastVisitAt && opts.lastVisitAt.getTime() > letter ? opts.lastVisitAt.getTime() : null;
       for (let n = 0; ; n += 1) {
         const d = offsetDays(s, n);
         if (d === null) break;
-        const t = opts.warningLetterAt.getTime() + d * day;
-        if (!opts.lastVisitAt || t > opts.lastVisitAt.getTime()) {
-          candidates.push(t);
+        const windowStart = n === 0 ? letter : letter + (offsetDays(s, n - 1) as number) * day;
+        if (since === null || windowStart >= since) {
+          candidates.push(letter + d * day);
           break;
         }
       }

@@ -1,9 +1,9 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * The case timeline: one row per event, appended in the same transaction as the
- * change it records, chained by hash to the case's previous event. The foreign
- * key to case and the trigger that refuses UPDATE and DELETE are in migrations.
+ * change it records, chained by hash to the case's previous event. The trigger
+ * that refuses UPDATE and DELETE is in a hand-written migration.
  */
 @Entity('case_event')
 @Index('case_event_case_seq_key', ['caseId', 'seq'], { unique: true })
@@ -12,6 +12,11 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 export class CaseEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
+
+  /** By name: the timeline library does not import the cases library (which writes through it). */
+  @ManyToOne('Case', { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'case_event_case_id_fkey' })
+  case?: unknown;
 
   @Column({ type: 'uuid' })
   caseId: string;

@@ -1,0 +1,75 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { Actor, Role } from '@shouhu/access';
+import { CurrentActor, Roles } from '@shouhu/auth';
+import { DomainError } from '@shouhu/errors';
+import { AuditRow, AuditService } from '@shouhu/timeline';
+
+const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
+class AuditQuery {
+  @ApiPropertyOptional({ description: 'ISO date or date-time (inclusive)' })
+  @IsOptional()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO date or date-time (exclusive)' })
+  @IsOptional()
+  to?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  actorId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  caseId?: string;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'csv'], { message: 'must be json or csv' })
+  format?: 'json' | 'csv';
+
+  @ApiPropertyOptional({ default: 10000, maximum: 100000 })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  limit?: number;
+}
+
+function date(field: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  if (!ISO.test(value) || !Number.isFinite(Date.parse(value))) throw DomainError.validation(field, 'must be an ISO-8601 date or date-time');
+  return new Date(value);
+}
+
+@ApiTags('audit')
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Roles(Role.DistrictStaff)
+  @Get('events')
+  @ApiOperation({ summary: '审计 (audit): timeline events and identity reads of the district’s cases; JSON or CSV (formula-safe)' })
+  async events(@CurrentActor() actor: Actor, @Query() query: AuditQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ items: AuditRow[] } | string> {
+    const rows = await this.audit.events({
+      districtId: actor.districtId,
+      from: date('from', query.from),
+      to: date('to', query.to),
+      actorId: query.actorId,
+      caseId: query.caseId,
+      limit: query.limit ?? 10000,
+    });
+    if (query.format === 'csv') {
+      void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="shouhu-audit.csv"');
+      return this.audit.toCsv(rows);
+    }
+    return { items: rows };
+  }
+}

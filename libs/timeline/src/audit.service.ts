@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { stringify } from 'csv-stringify/sync';
+import { DataSource } from 'typeorm';
+import { AccessLog } from './entities/access-log.entity';
+
+export interface AuditFilter {
+  /** The caller's district: only its cases. */
+  districtId: string;
+  from?: Date;
+  to?: Date;
+  actorId?: string;
+  caseId?: string;
+  limit: number;
+}
+
+export interface AuditRow {
+  source: 'event' | 'access';
+  at: string;
+  caseId: string;
+  caseNo: string;
+  seq: number | null;
+  type: string;
+  actorId: string | null;
+  actorRole: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  fields: string[];
+  data: Record<string, unknown>;
+  hash: string | null;
+}
+
+/** Cells a spreadsheet would run as a formula are neutralised by a leading apostrophe (OWASP CSV injection). */
+export function neutraliseCell(value: unknown): string {
+  const s = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+export const AUDIT_COLUMNS = ['source', 'at', 'caseNo', 'caseId', 'seq', 'type', 'actorId', 'actorRole', 'fromStatus', 'toStatus', 'fields', 'data', 'hash'] as const;
+
+/** The audit trail of a district: timeline events and identity reads, newest first. */
+@Injectable()
+export class AuditService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async recordAccess(entry: Omit<AccessLog, 'id'>): Promise<void> {
+    await this.db.getRepository(AccessLog).insert(entry as never);
+  }
+
+  async events(f: AuditFilter): Promise<AuditRow[]> {
+    const params: unknown[] = [f.districtId];
+    const cond: string[] = [];
+    const add = (sqlFor: (p: string) => string, value: unknown) => {
+      params.push(value);
+      cond.push(sqlFor(`$${params.length}`));
+    };
+    if (f.from) add((p) => `x.at >= ${p}`, f.from);
+    if (f.to) add((p) => `x.at < ${p}`, f.to);
+    if (f.actorId) add((p) => `x.actor_id = ${p}`, f.actorId);
+    if (f.caseId) add((p) => `x.case_id = ${p}`, f.caseId);
+    params.push(f.limit);
+    const where = cond.length ? `AND ${cond.join(' AND ')}` : '';
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT * FROM (
+         SELECT 'event' AS source, e.at, e.case_id, c.case_no, e.seq, e.type, e.actor_id, e.actor_role, e.from_status, e.to_status,
+                '{}'::varchar[] AS fields, e.data, e.hash
+           FROM case_event e JOIN "case" c ON c.id = e.case_id WHERE c.district_id = $1
+         UNION ALL
+         SELECT 'access', a.at, a.case_id, c.case_no, NULL, 'identity.read', a.actor_id, a.actor_role, NULL, NULL,
+                a.fields, '{}'::jsonb, NULL
+           FROM access_log a JOIN "case" c ON c.id = a.case_id WHERE a.district_id = $1
+       ) x WHERE TRUE ${where}
+       ORDER BY x.at DESC, x.case_id, x.seq DESC NULLS LAST
+       LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((r) => ({
+      source: r.source as AuditRow['source'],
+      at: (r.at as Date).toISOString(),
+      caseId: r.case_id as string,
+      caseNo: r.case_no as string,
+      seq: r.seq === null ? null : Number(r.seq),
+      type: r.type as string,
+      actorId: r.actor_id as string | null,
+      actorRole: r.actor_role as string,
+      fromStatus: r.from_status as string | null,
+      toStatus: r.to_status as string | null,
+      fields: r.fields as string[],
+      data: r.data as Record<string, unknown>,
+      hash: r.hash === null ? null : String(r.hash),
+    }));
+  }
+
+  toCsv(rows: AuditRow[]): string {
+    return stringify(
+      rows.map((r) => AUDIT_COLUMNS.map((c) => neutraliseCell(c === 'fields' ? r.fields.join(' ') : r[c]))),
+      { header: true, columns: [...AUDIT_COLUMNS], bom: true },
+    );
+  }
+}
