@@ -4,7 +4,9 @@ export const OrgErrors = {
   userNotFound: () => DomainError.notFound('user'),
   usernameTaken: () =>
     new DomainError(ErrorCode.UsernameTaken, 'username is already taken', [{ field: 'username', message: 'is already taken' }]),
-  unknownJurisdiction: () => DomainError.validation('jurisdictionId', 'is not a jurisdiction you manage'),
+  /** Out of scope and nonexistent look the same (api.md: 404). */
+  unknownJurisdiction: () =>
+    new DomainError(ErrorCode.NotFound, 'no such jurisdiction in your scope', [{ field: 'jurisdictionId', message: 'is not a jurisdiction you manage' }]),
   levelMismatch: (role: string, level: string) =>
     DomainError.validation('jurisdictionId', `must be a ${level} for role ${role}`),
   selfLockout: (field: string) =>

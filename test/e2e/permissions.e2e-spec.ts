@@ -1,0 +1,248 @@
+/**
+ * The permission matrix: every route × role × (in scope / out of scope) → the
+ * status it must answer, run for real. A route the table does not list fails the
+ * coverage test, so a new route cannot ship without deciding who may call it.
+ * The second test snapshots every route's declared access, so a change of who may
+ * call what shows up in review as a change of __snapshots__.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { Role } from '@shouhu/access';
+import { createOtherDistrict, openDataSource, OtherDistrict } from '../helpers/database';
+import { registeredRoutes } from '../helpers/routes';
+import { bearer, startApi, TestApi, tokenFor } from '../helpers/test-app';
+
+type Who = 'director' | 'supervisor' | 'district' | 'admin';
+type Scope = 'in' | 'out';
+const WHO: Who[] = ['director', 'supervisor', 'district', 'admin'];
+
+interface Call {
+  path: string;
+  body?: unknown;
+}
+
+interface Row {
+  method: 'GET' | 'POST' | 'PATCH';
+  /** The route template as registered. */
+  route: string;
+  /** Builds a fresh call (the resources it needs) for the caller about to make it. */
+  call: (who: Who, scope: Scope) => Promise<Call>;
+  /** [in scope, out of scope] for each role. */
+  expect: Record<Who, [number, number]>;
+}
+
+const same = (status: number): [number, number] => [status, status];
+
+describe('permission matrix', () => {
+  let api: TestApi;
+  let db: DataSource;
+  let other: OtherDistrict;
+  const tokens = new Map<string, string>();
+  let communityXa1: string;
+  let directorXa1Id: string;
+  let supervisorXaId: string;
+
+  const usernameOf = (who: Who, scope: Scope): string => {
+    if (scope === 'in') return { director: 'dir-xa-01', supervisor: 'sup-xa', district: 'district1', admin: 'admin' }[who];
+    return { director: 'dir-xa-02', supervisor: 'sup-xx', district: other.users[Role.DistrictStaff].username, admin: other.users[Role.Admin].username }[who];
+  };
+  const token = async (who: Who, scope: Scope) => {
+    const username = usernameOf(who, scope);
+    if (!tokens.has(username)) tokens.set(username, await tokenFor(api, username, username.startsWith('other-') ? other.password : undefined));
+    return tokens.get(username) as string;
+  };
+  const as = async (username: string) => bearer(await tokenFor(api, username));
+
+  async function ok<T = Record<string, unknown>>(res: { status: number; body: T }, status = 200): Promise<T> {
+    if (res.status !== status) throw new Error(`set-up call answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  /** A new case in 海旺社区 (dir-xa-01), taken as far as `stage`. */
+  async function newCase(stage: 'submitted' | 'assessing' | 'intervening' | 'awaiting_approval'): Promise<{ id: string; version: number; measureId?: string; approvalId?: string }> {
+    const r1 = stage === 'awaiting_approval';
+    let c = await ok<{ id: string; version: number }>(
+      await api.http
+        .post('/api/cases')
+        .set(await as('dir-xa-01'))
+        .send({
+          communityId: communityXa1,
+          child: { name: `权限${randomBytes(3).toString('hex')}`, sex: 'female', birthDate: '2014-05-06' },
+          categories: r1 ? ['V01'] : ['N02'],
+          riskLevel: r1 ? 'R1' : 'R3',
+          report: { reporterType: 'internal_discovery', discoveredAt: new Date(Date.now() - 3600_000).toISOString(), narrative: '权限测试 (permission test)' },
+          police: r1 ? { reportedAt: new Date(Date.now() - 1800_000).toISOString(), receiptNo: 'P-1' } : undefined,
+        }),
+      201,
+    );
+    if (stage === 'submitted') return c;
+    const sup = await as('sup-xa');
+    c = await ok(await api.http.post(`/api/cases/${c.id}/transitions`).set(sup).send({ action: 'accept', version: c.version, riskLevel: r1 ? 'R1' : 'R3', assigneeId: supervisorXaId }));
+    if (stage === 'assessing') return c;
+    await ok(await api.http.post(`/api/cases/${c.id}/assessment`).set(sup).send({ safety: 's', guardianship: 'g', wellbeing: 'w', riskLevel: r1 ? 'R1' : 'R3', summary: 'x' }));
+    c = await ok(await api.http.post(`/api/cases/${c.id}/measures`).set(sup).send({ type: 'counseling', dueAt: new Date(Date.now() + 7 * 86400_000).toISOString() }));
+    const started = await ok<{ id: string; version: number; pendingApproval: { id: string } | null }>(
+      await api.http.post(`/api/cases/${c.id}/transitions`).set(sup).send({ action: 'start_intervention', version: c.version }),
+    );
+    return { id: started.id, version: started.version, approvalId: started.pendingApproval?.id };
+  }
+
+  /** A planned measure on an assessing case, owned by the director when a director will complete it. */
+  async function caseWithMeasure(ownerId: string | undefined): Promise<{ id: string; measureId: string }> {
+    const c = await newCase('assessing');
+    const body = await ok<{ measures: { id: string }[] }>(
+      await api.http
+        .post(`/api/cases/${c.id}/measures`)
+        .set(await as('sup-xa'))
+        .send({ type: 'medical', dueAt: new Date(Date.now() + 3 * 86400_000).toISOString(), ownerId }),
+    );
+    return { id: c.id, measureId: body.measures[body.measures.length - 1].id };
+  }
+
+  let shared: { assessing: { id: string }; intervening: { id: string } };
+
+  beforeAll(async () => {
+    api = await startApi();
+    db = await openDataSource(api.config);
+    other = await createOtherDistrict(db);
+    const me = await ok<{ id: string; jurisdiction: { id: string } }>(await api.http.get('/api/me').set(await as('dir-xa-01')));
+    communityXa1 = me.jurisdiction.id;
+    directorXa1Id = me.id;
+    supervisorXaId = (await ok<{ id: string }>(await api.http.get('/api/me').set(await as('sup-xa')))).id;
+    shared = { assessing: await newCase('assessing'), intervening: await newCase('intervening') };
+  }, 120_000);
+
+  afterAll(async () => {
+    await other?.remove().catch(() => undefined);
+    await db?.destroy();
+    await api?.close();
+  });
+
+  const version = async (id: string) => (await ok<{ version: number }>(await api.http.get(`/api/cases/${id}`).set(await as('district1')))).version;
+
+  const ROWS: Row[] = [
+    { method: 'POST', route: '/api/auth/login', call: async (who, scope) => ({ path: '/api/auth/login', body: { username: usernameOf(who, scope), password: usernameOf(who, scope).startsWith('other-') ? other.password : 'shouhu-demo' } }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
+    { method: 'GET', route: '/api/me', call: async () => ({ path: '/api/me' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
+    { method: 'GET', route: '/api/jurisdictions', call: async () => ({ path: '/api/jurisdictions' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
+    { method: 'GET', route: '/api/users', call: async () => ({ path: '/api/users' }), expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(200) } },
+    { method: 'GET', route: '/api/users/:id', call: async () => ({ path: `/api/users/${directorXa1Id}` }), expect: { director: same(403), supervisor: [200, 404], district: [200, 404], admin: [200, 404] } },
+    {
+      method: 'POST',
+      route: '/api/users',
+      call: async () => ({ path: '/api/users', body: { username: `perm-${randomBytes(4).toString('hex')}`, displayName: '权限测试', role: 'community_director', jurisdictionId: communityXa1, password: 'a-long-password-1' } }),
+      expect: { director: same(403), supervisor: same(403), district: same(403), admin: [201, 404] },
+    },
+    { method: 'PATCH', route: '/api/users/:id', call: async () => ({ path: `/api/users/${directorXa1Id}`, body: { displayName: '海旺社区儿童主任' } }), expect: { director: same(403), supervisor: same(403), district: same(403), admin: [200, 404] } },
+    {
+      method: 'POST',
+      route: '/api/cases',
+      call: async () => ({
+        path: '/api/cases',
+        body: { communityId: communityXa1, child: { name: `新建${randomBytes(3).toString('hex')}`, sex: 'male', birthDate: '2015-01-02' }, categories: ['D05'], riskLevel: 'R4', report: { reporterType: 'internal_discovery', discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '留守' } },
+      }),
+      expect: { director: [201, 404], supervisor: same(403), district: [201, 404], admin: same(403) },
+    },
+    { method: 'GET', route: '/api/cases', call: async () => ({ path: '/api/cases?limit=5' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(403) } },
+    { method: 'GET', route: '/api/cases/:id', call: async () => ({ path: `/api/cases/${shared.assessing.id}` }), expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) } },
+    {
+      method: 'POST',
+      route: '/api/cases/:id/transitions',
+      call: async () => ({ path: `/api/cases/${shared.assessing.id}/transitions`, body: { action: 'escalate', version: await version(shared.assessing.id), reason: '需要上级关注' } }),
+      expect: { director: [200, 404], supervisor: [200, 404], district: [403, 404], admin: same(403) },
+    },
+    {
+      method: 'POST',
+      route: '/api/cases/:id/assessment',
+      call: async () => ({ path: `/api/cases/${shared.assessing.id}/assessment`, body: { safety: 's', guardianship: 'g', wellbeing: 'w', riskLevel: 'R3', summary: 'again' } }),
+      expect: { director: [403, 404], supervisor: [200, 404], district: [403, 404], admin: same(403) },
+    },
+    {
+      method: 'POST',
+      route: '/api/cases/:id/measures',
+      call: async () => ({ path: `/api/cases/${shared.assessing.id}/measures`, body: { type: 'legal_aid', dueAt: new Date(Date.now() + 86400_000).toISOString() } }),
+      expect: { director: [403, 404], supervisor: [200, 404], district: [403, 404], admin: same(403) },
+    },
+    {
+      method: 'PATCH',
+      route: '/api/cases/:id/measures/:measureId',
+      call: async (who) => {
+        const c = await caseWithMeasure(who === 'director' ? directorXa1Id : undefined);
+        return { path: `/api/cases/${c.id}/measures/${c.measureId}`, body: { status: 'done', outcome: '已完成' } };
+      },
+      expect: { director: [200, 404], supervisor: [200, 404], district: [403, 404], admin: same(403) },
+    },
+    {
+      method: 'POST',
+      route: '/api/cases/:id/visits',
+      call: async () => ({ path: `/api/cases/${shared.intervening.id}/visits`, body: { visitedAt: new Date(Date.now() - 60_000).toISOString(), riskLevel: 'R3', outcome: '家访' } }),
+      expect: { director: [200, 404], supervisor: [200, 404], district: [403, 404], admin: same(403) },
+    },
+    { method: 'POST', route: '/api/cases/:id/notes', call: async () => ({ path: `/api/cases/${shared.assessing.id}/notes`, body: { text: '备注' } }), expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) } },
+    {
+      method: 'POST',
+      route: '/api/cases/:id/reports',
+      call: async () => ({ path: `/api/cases/${shared.assessing.id}/reports`, body: { reporterType: 'public', anonymous: true, discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '补充' } }),
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
+    },
+    { method: 'POST', route: '/api/cases/:id/police', call: async () => ({ path: `/api/cases/${shared.assessing.id}/police`, body: { receiptNo: 'R-2' } }), expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) } },
+    { method: 'GET', route: '/api/cases/:id/timeline', call: async () => ({ path: `/api/cases/${shared.assessing.id}/timeline` }), expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) } },
+    { method: 'GET', route: '/api/cases/:id/timeline/verify', call: async () => ({ path: `/api/cases/${shared.assessing.id}/timeline/verify` }), expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) } },
+    { method: 'GET', route: '/api/cases/:id/deadlines', call: async () => ({ path: `/api/cases/${shared.assessing.id}/deadlines` }), expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) } },
+    { method: 'GET', route: '/api/approvals', call: async () => ({ path: '/api/approvals?status=pending' }), expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(403) } },
+    {
+      method: 'POST',
+      route: '/api/approvals/:id/decision',
+      call: async () => {
+        const c = await newCase('awaiting_approval');
+        return { path: `/api/approvals/${c.approvalId}/decision`, body: { decision: 'approve', reason: '同意' } };
+      },
+      // An R1 plan: only district staff decide; a supervisor of the street is refused (403).
+      expect: { director: same(403), supervisor: [403, 404], district: [200, 404], admin: same(403) },
+    },
+    { method: 'GET', route: '/api/notifications', call: async () => ({ path: '/api/notifications' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
+    // Someone else's (or no) notification is not yours to read.
+    { method: 'POST', route: '/api/notifications/:id/read', call: async () => ({ path: `/api/notifications/${randomUUID()}/read` }), expect: { director: same(404), supervisor: same(404), district: same(404), admin: same(404) } },
+    { method: 'GET', route: '/api/audit/events', call: async () => ({ path: '/api/audit/events?limit=5' }), expect: { director: same(403), supervisor: same(403), district: same(200), admin: same(403) } },
+    { method: 'GET', route: '/api/health', call: async () => ({ path: '/api/health' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
+    { method: 'GET', route: '/metrics', call: async () => ({ path: '/metrics' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
+  ];
+
+  it('lists every registered route', () => {
+    const registered = registeredRoutes(api.app).map((r) => `${r.method} ${r.path}`).sort();
+    const covered = ROWS.map((r) => `${r.method} ${r.route}`).sort();
+    expect(covered).toEqual(registered);
+  });
+
+  it('answers every route × role × scope as the table says', async () => {
+    const wrong: string[] = [];
+    for (const row of ROWS) {
+      for (const who of WHO) {
+        for (const scope of ['in', 'out'] as Scope[]) {
+          const call = await row.call(who, scope);
+          const req = row.method === 'GET' ? api.http.get(call.path) : row.method === 'POST' ? api.http.post(call.path) : api.http.patch(call.path);
+          const res = await req.set(bearer(await token(who, scope))).send(call.body as object);
+          const want = row.expect[who][scope === 'in' ? 0 : 1];
+          if (res.status !== want) wrong.push(`${row.method} ${row.route} as ${who} (${scope} of scope): expected ${want}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 180_000);
+
+  it('refuses every non-public route without a token (401)', async () => {
+    for (const row of ROWS) {
+      const decl = registeredRoutes(api.app).find((r) => r.method === row.method && r.path === row.route);
+      if (decl?.access === 'public') continue;
+      const call = await row.call('district', 'in');
+      const req = row.method === 'GET' ? api.http.get(call.path) : row.method === 'POST' ? api.http.post(call.path) : api.http.patch(call.path);
+      const res = await req.send(call.body as object);
+      expect(`${row.method} ${row.route} → ${res.status}`).toBe(`${row.method} ${row.route} → 401`);
+    }
+  }, 120_000);
+
+  it('declares who may call each route (snapshot: a change here is an access change)', () => {
+    const declarations = registeredRoutes(api.app).map((r) => `${r.method.padEnd(6)} ${r.path.padEnd(40)} ${r.access}`);
+    expect(declarations.filter((d) => d.endsWith('UNDECLARED'))).toEqual([]);
+    expect(declarations.join('\n')).toMatchSnapshot();
+  });
+});
