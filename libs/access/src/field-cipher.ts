@@ -14,10 +14,28 @@ export class FieldCipher {
     private readonly currentKeyId: string,
     currentKey: Buffer,
     previousKeys: Record<string, Buffer> = {},
+    /** The HMAC's own key material; by default derived from the current key. */
+    matchKey: Buffer = currentKey,
   ) {
     if (currentKey.length !== 32) throw new Error('the data-encryption key must be 32 bytes');
     this.keys = new Map([...Object.entries(previousKeys), [currentKeyId, currentKey]]);
-    this.hmacKey = Buffer.from(hkdfSync('sha256', currentKey, Buffer.alloc(0), 'shouhu-match-hmac', 32));
+    this.hmacKey = Buffer.from(hkdfSync('sha256', matchKey, Buffer.alloc(0), 'shouhu-match-hmac', 32));
+  }
+
+  /** From configuration: DATA_ENCRYPTION_KEY(_ID), DATA_ENCRYPTION_PREVIOUS_KEYS, DATA_MATCH_KEY. */
+  static fromConfig(c: { DATA_ENCRYPTION_KEY_ID: string; DATA_ENCRYPTION_KEY: string; DATA_ENCRYPTION_PREVIOUS_KEYS?: string; DATA_MATCH_KEY?: string }): FieldCipher {
+    const previous: Record<string, Buffer> = {};
+    for (const pair of (c.DATA_ENCRYPTION_PREVIOUS_KEYS ?? '').split(',').filter(Boolean)) {
+      const [id, key] = pair.split(':');
+      previous[id] = Buffer.from(key, 'base64');
+    }
+    const current = Buffer.from(c.DATA_ENCRYPTION_KEY, 'base64');
+    return new FieldCipher(c.DATA_ENCRYPTION_KEY_ID, current, previous, c.DATA_MATCH_KEY ? Buffer.from(c.DATA_MATCH_KEY, 'base64') : current);
+  }
+
+  /** Whether a stored ciphertext was written with an older key (re-encrypt it). */
+  isStale(stored: string): boolean {
+    return !stored.startsWith(`${this.currentKeyId}:`);
   }
 
   encrypt(plain: string): string {

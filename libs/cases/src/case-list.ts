@@ -27,8 +27,12 @@ function decodeCursor(sort: CaseSort, raw: string): CursorV1 {
     const ok =
       c.s === sort &&
       typeof c.id === 'string' &&
-      /^[0-9a-f-]{36}$/.test(c.id) &&
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(c.id) &&
+      // Exactly what encodeCursor writes (toISOString, years 1000–9999), so PostgreSQL can read it back.
+      typeof c.t === 'string' &&
+      /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(c.t) &&
       Number.isFinite(Date.parse(c.t)) &&
+      new Date(c.t).toISOString() === c.t &&
       (sort !== 'riskLevel' || (typeof c.r === 'string' && /^R[1-4]$/.test(c.r)));
     if (ok) return c;
   } catch {
@@ -45,7 +49,7 @@ export function applyListQuery(q: SelectQueryBuilder<Case>, query: ListCasesQuer
   if (query.category) q.andWhere('c.categories @> ARRAY[:fCat]::varchar[]', { fCat: query.category });
   if (query.communityId) q.andWhere('c.community_id = :fCommunity', { fCommunity: query.communityId });
   if (query.streetId) q.andWhere('c.street_id = :fStreet', { fStreet: query.streetId });
-  if (query.assignee) q.andWhere('c.assignee_id = :fAssignee', { fAssignee: query.assignee === 'me' ? actorId : query.assignee.toLowerCase() });
+  if (query.assignee) q.andWhere('c.assignee_id = :fAssignee', { fAssignee: query.assignee.toLowerCase() === 'me' ? actorId : query.assignee.toLowerCase() });
   if (query.overdue === 'true') q.andWhere('c.next_due_at < now()');
   if (query.overdue === 'false') q.andWhere('c.next_due_at >= now()');
   if (query.q) q.andWhere('c.case_no LIKE :fQ', { fQ: `${query.q.toUpperCase().replace(/[%_]/g, '')}%` });

@@ -133,6 +133,16 @@ export class CaseRepository {
       .getOne();
   }
 
+  /**
+   * Serialises intakes of the same child (same name and birth date in the street;
+   * same ID number) until commit. Always the name key first, so two intakes never
+   * wait for each other's second key.
+   */
+  async lockChildIdentity(manager: EntityManager, streetId: string, name: string, birthDate: string, idHash: string | null): Promise<void> {
+    const keys = [`child:${streetId}:${name}:${birthDate}`, ...(idHash ? [`child-id:${idHash}`] : [])];
+    for (const key of keys) await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+  }
+
   findChildByIdHash(manager: EntityManager, hmac: string): Promise<Child | null> {
     return manager.getRepository(Child).findOneBy({ idNumberHmac: hmac });
   }

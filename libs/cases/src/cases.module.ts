@@ -33,7 +33,7 @@ export class CasesModule {
     const cipher: Provider = {
       provide: FIELD_CIPHER,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new FieldCipher(config.DATA_ENCRYPTION_KEY_ID, Buffer.from(config.DATA_ENCRYPTION_KEY, 'base64')),
+      useFactory: (config: AppConfig) => FieldCipher.fromConfig(config),
     };
     return {
       module: CasesModule,

@@ -82,6 +82,8 @@ export class CasesService {
 
     const idHash = dto.child.idNumber ? this.cipher.matchHash(dto.child.idNumber) : null;
     const result = await this.tx.run(async (manager) => {
+      // Reports of one child arriving together must find each other, not race to insert the child.
+      await this.repo.lockChildIdentity(manager, community.streetId as string, dto.child.name, dto.child.birthDate, idHash);
       const child =
         (idHash ? await this.repo.findChildByIdHash(manager, idHash) : null) ??
         (await this.repo.findChildByNameAndBirth(manager, community.streetId as string, dto.child.name, dto.child.birthDate));
@@ -225,8 +227,11 @@ export class CasesService {
 
   async transition(actor: Actor, id: string, dto: TransitionDto): Promise<CaseDetailView> {
     const rule = ruleOf(dto.action);
-    const missing = rule.requires.filter((f) => (dto as unknown as Record<string, unknown>)[f] === undefined);
+    // null is as good as absent: validation lets null through optional fields.
+    const missing = rule.requires.filter((f) => (dto as unknown as Record<string, unknown>)[f] == null);
     await this.write(actor, id, dto.action, async (ctx) => {
+      // A role that may never take the action hears so whatever version it sent.
+      if (!rule.roles.includes(actor.role)) throw CaseErrors.roleForbidden(actor.role, dto.action);
       if (ctx.c.version !== dto.version) throw CaseErrors.staleVersion(dto.version, ctx.c.version);
       this.judge(ctx, dto.action);
       if (missing.length) throw CaseErrors.missing(missing);
@@ -481,10 +486,10 @@ export class CasesService {
   }
 
   async recordPolice(actor: Actor, id: string, dto: PoliceDto): Promise<CaseDetailView> {
-    if (dto.reportedAt === undefined && dto.receiptNo === undefined && dto.feedbackAt === undefined && dto.feedback === undefined) {
+    if (dto.reportedAt == null && dto.receiptNo == null && dto.feedbackAt == null && dto.feedback == null) {
       throw CaseErrors.missing(['reportedAt']);
     }
-    if (dto.feedback !== undefined && dto.feedbackAt === undefined) throw CaseErrors.missing(['feedbackAt']);
+    if (dto.feedback != null && dto.feedbackAt == null) throw CaseErrors.missing(['feedbackAt']);
     await this.write(actor, id, CaseAction.RecordPolice, async (ctx) => {
       this.judge(ctx, CaseAction.RecordPolice);
       const c = ctx.c;

@@ -84,6 +84,16 @@ export class AppConfig {
   @Matches(/^[a-z0-9-]{1,20}$/, { message: 'must be 1-20 characters of a-z, 0-9 or "-"' })
   DATA_ENCRYPTION_KEY_ID = 'k1';
 
+  /** Keys of earlier rotations, still needed to read old rows: "k0:<base64>,k00:<base64>". */
+  @IsOptional()
+  @Matches(/^([a-z0-9-]{1,20}:[A-Za-z0-9+/]{43}=)(,[a-z0-9-]{1,20}:[A-Za-z0-9+/]{43}=)*$/, { message: 'must be id:base64key pairs separated by commas' })
+  DATA_ENCRYPTION_PREVIOUS_KEYS?: string;
+
+  /** base64 of 32 bytes for the duplicate-matching HMAC; defaults to one derived from DATA_ENCRYPTION_KEY. Set it (to the old key) before rotating. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of exactly 32 bytes' })
+  DATA_MATCH_KEY?: string;
+
   @IsString()
   @MinLength(8)
   DEMO_PASSWORD = 'shouhu-demo';
@@ -173,6 +183,8 @@ const known = new Set([
   'DATA_ENCRYPTION_KEY',
   'SLA_POLICY_FILE',
   'METRICS_TOKEN',
+  'DATA_ENCRYPTION_PREVIOUS_KEYS',
+  'DATA_MATCH_KEY',
 ]);
 
 /**
