@@ -165,7 +165,14 @@ services_up() {
   export OWN_PG OWN_REDIS
 }
 
+# Compiles into a fresh folder and swaps it in, so a build never leaves dist/ half-written
+# for another process (or a file deleted from the sources behind in dist/).
 build() {
   say "building…"
-  (cd "$ROOT" && rm -rf dist && npx --no-install tsc -p tsconfig.build.json && npx --no-install tsc-alias -p tsconfig.build.json)
+  local out=".dist-build-$$"
+  (cd "$ROOT" && rm -rf "$out" \
+    && npx --no-install tsc -p tsconfig.build.json --outDir "$out" \
+    && npx --no-install tsc-alias -p tsconfig.build.json --outDir "$out" \
+    && { [ ! -d dist ] || mv dist "$out.old"; } && mv "$out" dist && rm -rf "$out.old") \
+    || { rm -rf "$ROOT/$out"; die "build failed"; }
 }

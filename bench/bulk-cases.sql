@@ -1,0 +1,30 @@
+-- Bulk fictitious cases for benchmarks: :n cases (psql variable) spread over every
+-- community of the seeded district, in every state, one child each.
+CREATE TEMP TABLE comm AS
+  SELECT id, street_id, district_id, (row_number() OVER (ORDER BY code)) - 1 AS i
+  FROM jurisdiction WHERE level = 'community';
+CREATE TEMP TABLE k AS SELECT count(*)::int AS n FROM comm;
+
+INSERT INTO child (id, name, sex, birth_date, street_id)
+SELECT md5('bench-child-' || g)::uuid, '压测' || g, (ARRAY['female', 'male'])[1 + g % 2]::child_sex,
+       date '2009-01-01' + (g % 5000), c.street_id
+FROM generate_series(1, :n) g JOIN comm c ON c.i = g % (SELECT n FROM k);
+
+INSERT INTO "case" (id, case_no, status, risk_level, categories, child_id, community_id, street_id, district_id,
+                    created_by_id, reported_at, accepted_at, next_due_at, next_due_kind, version)
+SELECT md5('bench-case-' || g)::uuid,
+       'BN-2026-' || lpad(g::text, 7, '0'),
+       (ARRAY['submitted', 'assessing', 'intervening', 'follow_up', 'closed'])[1 + g % 5]::case_status,
+       (ARRAY['R1', 'R2', 'R3', 'R4'])[1 + g % 4]::risk_level,
+       ARRAY[(ARRAY['V01', 'N02', 'D05', 'N03', 'D08'])[1 + g % 5]]::varchar[],
+       md5('bench-child-' || g)::uuid, c.id, c.street_id, c.district_id,
+       (SELECT id FROM "user" WHERE username = 'admin'),
+       now() - make_interval(mins => g),
+       CASE WHEN g % 5 > 0 THEN now() - make_interval(mins => g) + interval '2 hours' END,
+       CASE WHEN g % 5 = 4 THEN timestamptz '9999-12-31 00:00:00+00' ELSE now() + make_interval(hours => (g % 1000) - 200) END,
+       CASE WHEN g % 5 = 4 THEN NULL ELSE 'accept_report' END,
+       1
+FROM generate_series(1, :n) g JOIN comm c ON c.i = g % (SELECT n FROM k);
+
+ANALYZE child;
+ANALYZE "case";

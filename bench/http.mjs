@@ -1,0 +1,60 @@
+// HTTP benchmarks against a running api (bench/run.sh starts one on a bench database).
+// node bench/http.mjs <baseUrl>  → prints a Markdown table of req/s and latency.
+import autocannon from 'autocannon';
+
+const base = process.argv[2] ?? 'http://127.0.0.1:3900';
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+
+async function login(username) {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: process.env.DEMO_PASSWORD ?? 'shouhu-demo' }) });
+  if (!res.ok) throw new Error(`login ${username}: ${res.status}`);
+  return (await res.json()).accessToken;
+}
+
+function run(title, opts) {
+  return new Promise((resolve, reject) => {
+    const { path, ...rest } = opts;
+    autocannon({ url: base + path, connections, duration: seconds, ...rest }, (err, r) => {
+      if (err) return reject(err);
+      const bad = r.non2xx + r.errors + r.timeouts;
+      resolve({ title, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, bad });
+    });
+  });
+}
+
+const sup = await login('sup-xa');
+const district = await login('district1');
+const director = await login('dir-xa-01');
+const me = await (await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${director}` } })).json();
+let n = 0;
+const results = [];
+results.push(await run('GET /api/cases (supervisor’s default queue, 50 per page)', { path: '/api/cases', headers: { authorization: `Bearer ${sup}` } }));
+results.push(await run('GET /api/cases?sort=dueAt&overdue=true (district)', { path: '/api/cases?sort=dueAt&overdue=true', headers: { authorization: `Bearer ${district}` } }));
+results.push(
+  await run('POST /api/cases (director files a report)', {
+    method: 'POST',
+    path: '/api/cases',
+    headers: { authorization: `Bearer ${director}`, 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => {
+          n += 1;
+          req.body = JSON.stringify({
+            communityId: me.jurisdiction.id,
+            child: { name: `基准${process.pid}x${n}`, sex: 'female', birthDate: '2014-03-04' },
+            categories: ['N02'],
+            riskLevel: 'R3',
+            report: { reporterType: 'internal_discovery', discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '压测 (benchmark)' },
+          });
+          return req;
+        },
+      },
+    ],
+  }),
+);
+console.log(`\n${connections} connections, ${seconds} s each, against ${base}\n`);
+console.log('| request | req/s | p50 ms | p99 ms | requests | non-2xx/errors |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const r of results) console.log(`| ${r.title} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.bad} |`);
+if (results.some((r) => r.bad > 0)) process.exitCode = 1;
