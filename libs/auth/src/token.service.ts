@@ -1,3 +1,4 @@
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@shouhu/config';
@@ -15,24 +16,29 @@ export interface TokenClaims {
 /** HS256 access tokens. Verification accepts HS256 only: `alg: none` and key confusion fail. */
 @Injectable()
 export class TokenService {
+  /** A KeyObject made once: jsonwebtoken would otherwise import the secret on every verify. */
+  private readonly key: KeyObject;
+
   constructor(
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.key = createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8'));
+  }
 
   issue(userId: string, role: string): { accessToken: string; expiresAt: Date } {
     // iat keeps milliseconds (NumericDate may be fractional): a token issued in the same
     // second as, but before, a password change or deactivation must still be refused.
     const iat = Date.now() / 1000;
     const exp = Math.floor(iat) + this.config.JWT_TTL_SECONDS;
-    const accessToken = this.jwt.sign({ sub: userId, role, iat, exp }, { secret: this.config.JWT_SECRET, algorithm: 'HS256' });
+    const accessToken = this.jwt.sign({ sub: userId, role, iat, exp }, { secret: this.key as unknown as Buffer, algorithm: 'HS256' });
     return { accessToken, expiresAt: new Date(exp * 1000) };
   }
 
   /** The claims, or null for any token that is malformed, tampered with, expired or not HS256. */
   verify(token: string): TokenClaims | null {
     try {
-      const claims = this.jwt.verify<TokenClaims>(token, { secret: this.config.JWT_SECRET, algorithms: ['HS256'] });
+      const claims = this.jwt.verify<TokenClaims>(token, { secret: this.key as unknown as Buffer, algorithms: ['HS256'] });
       // Only we sign tokens, but a subject that is not a UUID must not reach the user query (500).
       return typeof claims.sub === 'string' && UUID.test(claims.sub) && typeof claims.iat === 'number' ? claims : null;
     } catch {

@@ -15,7 +15,7 @@ interface CursorV1 {
   r?: string;
 }
 
-export function encodeCursor(sort: CaseSort, last: Case): string {
+export function encodeCursor(sort: CaseSort, last: Pick<Case, 'id' | 'nextDueAt' | 'reportedAt' | 'riskLevel'>): string {
   const c: CursorV1 = { s: sort, id: last.id, t: (sort === 'dueAt' ? last.nextDueAt : last.reportedAt).toISOString() };
   if (sort === 'riskLevel') c.r = last.riskLevel;
   return Buffer.from(JSON.stringify(c)).toString('base64url');

@@ -35,6 +35,56 @@ export interface CaseChildren {
   approvals: Approval[];
 }
 
+const LIST_COLUMNS = [
+  'c.id AS id',
+  'c.case_no AS case_no',
+  'c.status AS status',
+  'c.risk_level AS risk_level',
+  'c.categories AS categories',
+  'c.mandatory_items AS mandatory_items',
+  'c.community_id AS community_id',
+  'c.street_id AS street_id',
+  'c.district_id AS district_id',
+  'c.assignee_id AS assignee_id',
+  'c.reported_at AS reported_at',
+  'c.next_due_at AS next_due_at',
+  'c.next_due_kind AS next_due_kind',
+  'c.escalation_level AS escalation_level',
+  'c.flags AS flags',
+  'c.version AS version',
+  'child.name AS child_name',
+  'child.sex AS child_sex',
+  "to_char(child.birth_date, 'YYYY-MM-DD') AS child_birth_date",
+];
+
+/** What a queue row needs: the summary's fields, the child's name, sex and birth date. */
+export type CaseListRow = Pick<
+  Case,
+  'id' | 'caseNo' | 'status' | 'riskLevel' | 'categories' | 'mandatoryItems' | 'communityId' | 'streetId' | 'districtId' | 'assigneeId' | 'reportedAt' | 'nextDueAt' | 'nextDueKind' | 'escalationLevel' | 'flags' | 'version'
+> & { child: Pick<Child, 'name' | 'sex' | 'birthDate'> };
+
+function toListRow(r: Record<string, unknown>): CaseListRow {
+  return {
+    id: r.id as string,
+    caseNo: r.case_no as string,
+    status: r.status as CaseListRow['status'],
+    riskLevel: r.risk_level as CaseListRow['riskLevel'],
+    categories: r.categories as string[],
+    mandatoryItems: r.mandatory_items as number[],
+    communityId: r.community_id as string,
+    streetId: r.street_id as string,
+    districtId: r.district_id as string,
+    assigneeId: r.assignee_id as string | null,
+    reportedAt: r.reported_at as Date,
+    nextDueAt: r.next_due_at as Date,
+    nextDueKind: r.next_due_kind as string | null,
+    escalationLevel: Number(r.escalation_level),
+    flags: r.flags as string[],
+    version: Number(r.version),
+    child: { name: r.child_name as string, sex: r.child_sex as Child['sex'], birthDate: r.child_birth_date as string },
+  };
+}
+
 /** All SQL about cases and what hangs off them. */
 @Injectable()
 export class CaseRepository {
@@ -76,20 +126,21 @@ export class CaseRepository {
   }
 
   /** One page of the queue: scoped in SQL, filtered, keyset-ordered; one extra row tells if there is more. */
-  async listPage(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number): Promise<{ rows: Case[]; sort: CaseSort }> {
-    const q = this.db.manager
-      .getRepository(Case)
-      .createQueryBuilder('c')
-      .innerJoinAndSelect('c.child', 'child')
-      .where(scope.sql, scope.params);
-    const sort = applyListQuery(q, query, actorId);
-    const rows = await q.limit(limit + 1).getMany();
-    return { rows, sort };
+  async listPage(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number): Promise<{ rows: CaseListRow[]; sort: CaseSort }> {
+    const [sql, params] = this.listSql(scope, query, actorId, limit);
+    const raw: Record<string, unknown>[] = await this.db.query(sql, params);
+    return { rows: raw.map(toListRow), sort: query.sort ?? '-reportedAt' };
   }
 
   /** The SQL of a queue page, for EXPLAIN in tests and benchmarks. */
   listSql(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number): [string, unknown[]] {
-    const q = this.db.manager.getRepository(Case).createQueryBuilder('c').innerJoinAndSelect('c.child', 'child').where(scope.sql, scope.params);
+    // Only the summary's columns, read raw: a queue page is the hottest read there is.
+    const q = this.db.manager
+      .getRepository(Case)
+      .createQueryBuilder('c')
+      .innerJoin('c.child', 'child')
+      .select(LIST_COLUMNS)
+      .where(scope.sql, scope.params);
     applyListQuery(q, query, actorId);
     return q.limit(limit + 1).getQueryAndParameters();
   }

@@ -34,8 +34,13 @@ export interface CaseSummaryView {
   version: number;
 }
 
-export function caseSummary(c: Case & { child?: Child }, now = new Date()): CaseSummaryView {
-  const child = c.child as Child;
+type SummarySource = Pick<
+  Case,
+  'id' | 'caseNo' | 'status' | 'riskLevel' | 'categories' | 'mandatoryItems' | 'communityId' | 'streetId' | 'districtId' | 'assigneeId' | 'reportedAt' | 'nextDueAt' | 'nextDueKind' | 'escalationLevel' | 'flags' | 'version'
+> & { child?: Pick<Child, 'name' | 'sex' | 'birthDate'> };
+
+export function caseSummary(c: SummarySource, now = new Date()): CaseSummaryView {
+  const child = c.child as Pick<Child, 'name' | 'sex' | 'birthDate'>;
   const hasDeadline = c.nextDueAt.getTime() < NO_DEADLINE.getTime();
   return {
     id: c.id,

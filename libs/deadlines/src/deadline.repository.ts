@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Deadline, DeadlineStatus } from './entities/deadline.entity';
 
 @Injectable()
@@ -46,8 +46,14 @@ export class DeadlineRepository {
     return raw.length ? manager.getRepository(Deadline).create(manager.getRepository(Deadline).merge(new Deadline(), fromRaw(raw[0]))) : null;
   }
 
+  /** Whether the step has an open deadline: pending, or breached and not yet met (closed). */
   async hasOpen(manager: EntityManager, caseId: string, kind: string): Promise<boolean> {
-    return manager.getRepository(Deadline).exists({ where: { caseId, kind, status: DeadlineStatus.Pending } });
+    return manager.getRepository(Deadline).exists({
+      where: [
+        { caseId, kind, status: DeadlineStatus.Pending },
+        { caseId, kind, status: DeadlineStatus.Breached, closedAt: IsNull() },
+      ],
+    });
   }
 
   async clearResponsible(manager: EntityManager, caseId: string, role: string): Promise<void> {
@@ -60,8 +66,18 @@ export class DeadlineRepository {
       .execute();
   }
 
+  /**
+   * The case's earliest open deadline: pending, or breached and still unmet (so a
+   * case with an overdue step stays overdue in the queue until the step is done).
+   */
   nextPending(manager: EntityManager, caseId: string): Promise<Deadline | null> {
-    return manager.getRepository(Deadline).findOne({ where: { caseId, status: DeadlineStatus.Pending }, order: { dueAt: 'ASC' } });
+    return manager.getRepository(Deadline).findOne({
+      where: [
+        { caseId, status: DeadlineStatus.Pending },
+        { caseId, status: DeadlineStatus.Breached, closedAt: IsNull() },
+      ],
+      order: { dueAt: 'ASC' },
+    });
   }
 
   /**

@@ -66,6 +66,15 @@ describe('JobHandlerRegistry', () => {
     async again(): Promise<void> {}
   }
 
+  /** One handler for every other job name, however many there are. */
+  @Injectable()
+  class OtherJobs {}
+  for (const name of JOB_NAMES.filter((n) => n !== JobName.WorkerHeartbeat)) {
+    const key = `handle:${name}`;
+    Object.defineProperty(OtherJobs.prototype, key, { value: async () => `other:${name}`, writable: true, configurable: true });
+    OnJob(name)(OtherJobs.prototype, key, Object.getOwnPropertyDescriptor(OtherJobs.prototype, key)!);
+  }
+
   async function registryWith(...providers: (new () => object)[]): Promise<{ registry: JobHandlerRegistry; close: () => Promise<void> }> {
     @Module({ imports: [DiscoveryModule], providers: [JobHandlerRegistry, ...providers] })
     class Host {}
@@ -78,18 +87,21 @@ describe('JobHandlerRegistry', () => {
   });
 
   it('loads the one handler of each job and dispatches to it, bound to its instance', async () => {
-    const { registry, close } = await registryWith(Heartbeat);
+    const { registry, close } = await registryWith(Heartbeat, OtherJobs);
     try {
       registry.load();
       await expect(registry.dispatch({ name: JobName.WorkerHeartbeat, data: {} }, { jobId: 'j1', attempt: 2 })).resolves.toBe('done');
       expect(calls).toEqual([{ data: {}, meta: { jobId: 'j1', attempt: 2 }, self: 'heartbeat' }]);
+      for (const name of JOB_NAMES.filter((n) => n !== JobName.WorkerHeartbeat)) {
+        await expect(registry.dispatch({ name, data: {} } as never, { attempt: 1 })).resolves.toBe(`other:${name}`);
+      }
     } finally {
       await close();
     }
   });
 
   it('refuses to load when a job has two handlers, naming both', async () => {
-    const { registry, close } = await registryWith(Heartbeat, SecondHeartbeat);
+    const { registry, close } = await registryWith(Heartbeat, SecondHeartbeat, OtherJobs);
     try {
       expect(() => registry.load()).toThrow(JobRegistryError);
       expect(() => registry.load()).toThrow(/"worker\.heartbeat" has 2 handlers: (Heartbeat\.beat, SecondHeartbeat\.again|SecondHeartbeat\.again, Heartbeat\.beat)/);
@@ -99,8 +111,9 @@ describe('JobHandlerRegistry', () => {
   });
 
   it('refuses to load when a job has no handler', async () => {
-    const { registry, close } = await registryWith();
+    const { registry, close } = await registryWith(OtherJobs);
     try {
+      expect(() => registry.load()).toThrow(JobRegistryError);
       expect(() => registry.load()).toThrow(/"worker\.heartbeat" has no handler/);
     } finally {
       await close();
@@ -108,7 +121,7 @@ describe('JobHandlerRegistry', () => {
   });
 
   it('refuses to dispatch before load or for an unknown job', async () => {
-    const { registry, close } = await registryWith(Heartbeat);
+    const { registry, close } = await registryWith(Heartbeat, OtherJobs);
     try {
       await expect(registry.dispatch({ name: JobName.WorkerHeartbeat, data: {} }, { attempt: 1 })).rejects.toThrow(JobRegistryError);
       registry.load();

@@ -123,8 +123,9 @@ export class OrgService {
     if (dto.jurisdictionId !== undefined) changes.jurisdictionId = dto.jurisdictionId;
     if (dto.active !== undefined) changes.active = dto.active;
     if (dto.password !== undefined) changes.passwordHash = await hashPassword(dto.password);
-    // Any change to who the user is or what they may do ends their sessions.
-    if (dto.password !== undefined || dto.active === false || dto.role !== undefined || dto.jurisdictionId !== undefined) {
+    // Any change to who the user is or what they may do ends their sessions (a form that
+    // resends the current role and jurisdiction changes nothing).
+    if (dto.password !== undefined || dto.active === false || role !== user.role || jurisdictionId !== user.jurisdictionId) {
       changes.credentialsChangedAt = new Date();
     }
     if (Object.keys(changes).length > 0) await this.users.update(id, changes);

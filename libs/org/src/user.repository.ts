@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { FieldMap, Role } from '@shouhu/access';
 import type { SqlCondition } from '@shouhu/database';
+import { Jurisdiction } from './entities/jurisdiction.entity';
 import { User } from './entities/user.entity';
 
 /** Rule fields of the User subject → columns (user `u`, their jurisdiction `j`). */
@@ -53,13 +54,43 @@ export class UserRepository {
   }
 
   /** For the request guard: the active user behind a token, with its jurisdiction. */
-  findActive(id: string): Promise<User | null> {
-    return this.repo
-      .createQueryBuilder('u')
-      .innerJoinAndSelect('u.jurisdiction', 'j')
-      .where('u.id = :id', { id })
-      .andWhere('u.active')
-      .getOne();
+  /** On every request: one round trip, no ORM hydration. */
+  async findActive(id: string): Promise<User | null> {
+    const rows: Record<string, unknown>[] = await this.repo.query(
+      `SELECT u.id, u.username, u.display_name, u.role, u.jurisdiction_id, u.credentials_changed_at, u.active, u.last_login_at, u.created_at, u.updated_at,
+              j.code, j.name, j.level, j.parent_id, j.district_id, j.street_id, j.community_id, j.path, j.case_prefix, j.created_at AS j_created_at
+         FROM "user" u JOIN jurisdiction j ON j.id = u.jurisdiction_id
+        WHERE u.id = $1 AND u.active`,
+      [id],
+    );
+    if (rows.length === 0) return null;
+    const r = rows[0];
+    const jurisdiction = Object.assign(new Jurisdiction(), {
+      id: r.jurisdiction_id,
+      code: r.code,
+      name: r.name,
+      level: r.level,
+      parentId: r.parent_id,
+      districtId: r.district_id,
+      streetId: r.street_id,
+      communityId: r.community_id,
+      path: r.path,
+      casePrefix: r.case_prefix,
+      createdAt: r.j_created_at,
+    });
+    return Object.assign(new User(), {
+      id: r.id,
+      username: r.username,
+      displayName: r.display_name,
+      role: r.role,
+      jurisdictionId: r.jurisdiction_id,
+      jurisdiction,
+      credentialsChangedAt: r.credentials_changed_at,
+      active: r.active,
+      lastLoginAt: r.last_login_at,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    });
   }
 
   async activeIdsWithRole(role: Role, jurisdictionId: string, manager?: EntityManager): Promise<string[]> {
