@@ -203,6 +203,8 @@ describe('permission matrix', () => {
     // Someone else's (or no) notification is not yours to read.
     { method: 'POST', route: '/api/notifications/:id/read', call: async () => ({ path: `/api/notifications/${randomUUID()}/read` }), expect: { director: same(404), supervisor: same(404), district: same(404), admin: same(404) } },
     { method: 'GET', route: '/api/audit/events', call: async () => ({ path: '/api/audit/events?limit=5' }), expect: { director: same(403), supervisor: same(403), district: same(200), admin: same(403) } },
+    { method: 'GET', route: '/api/stats', call: async () => ({ path: '/api/stats' }), expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(403) } },
+    { method: 'GET', route: '/api/stats/export', call: async () => ({ path: '/api/stats/export?format=csv' }), expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(403) } },
     { method: 'GET', route: '/api/health', call: async () => ({ path: '/api/health' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
     { method: 'GET', route: '/metrics', call: async () => ({ path: '/metrics' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
   ];

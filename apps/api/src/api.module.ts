@@ -9,10 +9,12 @@ import { DatabaseModule } from '@shouhu/database';
 import { OrgModule } from '@shouhu/org';
 import { CaseworkModule } from '@shouhu/deadlines';
 import { JobsModule } from '@shouhu/jobs';
+import { StatsModule } from '@shouhu/stats';
 import { ApprovalsController } from './approvals.controller';
 import { AuditController } from './audit.controller';
 import { CasesController } from './cases.controller';
 import { NotificationsController } from './notifications.controller';
+import { StatsController } from './stats.controller';
 import { AuthController } from './auth.controller';
 import { HealthController } from './health.controller';
 import { HttpMetrics } from './http/http-metrics';
@@ -58,7 +60,7 @@ export class ApiModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), loggerModule(), DatabaseModule, JobsModule.forRoot(), OrgModule, AuthModule, CaseworkModule],
+      imports: [ConfigModule.forRoot(config), loggerModule(), DatabaseModule, JobsModule.forRoot(), OrgModule, AuthModule, CaseworkModule, StatsModule],
       controllers: [
         AuthController,
         UsersController,
@@ -67,6 +69,7 @@ export class ApiModule {
         ApprovalsController,
         AuditController,
         NotificationsController,
+        StatsController,
         HealthController,
         MetricsController,
       ],

@@ -3,7 +3,7 @@ import { ArgumentMetadata } from '@nestjs/common';
 import { plainToInstance, Type } from 'class-transformer';
 import { IsArray, IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, validate, ValidateNested } from 'class-validator';
 import { DomainError, ErrorCode } from '@shouhu/errors';
-import { createValidationPipe, flattenValidationErrors } from './validation';
+import { createValidationPipe, fieldsWithNul, flattenValidationErrors } from './validation';
 
 class ChildDto {
   @IsString()
@@ -117,5 +117,32 @@ describe('createValidationPipe', () => {
     expect(domain.message).toContain('extra is not an allowed field');
     // validationError target/value are off: the rejected values are not echoed back.
     expect(JSON.stringify(domain.details)).not.toContain('"no"');
+  });
+});
+
+describe('NUL characters', () => {
+  const pipe = createValidationPipe();
+
+  it('finds them at any depth', () => {
+    expect(fieldsWithNul({ a: 'ok', b: 'x\u0000', c: { d: ['fine', '\u0000'] }, e: 1, f: null })).toEqual(['b', 'c.d.1']);
+    expect(fieldsWithNul('\u0000', 'id')).toEqual(['id']);
+    expect(fieldsWithNul({ a: 'no nul here' })).toEqual([]);
+  });
+
+  it('are refused as VALIDATION_FAILED naming the field, before PostgreSQL sees them', async () => {
+    const error = await pipe.transform({ ...valid(), child: { name: '张\u0000明', birthDate: '2015-04-02' } }, { type: 'body', metatype: CaseDto, data: '' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).details).toEqual([{ field: 'child.name', message: 'must not contain NUL characters' }]);
+    await expect(pipe.transform('a\u0000', { type: 'param', metatype: String, data: 'id' })).rejects.toMatchObject({ details: [{ field: 'id' }] });
+    await expect(pipe.transform({ role: '\u0000' }, { type: 'query', metatype: Object, data: undefined })).rejects.toMatchObject({ details: [{ field: 'role' }] });
+  });
+
+  it('leave other values and decorators alone', async () => {
+    await expect(pipe.transform('abc', { type: 'param', metatype: String, data: 'id' })).resolves.toBe('abc');
+    const actor = { username: 'x\u0000' };
+    await expect(pipe.transform(actor, { type: 'custom', metatype: Object, data: undefined })).resolves.toBe(actor);
   });
 });

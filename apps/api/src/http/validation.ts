@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, ErrorCode, FieldProblem } from '@shouhu/errors';
 
 /** class-validator's messages start with the property name; the field is given apart. */
@@ -17,12 +17,33 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return problems;
 }
 
+/** The fields (dotted paths) of a request value whose strings contain a NUL character. */
+export function fieldsWithNul(value: unknown, path = ''): string[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) => fieldsWithNul(inner, path ? `${path}.${key}` : key));
+}
+
+/** PostgreSQL text cannot hold NUL: refuse it here as bad input, not later as a driver error (500). */
+class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      const fields = fieldsWithNul(value, metadata.data ?? '');
+      if (fields.length > 0) {
+        const details = fields.map((field) => ({ field: field || metadata.type, message: 'must not contain NUL characters' }));
+        throw new DomainError(ErrorCode.ValidationFailed, details.map((d) => `${d.field} ${d.message}`).join('; '), details);
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /**
  * The one validation pipe: unknown fields are rejected (not stripped), values are
  * transformed into the DTO classes, and every problem names its field.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RequestValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -1,0 +1,73 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { Actor, Role } from '@shouhu/access';
+import { CurrentActor, Roles } from '@shouhu/auth';
+import { DomainError } from '@shouhu/errors';
+import { DistrictStats, statsCsv, StatsService, statsXlsx } from '@shouhu/stats';
+
+const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
+class StatsQueryDto {
+  @ApiPropertyOptional({ description: 'ISO date or date-time, inclusive; default one year before `to`' })
+  @IsOptional()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO date or date-time, exclusive; default now' })
+  @IsOptional()
+  to?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'one street of the district (supervisors: only their own)' })
+  @IsOptional()
+  @IsUUID('all')
+  streetId?: string;
+}
+
+class StatsExportDto extends StatsQueryDto {
+  @ApiPropertyOptional({ enum: ['csv', 'xlsx'], default: 'csv' })
+  @IsOptional()
+  @IsIn(['csv', 'xlsx'], { message: 'must be csv or xlsx' })
+  format?: 'csv' | 'xlsx';
+}
+
+function period(q: StatsQueryDto): { from: Date; to: Date } {
+  const parse = (field: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    if (!ISO.test(v) || !Number.isFinite(Date.parse(v))) throw DomainError.validation(field, 'must be an ISO-8601 date or date-time');
+    return new Date(v);
+  };
+  const to = parse('to', q.to) ?? new Date();
+  const from = parse('from', q.from) ?? new Date(to.getTime() - 365 * 86400_000);
+  if (from.getTime() >= to.getTime()) throw DomainError.validation('from', 'must be before to');
+  return { from, to };
+}
+
+@ApiTags('statistics')
+@Controller('stats')
+export class StatsController {
+  constructor(private readonly stats: StatsService) {}
+
+  @Roles(Role.DistrictStaff, Role.StreetSupervisor)
+  @Get()
+  @ApiOperation({ summary: '监测评估 (district indicators), de-identified: counts, shares and medians only' })
+  get(@CurrentActor() actor: Actor, @Query() q: StatsQueryDto): Promise<DistrictStats> {
+    return this.stats.compute(actor, { ...period(q), streetId: q.streetId });
+  }
+
+  @Roles(Role.DistrictStaff, Role.StreetSupervisor)
+  @Get('export')
+  @ApiOperation({ summary: 'The same figures as CSV or XLSX' })
+  async export(@CurrentActor() actor: Actor, @Query() q: StatsExportDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
+    const stats = await this.stats.compute(actor, { ...period(q), streetId: q.streetId });
+    const rows = this.stats.rows(stats);
+    if (q.format === 'xlsx') {
+      void reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', 'attachment; filename="shouhu-indicators.xlsx"');
+      return statsXlsx(rows);
+    }
+    void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="shouhu-indicators.csv"');
+    return statsCsv(rows);
+  }
+}
