@@ -54,7 +54,7 @@ export LOG_LEVEL="${LOG_LEVEL:-silent}"
 node dist/scripts/db.js migrate
 node dist/scripts/db.js seed --no-cases
 
-RESULT="$STATE/jest-result.json"
+RESULT="$STATE/jest-result-$$.json"
 rm -f "$RESULT"
 set +e
 npx --no-install jest --runInBand --json --outputFile="$RESULT" "$@"
@@ -69,4 +69,5 @@ if [ -f "$RESULT" ]; then
 else
   echo "0 passed, 1 failed"
 fi
+rm -f "$RESULT"
 exit "$code"
