@@ -26,5 +26,22 @@ SELECT md5('bench-case-' || g)::uuid,
        1
 FROM generate_series(1, :n) g JOIN comm c ON c.i = g % (SELECT n FROM k);
 
+-- One report per case (the reporter type the indicators count) and the acceptance deadline.
+INSERT INTO report (case_id, reporter_type, discovered_at, filed_at, filed_by_id, narrative)
+SELECT md5('bench-case-' || g)::uuid,
+       (ARRAY['mandatory_institution', 'mandatory_staff', 'guardian', 'public', 'child_self', 'hotline', 'internal_discovery', 'agency_referral'])[1 + g % 8]::reporter_type,
+       now() - make_interval(mins => g + 60), now() - make_interval(mins => g),
+       (SELECT id FROM "user" WHERE username = 'admin'), '压测 (benchmark)'
+FROM generate_series(1, :n) g;
+
+INSERT INTO deadline (case_id, kind, due_at, remind_at, status, responsible_role, closed_at)
+SELECT md5('bench-case-' || g)::uuid, 'accept_report', now() - make_interval(mins => g) + interval '4 hours',
+       now() - make_interval(mins => g) + interval '3 hours',
+       (CASE WHEN g % 5 = 0 THEN 'pending' WHEN g % 7 = 0 THEN 'breached' ELSE 'met' END)::deadline_status,
+       'street_supervisor', CASE WHEN g % 5 = 0 THEN NULL ELSE now() END
+FROM generate_series(1, :n) g;
+
 ANALYZE child;
 ANALYZE "case";
+ANALYZE report;
+ANALYZE deadline;

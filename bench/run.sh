@@ -29,4 +29,5 @@ API=$!
 trap 'kill $API 2>/dev/null' EXIT
 for _ in $(seq 1 100); do node -e 'fetch("http://127.0.0.1:3900/api/health").then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' && break; sleep 0.2; done
 node bench/http.mjs http://127.0.0.1:3900
+node bench/stats.mjs http://127.0.0.1:3900 "${BENCH_STATS_RUNS:-5}"
 say "api RSS after the run: $(ps -o rss= -p $API | awk '{printf "%.0f MB", $1/1024}')"
