@@ -1,25 +1,15 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Role } from '@shouhu/access';
 import { User } from '@shouhu/org';
 import { ApprovalKind, ApprovalStatus } from '../domain';
-import { Case } from './case.entity';
+import { CaseOwned } from './case-owned';
 
 /** A step waiting for someone else's decision (R1/R2 plans, closures). */
 @Entity('approval')
 @Index('approval_case_idx', ['caseId', 'status'])
 @Index('approval_one_pending_per_case', ['caseId'], { unique: true, where: "status = 'pending'" })
 @Index('approval_status_requested_idx', ['status', 'requestedAt'])
-export class Approval {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @ManyToOne(() => Case, { nullable: false, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'case_id' })
-  case?: Case;
-
-  @Column({ type: 'uuid' })
-  caseId: string;
-
+export class Approval extends CaseOwned {
   @Column({ type: 'enum', enum: ApprovalKind, enumName: 'approval_kind' })
   kind: ApprovalKind;
 

@@ -1,22 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '@shouhu/org';
 import { RiskLevel } from '../domain';
-import { Case } from './case.entity';
+import { CaseOwned } from './case-owned';
 
 /** 核实评估: safety, guardianship, physical and mental state. The latest one counts. */
 @Entity('assessment')
 @Index('assessment_case_idx', ['caseId', 'assessedAt'])
-export class Assessment {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @ManyToOne(() => Case, { nullable: false, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'case_id' })
-  case?: Case;
-
-  @Column({ type: 'uuid' })
-  caseId: string;
-
+export class Assessment extends CaseOwned {
   @Column({ type: 'text' })
   safety: string;
 

@@ -1,22 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '@shouhu/org';
 import { MeasureStatus, MeasureType } from '../domain';
-import { Case } from './case.entity';
+import { CaseOwned } from './case-owned';
 
 /** 处置措施: one measure of the intervention plan, with its owner and due date. */
 @Entity('measure')
 @Index('measure_case_idx', ['caseId', 'status'])
-export class Measure {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @ManyToOne(() => Case, { nullable: false, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'case_id' })
-  case?: Case;
-
-  @Column({ type: 'uuid' })
-  caseId: string;
-
+export class Measure extends CaseOwned {
   @Column({ type: 'enum', enum: MeasureType, enumName: 'measure_type' })
   type: MeasureType;
 

@@ -1,20 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '@shouhu/org';
-import { Case } from './case.entity';
+import { CaseOwned } from './case-owned';
 
 @Entity('note')
 @Index('note_case_idx', ['caseId', 'createdAt'])
-export class Note {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @ManyToOne(() => Case, { nullable: false, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'case_id' })
-  case?: Case;
-
-  @Column({ type: 'uuid' })
-  caseId: string;
-
+export class Note extends CaseOwned {
   @Column({ type: 'text' })
   text: string;
 

@@ -1,22 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '@shouhu/org';
 import { ReporterType, RiskLevel } from '../domain';
-import { Case } from './case.entity';
+import { CaseOwned } from './case-owned';
 
 /** A report (报告) about the child; a case has one or more. */
 @Entity('report')
 @Index('report_case_idx', ['caseId', 'filedAt'])
-export class Report {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @ManyToOne(() => Case, { nullable: false, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'case_id' })
-  case?: Case;
-
-  @Column({ type: 'uuid' })
-  caseId: string;
-
+export class Report extends CaseOwned {
   @Column({ type: 'enum', enum: ReporterType, enumName: 'reporter_type' })
   reporterType: ReporterType;
 

@@ -1,22 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '@shouhu/org';
 import { RiskLevel } from '../domain';
-import { Case } from './case.entity';
+import { CaseOwned } from './case-owned';
 
 /** 走访/回访: a home or follow-up visit and the risk seen. */
 @Entity('visit')
 @Index('visit_case_idx', ['caseId', 'visitedAt'])
-export class Visit {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @ManyToOne(() => Case, { nullable: false, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'case_id' })
-  case?: Case;
-
-  @Column({ type: 'uuid' })
-  caseId: string;
-
+export class Visit extends CaseOwned {
   @Column({ type: 'timestamptz' })
   visitedAt: Date;
 
