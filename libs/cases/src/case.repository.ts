@@ -209,7 +209,8 @@ export class CaseRepository {
 
   /**
    * The child's case a new report belongs to: an open one, else one closed
-   * (not merged away) within the reopen window. Locked.
+   * (not merged away) within the reopen window. Locked. Never a draft: nobody
+   * handles a draft yet, so a submitted report linked to one would wait unseen.
    */
   findLinkableCase(manager: EntityManager, childId: string): Promise<Case | null> {
     return manager
@@ -217,6 +218,7 @@ export class CaseRepository {
       .createQueryBuilder('c')
       .setLock('pessimistic_write')
       .where('c.child_id = :childId', { childId })
+      .andWhere('c.status <> :draft', { draft: CaseStatus.Draft })
       .andWhere(
         `(c.status <> :closed OR (c.closure_kind IS DISTINCT FROM 'merged' AND c.closed_at > now() - make_interval(days => :days)))`,
         { closed: CaseStatus.Closed, days: REOPEN_WINDOW_DAYS },

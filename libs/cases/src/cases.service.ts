@@ -367,6 +367,8 @@ export class CasesService {
     // The old community's director no longer handles it.
     const assigneeStays = c.assigneeId !== null && (await this.assigneeStillFits(manager, c.assigneeId, target.streetId as string, target.id));
     await this.repo.updateCase(manager, c.id, { communityId: target.id, streetId: target.streetId as string, assigneeId: assigneeStays ? c.assigneeId : null });
+    // The child moved: intake matches a report without ID number in the new street from now on.
+    if (target.streetId !== c.streetId) await manager.getRepository(Child).update({ id: c.childId }, { streetId: target.streetId as string });
     await this.event(manager, c, actor, 'case.transferred', { data: { fromCommunityId: c.communityId, toCommunityId: target.id, reason: dto.reason } });
     await this.follow({ manager, caseRow: { ...c, communityId: target.id, streetId: target.streetId as string }, actor, change: { kind: 'transferred' } });
   }
