@@ -47,6 +47,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
         ...(error.options.extra ?? {}),
       };
     }
+    // Two writes that locked the same rows in opposite orders: PostgreSQL picks a victim; it may retry.
+    const pgCode = (error as { driverError?: { code?: string } } | null)?.driverError?.code;
+    if (pgCode === '40P01' || pgCode === '40001' || pgCode === '55P03') {
+      return { statusCode: 409, code: ErrorCode.Conflict, message: 'a concurrent change got there first; reload and retry', details: [], requestId };
+    }
     const status = frameworkStatus(error);
     if (status !== undefined && status < 500) {
       const code = codeOfStatus(status);
