@@ -48,4 +48,12 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
     if (job && (await job.isCompleted().catch(() => false))) await job.remove().catch(() => undefined);
     await this.queue.add(name, { deadlineId }, { jobId, delay: Math.max(0, at.getTime() - Date.now()) });
   }
+
+  /**
+   * A timer that fired before its time (its job is still running, so its id is
+   * taken): a second timer with an id of its own, for the same deadline and stage.
+   */
+  async rearm(name: JobName.DeadlineDue | JobName.DeadlineRemind | JobName.DeadlineSecondStage, deadlineId: string, stage: 'remind' | 'due' | 'stage2', at: Date): Promise<void> {
+    await this.queue.add(name, { deadlineId }, { jobId: `${deadlineJobId(deadlineId, stage)}-at-${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) });
+  }
 }

@@ -135,7 +135,7 @@ export class EscalationService {
     const at = stage === 'remind' ? (d.status === DeadlineStatus.Pending && !d.remindedAt ? d.remindAt : null) : stage === 'due' ? (d.status === DeadlineStatus.Pending ? d.dueAt : null) : d.status === DeadlineStatus.Breached && !d.secondStageDoneAt ? d.secondStageAt : null;
     if (!at || at.getTime() <= Date.now()) return 'noop';
     const name = stage === 'remind' ? JobName.DeadlineRemind : stage === 'due' ? JobName.DeadlineDue : JobName.DeadlineSecondStage;
-    this.tx.afterCommit(manager, () => this.timers.replace(name, deadlineId, stage, at));
+    this.tx.afterCommit(manager, () => this.timers.rearm(name, deadlineId, stage, at));
     return 'not_due';
   }
 
