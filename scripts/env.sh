@@ -4,9 +4,24 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="$ROOT/.shouhu"
-PG_PORT="${SHOUHU_PG_PORT:-55432}"
-REDIS_PORT="${SHOUHU_REDIS_PORT:-56379}"
 mkdir -p "$STATE"
+
+port_free() { node -e 'const s = require("net").createServer(); s.once("error", () => process.exit(1)); s.listen(Number(process.argv[1]), "127.0.0.1", () => s.close(() => process.exit(0)));' "$1"; }
+
+# Ports are chosen once per checkout and remembered (default 55432 and 56379, or the next
+# free ones when another checkout's servers already hold those), unless SHOUHU_*_PORT is set.
+if [ -f "$STATE/ports.env" ]; then
+  # shellcheck disable=SC1091
+  . "$STATE/ports.env"
+else
+  SAVED_PG_PORT=55432
+  while ! port_free "$SAVED_PG_PORT" && [ "$SAVED_PG_PORT" -lt 55480 ]; do SAVED_PG_PORT=$((SAVED_PG_PORT + 1)); done
+  SAVED_REDIS_PORT=56379
+  while ! port_free "$SAVED_REDIS_PORT" && [ "$SAVED_REDIS_PORT" -lt 56420 ]; do SAVED_REDIS_PORT=$((SAVED_REDIS_PORT + 1)); done
+  printf 'SAVED_PG_PORT=%s\nSAVED_REDIS_PORT=%s\n' "$SAVED_PG_PORT" "$SAVED_REDIS_PORT" > "$STATE/ports.env"
+fi
+PG_PORT="${SHOUHU_PG_PORT:-$SAVED_PG_PORT}"
+REDIS_PORT="${SHOUHU_REDIS_PORT:-$SAVED_REDIS_PORT}"
 
 say() { printf '\033[1;34m[shouhu]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[shouhu]\033[0m %s\n' "$*" >&2; exit 1; }
