@@ -3,6 +3,7 @@
  * dist/, bounded polling, the deadlines queue as BullMQ sees it, and direct
  * counts of what the escalation steps wrote (events, notifications) per case.
  */
+import { demoIds, DemoIds } from './cases';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -173,36 +174,10 @@ export async function finishedJob(queue: Queue, jobId: string, timeoutMs = 10_00
 
 // ── The API ────────────────────────────────────────────────────────────────
 
-export interface DemoPlaces {
-  districtId: string;
-  street(key: string): string;
-  community(key: string, index: number): string;
-}
+/** Ids of the demo district's jurisdictions (the same lookup the case tests use). */
+export type DemoPlaces = DemoIds;
+export const demoPlaces = (api: TestApi): Promise<DemoPlaces> => demoIds(api);
 
-/** Ids of the demo district's jurisdictions (codes 440306, 440306-XA, 440306-XA-01…). */
-export async function demoPlaces(api: TestApi): Promise<DemoPlaces> {
-  const res = await api.http.get('/api/jurisdictions').set(bearer(await tokenFor(api, 'district1')));
-  if (res.status !== 200) throw new Error(`GET /api/jurisdictions: ${res.status} ${JSON.stringify(res.body)}`);
-  const byCode = new Map<string, string>();
-  const walk = (nodes: { id: string; code: string; children?: unknown[] }[]) =>
-    nodes.forEach((n) => {
-      byCode.set(n.code, n.id);
-      walk((n.children ?? []) as never);
-    });
-  walk(res.body);
-  const need = (code: string) => {
-    const id = byCode.get(code);
-    if (!id) throw new Error(`no jurisdiction ${code}`);
-    return id;
-  };
-  return {
-    districtId: need('440306'),
-    street: (key) => need(`440306-${key.toUpperCase()}`),
-    community: (key, index) => need(`440306-${key.toUpperCase()}-${String(index + 1).padStart(2, '0')}`),
-  };
-}
-
-/** Fails with the response body unless the status is the expected one. */
 export function expectStatus(res: request.Response, status: number): void {
   if (res.status !== status) throw new Error(`expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
 }

@@ -5,6 +5,7 @@ import type { FieldMap } from '@shouhu/access';
 import type { SqlCondition } from '@shouhu/database';
 import { Jurisdiction, User } from '@shouhu/org';
 import { applyListQuery } from './case-list';
+import type { SummarySource } from './case.views';
 import { ApprovalStatus, CaseStatus, MeasureStatus, REOPEN_WINDOW_DAYS } from './domain';
 import type { CaseSort, ListCasesQuery } from './dto/case.dto';
 import type { FollowUpFacts } from './lifecycle-hooks';
@@ -58,10 +59,7 @@ const LIST_COLUMNS = [
 ];
 
 /** What a queue row needs: the summary's fields, the child's name, sex and birth date. */
-export type CaseListRow = Pick<
-  Case,
-  'id' | 'caseNo' | 'status' | 'riskLevel' | 'categories' | 'mandatoryItems' | 'communityId' | 'streetId' | 'districtId' | 'assigneeId' | 'reportedAt' | 'nextDueAt' | 'nextDueKind' | 'escalationLevel' | 'flags' | 'version'
-> & { child: Pick<Child, 'name' | 'sex' | 'birthDate'> };
+export type CaseListRow = SummarySource & { child: NonNullable<SummarySource['child']> };
 
 function toListRow(r: Record<string, unknown>): CaseListRow {
   return {

@@ -34,7 +34,8 @@ export interface CaseSummaryView {
   version: number;
 }
 
-type SummarySource = Pick<
+/** What a case summary is made of: these case fields and the child's name, sex and birth date. */
+export type SummarySource = Pick<
   Case,
   'id' | 'caseNo' | 'status' | 'riskLevel' | 'categories' | 'mandatoryItems' | 'communityId' | 'streetId' | 'districtId' | 'assigneeId' | 'reportedAt' | 'nextDueAt' | 'nextDueKind' | 'escalationLevel' | 'flags' | 'version'
 > & { child?: Pick<Child, 'name' | 'sex' | 'birthDate'> };
