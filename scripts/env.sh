@@ -40,14 +40,13 @@ ensure_node_modules() {
 ensure_secrets() {
   local file="$STATE/secrets.env"
   if [ ! -f "$file" ]; then
-    umask 077
-    node -e '
+    (umask 077 && node -e '
       const r = (n) => require("crypto").randomBytes(n);
       console.log("SHOUHU_JWT_SECRET=" + r(48).toString("base64url"));
       console.log("SHOUHU_DATA_ENCRYPTION_KEY=" + r(32).toString("base64"));
       console.log("SHOUHU_PG_PASSWORD=" + r(18).toString("hex"));
       console.log("SHOUHU_REDIS_PASSWORD=" + r(18).toString("hex"));
-    ' > "$file"
+    ' > "$file")
     say "generated local secrets in $file"
   fi
   # shellcheck disable=SC1090
@@ -97,7 +96,7 @@ pg_data_dir() {
     id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
     if ! runuser -u postgres -- test -x "$STATE"; then
       local alt="/var/lib/shouhu/$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)/pg"
-      mkdir -p "$alt" && chown -R postgres "$(dirname "$alt")"
+      mkdir -p "$alt" && chmod 755 /var/lib/shouhu && chown -R postgres "$(dirname "$alt")"
       [ -L "$dir" ] || { rm -rf "$dir"; ln -s "$alt" "$dir"; }
       dir="$alt"
     fi
@@ -105,7 +104,8 @@ pg_data_dir() {
   printf '%s' "$dir"
 }
 
-as_pg_owner() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# (from /, so the postgres user need not be able to enter the checkout)
+as_pg_owner() { if is_root; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 pg_up() {
   ensure_postgres_installed
@@ -135,8 +135,11 @@ pg_up() {
   export DATABASE_URL="postgres://shouhu:$SHOUHU_PG_PASSWORD@127.0.0.1:$PG_PORT/shouhu"
 }
 
+# The data folder, through the link when it lives outside the checkout.
+pg_data_path() { readlink -f "$STATE/pg" 2>/dev/null || printf '%s' "$STATE/pg"; }
+
 pg_down() {
-  local bin data; bin="$(pg_bin)"; data="$STATE/pg"
+  local bin data; bin="$(pg_bin)"; data="$(pg_data_path)"
   [ -n "$bin" ] && [ -f "$data/PG_VERSION" ] || return 0
   if as_pg_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     as_pg_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null && say "PostgreSQL stopped"

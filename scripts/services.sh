@@ -14,8 +14,8 @@ case "${1:-}" in
     ;;
   status)
     ensure_secrets
-    bin="$(pg_bin)"
-    if [ -n "$bin" ] && [ -f "$STATE/pg/PG_VERSION" ] && as_pg_owner "$bin/pg_ctl" -D "$STATE/pg" status >/dev/null 2>&1; then echo "postgres: up (127.0.0.1:$PG_PORT)"; else echo "postgres: down"; fi
+    bin="$(pg_bin)"; data="$(pg_data_path)"
+    if [ -n "$bin" ] && [ -f "$data/PG_VERSION" ] && as_pg_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then echo "postgres: up (127.0.0.1:$PG_PORT)"; else echo "postgres: down"; fi
     if command -v redis-cli >/dev/null && [ "$(redis_cli ping 2>/dev/null || true)" = PONG ]; then echo "redis: up (127.0.0.1:$REDIS_PORT)"; else echo "redis: down"; fi
     ;;
   *) die "usage: services.sh up|down|status" ;;
