@@ -84,9 +84,10 @@ export class StatsService {
       run<{ n: string }>(`SELECT count(*) AS n FROM pop`),
       run<{ k: string; n: string }>(`SELECT status::text AS k, count(*) AS n FROM pop GROUP BY 1`),
       run<{ k: string; n: string }>(`SELECT cat AS k, count(*) AS n FROM pop, unnest(pop.categories) AS cat GROUP BY 1`),
+      // The reporter type of each case's first report: one sort of the population's reports, not a lookup per case.
       run<{ k: string; n: string }>(
-        `SELECT r.reporter_type::text AS k, count(*) AS n
-           FROM pop JOIN LATERAL (SELECT reporter_type FROM report WHERE case_id = pop.id ORDER BY filed_at LIMIT 1) r ON TRUE
+        `SELECT reporter_type::text AS k, count(*) AS n
+           FROM (SELECT DISTINCT ON (r.case_id) r.reporter_type FROM report r JOIN pop ON pop.id = r.case_id ORDER BY r.case_id, r.filed_at) first
           GROUP BY 1`,
       ),
       run<{ k: string; n: string }>(`SELECT risk_level::text AS k, count(*) AS n FROM pop GROUP BY 1`),
@@ -125,14 +126,14 @@ export class StatsService {
            FROM pop WHERE police_reported_at IS NOT NULL`,
         [feedbackHours],
       ),
+      // Re-reported within 90 days: a further report on the case, or the same child's next case (window function, no per-case lookups).
       run<{ again: string; n: string }>(
-        `SELECT count(*) FILTER (WHERE
-                  EXISTS (SELECT 1 FROM report r WHERE r.case_id = pop.id AND r.filed_at > pop.reported_at AND r.filed_at <= pop.reported_at + interval '90 days'
-                            AND r.id <> (SELECT id FROM report f WHERE f.case_id = pop.id ORDER BY f.filed_at LIMIT 1))
-                  OR EXISTS (SELECT 1 FROM "case" c2 WHERE c2.child_id = pop.child_id AND c2.id <> pop.id AND c2.status <> 'draft'
-                            AND c2.reported_at > pop.reported_at AND c2.reported_at <= pop.reported_at + interval '90 days')) AS again,
-                count(*) AS n
-           FROM pop`,
+        `, nxt AS (SELECT id, lead(reported_at) OVER (PARTITION BY child_id ORDER BY reported_at, id) AS next_at
+                      FROM "case" WHERE district_id = $1 AND status <> 'draft'),
+           extra AS (SELECT r.case_id FROM report r JOIN pop ON pop.id = r.case_id
+                      WHERE r.filed_at <= pop.reported_at + interval '90 days' GROUP BY r.case_id HAVING count(*) > 1)
+         SELECT count(*) FILTER (WHERE e.case_id IS NOT NULL OR n.next_at <= pop.reported_at + interval '90 days') AS again, count(*) AS n
+           FROM pop JOIN nxt n ON n.id = pop.id LEFT JOIN extra e ON e.case_id = pop.id`,
       ),
       run<{ id: string; username: string; role: string; n: string }>(
         `SELECT u.id, u.username, u.role::text AS role, count(*) AS n
