@@ -107,7 +107,10 @@ export class CasesService {
           }),
         ));
       const year = Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(now));
-      const n = await this.repo.nextCaseNumber(manager, community.districtId, year);
+      // The number is taken in a statement of its own (committed at once): holding the
+      // district's counter row until this transaction commits would queue every filing
+      // of the district behind it. A filing that fails afterwards leaves a gap.
+      const n = await this.repo.nextCaseNumber(this.repo.manager, community.districtId, year);
       const district = await this.repo.jurisdiction(community.districtId, manager);
       const prefix = district?.casePrefix ?? district?.code ?? 'SH';
       const status = submit ? CaseStatus.Submitted : CaseStatus.Draft;
