@@ -18,6 +18,7 @@ import {
   isHighRisk,
   isViolence,
   MeasureStatus,
+  MeasureType,
   NO_DEADLINE,
   RiskLevel,
 } from './domain';
@@ -33,6 +34,9 @@ import { CASE_LIFECYCLE_HOOKS, CaseLifecycleHooks, LifecycleChange, LifecycleEve
 import { actionsFor, CaseAction, judge, ruleOf, TransitionAction } from './workflow';
 
 export const FIELD_CIPHER = Symbol('FIELD_CIPHER');
+
+/** Measures the district decides (未成年人保护法 Art.92, 108): a plan with one needs district approval whatever the risk. */
+export const DISTRICT_DECIDED_MEASURES: readonly MeasureType[] = [MeasureType.TemporaryGuardianship, MeasureType.RevokeGuardianship];
 
 export interface CreateResult {
   detail: CaseDetailView | { id: string; caseNo: string; status: CaseStatus };
@@ -324,9 +328,10 @@ export class CasesService {
     const { manager, c, actor } = ctx;
     if (await this.repo.pendingApproval(manager, c.id)) throw CaseErrors.approvalPending();
     if (!(await this.repo.latestAssessment(manager, c.id))) throw CaseErrors.planIncomplete('a recorded assessment');
-    const measures = await manager.getRepository(Measure).countBy({ caseId: c.id, status: MeasureStatus.Planned });
-    if (measures === 0) throw CaseErrors.planIncomplete('at least one planned measure');
-    if (isHighRisk(c.riskLevel)) {
+    const planned = await manager.getRepository(Measure).findBy({ caseId: c.id, status: MeasureStatus.Planned });
+    if (planned.length === 0) throw CaseErrors.planIncomplete('at least one planned measure');
+    // R1/R2 plans, and any plan with a measure only civil affairs may decide (临时监护, 撤销监护资格), go to the district.
+    if (isHighRisk(c.riskLevel) || planned.some((m) => DISTRICT_DECIDED_MEASURES.includes(m.type))) {
       const approval = await manager.getRepository(Approval).save(
         Object.assign(new Approval(), { caseId: c.id, kind: ApprovalKind.StartIntervention, status: ApprovalStatus.Pending, decidedByRole: Role.DistrictStaff, payload: {}, requestedById: actor.id }),
       );

@@ -8,7 +8,7 @@ export { CaseErrors } from './cases.errors';
 export { DemoCasesSeeder } from './demo-cases.seeder';
 export { CASE_ENTITIES, CasesModule } from './cases.module';
 export type { CasesModuleOptions } from './cases.module';
-export { CasesService, FIELD_CIPHER } from './cases.service';
+export { CasesService, DISTRICT_DECIDED_MEASURES, FIELD_CIPHER } from './cases.service';
 export type { CreateResult } from './cases.service';
 export { Approval } from './entities/approval.entity';
 export { Assessment } from './entities/assessment.entity';
