@@ -27,6 +27,11 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
     );
   }
 
+  async discard(deadlineIds: string[]): Promise<void> {
+    const stages = ['remind', 'due', 'stage2'] as const;
+    await Promise.all(deadlineIds.flatMap((id) => stages.map((stage) => this.queue.remove(deadlineJobId(id, stage)).catch(() => 0))));
+  }
+
   async scheduleSecondStage(deadlineId: string, at: Date): Promise<void> {
     await this.queue.add(JobName.DeadlineSecondStage, { deadlineId }, { jobId: deadlineJobId(deadlineId, 'stage2'), delay: Math.max(0, at.getTime() - Date.now()) });
   }

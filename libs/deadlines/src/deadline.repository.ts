@@ -21,7 +21,7 @@ export class DeadlineRepository {
   }
 
   /** Cancels every open deadline of kinds that no longer apply. */
-  async cancelExcept(manager: EntityManager, caseId: string, keep: readonly string[]): Promise<void> {
+  async cancelExcept(manager: EntityManager, caseId: string, keep: readonly string[]): Promise<string[]> {
     const q = manager
       .getRepository(Deadline)
       .createQueryBuilder()
@@ -29,7 +29,8 @@ export class DeadlineRepository {
       .set({ status: () => `CASE WHEN status = 'pending' THEN 'cancelled'::deadline_status ELSE status END`, closedAt: () => 'now()' })
       .where('case_id = :caseId AND closed_at IS NULL', { caseId });
     if (keep.length) q.andWhere('kind NOT IN (:...keep)', { keep });
-    await q.execute();
+    const result = await q.returning(['id']).execute();
+    return (result.raw as { id: string }[]).map((r) => r.id);
   }
 
   /** Inserts the deadline unless the step already has a pending one; returns it when new. */

@@ -46,6 +46,8 @@ export function deadlineView(d: Deadline, now = new Date()): DeadlineView {
 /** Listens to timer changes after commit (the BullMQ timers live in the worker's domain). */
 export interface DeadlineTimerPort {
   schedule(deadlines: Deadline[]): Promise<void>;
+  /** Removes the timers of deadlines that closed (best effort: a leftover timer does nothing). */
+  discard(deadlineIds: string[]): Promise<void>;
 }
 export const DEADLINE_TIMERS = Symbol('DEADLINE_TIMERS');
 
@@ -66,9 +68,12 @@ export class DeadlineService implements CaseLifecycleHooks {
   async afterChange(e: LifecycleEvent): Promise<NextDue | null> {
     const { manager, caseRow: c, change } = e;
     const now = new Date();
-    for (const step of stepsMet(change, c)) await this.deadlines.close(manager, c.id, step.kind, step.refKey, DeadlineStatus.Met);
-    if (change.kind === 'measure_closed' && !change.done) await this.deadlines.close(manager, c.id, DeadlineKind.Measure, change.measureId, DeadlineStatus.Cancelled);
-    if (change.kind === 'status' || change.kind === 'submitted') await this.deadlines.cancelExcept(manager, c.id, KINDS_BY_STATUS[c.status]);
+    const closed: string[] = [];
+    for (const step of stepsMet(change, c)) closed.push(...(await this.deadlines.close(manager, c.id, step.kind, step.refKey, DeadlineStatus.Met)).map((d) => d.id));
+    if (change.kind === 'measure_closed' && !change.done) closed.push(...(await this.deadlines.close(manager, c.id, DeadlineKind.Measure, change.measureId, DeadlineStatus.Cancelled)).map((d) => d.id));
+    if (change.kind === 'status' || change.kind === 'submitted') closed.push(...(await this.deadlines.cancelExcept(manager, c.id, KINDS_BY_STATUS[c.status])));
+    // Timers of closed deadlines would only find nothing to do; take them out of the queue.
+    if (closed.length) this.tx.afterCommit(manager, () => this.timers.discard(closed));
     if (change.kind === 'transferred') await this.deadlines.clearResponsible(manager, c.id, Role.CommunityDirector);
 
     const wanted = stepsStarted(change, c, now);
