@@ -231,8 +231,9 @@ describe('case queue (e2e)', () => {
       const notOverdue = await cc.listAll(user('staff'), { overdue: 'false' });
       expect(idsOf(notOverdue)).toEqual(expectedOrder(all().filter((k) => !urgent.includes(k)), '-reportedAt'));
       for (const item of notOverdue) expect(item.nextDeadline?.overdue ?? false).toBe(false);
-      // Drafts, returned and closed cases have no deadline at all.
-      expect(notOverdue.filter((i) => i.nextDeadline === null).map((i) => i.id).sort()).toEqual([named.A5, named.A6, named.B3].sort());
+      // Drafts and closed cases have no deadline at all; a returned one waits for its resubmission.
+      expect(notOverdue.filter((i) => i.nextDeadline === null).map((i) => i.id).sort()).toEqual([named.A5, named.B3].sort());
+      expect(notOverdue.find((i) => i.id === named.A6)?.nextDeadline).toMatchObject({ kind: 'resubmit', overdue: false });
       expect(idsOf(await cc.listAll(user('supB'), { overdue: 'true' }))).toEqual([]);
       expect(idsOf(await cc.listAll(user('supA'), { overdue: 'true', riskLevel: 'R1', communityId: tree.communities['a-1'] })).sort()).toEqual([named.A1, named.A7].sort());
     });
@@ -273,7 +274,7 @@ describe('case queue (e2e)', () => {
       const byDue = await cc.listAll(user('staff'), { sort: 'dueAt' });
       const dues = byDue.map((i) => i.nextDeadline?.dueAt ?? NO_DUE);
       expect(dues).toEqual([...dues].sort());
-      expect(byDue.slice(-3).map((i) => i.nextDeadline)).toEqual([null, null, null]);
+      expect(byDue.slice(-2).map((i) => i.nextDeadline)).toEqual([null, null]);
       const byRisk = await cc.listAll(user('staff'), { sort: 'riskLevel' });
       const risks = byRisk.map((i) => i.riskLevel);
       expect(risks).toEqual([...risks].sort());

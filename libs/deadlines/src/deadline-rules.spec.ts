@@ -120,11 +120,14 @@ describe('stepsStarted and stepsMet for the main changes', () => {
     expect(stepsStarted(change, c, NOW)).toEqual([{ kind: DeadlineKind.Assessment, refKey: '', from: NOW, responsibleRole: Role.StreetSupervisor, responsibleUserId: ASSIGNEE }]);
   });
 
-  it('return → accept_report met too (accepted or returned), nothing new', () => {
+  it('return → accept_report met too (accepted or returned); the community owes the resubmission', () => {
     const c = aCase({ status: CaseStatus.Returned });
     const change = status(CaseStatus.Submitted, CaseStatus.Returned);
     expect(kinds(stepsMet(change, c))).toEqual([DeadlineKind.AcceptReport]);
-    expect(stepsStarted(change, c, NOW)).toEqual([]);
+    expect(stepsStarted(change, c, NOW)).toEqual([{ kind: DeadlineKind.Resubmit, refKey: '', from: NOW, responsibleRole: Role.CommunityDirector, responsibleUserId: null }]);
+    // Resubmitting meets it.
+    const resubmitted = aCase({ status: CaseStatus.Submitted });
+    expect(kinds(stepsMet(status(CaseStatus.Returned, CaseStatus.Submitted), resubmitted))).toEqual([DeadlineKind.Resubmit]);
   });
 
   it('assessment recorded → assessment met, start_plan started', () => {

@@ -12,7 +12,7 @@ import { DeadlineKind, Risk } from './policy';
 export const KINDS_BY_STATUS: Record<CaseStatus, readonly DeadlineKind[]> = {
   [CaseStatus.Draft]: [],
   [CaseStatus.Submitted]: [DeadlineKind.AcceptReport, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
-  [CaseStatus.Returned]: [DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
+  [CaseStatus.Returned]: [DeadlineKind.Resubmit, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
   [CaseStatus.Assessing]: [DeadlineKind.Assessment, DeadlineKind.StartPlan, DeadlineKind.Decision, DeadlineKind.Measure, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
   [CaseStatus.Intervening]: [DeadlineKind.Measure, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
   [CaseStatus.FollowUp]: [DeadlineKind.Visit, DeadlineKind.Decision, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
@@ -42,6 +42,7 @@ export function stepsMet(change: LifecycleChange, c: Pick<Case, 'status' | 'poli
   const met: { kind: DeadlineKind; refKey?: string }[] = [];
   if (change.kind === 'status') {
     if (change.from === CaseStatus.Submitted) met.push({ kind: DeadlineKind.AcceptReport });
+    if (change.from === CaseStatus.Returned) met.push({ kind: DeadlineKind.Resubmit });
     if (change.to === CaseStatus.Intervening) met.push({ kind: DeadlineKind.StartPlan }, { kind: DeadlineKind.Decision });
     if (change.from === CaseStatus.FollowUp && change.to === CaseStatus.Closed) met.push({ kind: DeadlineKind.Decision });
   }
@@ -78,6 +79,9 @@ export function stepsStarted(change: LifecycleChange, c: Case, now: Date): Wante
   const entered = change.kind === 'status' ? change.to : change.kind === 'submitted' ? CaseStatus.Submitted : null;
   if (entered === CaseStatus.Submitted) {
     wanted.push({ kind: DeadlineKind.AcceptReport, refKey: '', from: now, responsibleRole: Role.StreetSupervisor, responsibleUserId: null });
+  }
+  if (entered === CaseStatus.Returned) {
+    wanted.push({ kind: DeadlineKind.Resubmit, refKey: '', from: now, responsibleRole: Role.CommunityDirector, responsibleUserId: director(c) });
   }
   if (entered === CaseStatus.Assessing) {
     wanted.push({ kind: DeadlineKind.Assessment, refKey: '', from: now, responsibleRole: Role.StreetSupervisor, responsibleUserId: c.assigneeId });

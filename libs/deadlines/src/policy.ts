@@ -14,6 +14,8 @@ export enum DeadlineKind {
   PoliceReport = 'police_report',
   /** submitted → accepted or returned. */
   AcceptReport = 'accept_report',
+  /** returned → completed and submitted again by the director (proposed). */
+  Resubmit = 'resubmit',
   /** An assessment recorded after acceptance. */
   Assessment = 'assessment',
   /** The plan started after the assessment. */
@@ -33,6 +35,7 @@ export const DEADLINE_KINDS: readonly DeadlineKind[] = Object.values(DeadlineKin
 export const DEADLINE_LABELS: Record<DeadlineKind, string> = {
   [DeadlineKind.PoliceReport]: '报警 police told',
   [DeadlineKind.AcceptReport]: '受理 accept or return',
+  [DeadlineKind.Resubmit]: '补充后重新提交 complete and resubmit',
   [DeadlineKind.Assessment]: '核实评估 assessment',
   [DeadlineKind.StartPlan]: '开始处置 start the plan',
   [DeadlineKind.PoliceFeedback]: '公安反馈 police feedback',
@@ -68,6 +71,7 @@ export const DEFAULT_POLICY: SlaPolicy = {
   hours: {
     [DeadlineKind.PoliceReport]: { R1: 1, R2: 24 },
     [DeadlineKind.AcceptReport]: { R1: 1, R2: 4, R3: 24, R4: 72 },
+    [DeadlineKind.Resubmit]: { R1: 2, R2: 8, R3: 48, R4: 72 },
     [DeadlineKind.Assessment]: { R1: 24, R2: 3 * D, R3: 7 * D, R4: 15 * D },
     [DeadlineKind.StartPlan]: { R1: 2 * D, R2: 2 * D, R3: 5 * D, R4: 5 * D },
     [DeadlineKind.PoliceFeedback]: { R1: 3 * D, R2: 3 * D, R3: 3 * D, R4: 3 * D },
