@@ -32,7 +32,7 @@ is_root() { [ "$(id -u)" = 0 ]; }
 ensure_node_modules() {
   if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
     say "installing npm dependencies…"
-    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
+    (cd "$ROOT" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error)
   fi
 }
 
