@@ -29,10 +29,13 @@ is_root() { [ "$(id -u)" = 0 ]; }
 
 # npm dependencies: installed when node_modules is missing or older than the lockfile.
 # (npm ci rejects the lockfile npm 11 writes on this platform; install honours it.)
+# argon2 is compiled at install (node-gyp); where Node's own headers are installed, build
+# against them instead of downloading headers (this machine reaches no other host).
 ensure_node_modules() {
   if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    if [ -z "${npm_config_nodedir:-}" ] && [ -f "/usr/include/node/node_version.h" ]; then export npm_config_nodedir=/usr; fi
     say "installing npm dependencies…"
-    (cd "$ROOT" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error)
+    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
   fi
 }
 
