@@ -5,10 +5,8 @@ import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Actor, Role } from '@shouhu/access';
 import { CurrentActor, Roles } from '@shouhu/auth';
-import { DomainError } from '@shouhu/errors';
 import { AuditRow, AuditService } from '@shouhu/timeline';
-
-const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+import { queryDate } from './http/query-date';
 
 class AuditQuery {
   @ApiPropertyOptional({ description: 'ISO date or date-time (inclusive)' })
@@ -43,12 +41,6 @@ class AuditQuery {
   limit?: number;
 }
 
-function date(field: string, value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  if (!ISO.test(value) || !Number.isFinite(Date.parse(value))) throw DomainError.validation(field, 'must be an ISO-8601 date or date-time');
-  return new Date(value);
-}
-
 @ApiTags('audit')
 @Controller('audit')
 export class AuditController {
@@ -60,8 +52,8 @@ export class AuditController {
   async events(@CurrentActor() actor: Actor, @Query() query: AuditQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ items: AuditRow[] } | string> {
     const rows = await this.audit.events({
       districtId: actor.districtId,
-      from: date('from', query.from),
-      to: date('to', query.to),
+      from: queryDate('from', query.from),
+      to: queryDate('to', query.to),
       actorId: query.actorId,
       caseId: query.caseId,
       limit: query.limit ?? 10000,

@@ -6,8 +6,7 @@ import { Actor, Role } from '@shouhu/access';
 import { CurrentActor, Roles } from '@shouhu/auth';
 import { DomainError } from '@shouhu/errors';
 import { DistrictStats, statsCsv, StatsService, statsXlsx } from '@shouhu/stats';
-
-const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+import { queryDate } from './http/query-date';
 
 class StatsQueryDto {
   @ApiPropertyOptional({ description: 'ISO date or date-time, inclusive; default one year before `to`' })
@@ -32,13 +31,8 @@ class StatsExportDto extends StatsQueryDto {
 }
 
 function period(q: StatsQueryDto): { from: Date; to: Date } {
-  const parse = (field: string, v: string | undefined) => {
-    if (v === undefined) return undefined;
-    if (!ISO.test(v) || !Number.isFinite(Date.parse(v))) throw DomainError.validation(field, 'must be an ISO-8601 date or date-time');
-    return new Date(v);
-  };
-  const to = parse('to', q.to) ?? new Date();
-  const from = parse('from', q.from) ?? new Date(to.getTime() - 365 * 86400_000);
+  const to = queryDate('to', q.to) ?? new Date();
+  const from = queryDate('from', q.from) ?? new Date(to.getTime() - 365 * 86400_000);
   if (from.getTime() >= to.getTime()) throw DomainError.validation('from', 'must be before to');
   return { from, to };
 }
