@@ -6,7 +6,7 @@ import { DomainError, ErrorCode } from '@shouhu/errors';
 import { AuditService, TimelineService } from '@shouhu/timeline';
 import { CASE_FIELDS, CaseRepository } from './case.repository';
 import { encodeCursor } from './case-list';
-import { caseDetail, CaseDetailView, caseSummary, CaseSummaryView } from './case.views';
+import { approvalView, caseDetail, CaseDetailView, caseSummary, CaseSummaryView } from './case.views';
 import { CaseErrors } from './cases.errors';
 import type { AddReportDto, ApprovalDecisionDto, AssessmentDto, CreateCaseDto, ListCasesQuery, MeasureDto, NoteDto, PoliceDto, TransitionDto, UpdateMeasureDto, VisitDto } from './dto/case.dto';
 import {
@@ -576,7 +576,7 @@ export class CasesService {
       .limit(500);
     if (status) q.andWhere('a.status = :status', { status });
     const rows = await q.getRawAndEntities();
-    return rows.entities.map((a, i) => ({ ...approvalViewLite(a), caseNo: rows.raw[i].c_case_no as string, riskLevel: rows.raw[i].c_risk_level as string }));
+    return rows.entities.map((a, i) => ({ ...approvalView(a), caseNo: rows.raw[i].c_case_no as string, riskLevel: rows.raw[i].c_risk_level as string }));
   }
 
   // ── Reads ─────────────────────────────────────────────────────────────────
@@ -703,21 +703,6 @@ export class CasesService {
       data: stripUndefined(e.data ?? {}),
     });
   }
-}
-
-function approvalViewLite(a: Approval) {
-  return {
-    id: a.id,
-    caseId: a.caseId,
-    kind: a.kind,
-    status: a.status,
-    decidedByRole: a.decidedByRole,
-    requestedById: a.requestedById,
-    requestedAt: a.requestedAt.toISOString(),
-    decidedById: a.decidedById,
-    decidedAt: a.decidedAt ? a.decidedAt.toISOString() : null,
-    decisionReason: a.decisionReason,
-  };
 }
 
 function union(a: string[], b: string[]): string[] {

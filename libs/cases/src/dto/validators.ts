@@ -1,5 +1,8 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
+/** An ISO-8601 date-time with an offset. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
 /** A little slack for clocks of phones that run a few minutes fast. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -13,7 +16,7 @@ export function IsPastDateTime(options?: ValidationOptions) {
       options,
       validator: {
         validate(value: unknown) {
-          if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/.test(value)) return false;
+          if (typeof value !== 'string' || !DATE_TIME.test(value)) return false;
           const t = Date.parse(value);
           return Number.isFinite(t) && t <= Date.now() + CLOCK_SKEW_MS && t > Date.parse('1990-01-01T00:00:00Z');
         },
@@ -35,7 +38,7 @@ export function IsDateTime(options?: ValidationOptions) {
       options,
       validator: {
         validate(value: unknown) {
-          return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/.test(value) && Number.isFinite(Date.parse(value));
+          return typeof value === 'string' && DATE_TIME.test(value) && Number.isFinite(Date.parse(value));
         },
         defaultMessage: () => 'must be an ISO-8601 date-time with offset, e.g. 2026-11-30T17:00:00+08:00',
       },
