@@ -97,12 +97,6 @@ export class DeadlineRepository {
     return rows.length ? manager.getRepository(Deadline).merge(new Deadline(), fromRaw(rows[0])) : null;
   }
 
-  /** The length of the deadline's window (due minus created), in ms. */
-  async windowMs(manager: EntityManager, id: string): Promise<number | null> {
-    const d = await manager.getRepository(Deadline).findOneBy({ id });
-    return d ? Math.max(0, d.dueAt.getTime() - d.createdAt.getTime()) : null;
-  }
-
   /** Steps whose time passed more than graceMs ago and that nobody processed. */
   async late(graceMs: number): Promise<{ id: string; stage: 'remind' | 'due' | 'stage2' }[]> {
     const rows: { id: string; stage: 'remind' | 'due' | 'stage2' }[] = await this.repo.query(

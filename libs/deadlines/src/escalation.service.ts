@@ -49,14 +49,15 @@ export class EscalationService {
     @Inject(SLA_CALCULATOR) private readonly sla: SlaCalculator,
   ) {}
 
-  private async locked(deadlineId: string, step: (manager: EntityManager, c: Case & { child?: Child }) => Promise<Outcome>): Promise<Outcome> {
+  /** The step runs with the case locked; `before` is the deadline as read before the lock (its window never changes). */
+  private async locked(deadlineId: string, step: (manager: EntityManager, c: Case & { child?: Child }, before: Deadline) => Promise<Outcome>): Promise<Outcome> {
     const d = await this.deadlines.repo.findOneBy({ id: deadlineId });
     if (!d) return 'noop';
     return this.tx.run(async (manager) => {
       // Lock order case → deadline, the same as every case write.
       const c = await this.cases.lockForSystem(manager, d.caseId);
       if (!c) return 'noop';
-      return step(manager, c);
+      return step(manager, c, d);
     });
   }
 
@@ -77,9 +78,9 @@ export class EscalationService {
   }
 
   async breach(deadlineId: string): Promise<Outcome> {
-    return this.locked(deadlineId, async (manager, c) => {
-      const window = await this.deadlines.windowMs(manager, deadlineId);
-      const d = await this.deadlines.claim(manager, deadlineId, 'breach', this.sla.secondStageMs(window ?? 0));
+    return this.locked(deadlineId, async (manager, c, before) => {
+      const window = Math.max(0, before.dueAt.getTime() - before.createdAt.getTime());
+      const d = await this.deadlines.claim(manager, deadlineId, 'breach', this.sla.secondStageMs(window));
       if (!d) return this.notYet(manager, deadlineId, 'due');
       const next = await this.deadlines.nextPending(manager, c.id);
       await this.cases.recordSystemEvent(manager, c, {
