@@ -1,15 +1,6 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Job } from 'bullmq';
-import { JobHandlerRegistry, JobItem, QueueName } from '@shouhu/jobs';
+import { Processor } from '@nestjs/bullmq';
+import { QueueName } from '@shouhu/jobs';
+import { RegistryProcessor } from './registry.processor';
 
-/** Thin: hands each job of the queue to its registered handler. */
 @Processor(QueueName.Maintenance)
-export class MaintenanceProcessor extends WorkerHost {
-  constructor(private readonly registry: JobHandlerRegistry) {
-    super();
-  }
-
-  process(job: Job): Promise<unknown> {
-    return this.registry.dispatch({ name: job.name, data: job.data } as JobItem, { jobId: job.id, attempt: job.attemptsMade + 1 });
-  }
-}
+export class MaintenanceProcessor extends RegistryProcessor {}
