@@ -3,7 +3,7 @@
  * dist/, bounded polling, the deadlines queue as BullMQ sees it, and direct
  * counts of what the escalation steps wrote (events, notifications) per case.
  */
-import { demoIds, DemoIds } from './cases';
+import { demoIds, DemoIds, expectStatus } from './cases';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -178,9 +178,7 @@ export async function finishedJob(queue: Queue, jobId: string, timeoutMs = 10_00
 export type DemoPlaces = DemoIds;
 export const demoPlaces = (api: TestApi): Promise<DemoPlaces> => demoIds(api);
 
-export function expectStatus(res: request.Response, status: number): void {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
-}
+export { expectStatus };
 
 export async function apiGet(api: TestApi, as: string, path: string): Promise<request.Response> {
   return api.http.get(path).set(bearer(await tokenFor(api, as)));
