@@ -37,6 +37,8 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       PORT: 3000,
       DB_POOL_SIZE: 10,
+      DB_CONNECT_TIMEOUT_MS: 3000,
+      REDIS_WAIT_MS: 300,
       QUEUE_PREFIX: 'shouhu',
       JWT_TTL_SECONDS: 8 * 3600,
       DATA_ENCRYPTION_KEY_ID: 'k1',

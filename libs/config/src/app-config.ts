@@ -59,6 +59,23 @@ export class AppConfig {
   @Max(200)
   DB_POOL_SIZE = 10;
 
+  /** How long a request waits for a pooled PostgreSQL connection before it answers 503. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  DB_CONNECT_TIMEOUT_MS = 3000;
+
+  /**
+   * How long a request waits on Redis before going on without it: login then throttles in
+   * process (same limits, per replica), a write leaves its timers to the reconciler.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(10000)
+  REDIS_WAIT_MS = 300;
+
   /** redis://[:password@]host:port[/db] */
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
   REDIS_URL: string;
@@ -107,7 +124,10 @@ export class AppConfig {
   @Min(1)
   LOGIN_MAX_FAILURES_PER_USERNAME = 5;
 
-  /** Login attempts (any outcome) allowed per client IP in one window before 429. */
+  /**
+   * Failed logins allowed per client IP in one window before 429. Successful logins
+   * never count: a street office signs in from one NAT address.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -17,7 +17,7 @@ export const MIGRATION_GLOB = join(root, 'migrations', `*.${ext}`);
  * only through migrations.
  */
 export function dataSourceOptions(
-  config: Pick<AppConfig, 'DATABASE_URL' | 'DB_POOL_SIZE'>,
+  config: Pick<AppConfig, 'DATABASE_URL' | 'DB_POOL_SIZE'> & Partial<Pick<AppConfig, 'DB_CONNECT_TIMEOUT_MS'>>,
   applicationName = 'shouhu',
 ): DataSourceOptions {
   return {
@@ -31,7 +31,7 @@ export function dataSourceOptions(
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     applicationName,
-    extra: { max: config.DB_POOL_SIZE, connectionTimeoutMillis: 5000, statement_timeout: 30000 },
+    extra: { max: config.DB_POOL_SIZE, connectionTimeoutMillis: config.DB_CONNECT_TIMEOUT_MS ?? 3000, statement_timeout: 30000 },
   };
 }
 

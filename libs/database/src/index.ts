@@ -1,3 +1,4 @@
+export { TimeoutError, within } from './bounded';
 export { DatabaseModule } from './database.module';
 export { createCliDataSource, dataSourceOptions, ENTITY_GLOB, MIGRATION_GLOB } from './data-source-options';
 export { RedisClient, redisOptions } from './redis';

@@ -3,6 +3,7 @@ import { ArgumentMetadata } from '@nestjs/common';
 import { plainToInstance, Type } from 'class-transformer';
 import { IsArray, IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, validate, ValidateNested } from 'class-validator';
 import { DomainError, ErrorCode } from '@shouhu/errors';
+import { MAX_NESTING, nestedDeeperThan } from './nesting';
 import { createValidationPipe, fieldsWithNul, flattenValidationErrors } from './validation';
 
 class ChildDto {
@@ -144,5 +145,57 @@ describe('NUL characters', () => {
     await expect(pipe.transform('abc', { type: 'param', metatype: String, data: 'id' })).resolves.toBe('abc');
     const actor = { username: 'x\u0000' };
     await expect(pipe.transform(actor, { type: 'custom', metatype: Object, data: undefined })).resolves.toBe(actor);
+  });
+});
+
+/** `levels` arrays (or objects) inside each other around `inner`, built without recursion. */
+function nest(levels: number, inner: unknown = 'x', kind: 'array' | 'object' = 'array'): unknown {
+  let value = inner;
+  for (let i = 0; i < levels; i += 1) value = kind === 'array' ? [value] : { a: value };
+  return value;
+}
+
+describe('deep nesting', () => {
+  const pipe = createValidationPipe();
+
+  it('is measured in levels of arrays and objects, up to the limit inclusive', () => {
+    expect(MAX_NESTING).toBe(32);
+    expect(nestedDeeperThan('text', 0)).toBe(false);
+    expect(nestedDeeperThan(null, 0)).toBe(false);
+    expect(nestedDeeperThan({}, 0)).toBe(true);
+    expect(nestedDeeperThan({}, 1)).toBe(false);
+    expect(nestedDeeperThan({ a: [1, { b: 'x' }] }, 3)).toBe(false);
+    expect(nestedDeeperThan({ a: [1, { b: [] }] }, 3)).toBe(true);
+    for (const kind of ['array', 'object'] as const) {
+      expect(nestedDeeperThan(nest(32, 'x', kind))).toBe(false);
+      expect(nestedDeeperThan(nest(33, 'x', kind))).toBe(true);
+      expect(nestedDeeperThan({ ok: 1, deep: nest(32, 'x', kind) })).toBe(true);
+    }
+    expect(nestedDeeperThan({ wide: Array.from({ length: 100_000 }, (_, i) => ({ i })) })).toBe(false);
+  });
+
+  it('is safe to measure and to search for NUL at any depth (no recursion)', () => {
+    const deep = nest(200_000);
+    expect(nestedDeeperThan(deep)).toBe(true);
+    expect(() => fieldsWithNul(nest(5_000, 'ok', 'object'))).not.toThrow();
+    expect(fieldsWithNul(nest(5_000, 'ok', 'object'))).toEqual([]);
+    expect(fieldsWithNul({ a: nest(3, 'x\u0000', 'object') })).toEqual(['a.a.a.a']);
+  });
+
+  it('is refused by the pipe as VALIDATION_FAILED before anything walks the value', async () => {
+    const body = { type: 'body' as const, metatype: CaseDto, data: '' };
+    for (const value of [nest(3000), nest(3000, 'x', 'object'), { ...valid(), child: nest(40, 'x', 'object') }]) {
+      const error = await pipe.transform(value, body).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).code).toBe(ErrorCode.ValidationFailed);
+      expect((error as DomainError).message).toBe('the request body is nested too deeply (at most 32 levels)');
+      expect((error as DomainError).details).toEqual([{ field: 'body', message: 'is nested too deeply (at most 32 levels)' }]);
+    }
+    await expect(pipe.transform({ role: nest(40) }, { type: 'query', metatype: Object, data: undefined })).rejects.toMatchObject({ details: [{ field: 'query' }] });
+    // Within the limit the DTO's own rules answer.
+    await expect(pipe.transform({ ...valid(), child: nest(20, 'x', 'object') }, body)).rejects.toMatchObject({ code: ErrorCode.ValidationFailed, details: expect.not.arrayContaining([{ field: 'body', message: expect.any(String) }]) });
   });
 });

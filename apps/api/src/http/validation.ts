@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, ErrorCode, FieldProblem } from '@shouhu/errors';
+import { nestedDeeperThan, tooDeeplyNested } from './nesting';
 
 /** class-validator's messages start with the property name; the field is given apart. */
 function clean(property: string, message: string): string {
@@ -17,16 +18,33 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return problems;
 }
 
-/** The fields (dotted paths) of a request value whose strings contain a NUL character. */
+/**
+ * The fields (dotted paths) of a request value whose strings contain a NUL character,
+ * in document order. Iterative, so no input can overflow the stack here.
+ */
 export function fieldsWithNul(value: unknown, path = ''): string[] {
-  if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, inner]) => fieldsWithNul(inner, path ? `${path}.${key}` : key));
+  const found: string[] = [];
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length > 0) {
+    const [node, at] = stack.pop() as [unknown, string];
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) found.push(at);
+    } else if (node !== null && typeof node === 'object') {
+      const entries = Object.entries(node);
+      for (let i = entries.length - 1; i >= 0; i -= 1) stack.push([entries[i][1], at ? `${at}.${entries[i][0]}` : entries[i][0]]);
+    }
+  }
+  return found;
 }
 
-/** PostgreSQL text cannot hold NUL: refuse it here as bad input, not later as a driver error (500). */
+/**
+ * PostgreSQL text cannot hold NUL: refuse it here as bad input, not later as a driver error (500).
+ * Deep nesting is refused first (the HTTP hook already did; this keeps the pipe safe on its own):
+ * class-transformer and ValidationPipe walk values recursively.
+ */
 class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if ((metadata.type === 'body' || metadata.type === 'query') && nestedDeeperThan(value)) throw tooDeeplyNested(metadata.type);
     if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
       const fields = fieldsWithNul(value, metadata.data ?? '');
       if (fields.length > 0) {

@@ -15,10 +15,10 @@ import {
   IsUUID,
   Matches,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
+import { MaxChars } from '@shouhu/errors';
 import { CATEGORY_CODES, CLOSURE_REASONS, ClosureReason, MEASURE_TYPES, MeasureStatus, MeasureType, REPORTER_TYPES, ReporterType, RISK_LEVELS, RiskLevel, Sex } from '../domain';
 import { TRANSITION_ACTIONS, TransitionAction } from '../workflow';
 import { IsChildBirthDate, IsDateTime, IsPastDateTime } from './validators';
@@ -27,11 +27,11 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 const oneOf = (values: readonly (string | number)[]) => ({ message: `must be one of ${values.join(', ')}` });
 
 export class ChildInput {
-  @ApiProperty({ example: '张小明', maxLength: 50 })
+  @ApiProperty({ example: '张小明' })
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(50)
+  @MaxChars(50)
   name: string;
 
   @ApiProperty({ enum: Sex })
@@ -48,18 +48,18 @@ export class ChildInput {
   @Matches(/^\d{17}[\dX]$/, { message: 'must be an 18-character national ID number' })
   idNumber?: string;
 
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional()
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(200)
+  @MaxChars(200)
   address?: string;
 
-  @ApiPropertyOptional({ maxLength: 100 })
+  @ApiPropertyOptional()
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(100)
+  @MaxChars(100)
   school?: string;
 }
 
@@ -68,18 +68,18 @@ export class ReportInput {
   @IsIn(REPORTER_TYPES, oneOf(REPORTER_TYPES))
   reporterType: ReporterType;
 
-  @ApiPropertyOptional({ maxLength: 50, description: 'confidential; not stored when anonymous' })
+  @ApiPropertyOptional({ description: 'confidential; not stored when anonymous' })
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(50)
+  @MaxChars(50)
   reporterName?: string;
 
-  @ApiPropertyOptional({ maxLength: 100 })
+  @ApiPropertyOptional()
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(100)
+  @MaxChars(100)
   reporterOrg?: string;
 
   @ApiPropertyOptional({ example: '13800138000' })
@@ -96,18 +96,18 @@ export class ReportInput {
   @IsPastDateTime()
   discoveredAt: string;
 
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional()
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(200)
+  @MaxChars(200)
   location?: string;
 
-  @ApiPropertyOptional({ maxLength: 5000, description: 'required to submit' })
+  @ApiPropertyOptional({ description: 'required to submit' })
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(5000)
+  @MaxChars(5000)
   narrative?: string;
 }
 
@@ -117,18 +117,18 @@ export class PoliceInput {
   @IsPastDateTime()
   reportedAt?: string;
 
-  @ApiPropertyOptional({ maxLength: 64, description: '接报回执号 receipt number' })
+  @ApiPropertyOptional({ description: '接报回执号 receipt number' })
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(64)
+  @MaxChars(64)
   receiptNo?: string;
 
-  @ApiPropertyOptional({ maxLength: 1000, description: 'why police were not told, when they had to be' })
+  @ApiPropertyOptional({ description: 'why police were not told, when they had to be' })
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(1000)
+  @MaxChars(1000)
   notReportedReason?: string;
 }
 
@@ -154,6 +154,7 @@ export class CreateCaseDto {
   @ApiPropertyOptional({ example: [4], description: '强制报告意见 Art.4 items 1–9' })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(9)
   @ArrayUnique()
   @IsInt({ each: true })
   @Min(1, { each: true })
@@ -196,17 +197,18 @@ export class TransitionDto {
   @IsIn(TRANSITION_ACTIONS, oneOf(TRANSITION_ACTIONS))
   action: TransitionAction;
 
-  @ApiProperty({ description: 'the case version the caller last read' })
+  @ApiProperty({ description: 'the case version the caller last read', minimum: 1, maximum: 2147483647 })
   @IsInt()
   @Min(1)
+  @Max(2147483647)
   version: number;
 
-  @ApiPropertyOptional({ maxLength: 1000 })
+  @ApiPropertyOptional()
   @IsOptional()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(1000)
+  @MaxChars(1000)
   reason?: string;
 
   @ApiPropertyOptional({ enum: RiskLevel, description: 'accept: the confirmed risk level; submit: a new estimate' })
@@ -241,11 +243,11 @@ export class TransitionDto {
   @IsUUID('all')
   intoCaseId?: string;
 
-  @ApiPropertyOptional({ maxLength: 5000, description: 'submit: completes the first report' })
+  @ApiPropertyOptional({ description: 'submit: completes the first report' })
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(5000)
+  @MaxChars(5000)
   narrative?: string;
 
   @ApiPropertyOptional({ type: PoliceInput, description: 'submit: police information' })
@@ -256,17 +258,17 @@ export class TransitionDto {
   police?: PoliceInput;
 }
 
-const longText = (max: number) => [Transform(trim), IsString(), IsNotEmpty(), MaxLength(max)];
+const longText = (max: number) => [Transform(trim), IsString(), IsNotEmpty(), MaxChars(max)];
 function LongText(max: number): PropertyDecorator {
   return (target, key) => longText(max).forEach((d) => d(target, key));
 }
 
 export class AssessmentDto {
-  @ApiProperty({ maxLength: 5000, description: '安全状况 safety' }) @LongText(5000) safety: string;
-  @ApiProperty({ maxLength: 5000, description: '监护状况 guardianship' }) @LongText(5000) guardianship: string;
-  @ApiProperty({ maxLength: 5000, description: '身心状况 physical and mental state' }) @LongText(5000) wellbeing: string;
+  @ApiProperty({ description: '安全状况 safety' }) @LongText(5000) safety: string;
+  @ApiProperty({ description: '监护状况 guardianship' }) @LongText(5000) guardianship: string;
+  @ApiProperty({ description: '身心状况 physical and mental state' }) @LongText(5000) wellbeing: string;
   @ApiProperty({ enum: RiskLevel }) @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS)) riskLevel: RiskLevel;
-  @ApiProperty({ maxLength: 5000 }) @LongText(5000) summary: string;
+  @ApiProperty() @LongText(5000) summary: string;
 }
 
 export class MeasureDto {
@@ -279,22 +281,22 @@ export class MeasureDto {
   @IsUUID('all')
   ownerId?: string;
 
-  @ApiPropertyOptional({ maxLength: 100 })
+  @ApiPropertyOptional()
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(100)
+  @MaxChars(100)
   agency?: string;
 
   @ApiProperty({ example: '2026-11-30T17:00:00+08:00' })
   @IsDateTime()
   dueAt: string;
 
-  @ApiPropertyOptional({ maxLength: 2000 })
+  @ApiPropertyOptional()
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(2000)
+  @MaxChars(2000)
   note?: string;
 }
 
@@ -303,7 +305,7 @@ export class UpdateMeasureDto {
   @IsIn([MeasureStatus.Done, MeasureStatus.Cancelled], oneOf([MeasureStatus.Done, MeasureStatus.Cancelled]))
   status: MeasureStatus.Done | MeasureStatus.Cancelled;
 
-  @ApiProperty({ maxLength: 2000 })
+  @ApiProperty()
   @LongText(2000)
   outcome: string;
 }
@@ -317,20 +319,20 @@ export class VisitDto {
   @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS))
   riskLevel: RiskLevel;
 
-  @ApiProperty({ maxLength: 2000 })
+  @ApiProperty()
   @LongText(2000)
   outcome: string;
 
-  @ApiPropertyOptional({ maxLength: 5000 })
+  @ApiPropertyOptional()
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(5000)
+  @MaxChars(5000)
   notes?: string;
 }
 
 export class NoteDto {
-  @ApiProperty({ maxLength: 5000 })
+  @ApiProperty()
   @LongText(5000)
   text: string;
 }
@@ -347,6 +349,7 @@ export class AddReportDto extends ReportInput {
   @ApiPropertyOptional()
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(9)
   @ArrayUnique()
   @IsInt({ each: true })
   @Min(1, { each: true })
@@ -361,9 +364,9 @@ export class AddReportDto extends ReportInput {
 
 export class PoliceDto {
   @ApiPropertyOptional() @IsOptional() @IsPastDateTime() reportedAt?: string;
-  @ApiPropertyOptional({ maxLength: 64 }) @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(64) receiptNo?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxChars(64) receiptNo?: string;
   @ApiPropertyOptional({ description: '公安反馈 when police reported progress' }) @IsOptional() @IsPastDateTime() feedbackAt?: string;
-  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(2000) feedback?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxChars(2000) feedback?: string;
 }
 
 export class ApprovalDecisionDto {
@@ -371,12 +374,12 @@ export class ApprovalDecisionDto {
   @IsIn(['approve', 'reject'], oneOf(['approve', 'reject']))
   decision: 'approve' | 'reject';
 
-  @ApiPropertyOptional({ maxLength: 1000, description: 'required to reject' })
+  @ApiPropertyOptional({ description: 'required to reject' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(1000)
+  @MaxChars(1000)
   reason?: string;
 }
 

@@ -3,6 +3,18 @@ import { registerDecorator, ValidationArguments, ValidationOptions } from 'class
 /** An ISO-8601 date-time with an offset. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
+/**
+ * A date-time of DATE_TIME's form on a real calendar day: Date.parse would roll
+ * 2026-02-30 over into March and store a day nobody typed.
+ */
+function isRealDateTime(value: unknown): value is string {
+  if (typeof value !== 'string' || !DATE_TIME.test(value) || !Number.isFinite(Date.parse(value))) return false;
+  const [y, m, d] = value.slice(0, 10).split('-').map(Number);
+  const day = new Date(0);
+  day.setUTCFullYear(y, m - 1, d);
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
 /** A little slack for clocks of phones that run a few minutes fast. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -16,12 +28,12 @@ export function IsPastDateTime(options?: ValidationOptions) {
       options,
       validator: {
         validate(value: unknown) {
-          if (typeof value !== 'string' || !DATE_TIME.test(value)) return false;
+          if (!isRealDateTime(value)) return false;
           const t = Date.parse(value);
-          return Number.isFinite(t) && t <= Date.now() + CLOCK_SKEW_MS && t > Date.parse('1990-01-01T00:00:00Z');
+          return t <= Date.now() + CLOCK_SKEW_MS && t > Date.parse('1990-01-01T00:00:00Z');
         },
         defaultMessage: (args?: ValidationArguments) =>
-          typeof args?.value === 'string' && Number.isFinite(Date.parse(args.value))
+          isRealDateTime(args?.value)
             ? 'must not be in the future'
             : 'must be an ISO-8601 date-time with offset, e.g. 2026-11-23T09:30:00+08:00',
       },
@@ -38,7 +50,7 @@ export function IsDateTime(options?: ValidationOptions) {
       options,
       validator: {
         validate(value: unknown) {
-          return typeof value === 'string' && DATE_TIME.test(value) && Number.isFinite(Date.parse(value));
+          return isRealDateTime(value);
         },
         defaultMessage: () => 'must be an ISO-8601 date-time with offset, e.g. 2026-11-30T17:00:00+08:00',
       },
