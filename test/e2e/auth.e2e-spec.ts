@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { Role } from '@shouhu/access';
 import { communityCode, DEMO_STREETS, demoUsers } from '@shouhu/org';
-import { CreatedUser, createUser, demoCode, freshLogin, jurisdictionId, patchUser, unique } from '../helpers/factories';
+import type { DataSource } from 'typeorm';
+import { openDataSource } from '../helpers/database';
+import { CreatedUser, createUser, decideUser, demoCode, freshLogin, jurisdictionId, patchUser, unique } from '../helpers/factories';
+import { OwnRedis } from '../helpers/redis-server';
 import { bearer, DEMO_PASSWORD, expectError, startApi, TestApi } from '../helpers/test-app';
 
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -173,33 +176,39 @@ describe('auth', () => {
     });
 
     it('accepts a token it signed itself by hand (so the refusals below are about the one change each makes)', async () => {
-      expect((await me(sign({ sub: userId, role: Role.CommunityDirector, iat: now(), exp: now() + 600 }))).status).toBe(200);
+      expect((await me(sign({ sub: userId, role: Role.CommunityDirector, iat: now(), exp: now() + 600, jti: randomUUID() }))).status).toBe(200);
+    });
+
+    it('refuses a token without a well-formed id (jti): it could never be signed out', async () => {
+      expectError(await me(sign({ sub: userId, role: Role.CommunityDirector, iat: now(), exp: now() + 600 })), 401, 'UNAUTHENTICATED');
+      expectError(await me(sign({ sub: userId, role: Role.CommunityDirector, iat: now(), exp: now() + 600, jti: 'not-a-uuid' })), 401, 'UNAUTHENTICATED');
+      expect(decode(token.split('.')[1]).jti).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it('refuses an expired token', async () => {
-      const expired = sign({ sub: userId, role: Role.CommunityDirector, iat: now() - 7200, exp: now() - 3600 });
+      const expired = sign({ sub: userId, role: Role.CommunityDirector, iat: now() - 7200, exp: now() - 3600, jti: randomUUID() });
       expectError(await me(expired), 401, 'UNAUTHENTICATED');
-      const justExpired = sign({ sub: userId, role: Role.CommunityDirector, iat: now() - 60, exp: now() - 1 });
+      const justExpired = sign({ sub: userId, role: Role.CommunityDirector, iat: now() - 60, exp: now() - 1, jti: randomUUID() });
       expectError(await me(justExpired), 401, 'UNAUTHENTICATED');
     });
 
     it('refuses an unsigned token (alg: none)', async () => {
-      const claims = { sub: userId, role: Role.CommunityDirector, iat: now(), exp: now() + 600 };
+      const claims = { sub: userId, role: Role.CommunityDirector, iat: now(), exp: now() + 600, jti: randomUUID() };
       expectError(await me(`${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`), 401, 'UNAUTHENTICATED');
       expectError(await me(`${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.${token.split('.')[2]}`), 401, 'UNAUTHENTICATED');
     });
 
     it('refuses another algorithm or another secret', async () => {
-      const claims = { sub: userId, role: Role.CommunityDirector, iat: now(), exp: now() + 600 };
+      const claims = { sub: userId, role: Role.CommunityDirector, iat: now(), exp: now() + 600, jti: randomUUID() };
       expectError(await me(sign(claims, 'HS512')), 401, 'UNAUTHENTICATED');
       expectError(await me(sign(claims, 'HS256', `${api.config.JWT_SECRET}x`)), 401, 'UNAUTHENTICATED');
     });
 
     it('refuses a well-signed token for a user that does not exist, or with a malformed subject', async () => {
       for (const sub of [randomUUID(), 'not-a-uuid', '']) {
-        expectError(await me(sign({ sub, role: Role.Admin, iat: now(), exp: now() + 600 })), 401, 'UNAUTHENTICATED');
+        expectError(await me(sign({ sub, role: Role.Admin, iat: now(), exp: now() + 600, jti: randomUUID() })), 401, 'UNAUTHENTICATED');
       }
-      expectError(await me(sign({ role: Role.Admin, iat: now(), exp: now() + 600 })), 401, 'UNAUTHENTICATED');
+      expectError(await me(sign({ role: Role.Admin, iat: now(), exp: now() + 600, jti: randomUUID() })), 401, 'UNAUTHENTICATED');
     });
   });
 
@@ -223,23 +232,35 @@ describe('auth', () => {
       expect((await me(again)).status).toBe(200);
     });
 
-    it('a token issued before a password change is refused; the new password works at once', async () => {
+    it('an admin’s new password waits for district approval (the admin cannot sign in with it); once approved, older tokens are refused', async () => {
       const user = users[1];
       const token = await freshLogin(api, user.username, user.password);
       expect((await me(token)).status).toBe(200);
 
       const newPassword = `new-${randomUUID()}`;
-      await patchUser(api, user.id, { password: newPassword });
+      const pending = await patchUser(api, user.id, { password: newPassword });
+      expect(pending.pendingChange).toEqual({ role: null, jurisdiction: null, password: true });
+      // Until approval the account works as it did, and the admin's password opens nothing.
+      expect((await me(token)).status).toBe(200);
+      expectError(await login(user.username, newPassword), 401, 'INVALID_CREDENTIALS');
+      expect((await login(user.username, user.password)).status).toBe(200);
+
+      await decideUser(api, user.id, { by: 'district1' });
       expectError(await me(token), 401, 'UNAUTHENTICATED');
       expectError(await login(user.username, user.password), 401, 'INVALID_CREDENTIALS');
       const fresh = await freshLogin(api, user.username, newPassword);
       expect((await me(fresh)).status).toBe(200);
     });
 
-    it('a token issued before a move to another jurisdiction is refused', async () => {
+    it('a move to another jurisdiction waits for approval; a token issued before it takes effect is refused', async () => {
       const user = users[2];
       const token = await freshLogin(api, user.username, user.password);
       await patchUser(api, user.id, { jurisdictionId: await jurisdictionId(api, demoCode.community('xa', 1)) });
+      const before = await me(token);
+      expect(before.status).toBe(200);
+      expect(before.body.jurisdiction.id).toBe(user.jurisdictionId);
+
+      await decideUser(api, user.id, { by: 'district1' });
       expectError(await me(token), 401, 'UNAUTHENTICATED');
       const res = await me(await freshLogin(api, user.username, user.password));
       expect(res.body.jurisdiction.path).toBe('宝安区 / 新安街道 / 灵芝园社区');
@@ -300,7 +321,22 @@ describe('auth', () => {
       });
     });
 
-    it('refuses a client IP after LOGIN_MAX_ATTEMPTS_PER_IP attempts across usernames, whatever X-Forwarded-For says', async () => {
+    it('counts only failures per client IP: forty successful logins from one address lock nobody out', async () => {
+      const throttled = await startApi({ LOGIN_MAX_ATTEMPTS_PER_IP: '4', QUEUE_PREFIX: ownPrefix() });
+      try {
+        const attempt = (username: string, password: string) => throttled.http.post('/api/auth/login').send({ username, password });
+        // A street office behind one NAT address: forty sign-ins, ten times the limit.
+        const people = ['dir-fy-01', 'dir-fy-02', 'dir-fy-03', 'sup-fy'];
+        for (let i = 0; i < 40; i++) expect((await attempt(people[i % people.length], DEMO_PASSWORD)).status).toBe(200);
+        // One of them mistypes: the others still get in.
+        expectError(await attempt('dir-fy-01', 'wrong-password'), 401, 'INVALID_CREDENTIALS');
+        for (const name of people) expect((await attempt(name, DEMO_PASSWORD)).status).toBe(200);
+      } finally {
+        await throttled.close();
+      }
+    });
+
+    it('refuses a client IP after LOGIN_MAX_ATTEMPTS_PER_IP failures across usernames, whatever X-Forwarded-For says', async () => {
       const throttled = await startApi({ LOGIN_MAX_ATTEMPTS_PER_IP: '4', QUEUE_PREFIX: ownPrefix() });
       try {
         const attempt = (username: string, password: string) =>
@@ -309,7 +345,10 @@ describe('auth', () => {
         expectError(await attempt(unique('nobody'), 'x'), 401, 'INVALID_CREDENTIALS');
         expect((await attempt('dir-fy-02', DEMO_PASSWORD)).status).toBe(200);
         expectError(await attempt('dir-fy-03', 'wrong-password'), 401, 'INVALID_CREDENTIALS');
+        expectError(await attempt(unique('nobody'), 'y'), 401, 'INVALID_CREDENTIALS');
+        expectError(await attempt('dir-fh-02', 'wrong-password'), 401, 'INVALID_CREDENTIALS');
 
+        // Four failures: the address is refused, even with the right password.
         const blocked = await attempt('dir-fh-01', DEMO_PASSWORD);
         expectError(blocked, 429, 'TOO_MANY_ATTEMPTS');
         expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
@@ -319,6 +358,109 @@ describe('auth', () => {
       }
       // The main app (its own counters and limits) still lets this client in.
       expect((await login('dir-fh-01', DEMO_PASSWORD)).status).toBe(200);
+    });
+  });
+
+  describe('POST /api/auth/logout', () => {
+    let ds: DataSource;
+    beforeAll(async () => {
+      ds = await openDataSource(api.config);
+    });
+    afterAll(async () => {
+      await ds?.destroy();
+    });
+
+    it('answers 204; that token is refused from then on, on every route, while the user’s other tokens still work', async () => {
+      const token = await freshLogin(api, 'dir-sg-01', DEMO_PASSWORD);
+      const other = await freshLogin(api, 'dir-sg-01', DEMO_PASSWORD);
+      expect((await me(token)).status).toBe(200);
+
+      const out = await api.http.post('/api/auth/logout').set(bearer(token));
+      expect(out.status).toBe(204);
+      expect(out.text).toBe('');
+      expectError(await me(token), 401, 'UNAUTHENTICATED');
+      expectError(await api.http.get('/api/jurisdictions').set(bearer(token)), 401, 'UNAUTHENTICATED');
+      expectError(await api.http.get('/api/cases').set(bearer(token)), 401, 'UNAUTHENTICATED');
+      expectError(await api.http.post('/api/auth/logout').set(bearer(token)), 401, 'UNAUTHENTICATED');
+      expect((await me(other)).status).toBe(200);
+    });
+
+    it('is kept in PostgreSQL until the token expires: another api instance (a replica, or this one restarted) refuses it too', async () => {
+      const token = await freshLogin(api, 'dir-sg-02', DEMO_PASSWORD);
+      const claims = decode(token.split('.')[1]);
+      const replica = await startApi();
+      try {
+        expect((await replica.http.get('/api/me').set(bearer(token))).status).toBe(200);
+        expect((await api.http.post('/api/auth/logout').set(bearer(token))).status).toBe(204);
+        expectError(await replica.http.get('/api/me').set(bearer(token)), 401, 'UNAUTHENTICATED');
+      } finally {
+        await replica.close();
+      }
+      const [row] = await ds.query(`SELECT user_id, expires_at FROM revoked_token WHERE jti = $1`, [claims.jti]);
+      expect(row.user_id).toBe(claims.sub);
+      expect(new Date(row.expires_at).getTime()).toBe((claims.exp as number) * 1000);
+    });
+
+    it('prunes revocations of tokens that have expired anyway', async () => {
+      const stale = randomUUID();
+      const someone = decode((await freshLogin(api, 'dir-sg-03', DEMO_PASSWORD)).split('.')[1]).sub;
+      await ds.query(`INSERT INTO revoked_token (jti, user_id, expires_at) VALUES ($1, $2, now() - interval '1 minute')`, [stale, someone]);
+      const token = await freshLogin(api, 'dir-sg-03', DEMO_PASSWORD);
+      expect((await api.http.post('/api/auth/logout').set(bearer(token))).status).toBe(204);
+      expect(await ds.query(`SELECT jti FROM revoked_token WHERE jti = $1`, [stale])).toEqual([]);
+      expect(await ds.query(`SELECT jti FROM revoked_token WHERE expires_at < now()`)).toEqual([]);
+    });
+
+    it('needs a token (401)', async () => {
+      expectError(await api.http.post('/api/auth/logout'), 401, 'UNAUTHENTICATED');
+      expectError(await api.http.post('/api/auth/logout').set('Authorization', 'Bearer not.a.token'), 401, 'UNAUTHENTICATED');
+    });
+  });
+
+  describe('with Redis down', () => {
+    let redis: OwnRedis;
+    let own: TestApi;
+    let users: CreatedUser[];
+    const attempt = (username: string, password: string) => own.http.post('/api/auth/login').send({ username, password });
+
+    beforeAll(async () => {
+      redis = await OwnRedis.start();
+      [own, ...users] = await Promise.all([
+        startApi({ REDIS_URL: redis.url, LOGIN_MAX_FAILURES_PER_USERNAME: '2', LOGIN_MAX_ATTEMPTS_PER_IP: '3' }),
+        createUser(api),
+        createUser(api),
+      ]);
+      await redis.down();
+    });
+    afterAll(async () => {
+      await redis?.up();
+      await own?.close();
+      await redis?.down();
+    });
+
+    it('still signs in (no 503), promptly', async () => {
+      expect(redis.running).toBe(false);
+      const started = Date.now();
+      const res = await attempt('district2', DEMO_PASSWORD);
+      expect(res.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect((await own.http.get('/api/me').set(bearer(res.body.accessToken))).status).toBe(200);
+      // Successes do not count against the address here either.
+      for (let i = 0; i < 5; i++) expect((await attempt(users[1].username, users[1].password)).status).toBe(200);
+    });
+
+    it('keeps throttling in process: the same limits per username and per address (429)', async () => {
+      const [user] = users;
+      for (let i = 0; i < 2; i++) expectError(await attempt(user.username, 'wrong-password'), 401, 'INVALID_CREDENTIALS');
+      const locked = await attempt(user.username, user.password);
+      expectError(locked, 429, 'TOO_MANY_ATTEMPTS');
+      expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+
+      // Two failures so far from this address; the third is the last one allowed.
+      expectError(await attempt(unique('nobody'), 'x'), 401, 'INVALID_CREDENTIALS');
+      const blocked = await attempt('district2', DEMO_PASSWORD);
+      expectError(blocked, 429, 'TOO_MANY_ATTEMPTS');
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     });
   });
 });

@@ -190,7 +190,7 @@ describe('privacy and tamper evidence', () => {
     it('is harmless in every filter of every list: 200 within scope or 400, never 500', async () => {
       const lists: { path: string; params: string[]; user: string }[] = [
         { path: '/api/cases', params: ['status', 'riskLevel', 'category', 'communityId', 'streetId', 'assignee', 'overdue', 'q', 'sort', 'limit', 'cursor'], user: 'sup-xa' },
-        { path: '/api/users', params: ['jurisdictionId', 'role', 'active'], user: 'district1' },
+        { path: '/api/users', params: ['jurisdictionId', 'role', 'active', 'status'], user: 'district1' },
         { path: '/api/approvals', params: ['status'], user: 'district1' },
         { path: '/api/notifications', params: ['unread'], user: 'dir-xa-01' },
         { path: '/api/audit/events', params: ['from', 'to', 'actorId', 'caseId', 'format', 'limit'], user: 'district1' },

@@ -48,11 +48,13 @@ export interface CreatedUser {
 
 /**
  * A new user made through the admin API, by default a community director of
- * 新安街道's first community. Each call makes a different username.
+ * 新安街道's first community. Each call makes a different username. Accounts that
+ * read case content start pending_approval: unless `approve` is false, district2
+ * approves them, so they can sign in.
  */
 export async function createUser(
   api: TestApi,
-  options: { role?: Role; jurisdictionCode?: string; username?: string; password?: string; displayName?: string } = {},
+  options: { role?: Role; jurisdictionCode?: string; username?: string; password?: string; displayName?: string; approve?: boolean } = {},
 ): Promise<CreatedUser> {
   const role = options.role ?? Role.CommunityDirector;
   const defaultCode = {
@@ -69,7 +71,23 @@ export async function createUser(
     .set(bearer(await tokenFor(api, 'admin')))
     .send({ username, displayName: options.displayName ?? `测试 ${username}`, role, jurisdictionId: jid, password });
   if (res.status !== 201) throw new Error(`creating user ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.body.status === 'pending_approval' && options.approve !== false) await decideUser(api, res.body.id);
   return { id: res.body.id, username: res.body.username, password, role, jurisdictionId: jid };
+}
+
+/** District staff decide what awaits approval for a user (a new account or a pending change); fails the test unless 200. */
+export async function decideUser(
+  api: TestApi,
+  id: string,
+  options: { by?: string; password?: string; decision?: 'approve' | 'reject'; reason?: string } = {},
+): Promise<Record<string, unknown>> {
+  const body = { decision: options.decision ?? 'approve', ...(options.reason ? { reason: options.reason } : {}) };
+  const res = await api.http
+    .post(`/api/users/${id}/approval`)
+    .set(bearer(await tokenFor(api, options.by ?? 'district2', options.password)))
+    .send(body);
+  if (res.status !== 200) throw new Error(`POST /api/users/${id}/approval: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }
 
 /** Edits a user through the admin API; fails the test unless it answers 200. */

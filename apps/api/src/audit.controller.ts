@@ -48,7 +48,9 @@ export class AuditController {
 
   @Roles(Role.DistrictStaff)
   @Get('events')
-  @ApiOperation({ summary: '审计 (audit): timeline events and identity reads of the district’s cases; JSON or CSV (formula-safe)' })
+  @ApiOperation({
+    summary: '审计 (audit): timeline events and identity reads of the district’s cases, and changes of its user accounts (source "user", type user.*, caseId null); JSON or CSV (formula-safe)',
+  })
   async events(@CurrentActor() actor: Actor, @Query() query: AuditQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ items: AuditRow[] } | string> {
     const rows = await this.audit.events({
       districtId: actor.districtId,

@@ -29,6 +29,13 @@ export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionCont
   return actor;
 });
 
+/** The claims of the caller's bearer token (for logout). */
+export const CurrentToken = createParamDecorator((_: unknown, ctx: ExecutionContext): unknown => {
+  const claims = ctx.switchToHttp().getRequest<{ tokenClaims?: unknown }>().tokenClaims;
+  if (!claims) throw new Error('CurrentToken used on a route without authentication');
+  return claims;
+});
+
 /** The signed-in user row (for /me). */
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): unknown => {
   const user = ctx.switchToHttp().getRequest<{ currentUser?: unknown }>().currentUser;

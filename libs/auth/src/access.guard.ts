@@ -4,12 +4,13 @@ import type { Actor } from '@shouhu/access';
 import { DomainError, ErrorCode } from '@shouhu/errors';
 import { OrgService, User } from '@shouhu/org';
 import { ACCESS_METADATA, AccessDeclaration } from './access.decorators';
-import { TokenService } from './token.service';
+import { TokenClaims, TokenService } from './token.service';
 
 interface GuardedRequest {
   headers: Record<string, string | string[] | undefined>;
   actor?: Actor;
   currentUser?: User;
+  tokenClaims?: TokenClaims;
 }
 
 export const unauthenticated = () => new DomainError(ErrorCode.Unauthenticated, 'a valid bearer token is required');
@@ -47,10 +48,12 @@ export class AccessGuard implements CanActivate {
     if (!match) throw unauthenticated();
     const claims = this.tokens.verify(match[1]);
     if (!claims) throw unauthenticated();
-    const found = await this.org.actorForToken(claims.sub, claims.iat);
+    // One query answers "active, approved, credentials unchanged and not signed out".
+    const found = await this.org.actorForToken(claims.sub, claims.iat, claims.jti);
     if (!found) throw unauthenticated();
     request.actor = found.actor;
     request.currentUser = found.user;
+    request.tokenClaims = claims;
 
     if (declaration.roles !== 'any' && !declaration.roles.includes(found.actor.role)) {
       throw new DomainError(ErrorCode.Forbidden, `role ${found.actor.role} may not do this`);

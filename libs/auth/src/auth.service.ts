@@ -4,7 +4,7 @@ import { DomainError, ErrorCode } from '@shouhu/errors';
 import { Jurisdiction, OrgService, User } from '@shouhu/org';
 import type { LoginResponse, MeView } from './dto/auth.dto';
 import { LoginThrottle } from './login-throttle';
-import { TokenService } from './token.service';
+import { TokenClaims, TokenService } from './token.service';
 
 export function meView(user: User): MeView {
   const j = user.jurisdiction as Jurisdiction;
@@ -28,15 +28,25 @@ export class AuthService {
 
   async login(username: string, password: string, ip: string): Promise<LoginResponse> {
     const name = username.trim().toLowerCase();
-    await this.throttle.admit(name, ip);
-    const user = await this.org.verifyCredentials(name, password);
+    const ticket = await this.throttle.admit(name, ip);
+    let user: User | null;
+    try {
+      user = await this.org.verifyCredentials(name, password);
+    } catch (error) {
+      await this.throttle.release(ticket);
+      throw error;
+    }
     if (!user) {
-      await this.throttle.recordFailure(name);
-      // One answer for an unknown user, a wrong password and a disabled account.
+      // One answer for an unknown user, a wrong password, and a disabled, unapproved or rejected account.
       throw new DomainError(ErrorCode.InvalidCredentials, 'invalid username or password');
     }
-    await this.throttle.recordSuccess(name);
+    await this.throttle.succeeded(ticket);
     const { accessToken, expiresAt } = this.tokens.issue(user.id, user.role);
     return { accessToken, expiresAt: expiresAt.toISOString(), user: meView(user) };
+  }
+
+  /** Signs this token out: every replica refuses it from now on, until and after it expires. */
+  async logout(claims: TokenClaims): Promise<void> {
+    await this.org.revokeToken(claims.jti, claims.sub, new Date(claims.exp * 1000));
   }
 }

@@ -1,4 +1,4 @@
-export { ACCESS_METADATA, AnyRole, CurrentActor, CurrentUser, Public, Roles } from './access.decorators';
+export { ACCESS_METADATA, AnyRole, CurrentActor, CurrentToken, CurrentUser, Public, Roles } from './access.decorators';
 export type { AccessDeclaration, AuthenticatedRequest } from './access.decorators';
 export { AccessGuard } from './access.guard';
 export { AuthModule } from './auth.module';

@@ -1,4 +1,4 @@
-import { createSecretKey, KeyObject } from 'node:crypto';
+import { createSecretKey, KeyObject, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@shouhu/config';
@@ -8,6 +8,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface TokenClaims {
   sub: string;
   role: string;
+  /** The token's own id, by which logout revokes it. */
+  jti: string;
   /** Seconds, with milliseconds as the fraction. */
   iat: number;
   exp: number;
@@ -31,7 +33,7 @@ export class TokenService {
     // second as, but before, a password change or deactivation must still be refused.
     const iat = Date.now() / 1000;
     const exp = Math.floor(iat) + this.config.JWT_TTL_SECONDS;
-    const accessToken = this.jwt.sign({ sub: userId, role, iat, exp }, { secret: this.key as unknown as Buffer, algorithm: 'HS256' });
+    const accessToken = this.jwt.sign({ sub: userId, role, iat, exp, jti: randomUUID() }, { secret: this.key as unknown as Buffer, algorithm: 'HS256' });
     return { accessToken, expiresAt: new Date(exp * 1000) };
   }
 
@@ -39,8 +41,10 @@ export class TokenService {
   verify(token: string): TokenClaims | null {
     try {
       const claims = this.jwt.verify<TokenClaims>(token, { secret: this.key as unknown as Buffer, algorithms: ['HS256'] });
-      // Only we sign tokens, but a subject that is not a UUID must not reach the user query (500).
-      return typeof claims.sub === 'string' && UUID.test(claims.sub) && typeof claims.iat === 'number' ? claims : null;
+      // Only we sign tokens, but a subject or id that is not a UUID must not reach the user query (500).
+      // A token without an id could never be signed out, so it is not accepted either.
+      const wellFormed = typeof claims.sub === 'string' && UUID.test(claims.sub) && typeof claims.jti === 'string' && UUID.test(claims.jti);
+      return wellFormed && typeof claims.iat === 'number' && typeof claims.exp === 'number' ? claims : null;
     } catch {
       return null;
     }

@@ -9,6 +9,10 @@ export const OrgErrors = {
     new DomainError(ErrorCode.NotFound, 'no such jurisdiction in your scope', [{ field: 'jurisdictionId', message: 'is not a jurisdiction you manage' }]),
   levelMismatch: (role: string, level: string) =>
     DomainError.validation('jurisdictionId', `must be a ${level} for role ${role}`),
+  /** Nothing of this account waits for a decision (approved already, rejected, or never asked). */
+  nothingToApprove: () => new DomainError(ErrorCode.Conflict, 'nothing of this user awaits approval'),
+  /** Maker-checker: not the one who asked, and not about one's own account. */
+  selfApproval: () => new DomainError(ErrorCode.SelfApproval, 'you cannot decide a request you made or one about your own account'),
   selfLockout: (field: string) =>
     new DomainError(ErrorCode.SelfLockout, `you cannot change your own ${field}`, [{ field, message: 'cannot be changed on your own account' }]),
 };

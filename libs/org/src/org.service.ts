@@ -1,14 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Actor, asSubject, defineAbilityFor, JurisdictionLevel, Role, ROLE_LABELS, ROLE_LEVEL, rulesToSql } from '@shouhu/access';
+import { TransactionRunner } from '@shouhu/database';
 import { JurisdictionNodeView, JurisdictionRefView, UserView } from './dto/user.dto';
-import type { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
+import type { CreateUserDto, ListUsersQuery, UpdateUserDto, UserApprovalDto } from './dto/user.dto';
 import { Jurisdiction } from './entities/jurisdiction.entity';
-import { User } from './entities/user.entity';
+import { User, UserStatus } from './entities/user.entity';
 import { JURISDICTION_FIELDS, JurisdictionRepository } from './jurisdiction.repository';
 import { OrgErrors } from './org.errors';
 import { decoyHash, hashPassword, verifyPassword } from './password';
-import { USER_FIELDS, UserRepository } from './user.repository';
+import { NewUserEvent, USER_FIELDS, UserRepository, UserWithHash } from './user.repository';
+
+/**
+ * Every role but admin can read case content. Creating such an account, changing
+ * its role or jurisdiction, or setting its password is the admin's request and
+ * takes effect only when district staff of the district approve it (maker-checker):
+ * otherwise an admin could make an account for itself and read children's identities.
+ */
+export const readsCases = (role: Role): boolean => role !== Role.Admin;
 
 const USER_LIST_LIMIT = 1000;
 
@@ -41,6 +50,13 @@ export function userView(u: User): UserView {
     roleLabel: ROLE_LABELS[u.role],
     jurisdiction: jurisdictionRef(u.jurisdiction as Jurisdiction),
     active: u.active,
+    status: u.status,
+    pendingChange:
+      u.pendingRole || u.pendingJurisdiction || u.pendingPasswordHash
+        ? { role: u.pendingRole, jurisdiction: u.pendingJurisdiction ? jurisdictionRef(u.pendingJurisdiction) : null, password: Boolean(u.pendingPasswordHash) }
+        : null,
+    approvalRequestedBy: u.approvalRequestedBy,
+    approvalRequestedAt: u.approvalRequestedAt ? u.approvalRequestedAt.toISOString() : null,
     lastLoginAt: u.lastLoginAt ? u.lastLoginAt.toISOString() : null,
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
@@ -53,6 +69,7 @@ export class OrgService {
   constructor(
     private readonly jurisdictions: JurisdictionRepository,
     private readonly users: UserRepository,
+    private readonly tx: TransactionRunner,
   ) {}
 
   /** The part of the tree the caller may see, as a forest rooted at its highest visible nodes. */
@@ -72,29 +89,46 @@ export class OrgService {
 
   async listUsers(actor: Actor, query: ListUsersQuery): Promise<UserView[]> {
     const scope = rulesToSql(defineAbilityFor(actor), 'read', 'User', USER_FIELDS);
-    const rows = await this.users.list(scope, query, USER_LIST_LIMIT);
+    const rows = await this.users.list(scope, { ...query, approvedOnly: !approves(actor) }, USER_LIST_LIMIT);
     return rows.map(userView);
   }
 
   async getUser(actor: Actor, id: string): Promise<UserView> {
     const scope = rulesToSql(defineAbilityFor(actor), 'read', 'User', USER_FIELDS);
-    const user = await this.users.findWithin(id, scope);
+    const user = await this.users.findWithin(id, scope, { approvedOnly: !approves(actor) });
     if (!user) throw OrgErrors.userNotFound();
     return userView(user);
   }
 
+  /** An account that can read case content starts pending_approval: it cannot sign in until district staff approve it. */
   async createUser(actor: Actor, dto: CreateUserDto): Promise<UserView> {
-    await this.assertPlacement(actor, dto.role, dto.jurisdictionId);
+    const place = await this.assertPlacement(actor, dto.role, dto.jurisdictionId);
     if (await this.users.existsByUsername(dto.username)) throw OrgErrors.usernameTaken();
+    const gated = readsCases(dto.role);
+    const passwordHash = await hashPassword(dto.password);
     let id: string;
     try {
-      id = await this.users.insert({
-        username: dto.username,
-        displayName: dto.displayName,
-        role: dto.role,
-        jurisdictionId: dto.jurisdictionId,
-        passwordHash: await hashPassword(dto.password),
-        active: dto.active ?? true,
+      id = await this.tx.run(async (manager) => {
+        const newId = await this.users.insert(
+          {
+            username: dto.username,
+            displayName: dto.displayName,
+            role: dto.role,
+            jurisdictionId: dto.jurisdictionId,
+            passwordHash,
+            active: dto.active ?? true,
+            status: gated ? UserStatus.PendingApproval : UserStatus.Active,
+            approvalRequestedBy: gated ? actor.id : null,
+            approvalRequestedAt: gated ? new Date() : null,
+          },
+          manager,
+        );
+        const event = eventOf(actor, newId, place.districtId);
+        await this.users.appendEvents(manager, [
+          event('user.created', { username: dto.username, displayName: dto.displayName, role: dto.role, jurisdictionId: dto.jurisdictionId, active: dto.active ?? true }),
+          ...(gated ? [event('user.approval_requested', { role: dto.role, jurisdictionId: dto.jurisdictionId })] : []),
+        ]);
+        return newId;
       });
     } catch (error) {
       // Two admins creating the same username at once: the unique index decides.
@@ -104,31 +138,137 @@ export class OrgService {
     return this.getUser(actor, id);
   }
 
+  /**
+   * Display name and active apply at once. Role, jurisdiction and password: at once
+   * for admin accounts; for an account that can (or would) read case content they
+   * become a pending change that district staff approve, while the account keeps
+   * working as it was; for an account not approved yet they replace what awaits
+   * approval and ask for it again.
+   */
   async updateUser(actor: Actor, id: string, dto: UpdateUserDto): Promise<UserView> {
     const scope = rulesToSql(defineAbilityFor(actor), 'update', 'User', USER_FIELDS);
-    const user = await this.users.findWithin(id, scope);
-    if (!user) throw OrgErrors.userNotFound();
-    if (user.id === actor.id) {
-      if (dto.active === false) throw OrgErrors.selfLockout('active');
-      if (dto.role !== undefined && dto.role !== user.role) throw OrgErrors.selfLockout('role');
-      if (dto.jurisdictionId !== undefined && dto.jurisdictionId !== user.jurisdictionId) throw OrgErrors.selfLockout('jurisdictionId');
-    }
-    const role = dto.role ?? user.role;
-    const jurisdictionId = dto.jurisdictionId ?? user.jurisdictionId;
-    if (dto.role !== undefined || dto.jurisdictionId !== undefined) await this.assertPlacement(actor, role, jurisdictionId);
+    // argon2 outside the transaction: it is the slow part and needs no lock.
+    const newHash = dto.password !== undefined ? await hashPassword(dto.password) : undefined;
+    await this.tx.run(async (manager) => {
+      const user = await this.users.lockWithin(id, scope, manager);
+      if (!user) throw OrgErrors.userNotFound();
+      if (user.id === actor.id) {
+        if (dto.active === false) throw OrgErrors.selfLockout('active');
+        if (dto.role !== undefined && dto.role !== user.role) throw OrgErrors.selfLockout('role');
+        if (dto.jurisdictionId !== undefined && dto.jurisdictionId !== user.jurisdictionId) throw OrgErrors.selfLockout('jurisdictionId');
+      }
+      // What the account is to become: what this request says, else what already waits, else what it is.
+      const role = dto.role ?? user.pendingRole ?? user.role;
+      const jurisdictionId = dto.jurisdictionId ?? user.pendingJurisdictionId ?? user.jurisdictionId;
+      if (dto.role !== undefined || dto.jurisdictionId !== undefined) await this.assertPlacement(actor, role, jurisdictionId);
 
-    const changes: Partial<User & { passwordHash: string }> = {};
-    if (dto.displayName !== undefined) changes.displayName = dto.displayName;
-    if (dto.role !== undefined) changes.role = dto.role;
-    if (dto.jurisdictionId !== undefined) changes.jurisdictionId = dto.jurisdictionId;
-    if (dto.active !== undefined) changes.active = dto.active;
-    if (dto.password !== undefined) changes.passwordHash = await hashPassword(dto.password);
-    // Any change to who the user is or what they may do ends their sessions (a form that
-    // resends the current role and jurisdiction changes nothing).
-    if (dto.password !== undefined || dto.active === false || role !== user.role || jurisdictionId !== user.jurisdictionId) {
-      changes.credentialsChangedAt = new Date();
-    }
-    if (Object.keys(changes).length > 0) await this.users.update(id, changes);
+      const event = eventOf(actor, user.id, (user.jurisdiction as Jurisdiction).districtId);
+      const events: NewUserEvent[] = [];
+      const changes: Partial<UserWithHash> = {};
+      if (dto.displayName !== undefined && dto.displayName !== user.displayName) {
+        changes.displayName = dto.displayName;
+        events.push(event('user.updated', { displayName: { from: user.displayName, to: dto.displayName } }));
+      }
+      if (dto.active !== undefined && dto.active !== user.active) {
+        changes.active = dto.active;
+        events.push(event(dto.active ? 'user.reactivated' : 'user.deactivated', {}));
+      }
+
+      if (user.status !== UserStatus.Active) {
+        // Not approved yet (or rejected): it cannot sign in, so the row itself changes and asks again.
+        const asked = newHash !== undefined || role !== user.role || jurisdictionId !== user.jurisdictionId;
+        if (asked) {
+          Object.assign(changes, { role, jurisdictionId, ...(newHash ? { passwordHash: newHash } : {}) });
+          const gated = readsCases(role);
+          Object.assign(changes, {
+            status: gated ? UserStatus.PendingApproval : UserStatus.Active,
+            approvalRequestedBy: gated ? actor.id : null,
+            approvalRequestedAt: gated ? new Date() : null,
+          });
+          const what = changeData(user, role, jurisdictionId, newHash !== undefined);
+          events.push(gated ? event('user.approval_requested', { role, jurisdictionId, ...(newHash ? { password: true } : {}) }) : event('user.change_applied', what));
+        }
+      } else if (readsCases(user.role) || readsCases(role)) {
+        // An approved account that can (or would) read case content: the change waits.
+        const pendingRole = role === user.role ? null : role;
+        const pendingJurisdictionId = jurisdictionId === user.jurisdictionId ? null : jurisdictionId;
+        const pendingPasswordHash = newHash ?? user.pendingPasswordHash ?? null;
+        const differs = pendingRole !== user.pendingRole || pendingJurisdictionId !== user.pendingJurisdictionId || newHash !== undefined;
+        if (differs) {
+          const waits = pendingRole !== null || pendingJurisdictionId !== null || pendingPasswordHash !== null;
+          Object.assign(changes, {
+            pendingRole,
+            pendingJurisdictionId,
+            pendingPasswordHash,
+            approvalRequestedBy: waits ? actor.id : null,
+            approvalRequestedAt: waits ? new Date() : null,
+          });
+          events.push(
+            event(waits ? 'user.change_requested' : 'user.change_withdrawn', {
+              ...(pendingRole ? { role: pendingRole } : {}),
+              ...(pendingJurisdictionId ? { jurisdictionId: pendingJurisdictionId } : {}),
+              ...(pendingPasswordHash ? { password: true } : {}),
+            }),
+          );
+        }
+      } else {
+        // An admin account staying admin: nothing to approve.
+        if (role !== user.role || jurisdictionId !== user.jurisdictionId) {
+          Object.assign(changes, { role, jurisdictionId });
+          events.push(event('user.change_applied', changeData(user, role, jurisdictionId, false)));
+        }
+        if (newHash) {
+          changes.passwordHash = newHash;
+          events.push(event('user.password_changed', {}));
+        }
+      }
+      // Any change to who the user is or what they may do ends their sessions (a form that
+      // resends the current role and jurisdiction changes nothing).
+      if (changes.passwordHash !== undefined || changes.active === false || (changes.role ?? user.role) !== user.role || (changes.jurisdictionId ?? user.jurisdictionId) !== user.jurisdictionId) {
+        changes.credentialsChangedAt = new Date();
+      }
+      if (Object.keys(changes).length > 0) await this.users.updateIn(manager, user.id, changes);
+      await this.users.appendEvents(manager, events);
+    });
+    return this.getUser(actor, id);
+  }
+
+  /**
+   * District staff of the user's district decide what an admin asked for: a new
+   * account, or a pending change of an approved one. Nobody decides a request of
+   * their own or one about their own account.
+   */
+  async decideApproval(actor: Actor, id: string, dto: UserApprovalDto): Promise<UserView> {
+    const scope = rulesToSql(defineAbilityFor(actor), 'read', 'User', USER_FIELDS);
+    await this.tx.run(async (manager) => {
+      const user = await this.users.lockWithin(id, scope, manager);
+      if (!user) throw OrgErrors.userNotFound();
+      if (user.approvalRequestedAt === null) throw OrgErrors.nothingToApprove();
+      if (user.id === actor.id || user.approvalRequestedBy === actor.id) throw OrgErrors.selfApproval();
+      const event = eventOf(actor, user.id, (user.jurisdiction as Jurisdiction).districtId);
+      const approve = dto.decision === 'approve';
+      const reason = dto.reason ? { reason: dto.reason } : {};
+      const cleared = { approvalRequestedBy: null, approvalRequestedAt: null, pendingRole: null, pendingJurisdictionId: null, pendingPasswordHash: null };
+      if (user.status !== UserStatus.Active) {
+        await this.users.updateIn(manager, user.id, { ...cleared, status: approve ? UserStatus.Active : UserStatus.Rejected });
+        await this.users.appendEvents(manager, [
+          event(approve ? 'user.approved' : 'user.rejected', { kind: 'account', role: user.role, jurisdictionId: user.jurisdictionId, requestedBy: user.approvalRequestedBy, ...reason }),
+        ]);
+        return;
+      }
+      const role = user.pendingRole ?? user.role;
+      const jurisdictionId = user.pendingJurisdictionId ?? user.jurisdictionId;
+      const password = Boolean(user.pendingPasswordHash);
+      const events = [event(approve ? 'user.approved' : 'user.rejected', { kind: 'change', ...changeData(user, role, jurisdictionId, password), requestedBy: user.approvalRequestedBy, ...reason })];
+      const changes: Partial<UserWithHash> = { ...cleared };
+      if (approve) {
+        Object.assign(changes, { role, jurisdictionId, credentialsChangedAt: new Date(), ...(password ? { passwordHash: user.pendingPasswordHash as string } : {}) });
+        if (role !== user.role || jurisdictionId !== user.jurisdictionId) events.push(event('user.change_applied', changeData(user, role, jurisdictionId, false)));
+        if (password) events.push(event('user.password_changed', {}));
+      }
+      await this.users.updateIn(manager, user.id, changes);
+      await this.users.appendEvents(manager, events);
+    });
     return this.getUser(actor, id);
   }
 
@@ -143,14 +283,18 @@ export class OrgService {
       return null;
     }
     const ok = await verifyPassword(user.passwordHash, password);
-    if (!ok || !user.active) return null;
+    // Not approved yet, rejected and deactivated accounts get the same answer as a wrong password.
+    if (!ok || !user.active || user.status !== UserStatus.Active) return null;
     await this.users.recordLogin(user.id);
     return user;
   }
 
-  /** The actor behind a token, or null when the user is gone, inactive or its credentials changed after `issuedAt`. */
-  async actorForToken(userId: string, issuedAtSeconds: number): Promise<{ actor: Actor; user: User } | null> {
-    const user = await this.users.findActive(userId);
+  /**
+   * The actor behind a token, or null when the user is gone, inactive or not approved,
+   * its credentials changed after `issuedAt`, or the token was signed out.
+   */
+  async actorForToken(userId: string, issuedAtSeconds: number, tokenId: string): Promise<{ actor: Actor; user: User } | null> {
+    const user = await this.users.findActive(userId, tokenId);
     if (!user) return null;
     if (user.credentialsChangedAt.getTime() > issuedAtSeconds * 1000) return null;
     return { actor: toActor(user), user };
@@ -159,7 +303,12 @@ export class OrgService {
   /** The actor of an active user by username (seeding, tools). */
   async actorByUsername(username: string): Promise<Actor | null> {
     const user = await this.users.findForLogin(username);
-    return user && user.active ? toActor(user) : null;
+    return user && user.active && user.status === UserStatus.Active ? toActor(user) : null;
+  }
+
+  /** Signs a token out: refused from now on, by every replica (PostgreSQL holds the list). */
+  revokeToken(tokenId: string, userId: string, expiresAt: Date): Promise<void> {
+    return this.users.revokeToken(tokenId, userId, expiresAt);
   }
 
   /** Active users with this role placed exactly at this jurisdiction (notification recipients). */
@@ -168,7 +317,7 @@ export class OrgService {
   }
 
   /** The role's level must match the jurisdiction's, and the jurisdiction must be in the caller's scope. */
-  private async assertPlacement(actor: Actor, role: Role, jurisdictionId: string): Promise<void> {
+  private async assertPlacement(actor: Actor, role: Role, jurisdictionId: string): Promise<Jurisdiction> {
     const ability = defineAbilityFor(actor);
     const scope = rulesToSql(ability, 'read', 'Jurisdiction', JURISDICTION_FIELDS);
     const j = await this.jurisdictions.findWithin(jurisdictionId, scope);
@@ -176,7 +325,25 @@ export class OrgService {
     if (!j || !ability.can('create', placed as never)) throw OrgErrors.unknownJurisdiction();
     const expected: JurisdictionLevel = ROLE_LEVEL[role];
     if (j.level !== expected) throw OrgErrors.levelMismatch(role, expected);
+    return j;
   }
+}
+
+/** Who decides pending accounts may also see them; supervisors pick assignees among approved accounts only. */
+const approves = (actor: Actor) => actor.role === Role.DistrictStaff || actor.role === Role.Admin;
+
+/** A user event by this actor about this user, for the district's audit trail. */
+function eventOf(actor: Actor, userId: string, districtId: string) {
+  return (type: string, data: Record<string, unknown>): NewUserEvent => ({ userId, districtId, actorId: actor.id, actorRole: actor.role, type, data });
+}
+
+/** What a change does, for event data: from → to of role and jurisdiction, and whether a password was set (never the password). */
+function changeData(user: User, role: Role, jurisdictionId: string, password: boolean): Record<string, unknown> {
+  return {
+    ...(role !== user.role ? { role: { from: user.role, to: role } } : {}),
+    ...(jurisdictionId !== user.jurisdictionId ? { jurisdictionId: { from: user.jurisdictionId, to: jurisdictionId } } : {}),
+    ...(password ? { password: true } : {}),
+  };
 }
 
 function isUniqueViolation(error: unknown): boolean {

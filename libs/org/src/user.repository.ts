@@ -4,7 +4,9 @@ import { EntityManager, Repository } from 'typeorm';
 import type { FieldMap, Role } from '@shouhu/access';
 import type { SqlCondition } from '@shouhu/database';
 import { Jurisdiction } from './entities/jurisdiction.entity';
-import { User } from './entities/user.entity';
+import { RevokedToken } from './entities/revoked-token.entity';
+import { UserEvent } from './entities/user-event.entity';
+import { User, UserStatus } from './entities/user.entity';
 
 /** Rule fields of the User subject → columns (user `u`, their jurisdiction `j`). */
 export const USER_FIELDS: FieldMap = {
@@ -19,16 +21,29 @@ export interface UserFilter {
   jurisdictionId?: string;
   role?: Role;
   active?: boolean;
+  /** pending_approval: awaiting a district decision, a new account or a pending change alike. */
+  status?: UserStatus;
+  /** Only approved accounts (callers who pick assignees, not approvers). */
+  approvedOnly?: boolean;
 }
 
 export type UserWithHash = User & { passwordHash: string };
+
+export type NewUserEvent = Omit<UserEvent, 'id' | 'at'>;
 
 @Injectable()
 export class UserRepository {
   constructor(@InjectRepository(User) private readonly repo: Repository<User>) {}
 
-  private scoped(scope: SqlCondition) {
-    return this.repo.createQueryBuilder('u').innerJoinAndSelect('u.jurisdiction', 'j').where(scope.sql, scope.params);
+  /** With the pending jurisdiction, and the pending password hash so the view can say one waits (it never shows it). */
+  private scoped(scope: SqlCondition, manager?: EntityManager) {
+    return (manager ?? this.repo.manager)
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.pendingPasswordHash')
+      .innerJoinAndSelect('u.jurisdiction', 'j')
+      .leftJoinAndSelect('u.pendingJurisdiction', 'pj')
+      .where(scope.sql, scope.params);
   }
 
   list(scope: SqlCondition, filter: UserFilter, limit: number): Promise<User[]> {
@@ -36,11 +51,37 @@ export class UserRepository {
     if (filter.jurisdictionId) q.andWhere('u.jurisdiction_id = :jid', { jid: filter.jurisdictionId });
     if (filter.role) q.andWhere('u.role = :role', { role: filter.role });
     if (filter.active !== undefined) q.andWhere('u.active = :active', { active: filter.active });
+    if (filter.status === UserStatus.PendingApproval) q.andWhere('u.approval_requested_at IS NOT NULL');
+    else if (filter.status) q.andWhere('u.status = :status', { status: filter.status });
+    if (filter.approvedOnly) q.andWhere('u.status = :approved', { approved: UserStatus.Active });
     return q.orderBy('j.code', 'ASC').addOrderBy('u.username', 'ASC').limit(limit).getMany();
   }
 
-  findWithin(id: string, scope: SqlCondition): Promise<User | null> {
-    return this.scoped(scope).andWhere('u.id = :id', { id }).getOne();
+  findWithin(id: string, scope: SqlCondition, options: { approvedOnly?: boolean } = {}): Promise<User | null> {
+    const q = this.scoped(scope).andWhere('u.id = :id', { id });
+    if (options.approvedOnly) q.andWhere('u.status = :approved', { approved: UserStatus.Active });
+    return q.getOne();
+  }
+
+  /** The user row locked for this transaction (FOR UPDATE), with its password hashes, when in scope. */
+  lockWithin(id: string, scope: SqlCondition, manager: EntityManager): Promise<UserWithHash | null> {
+    return this.scoped(scope, manager).addSelect('u.passwordHash').andWhere('u.id = :id', { id }).setLock('pessimistic_write', undefined, ['u']).getOne() as Promise<UserWithHash | null>;
+  }
+
+  async updateIn(manager: EntityManager, id: string, changes: Partial<UserWithHash>): Promise<void> {
+    await manager.getRepository(User).update({ id }, changes);
+  }
+
+  async appendEvents(manager: EntityManager, events: NewUserEvent[]): Promise<void> {
+    if (events.length > 0) await manager.getRepository(UserEvent).insert(events as never);
+  }
+
+  /** Refuses this token from now on; prunes revocations of tokens that have expired anyway. */
+  async revokeToken(jti: string, userId: string, expiresAt: Date): Promise<void> {
+    await this.repo.manager.transaction(async (manager) => {
+      await manager.createQueryBuilder().insert().into(RevokedToken).values({ jti, userId, expiresAt }).orIgnore().execute();
+      await manager.createQueryBuilder().delete().from(RevokedToken).where('expires_at < now()').execute();
+    });
   }
 
   /** For login: the user with the password hash, whatever its state. */
@@ -53,15 +94,18 @@ export class UserRepository {
       .getOne() as Promise<UserWithHash | null>;
   }
 
-  /** For the request guard: the active user behind a token, with its jurisdiction. */
-  /** On every request: one round trip, no ORM hydration. */
-  async findActive(id: string): Promise<User | null> {
+  /**
+   * For the request guard: the active, approved user behind a token that was not
+   * signed out, with its jurisdiction. On every request: one round trip, no ORM hydration.
+   */
+  async findActive(id: string, jti: string): Promise<User | null> {
     const rows: Record<string, unknown>[] = await this.repo.query(
-      `SELECT u.id, u.username, u.display_name, u.role, u.jurisdiction_id, u.credentials_changed_at, u.active, u.last_login_at, u.created_at, u.updated_at,
+      `SELECT u.id, u.username, u.display_name, u.role, u.jurisdiction_id, u.credentials_changed_at, u.active, u.status, u.last_login_at, u.created_at, u.updated_at,
               j.code, j.name, j.level, j.parent_id, j.district_id, j.street_id, j.community_id, j.path, j.case_prefix, j.created_at AS j_created_at
          FROM "user" u JOIN jurisdiction j ON j.id = u.jurisdiction_id
-        WHERE u.id = $1 AND u.active`,
-      [id],
+        WHERE u.id = $1 AND u.active AND u.status = 'active'
+          AND NOT EXISTS (SELECT 1 FROM revoked_token r WHERE r.jti = $2)`,
+      [id, jti],
     );
     if (rows.length === 0) return null;
     const r = rows[0];
@@ -87,6 +131,11 @@ export class UserRepository {
       jurisdiction,
       credentialsChangedAt: r.credentials_changed_at,
       active: r.active,
+      status: r.status,
+      pendingRole: null,
+      pendingJurisdictionId: null,
+      approvalRequestedBy: null,
+      approvalRequestedAt: null,
       lastLoginAt: r.last_login_at,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
@@ -98,7 +147,7 @@ export class UserRepository {
       .getRepository(User)
       .createQueryBuilder('u')
       .select('u.id', 'id')
-      .where('u.role = :role AND u.jurisdiction_id = :jurisdictionId AND u.active', { role, jurisdictionId })
+      .where('u.role = :role AND u.jurisdiction_id = :jurisdictionId AND u.active AND u.status = :approved', { role, jurisdictionId, approved: UserStatus.Active })
       .getRawMany<{ id: string }>();
     return rows.map((r) => r.id);
   }
@@ -110,10 +159,6 @@ export class UserRepository {
   async insert(user: Partial<UserWithHash>, manager?: EntityManager): Promise<string> {
     const result = await (manager ?? this.repo.manager).getRepository(User).insert(user);
     return result.identifiers[0].id as string;
-  }
-
-  async update(id: string, changes: Partial<UserWithHash>): Promise<void> {
-    await this.repo.update({ id }, changes);
   }
 
   async recordLogin(id: string): Promise<void> {

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AccessLog } from './entities/access-log.entity';
 
 export interface AuditFilter {
-  /** The caller's district: only its cases. */
+  /** The caller's district: only its cases and its user accounts. */
   districtId: string;
   from?: Date;
   to?: Date;
@@ -15,10 +15,12 @@ export interface AuditFilter {
 }
 
 export interface AuditRow {
-  source: 'event' | 'access';
+  /** event: case timeline; access: an identity read; user: a change of a user account (type user.*). */
+  source: 'event' | 'access' | 'user';
   at: string;
-  caseId: string;
-  caseNo: string;
+  /** Null for user events. */
+  caseId: string | null;
+  caseNo: string | null;
   seq: number | null;
   type: string;
   actorId: string | null;
@@ -38,7 +40,7 @@ export function neutraliseCell(value: unknown): string {
 
 export const AUDIT_COLUMNS = ['source', 'at', 'caseNo', 'caseId', 'seq', 'type', 'actorId', 'actorRole', 'fromStatus', 'toStatus', 'fields', 'data', 'hash'] as const;
 
-/** The audit trail of a district: timeline events and identity reads, newest first. */
+/** The audit trail of a district: timeline events, identity reads and user account changes, newest first. */
 @Injectable()
 export class AuditService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -63,22 +65,28 @@ export class AuditService {
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT * FROM (
          SELECT 'event' AS source, e.at, e.case_id, c.case_no, e.seq, e.type, e.actor_id, e.actor_role, e.from_status, e.to_status,
-                '{}'::varchar[] AS fields, e.data, e.hash
+                '{}'::varchar[] AS fields, e.data, e.hash, NULL::bigint AS ord
            FROM case_event e JOIN "case" c ON c.id = e.case_id WHERE c.district_id = $1
          UNION ALL
          SELECT 'access', a.at, a.case_id, c.case_no, NULL, 'identity.read', a.actor_id, a.actor_role, NULL, NULL,
-                a.fields, '{}'::jsonb, NULL
+                a.fields, '{}'::jsonb, NULL, NULL
            FROM access_log a JOIN "case" c ON c.id = a.case_id WHERE a.district_id = $1
+         UNION ALL
+         -- The account the event is about goes into data (user events carry no password or hash);
+         -- the events of one change share their instant, so their id orders them.
+         SELECT 'user', u.at, NULL, NULL, NULL, u.type, u.actor_id, u.actor_role, NULL, NULL,
+                '{}'::varchar[], jsonb_build_object('userId', u.user_id) || u.data, NULL, u.id
+           FROM user_event u WHERE u.district_id = $1
        ) x WHERE TRUE ${where}
-       ORDER BY x.at DESC, x.case_id, x.seq DESC NULLS LAST
+       ORDER BY x.at DESC, x.case_id, x.seq DESC NULLS LAST, x.ord DESC NULLS LAST
        LIMIT $${params.length}`,
       params,
     );
     return rows.map((r) => ({
       source: r.source as AuditRow['source'],
       at: (r.at as Date).toISOString(),
-      caseId: r.case_id as string,
-      caseNo: r.case_no as string,
+      caseId: r.case_id as string | null,
+      caseNo: r.case_no as string | null,
       seq: r.seq === null ? null : Number(r.seq),
       type: r.type as string,
       actorId: r.actor_id as string | null,

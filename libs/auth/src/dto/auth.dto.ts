@@ -1,18 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString } from 'class-validator';
 import { JurisdictionLevel, Role } from '@shouhu/access';
+import { MaxChars } from '@shouhu/errors';
 
 export class LoginDto {
   @ApiProperty({ example: 'sup-xa' })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(64)
+  @MaxChars(64)
   username: string;
 
   @ApiProperty({ example: 'shouhu-demo' })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(128)
+  @MaxChars(128)
   password: string;
 }
 

@@ -1,7 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEnum, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, ValidateIf } from 'class-validator';
 import { JurisdictionLevel, Role, ROLES } from '@shouhu/access';
+import { MaxChars, MinChars } from '@shouhu/errors';
+import { UserStatus } from '../entities/user.entity';
+
+const USER_STATUSES = Object.values(UserStatus);
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
@@ -17,7 +21,7 @@ export class CreateUserDto {
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(100)
+  @MaxChars(100)
   displayName: string;
 
   @ApiProperty({ enum: Role })
@@ -30,8 +34,8 @@ export class CreateUserDto {
 
   @ApiProperty({ minLength: 10, maxLength: 128 })
   @IsString()
-  @MinLength(10)
-  @MaxLength(128)
+  @MinChars(10)
+  @MaxChars(128)
   password: string;
 
   @ApiPropertyOptional({ default: true })
@@ -46,7 +50,7 @@ export class UpdateUserDto {
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(100)
+  @MaxChars(100)
   displayName?: string;
 
   @ApiPropertyOptional({ enum: Role })
@@ -62,8 +66,8 @@ export class UpdateUserDto {
   @ApiPropertyOptional({ minLength: 10, maxLength: 128 })
   @IsOptional()
   @IsString()
-  @MinLength(10)
-  @MaxLength(128)
+  @MinChars(10)
+  @MaxChars(128)
   password?: string;
 
   @ApiPropertyOptional()
@@ -88,6 +92,28 @@ export class ListUsersQuery {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({
+    enum: UserStatus,
+    description: 'pending_approval: every account awaiting a district decision, new accounts and approved accounts with a pendingChange alike',
+  })
+  @IsOptional()
+  @IsIn(USER_STATUSES, { message: `must be one of ${USER_STATUSES.join(', ')}` })
+  status?: UserStatus;
+}
+
+export class UserApprovalDto {
+  @ApiProperty({ enum: ['approve', 'reject'] })
+  @IsIn(['approve', 'reject'], { message: 'must be approve or reject' })
+  decision: 'approve' | 'reject';
+
+  @ApiPropertyOptional({ maxLength: 500, description: 'required to reject' })
+  @ValidateIf((o: UserApprovalDto) => o.decision === 'reject' || o.reason !== undefined)
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'must not be empty (a rejection needs a reason)' })
+  @MaxChars(500)
+  reason?: string;
 }
 
 export class JurisdictionRefView {
@@ -98,6 +124,13 @@ export class JurisdictionRefView {
   @ApiProperty({ example: '宝安区 / 新安街道 / 海旺社区' }) path: string;
 }
 
+/** A change that waits for district approval; the password itself is never shown. */
+export class PendingUserChangeView {
+  @ApiProperty({ enum: Role, nullable: true, description: 'the role it will have; null: unchanged' }) role: Role | null;
+  @ApiProperty({ type: JurisdictionRefView, nullable: true, description: 'where it will be; null: unchanged' }) jurisdiction: JurisdictionRefView | null;
+  @ApiProperty({ description: 'an admin set a new password' }) password: boolean;
+}
+
 export class UserView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() username: string;
@@ -106,6 +139,11 @@ export class UserView {
   @ApiProperty() roleLabel: string;
   @ApiProperty({ type: JurisdictionRefView }) jurisdiction: JurisdictionRefView;
   @ApiProperty() active: boolean;
+  @ApiProperty({ enum: UserStatus, description: 'pending_approval and rejected accounts cannot sign in' }) status: UserStatus;
+  @ApiProperty({ type: PendingUserChangeView, nullable: true, description: 'of an approved account; it keeps working as it was until approval' })
+  pendingChange: PendingUserChangeView | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'who asked for the pending approval' }) approvalRequestedBy: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) approvalRequestedAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastLoginAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

@@ -2,6 +2,17 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { Role } from '@shouhu/access';
 import { Jurisdiction } from './jurisdiction.entity';
 
+/**
+ * Whether district staff approved the account (maker-checker: an admin creates
+ * accounts that can read case content, district staff of the district approve them).
+ * Independent of `active`, the admin's on/off switch.
+ */
+export enum UserStatus {
+  Active = 'active',
+  PendingApproval = 'pending_approval',
+  Rejected = 'rejected',
+}
+
 @Entity('user')
 export class User {
   @PrimaryGeneratedColumn('uuid')
@@ -36,6 +47,35 @@ export class User {
 
   @Column({ type: 'boolean', default: true })
   active: boolean;
+
+  /** Rows written without it (the demo seeder, tests, older code) are approved. */
+  @Column({ type: 'enum', enum: UserStatus, enumName: 'user_status', default: UserStatus.Active })
+  status: UserStatus;
+
+  /**
+   * A role, jurisdiction or password change of an approved account waits here for
+   * district approval; meanwhile the account keeps working as it was.
+   */
+  @Column({ type: 'enum', enum: Role, enumName: 'user_role', nullable: true })
+  pendingRole: Role | null;
+
+  @ManyToOne(() => Jurisdiction, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'pending_jurisdiction_id', foreignKeyConstraintName: 'user_pending_jurisdiction_id_fkey' })
+  pendingJurisdiction?: Jurisdiction | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  pendingJurisdictionId: string | null;
+
+  /** argon2id of a password the admin set, applied only on approval; never selected unless asked for. */
+  @Column({ type: 'varchar', length: 255, nullable: true, select: false })
+  pendingPasswordHash?: string | null;
+
+  /** Who asked for the approval that is pending (the creator, or the admin who asked for the change). */
+  @Column({ type: 'uuid', nullable: true })
+  approvalRequestedBy: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  approvalRequestedAt: Date | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   lastLoginAt: Date | null;
