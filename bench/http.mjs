@@ -31,28 +31,32 @@ let n = 0;
 const results = [];
 results.push(await run('GET /api/cases (supervisor’s default queue, 50 per page)', { path: '/api/cases', headers: { authorization: `Bearer ${sup}` } }));
 results.push(await run('GET /api/cases?sort=dueAt&overdue=true (district)', { path: '/api/cases?sort=dueAt&overdue=true', headers: { authorization: `Bearer ${district}` } }));
-results.push(
-  await run('POST /api/cases (director files a report)', {
-    method: 'POST',
-    path: '/api/cases',
-    headers: { authorization: `Bearer ${director}`, 'content-type': 'application/json' },
-    requests: [
-      {
-        setupRequest: (req) => {
-          n += 1;
-          req.body = JSON.stringify({
-            communityId: me.jurisdiction.id,
-            child: { name: `基准${process.pid}x${n}`, sex: 'female', birthDate: '2014-03-04' },
-            categories: ['N02'],
-            riskLevel: 'R3',
-            report: { reporterType: 'internal_discovery', discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '压测 (benchmark)' },
-          });
-          return req;
-        },
+const filing = (conns) => ({
+  method: 'POST',
+  path: '/api/cases',
+  connections: conns,
+  headers: { authorization: `Bearer ${director}`, 'content-type': 'application/json' },
+  requests: [
+    {
+      setupRequest: (req) => {
+        n += 1;
+        req.body = JSON.stringify({
+          communityId: me.jurisdiction.id,
+          child: { name: `基准${process.pid}x${n}`, sex: 'female', birthDate: '2014-03-04' },
+          categories: ['N02'],
+          riskLevel: 'R3',
+          report: { reporterType: 'internal_discovery', discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '压测 (benchmark)' },
+        });
+        return req;
       },
-    ],
-  }),
-);
+    },
+  ],
+});
+results.push(await run('POST /api/cases (director files a report)', filing(connections)));
+// Filings beyond the pool size (DB_POOL_SIZE, 10 by default): requests may queue, none may fail.
+for (const conns of (process.env.BENCH_FILING_CONNECTIONS ?? '1,8,40,128').split(',').map(Number).filter((c) => c > 0 && c !== connections)) {
+  results.push(await run(`POST /api/cases at ${conns} connections`, filing(conns)));
+}
 console.log(`\n${connections} connections, ${seconds} s each, against ${base}\n`);
 console.log('| request | req/s | p50 ms | p99 ms | requests | non-2xx/errors |');
 console.log('|---|---:|---:|---:|---:|---:|');

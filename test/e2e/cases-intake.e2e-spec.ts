@@ -53,27 +53,39 @@ describe('case intake (e2e)', () => {
     expect(events.map((e) => e.type)).toEqual(['case.reported', 'report.linked']);
     expect(events[1].data).toMatchObject({ reportId: res.body.reports[1].id, reporterType: 'mandatory_institution' });
 
-    // The same ID from another street links too (an ID is the same child anywhere); the caller,
-    // who may not see that case, learns only its number and state.
-    const far = await cc.post('dir-xx-01', '/api/cases', caseBody(ids.community('xx', 0), { child }));
-    expectStatus(far, 200);
-    expect(far.body).toEqual({ id: first.id, caseNo: first.caseNo, status: 'submitted', linkedToExisting: true, reopened: false });
-    expect((await cc.detail('sup-xa', first.id)).reports).toHaveLength(3);
+    // The same ID from another street (an ID is the same child anywhere): the caller may not see
+    // that case, so they get a case of their own, linked on the server side, and learn nothing.
+    const far = await cc.post('dir-xx-01', '/api/cases', caseBody(ids.community('xx', 0), { child: { ...child, name: `${child.name}某`, address: '别处' } }));
+    expectStatus(far, 201);
+    expect(far.body).toMatchObject({ status: 'submitted', linkedToExisting: false, reopened: false, streetId: ids.street('xx'), relatedCaseIds: [], child: { name: `${child.name}某`, address: '别处' } });
+    expect(far.body.id).not.toBe(first.id);
+    expect(JSON.stringify(far.body)).not.toContain(first.id);
+    expect(JSON.stringify(far.body)).not.toContain(first.caseNo);
+    // The first case is untouched but for the link; only a reader covering both sees it.
+    const firstNow = await cc.detail('sup-xa', first.id);
+    expect(firstNow.reports).toHaveLength(2);
+    expect(firstNow.relatedCaseIds).toEqual([]);
+    expect((await cc.detail('district1', first.id)).relatedCaseIds).toEqual([far.body.id]);
+    expect((await cc.detail('district1', far.body.id)).relatedCaseIds).toEqual([first.id]);
+    expect((await cc.detail('sup-xx', far.body.id)).relatedCaseIds).toEqual([]);
   });
 
   it('without an ID, the same name and birth date in the same street links; in another street it does not', async () => {
     const child = { name: uniqueChildName(), birthDate: randomBirthDate(), sex: 'male' };
     const first = await cc.file('dir-xa-01', xa1, { child });
 
-    // Another community of the same street: linked, and that director sees nothing of the case.
-    const same = await cc.post('dir-xa-02', '/api/cases', caseBody(ids.community('xa', 1), { child }));
-    expectStatus(same, 200);
-    expect(same.body).toEqual({ id: first.id, caseNo: first.caseNo, status: 'submitted', linkedToExisting: true, reopened: false });
-    // District staff filing in the same street see the case they were linked to.
+    // Another community of the same street: outside that director's scope, so a case of their
+    // own, which their street supervisor sees linked to the first.
+    const same = await cc.post('dir-xa-02', '/api/cases', caseBody(ids.community('xa', 1), { child: { ...child, address: '占位', school: '占位' } }));
+    expectStatus(same, 201);
+    expect(same.body).toMatchObject({ linkedToExisting: false, relatedCaseIds: [], child: { address: '占位', school: '占位' } });
+    expect((await cc.detail('sup-xa', same.body.id)).relatedCaseIds).toEqual([first.id]);
+    // District staff may work on both: their report joins the child's latest open case.
     const byDistrict = await cc.post('district1', '/api/cases', caseBody(ids.community('xa', 2), { child }));
     expectStatus(byDistrict, 200);
-    expect(byDistrict.body).toMatchObject({ id: first.id, linkedToExisting: true, child: { name: child.name } });
-    expect((await cc.eventTypes('sup-xa', first.id))).toEqual(['case.reported', 'report.linked', 'report.linked']);
+    expect(byDistrict.body).toMatchObject({ id: same.body.id, linkedToExisting: true, child: { name: child.name } });
+    expect((await cc.eventTypes('sup-xa', first.id))).toEqual(['case.reported', 'case.related_report']);
+    expect((await cc.eventTypes('sup-xa', same.body.id))).toEqual(['case.reported', 'report.linked']);
 
     // Another street: a different child as far as intake can tell.
     const elsewhere = await cc.file('dir-xx-01', ids.community('xx', 0), { child });
@@ -164,8 +176,8 @@ describe('case intake (e2e)', () => {
     expect((await cc.detail('sup-xa', res.body.id)).allowedActions).toContain('accept');
     // The draft is as its director left it.
     expect(await cc.detail('dir-xa-01', draft.id)).toMatchObject({ status: 'draft', version: 1, reports: [expect.objectContaining({ id: draft.reports[0].id })] });
-    // Once both are open, further reports join the submitted case, and the supervisor may merge the draft into it.
-    const again = await cc.post('dir-xa-01', '/api/cases', caseBody(xa1, { child }));
+    // Once both are open, further reports from those who may work on it join the submitted case, and the supervisor may merge the draft into it.
+    const again = await cc.post('dir-xa-02', '/api/cases', caseBody(ids.community('xa', 1), { child }));
     expectStatus(again, 200);
     expect(again.body.id).toBe(res.body.id);
     const merged = await cc.act('sup-xa', await cc.detail('sup-xa', draft.id), 'merge', { intoCaseId: res.body.id });

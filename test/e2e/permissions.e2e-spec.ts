@@ -29,6 +29,8 @@ interface Row {
   call: (who: Who, scope: Scope) => Promise<Call>;
   /** [in scope, out of scope] for each role. */
   expect: Record<Who, [number, number]>;
+  /** Signs in anew for this call (logout revokes the token it is called with). */
+  freshToken?: boolean;
 }
 
 const same = (status: number): [number, number] => [status, status];
@@ -52,6 +54,13 @@ describe('permission matrix', () => {
     return tokens.get(username) as string;
   };
   const as = async (username: string) => bearer(await tokenFor(api, username));
+  /** A token of its own, not the cached one. */
+  const freshToken = async (who: Who, scope: Scope) => {
+    const username = usernameOf(who, scope);
+    const res = await api.http.post('/api/auth/login').send({ username, password: username.startsWith('other-') ? other.password : 'shouhu-demo' });
+    if (res.status !== 200) throw new Error(`login as ${username}: ${res.status}`);
+    return res.body.accessToken as string;
+  };
 
   async function ok<T = Record<string, unknown>>(res: { status: number; body: T }, status = 200): Promise<T> {
     if (res.status !== status) throw new Error(`set-up call answered ${res.status}: ${JSON.stringify(res.body)}`);
@@ -122,6 +131,7 @@ describe('permission matrix', () => {
 
   const ROWS: Row[] = [
     { method: 'POST', route: '/api/auth/login', call: async (who, scope) => ({ path: '/api/auth/login', body: { username: usernameOf(who, scope), password: usernameOf(who, scope).startsWith('other-') ? other.password : 'shouhu-demo' } }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
+    { method: 'POST', route: '/api/auth/logout', call: async () => ({ path: '/api/auth/logout' }), freshToken: true, expect: { director: same(204), supervisor: same(204), district: same(204), admin: same(204) } },
     { method: 'GET', route: '/api/me', call: async () => ({ path: '/api/me' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
     { method: 'GET', route: '/api/jurisdictions', call: async () => ({ path: '/api/jurisdictions' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
     { method: 'GET', route: '/api/users', call: async () => ({ path: '/api/users' }), expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(200) } },
@@ -133,6 +143,17 @@ describe('permission matrix', () => {
       expect: { director: same(403), supervisor: same(403), district: same(403), admin: [201, 404] },
     },
     { method: 'PATCH', route: '/api/users/:id', call: async () => ({ path: `/api/users/${directorXa1Id}`, body: { displayName: '海旺社区儿童主任' } }), expect: { director: same(403), supervisor: same(403), district: same(403), admin: [200, 404] } },
+    {
+      method: 'POST',
+      route: '/api/users/:id/approval',
+      // A new account of 海旺社区 the admin asked for: only district staff of 宝安区 decide it.
+      call: async () => {
+        const body = { username: `perm-${randomBytes(4).toString('hex')}`, displayName: '权限测试', role: 'community_director', jurisdictionId: communityXa1, password: 'a-long-password-1' };
+        const created = await ok<{ id: string }>(await api.http.post('/api/users').set(await as('admin')).send(body), 201);
+        return { path: `/api/users/${created.id}/approval`, body: { decision: 'approve' } };
+      },
+      expect: { director: same(403), supervisor: same(403), district: [200, 404], admin: same(403) },
+    },
     {
       method: 'POST',
       route: '/api/cases',
@@ -206,6 +227,7 @@ describe('permission matrix', () => {
     { method: 'GET', route: '/api/stats', call: async () => ({ path: '/api/stats' }), expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(403) } },
     { method: 'GET', route: '/api/stats/export', call: async () => ({ path: '/api/stats/export?format=csv' }), expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(403) } },
     { method: 'GET', route: '/api/health', call: async () => ({ path: '/api/health' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
+    { method: 'GET', route: '/api/health/live', call: async () => ({ path: '/api/health/live' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
     { method: 'GET', route: '/metrics', call: async () => ({ path: '/metrics' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
   ];
 
@@ -222,7 +244,8 @@ describe('permission matrix', () => {
         for (const scope of ['in', 'out'] as Scope[]) {
           const call = await row.call(who, scope);
           const req = row.method === 'GET' ? api.http.get(call.path) : row.method === 'POST' ? api.http.post(call.path) : api.http.patch(call.path);
-          const res = await req.set(bearer(await token(who, scope))).send(call.body as object);
+          const bearerToken = row.freshToken ? await freshToken(who, scope) : await token(who, scope);
+          const res = await req.set(bearer(bearerToken)).send(call.body as object);
           const want = row.expect[who][scope === 'in' ? 0 : 1];
           if (res.status !== want) wrong.push(`${row.method} ${row.route} as ${who} (${scope} of scope): expected ${want}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
         }

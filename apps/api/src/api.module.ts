@@ -30,6 +30,14 @@ export function requestIdFor(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+/** Keys that hold identity, narrative, secrets or SQL parameters, wherever they appear in a log line (up to four levels deep). */
+const IDENTITY_KEYS = ['child', 'guardians', 'idNumber', 'address', 'school', 'narrative', 'reporterName', 'reporterPhone', 'reporterOrg', 'phone', 'location', 'password', 'passwordHash', 'parameters', 'driverError', 'detail', 'body'];
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  ...IDENTITY_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
+];
+
 /** Structured JSON logs; every line of a request carries its request id. */
 export function loggerModule() {
   return LoggerModule.forRootAsync({
@@ -43,7 +51,8 @@ export function loggerModule() {
         // Bind the request id to every line logged while handling the request.
         quietReqLogger: true,
         timestamp: stdTimeFunctions.isoTime,
-        redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+        // The second belt: code logs no identity (safeErrorFields), and should a value slip into a line anyway, these keys are censored.
+        redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
         serializers: {
           req: (req: { id: string; method: string; url: string }) => ({ method: req.method, url: req.url }),
           res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -9,6 +9,7 @@ import { AppConfig, processConfig } from '@shouhu/config';
 import { ApiModule, requestIdFor } from './api.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { HttpMetrics } from './http/http-metrics';
+import { installNestingLimit } from './http/nesting';
 import { createValidationPipe } from './http/validation';
 
 /**
@@ -36,7 +37,10 @@ export async function createApiApp(config: AppConfig = processConfig(), options:
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // No answer of the API may rest in a browser's or a proxy's cache: it may hold a child's identity.
+    void reply.header('cache-control', 'no-store');
   });
+  installNestingLimit(fastify);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

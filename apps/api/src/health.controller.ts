@@ -4,41 +4,59 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Public } from '@shouhu/auth';
 import { AppConfig } from '@shouhu/config';
-import { RedisClient } from '@shouhu/database';
+import { RedisClient, within } from '@shouhu/database';
 import { DomainError, ErrorCode } from '@shouhu/errors';
 import { HEARTBEAT_STALE_MS, heartbeatKey } from '@shouhu/jobs';
 
 type Up = 'up' | 'down';
 
-const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
-  Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+export interface HealthView {
+  status: 'ok' | 'degraded';
+  db: Up;
+  redis: Up;
+  worker: Up;
+}
 
+/**
+ * PostgreSQL is the truth: without it the API cannot serve (503). Redis holds
+ * only timers and throttles: without it the API keeps serving, degraded (timers
+ * are re-armed by the reconciler, login falls back to an in-process throttle).
+ */
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
+  private readonly redisWaitMs: number;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly redis: RedisClient,
     @Inject(AppConfig) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.redisWaitMs = Math.max(config.REDIS_WAIT_MS, 500);
+  }
+
+  @Public()
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: 200 while the process runs (no dependency is asked)' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
 
   @Public()
   @Get()
-  @ApiOperation({ summary: 'Liveness of PostgreSQL and Redis; 503 names what is down. `worker` is informational.' })
+  @ApiOperation({ summary: 'Readiness: 200 ok or degraded (Redis or the worker down); 503 only when PostgreSQL is down' })
   @ApiOkResponse({ schema: { example: { status: 'ok', db: 'up', redis: 'up', worker: 'up' } } })
-  @ApiServiceUnavailableResponse({ description: 'SERVICE_UNAVAILABLE with db/redis: "down"' })
-  async check(): Promise<{ status: 'ok'; db: Up; redis: Up; worker: Up }> {
+  @ApiServiceUnavailableResponse({ description: 'SERVICE_UNAVAILABLE with db: "down"' })
+  async check(): Promise<HealthView> {
     const [db, redis, worker] = await Promise.all([this.database(), this.redisUp(), this.worker()]);
-    if (db === 'down' || redis === 'down') {
-      const down = [db === 'down' && 'db', redis === 'down' && 'redis'].filter((x): x is string => Boolean(x));
-      throw new DomainError(
-        ErrorCode.ServiceUnavailable,
-        `${down.join(' and ')} ${down.length > 1 ? 'are' : 'is'} down`,
-        down.map((field) => ({ field, message: 'down' })),
-        { extra: { status: 'error', db, redis, worker } },
-      );
+    if (db === 'down') {
+      throw new DomainError(ErrorCode.ServiceUnavailable, 'db is down', [{ field: 'db', message: 'down' }], {
+        extra: { status: 'error', db, redis, worker },
+        headers: { 'Retry-After': '5' },
+      });
     }
-    return { status: 'ok', db, redis, worker };
+    return { status: redis === 'up' && worker === 'up' ? 'ok' : 'degraded', db, redis, worker };
   }
 
   private async database(): Promise<Up> {
@@ -52,7 +70,7 @@ export class HealthController {
 
   private async redisUp(): Promise<Up> {
     try {
-      return (await within(2000, this.redis.client.ping())) === 'PONG' ? 'up' : 'down';
+      return (await within(this.redisWaitMs, this.redis.client.ping())) === 'PONG' ? 'up' : 'down';
     } catch {
       return 'down';
     }
@@ -61,7 +79,7 @@ export class HealthController {
   /** A worker wrote its heartbeat recently (deadlines fire only while one runs). */
   private async worker(): Promise<Up> {
     try {
-      const at = await within(2000, this.redis.client.get(heartbeatKey(this.config.QUEUE_PREFIX)));
+      const at = await within(this.redisWaitMs, this.redis.client.get(heartbeatKey(this.config.QUEUE_PREFIX)));
       return at !== null && Date.now() - Number(at) < HEARTBEAT_STALE_MS ? 'up' : 'down';
     } catch {
       return 'down';

@@ -6,6 +6,7 @@ import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { Public } from '@shouhu/auth';
 import { AppConfig } from '@shouhu/config';
+import { within } from '@shouhu/database';
 import { DeadlineRepository } from '@shouhu/deadlines';
 import { DomainError, ErrorCode } from '@shouhu/errors';
 import { QUEUE_NAMES } from '@shouhu/jobs';
@@ -62,7 +63,9 @@ export class MetricsController {
     this.queueJobs.reset();
     for (const name of QUEUE_NAMES) {
       const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-      const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed', 'prioritized', 'waiting-children');
+      // With Redis away the scrape still answers, without queue figures (never a wait on Redis).
+      const counts = await within(Math.max(this.config.REDIS_WAIT_MS, 500), queue.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed', 'prioritized', 'waiting-children')).catch(() => null);
+      if (!counts) continue;
       for (const [state, n] of Object.entries(counts)) this.queueJobs.set({ queue: name, state }, n);
     }
   }

@@ -178,6 +178,8 @@ export class CaseRepository {
       .innerJoinAndSelect('u.jurisdiction', 'j')
       .where('u.id = :id', { id })
       .andWhere('u.active')
+      // An account still waiting for district approval may not be given work.
+      .andWhere("u.status = 'active'")
       .andWhere(scope.sql, scope.params)
       .getOne();
   }
@@ -192,39 +194,79 @@ export class CaseRepository {
     for (const key of keys) await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
   }
 
-  findChildByIdHash(manager: EntityManager, hmac: string): Promise<Child | null> {
-    return manager.getRepository(Child).findOneBy({ idNumberHmac: hmac });
-  }
-
-  findChildByNameAndBirth(manager: EntityManager, streetId: string, name: string, birthDate: string): Promise<Child | null> {
-    return manager
-      .getRepository(Child)
-      .createQueryBuilder('ch')
-      .where('ch.street_id = :streetId AND ch.name = :name AND ch.birth_date = :birthDate AND ch.id_number_hmac IS NULL', { streetId, name, birthDate })
-      .orderBy('ch.created_at', 'ASC')
-      .getOne();
+  /**
+   * The rows of a child already reported: every row with the same keyed hash of the
+   * ID number; else, without an ID number, the rows of the same name and birth date
+   * in the street. A child reported in several scopes has a row in each.
+   */
+  async matchingChildIds(manager: EntityManager, idHash: string | null, streetId: string, name: string, birthDate: string): Promise<string[]> {
+    if (idHash) {
+      const byId: { id: string }[] = await manager.query('SELECT id FROM child WHERE id_number_hmac = $1', [idHash]);
+      if (byId.length) return byId.map((r) => r.id);
+    }
+    const byName: { id: string }[] = await manager.query(
+      'SELECT id FROM child WHERE street_id = $1 AND name = $2 AND birth_date = $3 AND id_number_hmac IS NULL',
+      [streetId, name, birthDate],
+    );
+    return byName.map((r) => r.id);
   }
 
   /**
-   * The child's case a new report belongs to: an open one, else one closed
-   * (not merged away) within the reopen window. Locked. Never a draft: nobody
-   * handles a draft yet, so a submitted report linked to one would wait unseen.
+   * The case a new report on these child rows belongs to: an open one, else one
+   * closed (not merged away) within the reopen window. Locked. Never a draft:
+   * nobody handles a draft yet, so a submitted report linked to one would wait unseen.
+   * Cases inside `preferred` (the caller's scope) come first.
    */
-  findLinkableCase(manager: EntityManager, childId: string): Promise<Case | null> {
+  findLinkableCase(manager: EntityManager, childIds: string[], preferred: SqlCondition): Promise<Case | null> {
     return manager
       .getRepository(Case)
       .createQueryBuilder('c')
       .setLock('pessimistic_write')
-      .where('c.child_id = :childId', { childId })
+      .where('c.child_id IN (:...childIds)', { childIds })
       .andWhere('c.status <> :draft', { draft: CaseStatus.Draft })
       .andWhere(
         `(c.status <> :closed OR (c.closure_kind IS DISTINCT FROM 'merged' AND c.closed_at > now() - make_interval(days => :days)))`,
         { closed: CaseStatus.Closed, days: REOPEN_WINDOW_DAYS },
       )
-      .orderBy(`(c.status <> 'closed')`, 'DESC')
+      .orderBy(`(${preferred.sql})`, 'DESC')
+      .addOrderBy(`(c.status <> 'closed')`, 'DESC')
       .addOrderBy('c.reported_at', 'DESC')
+      .setParameters(preferred.params)
       .limit(1)
       .getOne();
+  }
+
+  /** Links a case to others of the same child (both directions are written by the caller). */
+  async addRelatedCases(manager: EntityManager, id: string, relatedIds: string[]): Promise<void> {
+    await manager.query(
+      `UPDATE "case" SET related_case_ids = ARRAY(SELECT DISTINCT unnest(related_case_ids || $2::uuid[]) ORDER BY 1) WHERE id = $1`,
+      [id, relatedIds],
+    );
+  }
+
+  /** The approval when its case lies inside the scope; null for unknown and out-of-scope alike. */
+  approvalInScope(id: string, scope: SqlCondition): Promise<Approval | null> {
+    return this.db.manager
+      .getRepository(Approval)
+      .createQueryBuilder('a')
+      .innerJoin(Case, 'c', 'c.id = a.case_id')
+      .where('a.id = :approvalId', { approvalId: id })
+      .andWhere(scope.sql, scope.params)
+      .getOne();
+  }
+
+  /** Of these case ids, the ones inside the scope. */
+  async idsWithin(ids: string[], scope: SqlCondition, manager: EntityManager = this.db.manager): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows: { id: string }[] = await manager
+      .getRepository(Case)
+      .createQueryBuilder('c')
+      .select('c.id', 'id')
+      .where('c.id IN (:...ids)', { ids })
+      .andWhere(scope.sql, scope.params)
+      .orderBy('c.id')
+      .getRawMany();
+    return rows.map((r) => r.id);
   }
 
   async followUpFacts(manager: EntityManager, caseId: string, since: Date): Promise<FollowUpFacts> {

@@ -151,6 +151,8 @@ export interface DetailParts {
   approvals: Approval[];
   allowedActions: string[];
   deadlines: unknown[];
+  /** Cases of the same child elsewhere, already narrowed to those the reader's scope covers. */
+  relatedCaseIds: string[];
 }
 
 export function caseDetail(actor: Actor, c: Case & { child?: Child }, parts: DetailParts) {
@@ -182,7 +184,8 @@ export function caseDetail(actor: Actor, c: Case & { child?: Child }, parts: Det
       feedbackAt: iso(c.policeFeedbackAt),
       feedback: c.policeFeedback,
     },
-    closure: c.status === CaseStatus.Closed ? { kind: c.closureKind, reason: c.closureReason, closedAt: iso(c.closedAt), mergedIntoId: c.mergedIntoId } : null,
+    relatedCaseIds: parts.relatedCaseIds,
+    closure: c.status === CaseStatus.Closed ? { kind: c.closureKind, reason: c.closureReason, note: c.closureNote, closedAt: iso(c.closedAt), mergedIntoId: c.mergedIntoId } : null,
     acceptedAt: iso(c.acceptedAt),
     assessedAt: iso(c.assessedAt),
     interventionStartedAt: iso(c.interventionStartedAt),

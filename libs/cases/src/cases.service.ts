@@ -73,51 +73,62 @@ export class CasesService {
 
   // ── Intake ────────────────────────────────────────────────────────────────
 
+  /**
+   * Files a report. The response never holds stored data the caller did not send:
+   * a new case gets a child row of its own, made from the caller's input. A report
+   * on a child whose open (or recently closed) case lies in the caller's scope joins
+   * that case; one whose case lies outside it opens a case in the caller's scope,
+   * linked to the other on the server side, and the other case's supervisor and
+   * district staff are told. Nothing in the answer tells the caller about the other.
+   */
   async create(actor: Actor, dto: CreateCaseDto): Promise<CreateResult> {
     const submit = dto.submit ?? true;
     const community = await this.repo.jurisdiction(dto.communityId);
     const placed = community && asSubject('Case', { districtId: community.districtId, streetId: community.streetId, communityId: community.communityId });
-    if (!community || community.level !== JurisdictionLevel.Community || !defineAbilityFor(actor).can('create', placed as never)) {
+    const ability = defineAbilityFor(actor);
+    if (!community || community.level !== JurisdictionLevel.Community || !ability.can('create', placed as never)) {
       throw new DomainError(ErrorCode.NotFound, 'no such community in your scope', [{ field: 'communityId', message: 'is not a community you may file for' }]);
     }
     this.checkChild(dto);
     this.checkReporter(dto.report, 'report');
     if (submit) this.checkSubmittable(dto.categories, dto.mandatoryItems ?? [], dto.report.narrative, dto.police, 'report.narrative', 'police');
 
+    const streetId = community.streetId as string;
     const idHash = dto.child.idNumber ? this.cipher.matchHash(dto.child.idNumber) : null;
+    const now = new Date();
+    const year = Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(now));
+    const district = await this.repo.jurisdiction(community.districtId);
+    const prefix = district?.casePrefix ?? district?.code ?? 'SH';
+    // The number is taken before the transaction, in a statement of its own (committed at
+    // once): inside, it would either hold the district's counter row until commit (every
+    // filing of the district queued behind it) or ask the pool for a second connection
+    // while holding one (a deadlock under load). A filing that fails or links leaves a gap.
+    const n = await this.repo.nextCaseNumber(this.repo.manager, community.districtId, year);
+    const updateScope = this.scope(actor, 'update');
+
     const result = await this.tx.run(async (manager) => {
       // Reports of one child arriving together must find each other, not race to insert the child.
-      await this.repo.lockChildIdentity(manager, community.streetId as string, dto.child.name, dto.child.birthDate, idHash);
-      const child =
-        (idHash ? await this.repo.findChildByIdHash(manager, idHash) : null) ??
-        (await this.repo.findChildByNameAndBirth(manager, community.streetId as string, dto.child.name, dto.child.birthDate));
-      if (child && submit) {
-        const existing = await this.repo.findLinkableCase(manager, child.id);
-        if (existing) return this.linkReport(manager, actor, existing, dto);
+      await this.repo.lockChildIdentity(manager, streetId, dto.child.name, dto.child.birthDate, idHash);
+      const childIds = await this.repo.matchingChildIds(manager, idHash, streetId, dto.child.name, dto.child.birthDate);
+      let related: Case | null = null;
+      if (childIds.length && submit) {
+        const existing = await this.repo.findLinkableCase(manager, childIds, updateScope);
+        if (existing && ability.can('update', asSubject('Case', existing) as never)) return this.linkReport(manager, actor, existing, dto);
+        related = existing;
       }
-      const now = new Date();
-      const childRow =
-        child ??
-        (await manager.getRepository(Child).save(
-          Object.assign(new Child(), {
-            name: dto.child.name,
-            sex: dto.child.sex,
-            birthDate: dto.child.birthDate,
-            idNumberCipher: dto.child.idNumber ? this.cipher.encrypt(dto.child.idNumber) : null,
-            idNumberHmac: idHash,
-            address: dto.child.address ?? null,
-            school: dto.child.school ?? null,
-            streetId: community.streetId,
-          }),
-        ));
-      const year = Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(now));
-      // The number is taken in a statement of its own (committed at once): holding the
-      // district's counter row until this transaction commits would queue every filing
-      // of the district behind it. A filing that fails afterwards leaves a gap.
-      const n = await this.repo.nextCaseNumber(this.repo.manager, community.districtId, year);
-      const district = await this.repo.jurisdiction(community.districtId, manager);
-      const prefix = district?.casePrefix ?? district?.code ?? 'SH';
       const status = submit ? CaseStatus.Submitted : CaseStatus.Draft;
+      const childRow = await manager.getRepository(Child).save(
+        Object.assign(new Child(), {
+          name: dto.child.name,
+          sex: dto.child.sex,
+          birthDate: dto.child.birthDate,
+          idNumberCipher: dto.child.idNumber ? this.cipher.encrypt(dto.child.idNumber) : null,
+          idNumberHmac: idHash,
+          address: dto.child.address ?? null,
+          school: dto.child.school ?? null,
+          streetId,
+        }),
+      );
       const c = await manager.getRepository(Case).save(
         Object.assign(new Case(), {
           caseNo: `${prefix}-${year}-${String(n).padStart(6, '0')}`,
@@ -127,7 +138,7 @@ export class CasesService {
           mandatoryItems: sortedUnique(dto.mandatoryItems ?? []),
           childId: childRow.id,
           communityId: community.id,
-          streetId: community.streetId as string,
+          streetId,
           districtId: community.districtId,
           assigneeId: null,
           createdById: actor.id,
@@ -137,6 +148,7 @@ export class CasesService {
           policeReportedAt: dto.police?.reportedAt ? new Date(dto.police.reportedAt) : null,
           policeReceiptNo: dto.police?.receiptNo ?? null,
           policeNotReportedReason: dto.police?.notReportedReason ?? null,
+          relatedCaseIds: related ? [related.id] : [],
           lastEventSeq: 0,
           version: 1,
         }),
@@ -144,22 +156,33 @@ export class CasesService {
       const report = await this.insertReport(manager, actor, c.id, dto.report, { categories: dto.categories, mandatoryItems: dto.mandatoryItems ?? [], riskEstimate: dto.riskLevel, linked: false });
       await this.event(manager, c, actor, submit ? 'case.reported' : 'case.filed', { to: status, data: { reportId: report.id, caseNo: c.caseNo, riskLevel: c.riskLevel, categories: c.categories } });
       if (submit) await this.follow({ manager, caseRow: c, actor, change: { kind: 'submitted' } });
+      if (related) await this.linkAcrossScopes(manager, actor, related, c);
       return { caseId: c.id, linkedToExisting: false, reopened: false };
     });
     return this.resultOf(actor, result);
   }
 
   private async resultOf(actor: Actor, r: { caseId: string; linkedToExisting: boolean; reopened: boolean }): Promise<CreateResult> {
+    // Both paths end on a case in the caller's scope: their new case or the one it joined.
     const c = await this.repo.findInScope(r.caseId, this.scope(actor));
-    if (!c) {
-      // Linked to a case outside the caller's scope: say so, show nothing of it.
-      const bare = await this.repo.manager.getRepository(Case).findOneByOrFail({ id: r.caseId });
-      return { detail: { id: bare.id, caseNo: bare.caseNo, status: bare.status }, linkedToExisting: r.linkedToExisting, reopened: r.reopened };
-    }
+    if (!c) throw CaseErrors.notFound();
     return { detail: await this.detailOf(actor, c), linkedToExisting: r.linkedToExisting, reopened: r.reopened };
   }
 
-  /** Duplicate intake: the report joins the child's open case, or reopens one closed within 90 days. */
+  /**
+   * A report on a child whose case lies outside the caller's scope: the new case and
+   * the other are linked both ways, the other case's timeline says a related report
+   * arrived, and its street supervisor and district staff are told. The other case is
+   * neither changed in state nor reopened: it is not the caller's to change.
+   */
+  private async linkAcrossScopes(manager: EntityManager, actor: Actor, other: Case, created: Case): Promise<void> {
+    await this.repo.addRelatedCases(manager, other.id, [created.id]);
+    // The event names no case: the other case's readers may not cover the new one (relatedCaseIds shows it to those who do).
+    await this.event(manager, other, actor, 'case.related_report', { data: { reportedElsewhere: true } });
+    await this.hooks.afterChange({ manager, caseRow: other, actor, change: { kind: 'related_report' } });
+  }
+
+  /** Duplicate intake in the caller's scope: the report joins the child's open case, or reopens one closed within 90 days. */
   private async linkReport(manager: EntityManager, actor: Actor, existing: Case, dto: CreateCaseDto) {
     const report = await this.insertReport(manager, actor, existing.id, dto.report, { categories: dto.categories, mandatoryItems: dto.mandatoryItems ?? [], riskEstimate: dto.riskLevel, linked: true });
     const changes: Partial<Case> = {
@@ -172,7 +195,7 @@ export class CasesService {
     }
     const reopen = existing.status === CaseStatus.Closed;
     if (reopen) {
-      Object.assign(changes, { status: CaseStatus.Assessing, closedAt: null, closureKind: null, closureReason: null, flags: union(existing.flags, [CaseFlag.Reopened]) });
+      Object.assign(changes, { status: CaseStatus.Assessing, closedAt: null, closureKind: null, closureReason: null, closureNote: null, flags: union(existing.flags, [CaseFlag.Reopened]) });
     }
     await this.repo.updateCase(manager, existing.id, changes);
     await this.event(manager, existing, actor, 'report.linked', { data: { reportId: report.id, reporterType: dto.report.reporterType } });
@@ -268,7 +291,7 @@ export class CasesService {
       case CaseAction.CloseUnsubstantiated:
         return this.move(ctx, CaseStatus.Closed, 'case.closed', { kind: ClosureKind.Unsubstantiated, reason: dto.reason }, { closedAt: new Date(), closureKind: ClosureKind.Unsubstantiated, closureReason: dto.reason ?? null });
       case CaseAction.Reopen:
-        return this.move(ctx, CaseStatus.Assessing, 'case.reopened', { reason: dto.reason }, { closedAt: null, closureKind: null, closureReason: null, mergedIntoId: null, flags: union(ctx.c.flags, [CaseFlag.Reopened]) });
+        return this.move(ctx, CaseStatus.Assessing, 'case.reopened', { reason: dto.reason }, { closedAt: null, closureKind: null, closureReason: null, closureNote: null, mergedIntoId: null, flags: union(ctx.c.flags, [CaseFlag.Reopened]) });
       case CaseAction.Transfer:
         return this.transfer(ctx, dto);
       case CaseAction.Merge:
@@ -403,7 +426,7 @@ export class CasesService {
     await this.move(ctx, CaseStatus.Closed, 'case.merged', { intoCaseId: target.id, intoCaseNo: target.caseNo, reason: dto.reason }, {
       closedAt: new Date(),
       closureKind: ClosureKind.Merged,
-      closureReason: dto.reason ?? `merged into ${target.caseNo}`,
+      closureReason: dto.reason ?? null,
       mergedIntoId: target.id,
     });
     await this.event(manager, target, actor, 'case.merge_received', { data: { fromCaseId: c.id, fromCaseNo: c.caseNo } });
@@ -526,7 +549,9 @@ export class CasesService {
 
   async decide(actor: Actor, approvalId: string, dto: ApprovalDecisionDto): Promise<CaseDetailView> {
     if (dto.decision === 'reject' && !dto.reason) throw CaseErrors.missing(['reason']);
-    const approval = await this.repo.manager.getRepository(Approval).findOneBy({ id: approvalId });
+    // One answer for an unknown approval and one of a case outside the caller's scope:
+    // a difference would confirm that the case exists.
+    const approval = await this.repo.approvalInScope(approvalId, this.scope(actor, 'update'));
     if (!approval) throw DomainError.notFound('approval');
     await this.write(actor, approval.caseId, CaseAction.DecideApproval, async (ctx) => {
       const { manager, c } = ctx;
@@ -553,11 +578,13 @@ export class CasesService {
       if (current.kind === ApprovalKind.StartIntervention) {
         await this.move(ctx, CaseStatus.Intervening, 'case.intervention_started', { approvalId: current.id }, { interventionStartedAt: new Date() });
       } else {
-        const p = current.payload as { closureReason?: string; reason?: string };
+        // Code and free text stay apart: a concatenation of two bounded values overflows its column.
+        const p = current.payload as { closureReason?: string; reason?: string | null };
         await this.move(ctx, CaseStatus.Closed, 'case.closed', { kind: ClosureKind.Resolved, closureReason: p.closureReason, approvalId: current.id }, {
           closedAt: new Date(),
           closureKind: ClosureKind.Resolved,
-          closureReason: [p.closureReason, p.reason].filter(Boolean).join(': '),
+          closureReason: p.closureReason ?? null,
+          closureNote: p.reason ?? null,
         });
       }
     });
@@ -608,9 +635,12 @@ export class CasesService {
   private async detailOf(actor: Actor, c: Case & { child?: Child }): Promise<CaseDetailView> {
     const parts = await this.repo.children(c.id);
     const deadlines = await this.hooks.deadlinesOf(c.id);
+    // A related case is shown only to a reader whose scope covers it too.
+    const relatedCaseIds = await this.repo.idsWithin(c.relatedCaseIds ?? [], this.scope(actor));
     const child = c.child as Child;
     const detail = caseDetail(actor, c, {
       ...parts,
+      relatedCaseIds,
       idNumber: child.idNumberCipher ? this.cipher.decrypt(child.idNumberCipher) : null,
       allowedActions: this.allowedActions(actor, c, parts),
       deadlines,
@@ -669,10 +699,10 @@ export class CasesService {
   // ── Plumbing ──────────────────────────────────────────────────────────────
 
   /** One transaction: lock the case in the caller's scope (404 otherwise), then the work. */
-  private async write(actor: Actor, id: string, _action: CaseAction, work: (ctx: WriteContext) => Promise<void>): Promise<void> {
+  private async write(actor: Actor, id: string, action: CaseAction, work: (ctx: WriteContext) => Promise<void>): Promise<void> {
     await this.tx.run(async (manager) => {
       const c = await this.repo.lockInScope(manager, id, this.scope(actor, 'update'));
-      if (!c) throw CaseErrors.notFound();
+      if (!c) throw action === CaseAction.DecideApproval ? DomainError.notFound('approval') : CaseErrors.notFound();
       await work({ manager, actor, c });
     });
   }

@@ -15,7 +15,9 @@ export type LifecycleChange =
   | { kind: 'approval_decided'; approvalKind: ApprovalKind }
   | { kind: 'police' }
   | { kind: 'report_added' }
-  | { kind: 'transferred' };
+  | { kind: 'transferred' }
+  /** A report on this case's child opened a case in a scope this case's users may not cover. */
+  | { kind: 'related_report' };
 
 /** Facts about the case that the visit schedule depends on. */
 export interface FollowUpFacts {

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { within } from '@shouhu/database';
 import { deadlineJobId, JobName, QueueName } from '@shouhu/jobs';
 import type { DeadlineTimerPort } from './deadline.service';
 import type { Deadline } from './entities/deadline.entity';
@@ -14,7 +15,18 @@ import type { Deadline } from './entities/deadline.entity';
 export class BullDeadlineTimers implements DeadlineTimerPort {
   constructor(@InjectQueue(QueueName.Deadlines) private readonly queue: Queue) {}
 
+  /**
+   * Refuses at once while the queue's connection is down: commands would wait in
+   * ioredis's offline queue, piling up for as long as Redis is away. The deadline
+   * rows are committed; the reconciler arms their timers when Redis is back.
+   */
+  private async assertConnected(): Promise<void> {
+    const client = await within(100, this.queue.getBackend().connection.client).catch(() => null);
+    if ((client as { status?: string } | null)?.status !== 'ready') throw new Error('the queue is not connected to Redis; the reconciler will arm the timers');
+  }
+
   async schedule(deadlines: Pick<Deadline, 'id' | 'remindAt' | 'dueAt' | 'remindedAt'>[]): Promise<void> {
+    await this.assertConnected();
     const now = Date.now();
     await this.queue.addBulk(
       deadlines.flatMap((d) => {
@@ -28,6 +40,8 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
   }
 
   async discard(deadlineIds: string[]): Promise<void> {
+    // A leftover timer finds its deadline closed and does nothing.
+    await this.assertConnected();
     const stages = ['remind', 'due', 'stage2'] as const;
     await Promise.all(deadlineIds.flatMap((id) => stages.map((stage) => this.queue.remove(deadlineJobId(id, stage)).catch(() => 0))));
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Role } from '@shouhu/access';
 import { TransactionRunner } from '@shouhu/database';
 import { CaseLifecycleHooks, CaseStatus, LifecycleEvent, NextDue } from '@shouhu/cases';
+import { NotificationService } from '@shouhu/notifications';
 import { DeadlineRepository } from './deadline.repository';
 import { KINDS_BY_STATUS, riskOf, stepsMet, stepsStarted, WantedDeadline } from './deadline-rules';
 import { Deadline, DeadlineStatus } from './entities/deadline.entity';
@@ -63,10 +64,25 @@ export class DeadlineService implements CaseLifecycleHooks {
     @Inject(SLA_CALCULATOR) private readonly sla: SlaCalculator,
     @Inject(DEADLINE_TIMERS) private readonly timers: DeadlineTimerPort,
     private readonly tx: TransactionRunner,
+    private readonly notifications: NotificationService,
   ) {}
 
   async afterChange(e: LifecycleEvent): Promise<NextDue | null> {
     const { manager, caseRow: c, change } = e;
+    if (change.kind === 'related_report') {
+      // Those who handle the case hear of it; the message names no child and no other case.
+      await this.notifications.notify(manager, {
+        kind: 'case.related_report',
+        caseId: c.id,
+        title: `${c.caseNo} 同一儿童在其他辖区被报告 (the child was reported elsewhere)`,
+        body: '另一辖区就本案儿童提交了新的报告，已在服务端关联 (a new report on this child was filed in another jurisdiction and linked to this case).',
+        recipients: [
+          { role: Role.StreetSupervisor, jurisdictionId: c.streetId },
+          { role: Role.DistrictStaff, jurisdictionId: c.districtId },
+        ],
+        cause: `related:${c.id}:${c.lastEventSeq}`,
+      });
+    }
     const now = new Date();
     const closed: string[] = [];
     for (const step of stepsMet(change, c)) closed.push(...(await this.deadlines.close(manager, c.id, step.kind, step.refKey, DeadlineStatus.Met)).map((d) => d.id));

@@ -12,7 +12,7 @@ import { loadPolicy, SlaCalculator } from './policy';
 
 /** Deadline rows, the SLA policy (validated at start) and their timers. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Deadline])],
+  imports: [TypeOrmModule.forFeature([Deadline]), NotificationsModule],
   providers: [
     DeadlineRepository,
     DeadlineService,

@@ -126,13 +126,17 @@ export class StatsService {
            FROM pop WHERE police_reported_at IS NOT NULL`,
         [feedbackHours],
       ),
-      // Re-reported within 90 days: a further report on the case, or the same child's next case (window function, no per-case lookups).
+      // Re-reported within 90 days: a further report on the case, or the same child's next case (window function, no per-case
+      // lookups), or a later case of the child filed in another scope and linked at intake (related_case_ids).
       run<{ again: string; n: string }>(
         `, nxt AS (SELECT id, lead(reported_at) OVER (PARTITION BY child_id ORDER BY reported_at, id) AS next_at
                       FROM "case" WHERE district_id = $1 AND status <> 'draft'),
            extra AS (SELECT r.case_id FROM report r JOIN pop ON pop.id = r.case_id
                       WHERE r.filed_at <= pop.reported_at + interval '90 days' GROUP BY r.case_id HAVING count(*) > 1)
-         SELECT count(*) FILTER (WHERE e.case_id IS NOT NULL OR n.next_at <= pop.reported_at + interval '90 days') AS again, count(*) AS n
+         SELECT count(*) FILTER (WHERE e.case_id IS NOT NULL OR n.next_at <= pop.reported_at + interval '90 days'
+                                  OR EXISTS (SELECT 1 FROM "case" r WHERE r.id = ANY(pop.related_case_ids) AND r.status <> 'draft'
+                                              AND r.reported_at > pop.reported_at AND r.reported_at <= pop.reported_at + interval '90 days')) AS again,
+                count(*) AS n
            FROM pop JOIN nxt n ON n.id = pop.id LEFT JOIN extra e ON e.case_id = pop.id`,
       ),
       run<{ id: string; username: string; role: string; n: string }>(

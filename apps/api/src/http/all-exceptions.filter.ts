@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, ErrorCode } from '@shouhu/errors';
+import { DomainError, ErrorCode, isDatabaseUnavailable, safeErrorFields } from '@shouhu/errors';
 import { codeOfStatus, ErrorBody, statusOf } from './error-body';
 
 /** Messages safe to show for framework errors; anything else gets a generic one. */
@@ -12,10 +12,16 @@ const FRAMEWORK_MESSAGES: Record<number, string> = {
   415: 'unsupported content type; send application/json',
 };
 
+/** Seconds a client should wait before retrying while PostgreSQL is unreachable. */
+export const DB_RETRY_AFTER_SECONDS = 5;
+
 /**
  * Turns every error into api.md's error body. Domain errors carry their code;
- * framework errors keep their 4xx status; anything else is a plain 500 with the
- * request id, logged with its stack and never shown to the client.
+ * framework errors keep their 4xx status; PostgreSQL out of reach is a 503 with
+ * Retry-After; anything else is a plain 500 with the request id, logged with its
+ * stack and never shown to the client. A log line names the error's class,
+ * SQLSTATE, constraint and stack frames only: never a message of the driver nor a
+ * query parameter (they hold names, addresses, phones and narratives).
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -27,8 +33,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const requestId = String(request.id ?? '');
     const body = this.toBody(error, requestId);
+    const route = request.routeOptions?.url ?? 'unknown route';
     if (body.statusCode >= 500 && body.code === ErrorCode.InternalError) {
-      this.logger.error({ err: error, requestId, msg: `unhandled error on ${request.method} ${request.url}` });
+      this.logger.error({ err: safeErrorFields(error), requestId, msg: `unhandled error on ${request.method} ${route}` });
+    } else if (body.statusCode === 503 && !(error instanceof DomainError)) {
+      this.logger.warn({ err: safeErrorFields(error), requestId, msg: `database unavailable on ${request.method} ${route}` });
+      void reply.header('Retry-After', String(DB_RETRY_AFTER_SECONDS));
     }
     if (error instanceof DomainError) {
       for (const [name, value] of Object.entries(error.options.headers ?? {})) void reply.header(name, value);
@@ -51,6 +61,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const pgCode = (error as { driverError?: { code?: string } } | null)?.driverError?.code;
     if (pgCode === '40P01' || pgCode === '40001' || pgCode === '55P03') {
       return { statusCode: 409, code: ErrorCode.Conflict, message: 'a concurrent change got there first; reload and retry', details: [], requestId };
+    }
+    // Validation counts what the columns count; should a value still overflow, it is the input's fault, not a 500.
+    if (pgCode === '22001') {
+      return { statusCode: 400, code: ErrorCode.ValidationFailed, message: 'a value is longer than its field allows', details: [], requestId };
+    }
+    if (isDatabaseUnavailable(error)) {
+      return { statusCode: 503, code: ErrorCode.ServiceUnavailable, message: 'the database is unavailable; retry shortly', details: [{ field: 'db', message: 'down' }], requestId };
     }
     const status = frameworkStatus(error);
     if (status !== undefined && status < 500) {

@@ -109,11 +109,26 @@ export class Case {
   @Column({ type: 'enum', enum: ClosureKind, enumName: 'closure_kind', nullable: true })
   closureKind: ClosureKind | null;
 
+  /**
+   * A resolved closure: its reason code (risk_resolved, turned_18, …). An
+   * unsubstantiated or merged one: the reason given (bounded like its input).
+   */
   @Column({ type: 'varchar', length: 1000, nullable: true })
   closureReason: string | null;
 
+  /** The free text given with a resolved closure, stored apart from its code (never concatenated with it). */
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  closureNote: string | null;
+
   @Column({ type: 'uuid', nullable: true })
   mergedIntoId: string | null;
+
+  /**
+   * Cases of the same child filed in another scope, linked by the server at intake.
+   * Shown only to users whose scope covers both cases.
+   */
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  relatedCaseIds: string[];
 
   /** Flags beside the state (escalated, deadline_breached, police_alert, reopened). */
   @Column({ type: 'varchar', length: 32, array: true, default: () => "'{}'" })

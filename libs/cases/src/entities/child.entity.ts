@@ -25,8 +25,11 @@ export class Child {
   @Column({ type: 'text', nullable: true })
   idNumberCipher: string | null;
 
-  /** HMAC-SHA256 of the normalised ID number (hex). */
-  @Index('child_id_number_hmac_idx', { unique: true, where: 'id_number_hmac IS NOT NULL' })
+  /**
+   * HMAC-SHA256 of the normalised ID number (hex). Not unique: a child reported in
+   * two scopes has a row in each, so neither filing shows the other's stored data.
+   */
+  @Index('child_id_number_hmac_idx', { where: 'id_number_hmac IS NOT NULL' })
   @Column({ type: 'char', length: 64, nullable: true })
   idNumberHmac: string | null;
 
