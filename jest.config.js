@@ -21,6 +21,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
+  // The console is built and tested in the browser (test/browser), not by jest's module system.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/apps/console/'],
+  modulePathIgnorePatterns: ['<rootDir>/apps/console/dist/'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   transform: { '^.+\\.(t|j|mj|cj)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],

@@ -196,4 +196,22 @@ build() {
     && npx --no-install tsc-alias -p tsconfig.build.json --outDir "$out" \
     && { [ ! -d dist ] || mv dist "$out.old"; } && mv "$out" dist && rm -rf "$out.old") \
     || { rm -rf "$ROOT/$out"; die "build failed"; }
+  build_console
+}
+
+# The browser console (apps/console): typechecked, then bundled by Vite into apps/console/dist,
+# which the api serves at /.
+build_console() {
+  say "building the console…"
+  (cd "$ROOT" && npx --no-install tsc -p apps/console/tsconfig.json \
+    && npx --no-install vite build apps/console --logLevel warn) || die "console build failed"
+}
+
+# The browser tests drive Debian's Chromium (no browser download reaches these machines).
+ensure_browser() {
+  if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'noto sans cjk'; then
+    is_root || die "Chromium and CJK fonts are needed for the browser tests. Install them with:
+    sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk"
+    apt_install chromium fonts-noto-cjk
+  fi
 }

@@ -4,6 +4,7 @@
 . "$(dirname "$0")/env.sh"
 ensure_node_modules
 services_up
+ensure_browser
 # SHOUHU_NO_BUILD=1 reuses dist/ (several runs at once on one machine must not rebuild it under each other).
 [ "${SHOUHU_NO_BUILD:-}" = 1 ] && [ -f "$ROOT/dist/scripts/db.js" ] || build
 cd "$ROOT"
