@@ -39,6 +39,7 @@ if http_ok "$URL/api/health"; then
   cat >&2 <<BANNER
 
   守护 Shouhu is running
+    Console    $URL/            (守护工作台: open it in a browser)
     API        $URL/api
     API docs   $URL/api/docs
     Health     $URL/api/health

@@ -1,0 +1,88 @@
+/**
+ * Browser tests on the real stack: the compiled api (serving the built console at /)
+ * and a real worker on the test database and Redis, driven by Debian's Chromium
+ * through playwright-core (no browser download reaches these machines).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { spawnApi, ApiProcess } from './processes';
+import { startWorker, WorkerProcess } from './deadlines';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = join(__dirname, '..', '..', '.shouhu', 'screenshots');
+export const CONSOLE_DIST = join(__dirname, '..', '..', 'apps', 'console', 'dist');
+
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1440, height: 900 };
+
+export interface Stack {
+  api: ApiProcess;
+  worker: WorkerProcess;
+  browser: Browser;
+  stop(): Promise<void>;
+}
+
+/** The api and a worker as processes of their own, and a headless Chromium. */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const api = await spawnApi({ LOG_LEVEL: 'warn', LOGIN_MAX_ATTEMPTS_PER_IP: '100000', ...env });
+  const worker = await startWorker({ LOG_LEVEL: 'warn', ...env });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    api,
+    worker,
+    browser,
+    async stop() {
+      await browser.close().catch(() => undefined);
+      await Promise.all([worker.stop(), api.stop()]);
+    },
+  };
+}
+
+/** A fresh browser context (its own storage) at phone or desk size, in Chinese, on Beijing time. */
+export async function newPage(stack: Stack, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await stack.browser.newContext({
+    baseURL: stack.api.url,
+    viewport,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    isMobile: viewport.width < 600,
+    hasTouch: viewport.width < 600,
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  (page as Page & { problems?: string[] }).problems = problems;
+  return { context, page };
+}
+
+/** Uncaught errors the page raised so far (a test expects none). */
+export const pageErrors = (page: Page): string[] => (page as Page & { problems?: string[] }).problems ?? [];
+
+/** Axe on the page as it is: the serious and critical violations, as readable lines. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')})`);
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
+
+/**
+ * What the first page loads: the entry script and the modules index.html preloads,
+ * with their gzip sizes (bytes).
+ */
+export function firstPageScripts(): { file: string; gzip: number }[] {
+  const html = readFileSync(join(CONSOLE_DIST, 'index.html'), 'utf8');
+  const files = [...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\/([^"]+\.js)"/g)].map((m) => m[1]);
+  return [...new Set(files)].map((file) => ({ file, gzip: gzipSync(readFileSync(join(CONSOLE_DIST, file)), { level: 9 }).length }));
+}
