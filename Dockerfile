@@ -8,13 +8,16 @@ COPY apps apps
 COPY libs libs
 COPY migrations migrations
 COPY scripts scripts
-RUN npx tsc -p tsconfig.build.json && npx tsc-alias -p tsconfig.build.json && npm prune --omit=dev
+# The console is bundled while the dev dependencies (vite, react, antd) are still installed.
+RUN npx tsc -p tsconfig.build.json && npx tsc-alias -p tsconfig.build.json && npx vite build apps/console --logLevel warn && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+# Served at / (CONSOLE_DIR defaults to apps/console/dist beside dist/).
+COPY --from=build /app/apps/console/dist apps/console/dist
 COPY package.json ./
 USER node
 EXPOSE 3000

@@ -14,7 +14,9 @@ const swc = [
   },
 ];
 
-const esmOnly = ['@nestjs', 'uid', 'file-type', 'load-esm', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@casl', '@ucast', 'content-disposition'];
+const esmOnly = ['@nestjs', 'uid', 'file-type', 'load-esm', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@casl', '@ucast', 'content-disposition',
+  // openapi-typescript's CommonJS build requires these (test/e2e/console-types.e2e-spec.ts); listed itself so its nested node_modules are reached.
+  'openapi-typescript', 'parse-json', 'index-to-position', 'change-case', 'supports-color'];
 
 module.exports = {
   rootDir: __dirname,

@@ -186,9 +186,15 @@ services_up() {
   export OWN_PG OWN_REDIS
 }
 
-# Compiles into a fresh folder and swaps it in, so a build never leaves dist/ half-written
-# for another process (or a file deleted from the sources behind in dist/).
 build() {
+  build_api
+  build_console
+}
+
+# The api, the worker and the scripts (tsc into dist/). Compiles into a fresh folder and
+# swaps it in, so a build never leaves dist/ half-written for another process (or a file
+# deleted from the sources behind in dist/).
+build_api() {
   say "building…"
   local out=".dist-build-$$"
   (cd "$ROOT" && rm -rf "$out" \
@@ -196,7 +202,6 @@ build() {
     && npx --no-install tsc-alias -p tsconfig.build.json --outDir "$out" \
     && { [ ! -d dist ] || mv dist "$out.old"; } && mv "$out" dist && rm -rf "$out.old") \
     || { rm -rf "$ROOT/$out"; die "build failed"; }
-  build_console
 }
 
 # The browser console (apps/console): typechecked, then bundled by Vite into apps/console/dist,
@@ -209,7 +214,8 @@ build_console() {
 
 # The browser tests drive Debian's Chromium (no browser download reaches these machines).
 ensure_browser() {
-  if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'noto sans cjk'; then
+  # (grep reads all of fc-list's output: with pipefail, grep -q closing the pipe early would fail the check)
+  if ! command -v chromium >/dev/null 2>&1 || ! fc-list : family 2>/dev/null | grep -i 'noto sans cjk' >/dev/null; then
     is_root || die "Chromium and CJK fonts are needed for the browser tests. Install them with:
     sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk"
     apt_install chromium fonts-noto-cjk

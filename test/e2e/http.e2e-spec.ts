@@ -61,7 +61,8 @@ describe('HTTP conventions', () => {
 
   describe('error bodies', () => {
     it('answers an unknown route with 404 NOT_FOUND in the api.md shape', async () => {
-      for (const res of [await api.http.get('/api/nowhere'), await api.http.delete('/api/me'), await api.http.get('/'), await api.http.post('/api/users/x/y').send({})]) {
+      // (GET / is the console's page: test/e2e/console.e2e-spec.ts.)
+      for (const res of [await api.http.get('/api/nowhere'), await api.http.delete('/api/me'), await api.http.post('/').send({}), await api.http.post('/api/users/x/y').send({})]) {
         expectError(res, 404, 'NOT_FOUND');
         expect(Object.keys(res.body).sort()).toEqual(ERROR_KEYS);
         expect(res.body.statusCode).toBe(404);

@@ -23,6 +23,8 @@ const describeAccess = (access: AccessDeclaration | undefined) =>
 
 /** Swagger serves these straight from Fastify: public by design, outside Nest's guard. */
 const isDocs = (path: string) => /^\/api\/docs(\/|-json$|-yaml$|$)/.test(path);
+/** The browser console's one route (apps/api/src/http/console.ts): public files; it hands every /api and /metrics path back to the 404. */
+const isConsole = (route: { method: string; path: string }) => route.method === 'GET' && ['/*', '*'].includes(route.path); // Fastify prints it under its root '/'
 
 describe('routes', () => {
   let api: TestApi;
@@ -77,12 +79,13 @@ describe('routes', () => {
     });
   });
 
-  it('Fastify serves exactly the controllers’ routes, plus the API docs', () => {
+  it('Fastify serves exactly the controllers’ routes, plus the API docs and the console', () => {
     const served = fastifyRoutes(api.app);
     expect(served.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining(['GET /api/users/:id', 'PATCH /api/users/:id', 'GET /api/docs-json']));
     const fromControllers = new Set(routes.map((r) => `${r.method} ${r.path}`));
-    const outsideNest = served.filter((r) => !fromControllers.has(`${r.method} ${r.path}`) && !isDocs(r.path));
+    const outsideNest = served.filter((r) => !fromControllers.has(`${r.method} ${r.path}`) && !isDocs(r.path) && !isConsole(r));
     expect(outsideNest).toEqual([]);
+    expect(served.filter(isConsole)).toHaveLength(1);
     for (const route of routes) expect(api.app.getHttpAdapter().getInstance().hasRoute({ method: route.method as 'GET', url: route.path })).toBe(true);
   });
 

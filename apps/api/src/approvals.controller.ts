@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { Actor, Role } from '@shouhu/access';
 import { CurrentActor, Roles } from '@shouhu/auth';
-import { ApprovalDecisionDto, ApprovalStatus, CaseDetailView, CasesService } from '@shouhu/cases';
+import { ApprovalDecisionDto, ApprovalListView, ApprovalStatus, CaseDetailView, CasesService } from '@shouhu/cases';
+import { ApiErrors } from './http/error-body';
 import { UuidParamPipe } from './http/uuid-param.pipe';
 
 class ListApprovalsQuery {
@@ -20,15 +21,19 @@ export class ApprovalsController {
 
   @Roles(Role.StreetSupervisor, Role.DistrictStaff)
   @Get()
-  @ApiOperation({ summary: '审批 (approvals) in the caller’s scope' })
-  async list(@CurrentActor() actor: Actor, @Query() query: ListApprovalsQuery) {
+  @ApiOperation({ summary: '审批 (approvals) in the caller’s scope, oldest request first' })
+  @ApiOkResponse({ type: ApprovalListView })
+  @ApiErrors([400, 401, 403, 503])
+  async list(@CurrentActor() actor: Actor, @Query() query: ListApprovalsQuery): Promise<ApprovalListView> {
     return { items: await this.cases.listApprovals(actor, query.status) };
   }
 
   @Roles(Role.StreetSupervisor, Role.DistrictStaff)
   @Post(':id/decision')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approve or reject (R1/R2 plans and closures: district staff; R3/R4 closures: street supervisor)' })
+  @ApiOperation({ summary: '审批决定 (approve or reject): R1/R2 plans and closures by district staff; R3/R4 closures by the street supervisor' })
+  @ApiOkResponse({ type: CaseDetailView, description: 'the case after the decision' })
+  @ApiErrors([400, 401, 403, 404, 409, 422, 503])
   decide(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: ApprovalDecisionDto): Promise<CaseDetailView> {
     return this.cases.decide(actor, id, dto);
   }

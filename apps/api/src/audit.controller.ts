@@ -1,11 +1,12 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Actor, Role } from '@shouhu/access';
 import { CurrentActor, Roles } from '@shouhu/auth';
-import { AuditRow, AuditService } from '@shouhu/timeline';
+import { AuditListView, AuditService } from '@shouhu/timeline';
+import { ApiErrors } from './http/error-body';
 import { queryDate } from './http/query-date';
 
 class AuditQuery {
@@ -42,6 +43,7 @@ class AuditQuery {
 }
 
 @ApiTags('audit')
+@ApiExtraModels(AuditListView)
 @Controller('audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
@@ -51,7 +53,16 @@ export class AuditController {
   @ApiOperation({
     summary: '审计 (audit): timeline events and identity reads of the district’s cases, and changes of its user accounts (source "user", type user.*, caseId null); JSON or CSV (formula-safe)',
   })
-  async events(@CurrentActor() actor: Actor, @Query() query: AuditQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ items: AuditRow[] } | string> {
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({
+    description: 'format=json (default): { items }; format=csv: the same rows as a CSV attachment, cells safe against formula injection',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(AuditListView) } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  @ApiErrors([400, 401, 403, 503])
+  async events(@CurrentActor() actor: Actor, @Query() query: AuditQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuditListView | string> {
     const rows = await this.audit.events({
       districtId: actor.districtId,
       from: queryDate('from', query.from),

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, Role } from '@shouhu/access';
 import { CurrentActor, Roles } from '@shouhu/auth';
@@ -7,9 +7,10 @@ import {
   AddReportDto,
   AssessmentDto,
   CaseDetailView,
+  CaseListView,
   CasesService,
-  CaseSummaryView,
   CreateCaseDto,
+  FiledCaseView,
   ListCasesQuery,
   MeasureDto,
   NoteDto,
@@ -19,12 +20,19 @@ import {
   VisitDto,
 } from '@shouhu/cases';
 import { DeadlineService, DeadlineView } from '@shouhu/deadlines';
-import { TimelineEventView, TimelineService } from '@shouhu/timeline';
+import { ChainVerdictView, TimelineService, TimelineView } from '@shouhu/timeline';
+import { ApiErrors, ErrorStatus } from './http/error-body';
 import { UuidParamPipe } from './http/uuid-param.pipe';
 
 const CASE_WORKERS = [Role.CommunityDirector, Role.StreetSupervisor, Role.DistrictStaff] as const;
 
+/** A read of one case (or of what lies beside it): bad id, no token, wrong role, not in scope, database down. */
+const READ_ONE: ErrorStatus[] = [400, 401, 403, 404, 503];
+/** A write on a case: also a refused input, a state or version conflict, and a business rule. */
+const WRITE: ErrorStatus[] = [400, 401, 403, 404, 409, 422, 503];
+
 @ApiTags('cases')
+@ApiExtraModels(DeadlineView)
 @Controller('cases')
 export class CasesController {
   constructor(
@@ -36,7 +44,10 @@ export class CasesController {
   @Roles(Role.CommunityDirector, Role.DistrictStaff)
   @Post()
   @ApiOperation({ summary: '报告 (file a report): 201 a new case, or 200 with linkedToExisting when the child already has an open case' })
-  async create(@CurrentActor() actor: Actor, @Body() dto: CreateCaseDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiCreatedResponse({ type: FiledCaseView, description: 'a new case (submitted, or draft when submit is false)' })
+  @ApiOkResponse({ type: FiledCaseView, description: 'the report joined the child’s open case in the caller’s scope (linkedToExisting: true)' })
+  @ApiErrors([400, 401, 403, 404, 422, 503], { 404: { description: 'NOT_FOUND: communityId is not a community the caller may file for' } })
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateCaseDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<FiledCaseView> {
     const result = await this.cases.create(actor, dto);
     void reply.status(result.linkedToExisting ? 200 : 201);
     return { ...result.detail, linkedToExisting: result.linkedToExisting, reopened: result.reopened };
@@ -45,13 +56,17 @@ export class CasesController {
   @Roles(...CASE_WORKERS)
   @Get()
   @ApiOperation({ summary: '个案队列 (the triage queue), scoped to the caller, keyset-paginated' })
-  list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery): Promise<{ items: CaseSummaryView[]; nextCursor: string | null }> {
+  @ApiOkResponse({ type: CaseListView })
+  @ApiErrors([400, 401, 403, 503])
+  list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery): Promise<CaseListView> {
     return this.cases.list(actor, query);
   }
 
   @Roles(...CASE_WORKERS)
   @Get(':id')
-  @ApiOperation({ summary: '个案详情 (case detail) with allowedActions' })
+  @ApiOperation({ summary: '个案详情 (case detail) with allowedActions; the read of the child’s identity is logged' })
+  @ApiOkResponse({ type: CaseDetailView })
+  @ApiErrors(READ_ONE)
   get(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string): Promise<CaseDetailView> {
     return this.cases.get(actor, id);
   }
@@ -59,7 +74,9 @@ export class CasesController {
   @Roles(...CASE_WORKERS)
   @Post(':id/transitions')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Take a workflow action; `version` must be the case version the caller read' })
+  @ApiOperation({ summary: '流转 (take a workflow action); `version` must be the case version the caller read' })
+  @ApiOkResponse({ type: CaseDetailView, description: 'the case after the action (start_intervention on R1/R2 creates a pendingApproval instead of moving)' })
+  @ApiErrors(WRITE)
   transition(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: TransitionDto): Promise<CaseDetailView> {
     return this.cases.transition(actor, id, dto);
   }
@@ -67,6 +84,9 @@ export class CasesController {
   @Roles(...CASE_WORKERS)
   @Post(':id/assessment')
   @HttpCode(200)
+  @ApiOperation({ summary: '核实评估 (record an assessment, or a reassessment)' })
+  @ApiOkResponse({ type: CaseDetailView })
+  @ApiErrors(WRITE)
   assessment(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: AssessmentDto): Promise<CaseDetailView> {
     return this.cases.recordAssessment(actor, id, dto);
   }
@@ -74,12 +94,18 @@ export class CasesController {
   @Roles(...CASE_WORKERS)
   @Post(':id/measures')
   @HttpCode(200)
+  @ApiOperation({ summary: '处置措施 (plan a measure)' })
+  @ApiOkResponse({ type: CaseDetailView })
+  @ApiErrors(WRITE)
   addMeasure(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: MeasureDto): Promise<CaseDetailView> {
     return this.cases.addMeasure(actor, id, dto);
   }
 
   @Roles(...CASE_WORKERS)
   @Patch(':id/measures/:measureId')
+  @ApiOperation({ summary: '完成或取消措施 (complete or cancel a measure, with its outcome)' })
+  @ApiOkResponse({ type: CaseDetailView })
+  @ApiErrors(WRITE)
   updateMeasure(
     @CurrentActor() actor: Actor,
     @Param('id', UuidParamPipe) id: string,
@@ -92,6 +118,9 @@ export class CasesController {
   @Roles(...CASE_WORKERS)
   @Post(':id/visits')
   @HttpCode(200)
+  @ApiOperation({ summary: '走访 (record a visit)' })
+  @ApiOkResponse({ type: CaseDetailView })
+  @ApiErrors(WRITE)
   visit(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: VisitDto): Promise<CaseDetailView> {
     return this.cases.addVisit(actor, id, dto);
   }
@@ -99,6 +128,9 @@ export class CasesController {
   @Roles(...CASE_WORKERS)
   @Post(':id/notes')
   @HttpCode(200)
+  @ApiOperation({ summary: '备注 (add a note)' })
+  @ApiOkResponse({ type: CaseDetailView })
+  @ApiErrors(WRITE)
   note(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: NoteDto): Promise<CaseDetailView> {
     return this.cases.addNote(actor, id, dto);
   }
@@ -106,6 +138,9 @@ export class CasesController {
   @Roles(...CASE_WORKERS)
   @Post(':id/reports')
   @HttpCode(200)
+  @ApiOperation({ summary: '追加报告 (add a further report to the case)' })
+  @ApiOkResponse({ type: CaseDetailView })
+  @ApiErrors(WRITE)
   report(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: AddReportDto): Promise<CaseDetailView> {
     return this.cases.addReport(actor, id, dto);
   }
@@ -113,6 +148,9 @@ export class CasesController {
   @Roles(...CASE_WORKERS)
   @Post(':id/police')
   @HttpCode(200)
+  @ApiOperation({ summary: '报警与公安反馈 (record when police were told, the receipt, their feedback)' })
+  @ApiOkResponse({ type: CaseDetailView })
+  @ApiErrors(WRITE)
   police(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: PoliceDto): Promise<CaseDetailView> {
     return this.cases.recordPolice(actor, id, dto);
   }
@@ -120,7 +158,9 @@ export class CasesController {
   @Roles(...CASE_WORKERS)
   @Get(':id/timeline')
   @ApiOperation({ summary: '时间线 (the case timeline), hash-chained and verified' })
-  async timelineOf(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string): Promise<{ events: TimelineEventView[]; verified: boolean }> {
+  @ApiOkResponse({ type: TimelineView })
+  @ApiErrors(READ_ONE)
+  async timelineOf(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string): Promise<TimelineView> {
     await this.cases.assertInScope(actor, id);
     const [events, verdict] = await Promise.all([this.timeline.list(id), this.timeline.verify(id)]);
     return { events, verified: verdict.valid };
@@ -128,8 +168,10 @@ export class CasesController {
 
   @Roles(...CASE_WORKERS)
   @Get(':id/timeline/verify')
-  @ApiOperation({ summary: 'Recompute the timeline’s hash chain' })
-  async verify(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string) {
+  @ApiOperation({ summary: '校验时间线 (recompute the timeline’s hash chain)' })
+  @ApiOkResponse({ type: ChainVerdictView })
+  @ApiErrors(READ_ONE)
+  async verify(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string): Promise<ChainVerdictView> {
     await this.cases.assertInScope(actor, id);
     return this.timeline.verify(id);
   }
@@ -137,7 +179,8 @@ export class CasesController {
   @Roles(...CASE_WORKERS)
   @Get(':id/deadlines')
   @ApiOperation({ summary: '时限 (the case’s deadlines)' })
-  @ApiOkResponse({ description: '[{ id, kind, dueAt, status, escalationLevel, … }]' })
+  @ApiOkResponse({ type: [DeadlineView] })
+  @ApiErrors(READ_ONE)
   async deadlinesOf(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string): Promise<DeadlineView[]> {
     await this.cases.assertInScope(actor, id);
     return this.deadlines.deadlinesOf(id);

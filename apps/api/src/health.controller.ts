@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Public } from '@shouhu/auth';
@@ -7,14 +7,28 @@ import { AppConfig } from '@shouhu/config';
 import { RedisClient, within } from '@shouhu/database';
 import { DomainError, ErrorCode } from '@shouhu/errors';
 import { HEARTBEAT_STALE_MS, heartbeatKey } from '@shouhu/jobs';
+import { ErrorBody } from './http/error-body';
 
 type Up = 'up' | 'down';
+const UP_DOWN = ['up', 'down'];
 
-export interface HealthView {
-  status: 'ok' | 'degraded';
-  db: Up;
-  redis: Up;
-  worker: Up;
+export class LiveView {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+}
+
+export class HealthView {
+  @ApiProperty({ enum: ['ok', 'degraded'], description: 'degraded: Redis or the worker is down; the api keeps serving' }) status: 'ok' | 'degraded';
+  @ApiProperty({ enum: UP_DOWN, description: 'PostgreSQL (always up in a 200)' }) db: Up;
+  @ApiProperty({ enum: UP_DOWN, description: 'Redis: timers and login throttles' }) redis: Up;
+  @ApiProperty({ enum: UP_DOWN, description: 'a worker wrote its heartbeat recently (deadlines fire only while one runs)' }) worker: Up;
+}
+
+/** The 503 of GET /api/health: the error body, naming each dependency. */
+export class HealthDownBody extends ErrorBody {
+  @ApiProperty({ enum: ['error'] }) status: 'error';
+  @ApiProperty({ enum: ['down'] }) db: Up;
+  @ApiProperty({ enum: UP_DOWN }) redis: Up;
+  @ApiProperty({ enum: UP_DOWN }) worker: Up;
 }
 
 /**
@@ -37,17 +51,17 @@ export class HealthController {
 
   @Public()
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: 200 while the process runs (no dependency is asked)' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
-  live(): { status: 'ok' } {
+  @ApiOperation({ summary: '存活 (liveness): 200 while the process runs; no dependency is asked' })
+  @ApiOkResponse({ type: LiveView })
+  live(): LiveView {
     return { status: 'ok' };
   }
 
   @Public()
   @Get()
-  @ApiOperation({ summary: 'Readiness: 200 ok or degraded (Redis or the worker down); 503 only when PostgreSQL is down' })
-  @ApiOkResponse({ schema: { example: { status: 'ok', db: 'up', redis: 'up', worker: 'up' } } })
-  @ApiServiceUnavailableResponse({ description: 'SERVICE_UNAVAILABLE with db: "down"' })
+  @ApiOperation({ summary: '就绪 (readiness): 200 ok or degraded (Redis or the worker down); 503 only when PostgreSQL is down' })
+  @ApiOkResponse({ type: HealthView })
+  @ApiServiceUnavailableResponse({ type: HealthDownBody, description: 'SERVICE_UNAVAILABLE: PostgreSQL is down (Retry-After: 5)' })
   async check(): Promise<HealthView> {
     const [db, redis, worker] = await Promise.all([this.database(), this.redisUp(), this.worker()]);
     if (db === 'down') {

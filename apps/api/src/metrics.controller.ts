@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import { Gauge } from 'prom-client';
@@ -13,6 +13,7 @@ import { QUEUE_NAMES } from '@shouhu/jobs';
 import { getQueueToken } from '@nestjs/bullmq';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
+import { ApiErrors } from './http/error-body';
 import { HttpMetrics } from './http/http-metrics';
 
 interface PgPool {
@@ -49,7 +50,10 @@ export class MetricsController {
   @Public()
   @Get()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics; set METRICS_TOKEN to require `Authorization: Bearer <token>`' })
+  @ApiOperation({ summary: '监控指标 (Prometheus metrics); set METRICS_TOKEN to require `Authorization: Bearer <token>`' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'the Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiErrors([401, 503], { 401: { description: 'UNAUTHENTICATED: METRICS_TOKEN is set and the request does not carry it', message: 'metrics need the metrics token' } })
   async scrape(@Req() request: FastifyRequest): Promise<string> {
     if (this.config.METRICS_TOKEN && request.headers.authorization !== `Bearer ${this.config.METRICS_TOKEN}`) {
       throw new DomainError(ErrorCode.Unauthenticated, 'metrics need the metrics token');

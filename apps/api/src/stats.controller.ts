@@ -1,11 +1,12 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Actor, Role } from '@shouhu/access';
 import { CurrentActor, Roles } from '@shouhu/auth';
 import { DomainError } from '@shouhu/errors';
 import { DistrictStats, statsCsv, StatsService, statsXlsx } from '@shouhu/stats';
+import { ApiErrors } from './http/error-body';
 import { queryDate } from './http/query-date';
 
 class StatsQueryDto {
@@ -45,13 +46,24 @@ export class StatsController {
   @Roles(Role.DistrictStaff, Role.StreetSupervisor)
   @Get()
   @ApiOperation({ summary: '监测评估 (district indicators), de-identified: counts, shares and medians only' })
+  @ApiOkResponse({ type: DistrictStats })
+  @ApiErrors([400, 401, 403, 404, 503], { 404: { description: 'NOT_FOUND: streetId is not a street of the caller’s scope' } })
   get(@CurrentActor() actor: Actor, @Query() q: StatsQueryDto): Promise<DistrictStats> {
     return this.stats.compute(actor, { ...period(q), streetId: q.streetId });
   }
 
   @Roles(Role.DistrictStaff, Role.StreetSupervisor)
   @Get('export')
-  @ApiOperation({ summary: 'The same figures as CSV or XLSX' })
+  @ApiOperation({ summary: '导出指标 (export the same figures as CSV or XLSX)' })
+  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({
+    description: 'an attachment: rows of section, key, value',
+    content: {
+      'text/csv': { schema: { type: 'string' } },
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  @ApiErrors([400, 401, 403, 404, 503], { 404: { description: 'NOT_FOUND: streetId is not a street of the caller’s scope' } })
   async export(@CurrentActor() actor: Actor, @Query() q: StatsExportDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
     const stats = await this.stats.compute(actor, { ...period(q), streetId: q.streetId });
     const rows = this.stats.rows(stats);

@@ -6,7 +6,7 @@ import { DomainError, ErrorCode } from '@shouhu/errors';
 import { AuditService, TimelineService } from '@shouhu/timeline';
 import { CASE_FIELDS, CaseRepository } from './case.repository';
 import { encodeCursor } from './case-list';
-import { approvalView, caseDetail, CaseDetailView, caseSummary, CaseSummaryView } from './case.views';
+import { ApprovalListItemView, approvalView, caseDetail, CaseDetailView, CaseListView, caseSummary } from './case.views';
 import { CaseErrors } from './cases.errors';
 import type { AddReportDto, ApprovalDecisionDto, AssessmentDto, CreateCaseDto, ListCasesQuery, MeasureDto, NoteDto, PoliceDto, TransitionDto, UpdateMeasureDto, VisitDto } from './dto/case.dto';
 import {
@@ -39,7 +39,7 @@ export const FIELD_CIPHER = Symbol('FIELD_CIPHER');
 export const DISTRICT_DECIDED_MEASURES: readonly MeasureType[] = [MeasureType.TemporaryGuardianship, MeasureType.RevokeGuardianship];
 
 export interface CreateResult {
-  detail: CaseDetailView | { id: string; caseNo: string; status: CaseStatus };
+  detail: CaseDetailView;
   linkedToExisting: boolean;
   reopened: boolean;
 }
@@ -591,7 +591,7 @@ export class CasesService {
     return this.get(actor, approval.caseId);
   }
 
-  async listApprovals(actor: Actor, status: ApprovalStatus | undefined) {
+  async listApprovals(actor: Actor, status: ApprovalStatus | undefined): Promise<ApprovalListItemView[]> {
     const scope = this.scope(actor);
     const q = this.repo.manager
       .getRepository(Approval)
@@ -603,12 +603,12 @@ export class CasesService {
       .limit(500);
     if (status) q.andWhere('a.status = :status', { status });
     const rows = await q.getRawAndEntities();
-    return rows.entities.map((a, i) => ({ ...approvalView(a), caseNo: rows.raw[i].c_case_no as string, riskLevel: rows.raw[i].c_risk_level as string }));
+    return rows.entities.map((a, i) => ({ ...approvalView(a), caseNo: rows.raw[i].c_case_no as string, riskLevel: rows.raw[i].c_risk_level as RiskLevel }));
   }
 
   // ── Reads ─────────────────────────────────────────────────────────────────
 
-  async list(actor: Actor, query: ListCasesQuery): Promise<{ items: CaseSummaryView[]; nextCursor: string | null }> {
+  async list(actor: Actor, query: ListCasesQuery): Promise<CaseListView> {
     const limit = query.limit ?? 50;
     const { rows, sort } = await this.repo.listPage(this.scope(actor), query, actor.id, limit);
     const page = rows.slice(0, limit);
@@ -655,7 +655,7 @@ export class CasesService {
   }
 
   /** What this caller may do now: the workflow table, then the case's own state of affairs. */
-  allowedActions(actor: Actor, c: Case, parts: { measures: Measure[]; approvals: Approval[]; assessments: Assessment[] }): string[] {
+  allowedActions(actor: Actor, c: Case, parts: { measures: Measure[]; approvals: Approval[]; assessments: Assessment[] }): CaseAction[] {
     const pending = parts.approvals.find((a) => a.status === ApprovalStatus.Pending);
     const planned = parts.measures.filter((m) => m.status === MeasureStatus.Planned);
     return actionsFor(c.status, actor.role).filter((action) => {

@@ -2,8 +2,27 @@ export * from './domain';
 export * from './dto/case.dto';
 export { ageInYears, birthDateProblem } from './dto/validators';
 export { CaseRepository, CASE_FIELDS } from './case.repository';
-export { caseSummary } from './case.views';
-export type { CaseDetailView, CaseSummaryView } from './case.views';
+export {
+  ApprovalListItemView,
+  ApprovalListView,
+  ApprovalView,
+  AssessmentView,
+  CaseDetailView,
+  CaseListView,
+  caseSummary,
+  CaseSummaryView,
+  ChildView,
+  ClosureView,
+  DEADLINE_VIEW_SCHEMA,
+  FiledCaseView,
+  MeasureView,
+  NextDeadlineView,
+  NoteView,
+  PoliceView,
+  ReporterView,
+  ReportView,
+  VisitView,
+} from './case.views';
 export { CaseErrors } from './cases.errors';
 export { DemoCasesSeeder } from './demo-cases.seeder';
 export { CASE_ENTITIES, CasesModule } from './cases.module';
@@ -20,6 +39,6 @@ export { Note } from './entities/note.entity';
 export { Report } from './entities/report.entity';
 export { Visit } from './entities/visit.entity';
 export { CASE_LIFECYCLE_HOOKS } from './lifecycle-hooks';
-export type { CaseLifecycleHooks, FollowUpFacts, LifecycleChange, LifecycleEvent, NextDue } from './lifecycle-hooks';
+export type { CaseDeadline, CaseLifecycleHooks, FollowUpFacts, LifecycleChange, LifecycleEvent, NextDue } from './lifecycle-hooks';
 export { actionsFor, CASE_ACTIONS, CaseAction, judge, ruleOf, toMermaid, TRANSITION_ACTIONS, WORKFLOW } from './workflow';
 export type { ApprovalRule, TransitionAction, Verdict, WorkflowRule } from './workflow';

@@ -42,6 +42,15 @@ export interface NextDue {
   kind: string;
 }
 
+/** A deadline as the case detail shows it: api.md's fields; the deadlines domain answers its fuller DeadlineView. */
+export interface CaseDeadline {
+  id: string;
+  kind: string;
+  dueAt: string;
+  status: string;
+  escalationLevel: number;
+}
+
 /**
  * The port through which the deadlines domain follows the case: called inside the
  * write's transaction after every change, so deadlines and the case never disagree.
@@ -49,7 +58,7 @@ export interface NextDue {
 export interface CaseLifecycleHooks {
   afterChange(event: LifecycleEvent): Promise<NextDue | null>;
   /** The case's deadlines for its detail view. */
-  deadlinesOf(caseId: string): Promise<unknown[]>;
+  deadlinesOf(caseId: string): Promise<CaseDeadline[]>;
 }
 
 export const CASE_LIFECYCLE_HOOKS = Symbol('CASE_LIFECYCLE_HOOKS');

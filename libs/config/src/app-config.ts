@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { join } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -23,6 +24,11 @@ export enum NodeEnv {
   Production = 'production',
   Test = 'test',
 }
+
+/** The repository root (or the image's /app): three folders up from the sources, four from dist/. */
+const ROOT = __filename.endsWith('.ts') ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..', '..', '..');
+/** Where Vite writes the console (apps/console/dist); its absence is not an error. */
+export const DEFAULT_CONSOLE_DIR = join(ROOT, 'apps', 'console', 'dist');
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
@@ -157,6 +163,11 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   SLA_POLICY_FILE?: string;
+
+  /** The built browser console, served at /. Missing: the api serves only /api and /metrics, and says so once at start-up. */
+  @IsString()
+  @IsNotEmpty()
+  CONSOLE_DIR = DEFAULT_CONSOLE_DIR;
 
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
   @IsOptional()

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Role } from '@shouhu/access';
 import { TransactionRunner } from '@shouhu/database';
-import { CaseLifecycleHooks, CaseStatus, LifecycleEvent, NextDue } from '@shouhu/cases';
+import { CaseDeadline, CaseLifecycleHooks, CaseStatus, DEADLINE_VIEW_SCHEMA, LifecycleEvent, NextDue } from '@shouhu/cases';
 import { NotificationService } from '@shouhu/notifications';
 import { DeadlineRepository } from './deadline.repository';
 import { KINDS_BY_STATUS, riskOf, stepsMet, stepsStarted, WantedDeadline } from './deadline-rules';
@@ -10,20 +11,22 @@ import { DEADLINE_LABELS, DeadlineKind, SlaCalculator } from './policy';
 
 export const SLA_CALCULATOR = Symbol('SLA_CALCULATOR');
 
-export interface DeadlineView {
-  id: string;
-  kind: string;
-  label: string;
-  refKey: string;
-  dueAt: string;
-  remindAt: string;
-  status: DeadlineStatus;
-  escalationLevel: number;
-  responsibleRole: Role;
-  responsibleUserId: string | null;
-  overdue: boolean;
-  breachedAt: string | null;
-  closedAt: string | null;
+/** A deadline of a case (GET /api/cases/:id/deadlines and the case detail's deadlines[], which refers to it by name). */
+@ApiSchema({ name: DEADLINE_VIEW_SCHEMA })
+export class DeadlineView implements CaseDeadline {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: DeadlineKind, enumName: 'DeadlineKind' }) kind: string;
+  @ApiProperty({ example: '受理 accept or return' }) label: string;
+  @ApiProperty({ example: '', description: 'what the deadline is about within the case (a measure id, a visit number); empty for one-per-case steps' }) refKey: string;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+  @ApiProperty({ format: 'date-time', description: 'when the responsible person is reminded' }) remindAt: string;
+  @ApiProperty({ enum: DeadlineStatus, enumName: 'DeadlineStatus' }) status: DeadlineStatus;
+  @ApiProperty({ type: 'integer', minimum: 0, description: '0 before a breach; 1 one level up; 2 the district' }) escalationLevel: number;
+  @ApiProperty({ enum: Role, enumName: 'Role' }) responsibleRole: Role;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) responsibleUserId: string | null;
+  @ApiProperty({ description: 'still open, and breached or past dueAt' }) overdue: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) breachedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt: string | null;
 }
 
 export function deadlineView(d: Deadline, now = new Date()): DeadlineView {

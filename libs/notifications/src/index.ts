@@ -1,6 +1,6 @@
 export { LoggingChannel, NOTIFICATION_CHANNELS } from './channel';
 export type { NotificationChannel, OutgoingMessage } from './channel';
 export { Notification } from './entities/notification.entity';
-export { NotificationService } from './notification.service';
-export type { NotificationView, NotifyInput, Recipient } from './notification.service';
+export { NotificationListView, NotificationService, NotificationView } from './notification.service';
+export type { NotifyInput, Recipient } from './notification.service';
 export { NotificationsModule } from './notifications.module';

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import type { Actor, Role } from '@shouhu/access';
@@ -21,15 +22,19 @@ export interface NotifyInput {
   cause: string;
 }
 
-export interface NotificationView {
-  id: string;
-  kind: string;
-  caseId: string | null;
-  title: string;
-  body: string;
-  read: boolean;
-  readAt: string | null;
-  createdAt: string;
+export class NotificationView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'deadline.breached' }) kind: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) caseId: string | null;
+  @ApiProperty({ example: 'BA-2026-000123 受理 accept or return 已超时 (overdue)' }) title: string;
+  @ApiProperty() body: string;
+  @ApiProperty() read: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) readAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class NotificationListView {
+  @ApiProperty({ type: [NotificationView], description: 'newest first; at most 100' }) items: NotificationView[];
 }
 
 @Injectable()

@@ -4,37 +4,12 @@ import { DataSource } from 'typeorm';
 import { Actor, JurisdictionLevel } from '@shouhu/access';
 import { DeadlineKind, SLA_CALCULATOR, SlaCalculator } from '@shouhu/deadlines';
 import { DomainError, ErrorCode } from '@shouhu/errors';
+import { DistrictStats, Share } from './stats.views';
 
 export interface StatsQuery {
   from: Date;
   to: Date;
   streetId?: string;
-}
-
-export interface Share {
-  numerator: number;
-  denominator: number;
-  /** numerator / denominator, or null when there is nothing to divide. */
-  share: number | null;
-}
-
-export interface DistrictStats {
-  period: { from: string; to: string };
-  scope: { districtId: string; streetId: string | null };
-  totalCases: number;
-  byStatus: Record<string, number>;
-  byCategory: Record<string, number>;
-  byReporterType: Record<string, number>;
-  byRiskLevel: Record<string, number>;
-  byStreet: { streetId: string; name: string; cases: number }[];
-  bySexAndAgeBand: { sex: string; ageBand: string; cases: number }[];
-  breachRateByStep: Record<string, Share>;
-  breachRateByStreet: { streetId: string; name: string; rate: Share }[];
-  medianHours: { reportToAcceptance: number | null; reportToAssessment: number | null; reportToIntervention: number | null };
-  policeToldOnTime: Share;
-  policeFeedbackWithin3Days: Share;
-  reReportWithin90Days: Share;
-  openCasesPerWorker: { userId: string; username: string; role: string; openCases: number }[];
 }
 
 const AGE_BANDS = `CASE

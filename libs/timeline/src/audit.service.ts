@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify/sync';
 import { DataSource } from 'typeorm';
@@ -14,22 +15,26 @@ export interface AuditFilter {
   limit: number;
 }
 
-export interface AuditRow {
-  /** event: case timeline; access: an identity read; user: a change of a user account (type user.*). */
+/** One line of the audit trail. */
+export class AuditRow {
+  @ApiProperty({ enum: ['event', 'access', 'user'], description: 'event: the case timeline; access: an identity read; user: a change of a user account (type user.*)' })
   source: 'event' | 'access' | 'user';
-  at: string;
-  /** Null for user events. */
-  caseId: string | null;
-  caseNo: string | null;
-  seq: number | null;
-  type: string;
-  actorId: string | null;
-  actorRole: string;
-  fromStatus: string | null;
-  toStatus: string | null;
-  fields: string[];
-  data: Record<string, unknown>;
-  hash: string | null;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null for user events' }) caseId: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'BA-2026-000123' }) caseNo: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'the timeline sequence number of an event' }) seq: number | null;
+  @ApiProperty({ example: 'identity.read', description: 'the event type; identity.read for an access; user.* for an account change' }) type: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) actorId: string | null;
+  @ApiProperty({ example: 'district_staff' }) actorRole: string;
+  @ApiProperty({ type: String, nullable: true }) fromStatus: string | null;
+  @ApiProperty({ type: String, nullable: true }) toStatus: string | null;
+  @ApiProperty({ type: 'string', isArray: true, example: ['child.name', 'child.birthDate'], description: 'what an access read' }) fields: string[];
+  @ApiProperty({ type: 'object', additionalProperties: true }) data: Record<string, unknown>;
+  @ApiProperty({ type: String, nullable: true, description: 'the timeline hash of an event' }) hash: string | null;
+}
+
+export class AuditListView {
+  @ApiProperty({ type: [AuditRow], description: 'newest first' }) items: AuditRow[];
 }
 
 /** Cells a spreadsheet would run as a formula are neutralised by a leading apostrophe (OWASP CSV injection). */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { CaseEvent } from './entities/case-event.entity';
@@ -16,16 +17,33 @@ export interface NewEvent {
   at?: Date;
 }
 
-export interface TimelineEventView {
-  seq: number;
-  type: string;
-  at: string;
-  actor: { id: string | null; role: string };
-  fromStatus: string | null;
-  toStatus: string | null;
-  data: Record<string, unknown>;
-  hash: string;
-  prevHash: string;
+export class TimelineActorView {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null for the system (deadlines, escalations)' }) id: string | null;
+  @ApiProperty({ example: 'street_supervisor', description: 'a role, or "system"' }) role: string;
+}
+
+export class TimelineEventView {
+  @ApiProperty({ type: 'integer', minimum: 1, description: '1, 2, 3… within the case' }) seq: number;
+  @ApiProperty({ example: 'case.accepted' }) type: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ type: TimelineActorView }) actor: TimelineActorView;
+  @ApiProperty({ type: String, nullable: true, example: 'submitted' }) fromStatus: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'assessing' }) toStatus: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'what the event carries; never a child’s identity' }) data: Record<string, unknown>;
+  @ApiProperty({ description: 'SHA-256 (hex) over this event and prevHash' }) hash: string;
+  @ApiProperty({ description: 'the hash of the event before (a fixed genesis value for seq 1)' }) prevHash: string;
+}
+
+/** GET /api/cases/:id/timeline: the events, oldest first, and whether their hash chain holds. */
+export class TimelineView {
+  @ApiProperty({ type: [TimelineEventView] }) events: TimelineEventView[];
+  @ApiProperty({ description: 'the hash chain was recomputed and holds' }) verified: boolean;
+}
+
+export class ChainVerdictView implements ChainVerdict {
+  @ApiProperty() valid: boolean;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'how many events were checked' }) events: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'the first event whose hash or link does not match (only when invalid)' }) brokenAtSeq?: number;
 }
 
 /** The append-only, hash-chained case timeline. */
@@ -71,7 +89,7 @@ export class TimelineService {
     return rows.map(toView);
   }
 
-  async verify(caseId: string): Promise<ChainVerdict> {
+  async verify(caseId: string): Promise<ChainVerdictView> {
     const rows = await this.events.find({ where: { caseId }, order: { seq: 'ASC' } });
     return verifyChain(rows.map((r) => ({ ...r, actor: { id: r.actorId, role: r.actorRole } })));
   }
