@@ -1,0 +1,49 @@
+/**
+ * One value of a timeline event's `data`, in words (timeline and audit pages). Codes become
+ * their Chinese labels; ids become names through the resolvers given.
+ */
+import {
+  APPROVAL_KIND_LABELS,
+  CATEGORY_LABELS,
+  CLOSURE_KIND_LABELS,
+  CLOSURE_REASON_LABELS,
+  ESCALATION_LABELS,
+  MEASURE_TYPE_LABELS,
+  ROLE_LABELS,
+  VISIT_KIND_LABELS,
+  deadlineKindText,
+  type CategoryCode,
+  type Role,
+} from '../../i18n/labels';
+import { formatDateTime } from '../../i18n/time';
+
+export interface Resolvers {
+  user: (id: string) => string;
+  community: (id: string) => string;
+}
+
+/** Record ids that say nothing to a reader. */
+export const HIDDEN_DATA_KEYS = new Set(['reportId', 'assessmentId', 'measureId', 'approvalId', 'deadlineId', 'visitId', 'fromCaseId', 'intoCaseId', 'guardianId', 'attachmentId', 'referralId']);
+
+export function eventDataText(k: string, v: unknown, type: string, r: Resolvers): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (k === 'type' && typeof v === 'string') return MEASURE_TYPE_LABELS[v] ?? v;
+  if (k === 'kind' && typeof v === 'string') {
+    if (type.startsWith('approval.')) return APPROVAL_KIND_LABELS[v] ?? v;
+    if (type.startsWith('deadline.')) return deadlineKindText(v);
+    if (type === 'case.closed') return CLOSURE_KIND_LABELS[v] ?? v;
+    if (type === 'visit.recorded') return VISIT_KIND_LABELS[v] ?? v;
+    return v;
+  }
+  if (k === 'closureReason' && typeof v === 'string') return CLOSURE_REASON_LABELS[v] ?? v;
+  if (k === 'decision' && typeof v === 'string') return v === 'approve' ? '批准' : v === 'reject' ? '驳回' : v;
+  if (k === 'escalationLevel' && typeof v === 'number') return ESCALATION_LABELS[v] ?? String(v);
+  if (k === 'categories' && Array.isArray(v)) return v.map((x) => `${x} ${CATEGORY_LABELS[x as CategoryCode] ?? ''}`.trim()).join('、');
+  if ((k === 'assigneeId' || k === 'ownerId' || k === 'userId') && typeof v === 'string') return r.user(v);
+  if ((k === 'fromCommunityId' || k === 'toCommunityId' || k === 'communityId') && typeof v === 'string') return r.community(v);
+  if (k === 'decidedByRole' || k === 'escalatedTo' || k === 'role') return ROLE_LABELS[v as Role] ?? String(v);
+  if (/At$/.test(k) && typeof v === 'string') return formatDateTime(v);
+  if (Array.isArray(v)) return v.join('、');
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
