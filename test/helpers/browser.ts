@@ -29,7 +29,8 @@ export interface Stack {
 /** The api and a worker as processes of their own, and a headless Chromium. */
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   const api = await spawnApi({ LOG_LEVEL: 'warn', LOGIN_MAX_ATTEMPTS_PER_IP: '100000', ...env });
-  const worker = await startWorker({ LOG_LEVEL: 'warn', ...env });
+  // (the worker keeps its info level: startWorker waits for its "worker started" line)
+  const worker = await startWorker(env);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
