@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, processConfig } from '@shouhu/config';
 import { createApiApp } from './app';
@@ -6,8 +8,12 @@ async function main(): Promise<void> {
   const config = processConfig();
   const app = await createApiApp(config);
   await app.listen({ port: config.PORT, host: config.HOST });
-  const url = `http://${config.HOST}:${config.PORT}`;
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const url = `http://${config.HOST}:${port}`;
   app.get(Logger).log(`api listening on ${url}/api (docs ${url}/api/docs)`);
+  // npm start (scripts/start.sh) waits for this file before its banner: the port this very
+  // process bound, so it never announces a port another program answers on.
+  if (process.env.SHOUHU_READY_FILE) writeFileSync(process.env.SHOUHU_READY_FILE, `${process.pid} ${port}\n`);
 }
 
 main().catch((error: unknown) => {

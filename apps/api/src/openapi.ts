@@ -28,5 +28,19 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addServer('/', 'the server that serves this document')
     .addBearerAuth();
   for (const [name, description] of TAGS) builder.addTag(name, description);
-  return SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorBody] });
+  return unwrapLoneAllOf(SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorBody] }));
+}
+
+/**
+ * @nestjs/swagger writes a property typed by a named enum as `{ allOf: [{ $ref }] }` even when
+ * nothing stands beside the `allOf`. That wrapper means exactly its one schema (Redocly's
+ * no-illogical-composition-keywords warns about it), so it is replaced by the schema itself.
+ * A wrapper with siblings (`nullable`, `description`) stays: in OpenAPI 3.0 a `$ref` ignores its siblings.
+ */
+export function unwrapLoneAllOf<T>(node: T): T {
+  if (Array.isArray(node)) return node.map((item: unknown) => unwrapLoneAllOf(item)) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const { allOf } = node as { allOf?: unknown };
+  if (Array.isArray(allOf) && allOf.length === 1 && Object.keys(node).length === 1) return unwrapLoneAllOf(allOf[0] as T);
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, unwrapLoneAllOf(value)])) as T;
 }
