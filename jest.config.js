@@ -22,7 +22,8 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
-  testRegex: '\\.(spec|e2e-spec)\\.ts$',
+  // *.spec.ts: unit tests beside the code (npm run test:unit); *.medium-spec.ts: services against PostgreSQL (test/medium); *.e2e-spec.ts: HTTP.
+  testRegex: '\\.(spec|medium-spec|e2e-spec)\\.ts$',
   // The console is built and tested in the browser (test/browser), not by jest's module system.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/apps/console/'],
   modulePathIgnorePatterns: ['<rootDir>/apps/console/dist/'],

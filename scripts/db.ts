@@ -8,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigError, ConfigModule, processConfig } from '@shouhu/config';
 import { createCliDataSource, DatabaseModule } from '@shouhu/database';
 import { DemoCasesSeeder } from '@shouhu/cases';
-import { CaseworkModule } from '@shouhu/deadlines';
+import { CaseworkModule } from '@shouhu/casework';
 import { JobsModule } from '@shouhu/jobs';
 import { DemoOrganisationSeeder, OrgModule } from '@shouhu/org';
 

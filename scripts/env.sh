@@ -6,7 +6,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="$ROOT/.shouhu"
 mkdir -p "$STATE"
 
-port_free() { node -e 'const s = require("net").createServer(); s.once("error", () => process.exit(1)); s.listen(Number(process.argv[1]), "127.0.0.1", () => s.close(() => process.exit(0)));' "$1"; }
+# port_free PORT [HOST]: nothing listens on PORT at HOST (default 127.0.0.1), i.e. we could bind it.
+port_free() { node -e 'const s = require("net").createServer(); s.once("error", () => process.exit(1)); s.listen(Number(process.argv[1]), process.argv[2], () => s.close(() => process.exit(0)));' "$1" "${2:-127.0.0.1}"; }
 
 # Ports are chosen once per checkout and remembered (default 55432 and 56379, or the next
 # free ones when another checkout's servers already hold those), unless SHOUHU_*_PORT is set.

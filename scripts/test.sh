@@ -1,12 +1,60 @@
 #!/usr/bin/env bash
-# npm test: the same set-up as npm start, a test database recreated for this run,
-# then every unit and e2e test against the real PostgreSQL and Redis.
+# npm test: the typecheck (tests included), the lint and the format check, the same
+# set-up as npm start, a test database recreated for this run, then every unit,
+# service (test/medium) and e2e test against the real PostgreSQL and Redis. It fails
+# on any error, and when the run leaves the working tree other than it found it.
 . "$(dirname "$0")/env.sh"
+
+# ── A clean tree: the state of every changed or untracked file (ignored ones are not
+# listed), taken before anything runs and compared at the end. Skipped outside a git
+# checkout, or with SHOUHU_SKIP_TREE_CHECK=1 (a working tree others edit during the run).
+in_git_checkout() { command -v git >/dev/null 2>&1 && git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; }
+tree_state() {
+  git -C "$ROOT" status --porcelain=v1 --untracked-files=all --no-renames | while IFS= read -r line; do
+    local path="${line:3}"
+    if [ -f "$ROOT/$path" ]; then printf '%s %s\n' "$line" "$(git -C "$ROOT" hash-object -- "$path" 2>/dev/null || echo '?')"; else printf '%s\n' "$line"; fi
+  done
+}
+CHECK_TREE=0
+if [ "${SHOUHU_SKIP_TREE_CHECK:-}" != 1 ] && in_git_checkout; then
+  CHECK_TREE=1
+  TREE_BEFORE="$(tree_state)"
+fi
+
 ensure_node_modules
+cd "$ROOT"
+
+# ── Static checks, in the background while the services start and the build runs;
+# jest starts only once they passed. SHOUHU_NO_CHECKS=1 skips them (a quick local run of
+# a few test files; CI never sets it).
+CHECKS_LOG="$STATE/checks-$$.log"
+CHECKS_PID=""
+CHECKS='set -e
+echo "typecheck (tests included): tsc -p tsconfig.json --noEmit"
+npx --no-install tsc -p tsconfig.json --noEmit
+echo "lint"
+npm run -s lint
+echo "format check"
+npm run -s format:check'
+# In a process group of their own (setsid), so that an early exit stops them whole.
+stop_checks() { if [ -n "$CHECKS_PID" ]; then kill -- "-$CHECKS_PID" 2>/dev/null || kill "$CHECKS_PID" 2>/dev/null || true; fi; }
+if [ "${SHOUHU_NO_CHECKS:-}" != 1 ]; then
+  if command -v setsid >/dev/null 2>&1; then setsid bash -c "$CHECKS" > "$CHECKS_LOG" 2>&1 &
+  else bash -c "$CHECKS" > "$CHECKS_LOG" 2>&1 &
+  fi
+  CHECKS_PID=$!
+  trap stop_checks EXIT
+fi
+
 services_up
 ensure_browser
-# SHOUHU_NO_BUILD=1 reuses dist/ (several runs at once on one machine must not rebuild it under each other).
-[ "${SHOUHU_NO_BUILD:-}" = 1 ] && [ -f "$ROOT/dist/scripts/db.js" ] || build
+# SHOUHU_NO_BUILD=1 reuses dist/ (several runs at once on one machine must not rebuild it
+# under each other); the console is still typechecked, as the build would.
+if [ "${SHOUHU_NO_BUILD:-}" = 1 ] && [ -f "$ROOT/dist/scripts/db.js" ]; then
+  npx --no-install tsc -p apps/console/tsconfig.json || die "the console does not typecheck"
+else
+  build
+fi
 cd "$ROOT"
 
 # The test database: TEST_DATABASE_URL, else the main URL's database name + "_test"
@@ -46,7 +94,7 @@ cleanup_redis() {
     stream.on("error", () => r.disconnect());
   ' "$TEST_REDIS_URL" "$RUN_PREFIX" || true
 }
-trap cleanup_redis EXIT
+trap 'stop_checks; cleanup_redis' EXIT
 
 export NODE_ENV=test
 export DATABASE_URL="$TEST_DATABASE_URL" REDIS_URL="$TEST_REDIS_URL"
@@ -54,6 +102,19 @@ export QUEUE_PREFIX="$RUN_PREFIX"
 export LOG_LEVEL="${LOG_LEVEL:-silent}"
 node dist/scripts/db.js migrate
 node dist/scripts/db.js seed --no-cases
+
+if [ -n "$CHECKS_PID" ]; then
+  if wait "$CHECKS_PID"; then
+    CHECKS_PID=""
+    say "typecheck, lint and format check passed"
+    rm -f "$CHECKS_LOG"
+  else
+    CHECKS_PID=""
+    cat "$CHECKS_LOG" >&2
+    rm -f "$CHECKS_LOG"
+    die "the static checks failed (above): fix them first (npm run lint, npm run format, npm run typecheck)"
+  fi
+fi
 
 RESULT="$STATE/jest-result-$$.json"
 rm -f "$RESULT"
@@ -71,4 +132,13 @@ else
   echo "0 passed, 1 failed"
 fi
 rm -f "$RESULT"
+
+if [ "$CHECK_TREE" = 1 ]; then
+  TREE_AFTER="$(tree_state)"
+  if [ "$TREE_BEFORE" != "$TREE_AFTER" ]; then
+    printf '%s\n' "the run changed the working tree (before < > after; status, path, content hash):" >&2
+    diff <(printf '%s\n' "$TREE_BEFORE") <(printf '%s\n' "$TREE_AFTER") >&2 || true
+    die "npm test must leave the tree as it found it: a tracked file was changed or a file added (a lockfile rewrite, a written snapshot…)"
+  fi
+fi
 exit "$code"

@@ -3,11 +3,12 @@ import type { IncomingMessage } from 'node:http';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { stdTimeFunctions } from 'pino';
+import type { Options } from 'pino-http';
 import { AuthModule } from '@shouhu/auth';
-import { AppConfig, ConfigModule } from '@shouhu/config';
+import { AppConfig, ConfigModule, REDACTED_LOG_PATHS, withLogFormat } from '@shouhu/config';
 import { DatabaseModule } from '@shouhu/database';
 import { OrgModule } from '@shouhu/org';
-import { CaseworkModule } from '@shouhu/deadlines';
+import { CaseworkModule } from '@shouhu/casework';
 import { JobsModule } from '@shouhu/jobs';
 import { StatsModule } from '@shouhu/stats';
 import { ApprovalsController } from './approvals.controller';
@@ -30,38 +31,41 @@ export function requestIdFor(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** Keys that hold identity, narrative, secrets or SQL parameters, wherever they appear in a log line (up to four levels deep). */
-const IDENTITY_KEYS = ['child', 'guardians', 'idNumber', 'address', 'school', 'narrative', 'reporterName', 'reporterPhone', 'reporterOrg', 'phone', 'location', 'password', 'passwordHash', 'parameters', 'driverError', 'detail', 'body'];
-export const REDACTED_LOG_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  ...IDENTITY_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
-];
+// The paths pino censors (identity keys at any of four levels): shared with the worker.
+export { REDACTED_LOG_PATHS };
 
-/** Structured JSON logs; every line of a request carries its request id. */
+/**
+ * Structured JSON logs; every line of a request carries its request id. At a terminal in
+ * development (npm start) the same lines, redacted alike, are pretty-printed (withLogFormat).
+ */
 export function loggerModule() {
   return LoggerModule.forRootAsync({
     inject: [AppConfig],
     useFactory: (config: AppConfig) => ({
-      pinoHttp: {
-        level: config.LOG_LEVEL,
-        // Fastify already assigned the id (see createApiApp); reuse it.
-        genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? requestIdFor(req),
-        customAttributeKeys: { reqId: 'requestId' },
-        // Bind the request id to every line logged while handling the request.
-        quietReqLogger: true,
-        timestamp: stdTimeFunctions.isoTime,
-        // The second belt: code logs no identity (safeErrorFields), and should a value slip into a line anyway, these keys are censored.
-        redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
-        serializers: {
-          req: (req: { id: string; method: string; url: string }) => ({ method: req.method, url: req.url }),
-          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-        },
-        customLogLevel: (_req: unknown, res: { statusCode: number }, err?: Error) =>
-          err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      },
+      pinoHttp: withLogFormat(apiLoggerOptions(config), config.NODE_ENV),
     }),
   });
+}
+
+/** The api's pino-http options, whichever the format. */
+export function apiLoggerOptions(config: AppConfig): Options {
+  return {
+    level: config.LOG_LEVEL,
+    // Fastify already assigned the id (see createApiApp); reuse it.
+    genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? requestIdFor(req),
+    customAttributeKeys: { reqId: 'requestId' },
+    // Bind the request id to every line logged while handling the request.
+    quietReqLogger: true,
+    timestamp: stdTimeFunctions.isoTime,
+    // The second belt: code logs no identity (safeErrorFields), and should a value slip into a line anyway, these keys are censored.
+    redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req: unknown, res: { statusCode: number }, err?: Error) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+  };
 }
 
 @Module({})

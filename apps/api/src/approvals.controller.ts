@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import { IsIn, IsOptional } from 'class-validator';
 import { Actor, Role } from '@shouhu/access';
 import { CurrentActor, Roles } from '@shouhu/auth';
-import { ApprovalDecisionDto, ApprovalListView, ApprovalStatus, CaseDetailView, CasesService } from '@shouhu/cases';
+import { ApprovalDecisionDto, ApprovalListView, ApprovalStatus, CaseApprovalsService, CaseDetailView } from '@shouhu/cases';
 import { ApiErrors } from './http/error-body';
 import { UuidParamPipe } from './http/uuid-param.pipe';
 
@@ -17,7 +17,7 @@ class ListApprovalsQuery {
 @ApiTags('cases')
 @Controller('approvals')
 export class ApprovalsController {
-  constructor(private readonly cases: CasesService) {}
+  constructor(private readonly approvals: CaseApprovalsService) {}
 
   @Roles(Role.StreetSupervisor, Role.DistrictStaff)
   @Get()
@@ -25,7 +25,7 @@ export class ApprovalsController {
   @ApiOkResponse({ type: ApprovalListView })
   @ApiErrors([400, 401, 403, 503])
   async list(@CurrentActor() actor: Actor, @Query() query: ListApprovalsQuery): Promise<ApprovalListView> {
-    return { items: await this.cases.listApprovals(actor, query.status) };
+    return { items: await this.approvals.list(actor, query.status) };
   }
 
   @Roles(Role.StreetSupervisor, Role.DistrictStaff)
@@ -35,6 +35,6 @@ export class ApprovalsController {
   @ApiOkResponse({ type: CaseDetailView, description: 'the case after the decision' })
   @ApiErrors([400, 401, 403, 404, 409, 422, 503])
   decide(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: ApprovalDecisionDto): Promise<CaseDetailView> {
-    return this.cases.decide(actor, id, dto);
+    return this.approvals.decide(actor, id, dto);
   }
 }

@@ -35,7 +35,7 @@ class AuditQuery {
 
   @ApiPropertyOptional({ default: 10000, maximum: 100000 })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
   @Max(100000)
@@ -51,7 +51,8 @@ export class AuditController {
   @Roles(Role.DistrictStaff)
   @Get('events')
   @ApiOperation({
-    summary: '审计 (audit): timeline events and identity reads of the district’s cases, and changes of its user accounts (source "user", type user.*, caseId null); JSON or CSV (formula-safe)',
+    summary:
+      '审计 (audit): timeline events and identity reads of the district’s cases, and changes of its user accounts (source "user", type user.*, caseId null); JSON or CSV (formula-safe)',
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({

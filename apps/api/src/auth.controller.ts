@@ -18,7 +18,11 @@ export class AuthController {
   @ApiOperation({ summary: '登录 (sign in): returns a bearer token' })
   @ApiOkResponse({ type: LoginResponse })
   @ApiErrors([400, 401, 429, 503], {
-    401: { description: 'INVALID_CREDENTIALS: the same answer for an unknown user, a wrong password and an account that may not sign in', code: ErrorCode.InvalidCredentials, message: 'invalid username or password' },
+    401: {
+      description: 'INVALID_CREDENTIALS: the same answer for an unknown user, a wrong password and an account that may not sign in',
+      code: ErrorCode.InvalidCredentials,
+      message: 'invalid username or password',
+    },
   })
   login(@Body() dto: LoginDto, @Req() request: FastifyRequest): Promise<LoginResponse> {
     return this.auth.login(dto.username, dto.password, request.ip);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, Role } from '@shouhu/access';
 import { CurrentActor, Roles } from '@shouhu/auth';
@@ -7,15 +7,20 @@ import {
   AddReportDto,
   AssessmentDto,
   CaseDetailView,
+  CaseIntakeService,
   CaseListView,
-  CasesService,
+  CaseQueriesService,
+  CaseRecordsService,
+  CaseTransitionsService,
   CreateCaseDto,
   FiledCaseView,
   ListCasesQuery,
   MeasureDto,
   NoteDto,
   PoliceDto,
+  TRANSITION_VARIANTS,
   TransitionDto,
+  TransitionFields,
   UpdateMeasureDto,
   VisitDto,
 } from '@shouhu/cases';
@@ -23,6 +28,7 @@ import { DeadlineService, DeadlineView } from '@shouhu/deadlines';
 import { ChainVerdictView, TimelineService, TimelineView } from '@shouhu/timeline';
 import { ApiErrors, ErrorStatus } from './http/error-body';
 import { UuidParamPipe } from './http/uuid-param.pipe';
+import { VariantBodyPipe } from './http/validation';
 
 const CASE_WORKERS = [Role.CommunityDirector, Role.StreetSupervisor, Role.DistrictStaff] as const;
 
@@ -36,7 +42,10 @@ const WRITE: ErrorStatus[] = [400, 401, 403, 404, 409, 422, 503];
 @Controller('cases')
 export class CasesController {
   constructor(
-    private readonly cases: CasesService,
+    private readonly intake: CaseIntakeService,
+    private readonly transitions: CaseTransitionsService,
+    private readonly records: CaseRecordsService,
+    private readonly queries: CaseQueriesService,
     private readonly timeline: TimelineService,
     private readonly deadlines: DeadlineService,
   ) {}
@@ -48,7 +57,7 @@ export class CasesController {
   @ApiOkResponse({ type: FiledCaseView, description: 'the report joined the child’s open case in the caller’s scope (linkedToExisting: true)' })
   @ApiErrors([400, 401, 403, 404, 422, 503], { 404: { description: 'NOT_FOUND: communityId is not a community the caller may file for' } })
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateCaseDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<FiledCaseView> {
-    const result = await this.cases.create(actor, dto);
+    const result = await this.intake.create(actor, dto);
     void reply.status(result.linkedToExisting ? 200 : 201);
     return { ...result.detail, linkedToExisting: result.linkedToExisting, reopened: result.reopened };
   }
@@ -59,7 +68,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseListView })
   @ApiErrors([400, 401, 403, 503])
   list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery): Promise<CaseListView> {
-    return this.cases.list(actor, query);
+    return this.queries.list(actor, query);
   }
 
   @Roles(...CASE_WORKERS)
@@ -68,7 +77,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDetailView })
   @ApiErrors(READ_ONE)
   get(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string): Promise<CaseDetailView> {
-    return this.cases.get(actor, id);
+    return this.queries.get(actor, id);
   }
 
   @Roles(...CASE_WORKERS)
@@ -76,9 +85,15 @@ export class CasesController {
   @HttpCode(200)
   @ApiOperation({ summary: '流转 (take a workflow action); `version` must be the case version the caller read' })
   @ApiOkResponse({ type: CaseDetailView, description: 'the case after the action (start_intervention on R1/R2 creates a pendingApproval instead of moving)' })
+  // One class per action validates the body (VariantBodyPipe); the document shows every field (TransitionFields).
+  @ApiBody({ type: TransitionFields })
   @ApiErrors(WRITE)
-  transition(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: TransitionDto): Promise<CaseDetailView> {
-    return this.cases.transition(actor, id, dto);
+  transition(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidParamPipe) id: string,
+    @Body(new VariantBodyPipe('action', TRANSITION_VARIANTS, TransitionFields)) dto: TransitionDto,
+  ): Promise<CaseDetailView> {
+    return this.transitions.transition(actor, id, dto);
   }
 
   @Roles(...CASE_WORKERS)
@@ -88,7 +103,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDetailView })
   @ApiErrors(WRITE)
   assessment(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: AssessmentDto): Promise<CaseDetailView> {
-    return this.cases.recordAssessment(actor, id, dto);
+    return this.records.recordAssessment(actor, id, dto);
   }
 
   @Roles(...CASE_WORKERS)
@@ -98,7 +113,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDetailView })
   @ApiErrors(WRITE)
   addMeasure(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: MeasureDto): Promise<CaseDetailView> {
-    return this.cases.addMeasure(actor, id, dto);
+    return this.records.addMeasure(actor, id, dto);
   }
 
   @Roles(...CASE_WORKERS)
@@ -112,7 +127,7 @@ export class CasesController {
     @Param('measureId', UuidParamPipe) measureId: string,
     @Body() dto: UpdateMeasureDto,
   ): Promise<CaseDetailView> {
-    return this.cases.updateMeasure(actor, id, measureId, dto);
+    return this.records.updateMeasure(actor, id, measureId, dto);
   }
 
   @Roles(...CASE_WORKERS)
@@ -122,7 +137,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDetailView })
   @ApiErrors(WRITE)
   visit(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: VisitDto): Promise<CaseDetailView> {
-    return this.cases.addVisit(actor, id, dto);
+    return this.records.addVisit(actor, id, dto);
   }
 
   @Roles(...CASE_WORKERS)
@@ -132,7 +147,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDetailView })
   @ApiErrors(WRITE)
   note(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: NoteDto): Promise<CaseDetailView> {
-    return this.cases.addNote(actor, id, dto);
+    return this.records.addNote(actor, id, dto);
   }
 
   @Roles(...CASE_WORKERS)
@@ -142,7 +157,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDetailView })
   @ApiErrors(WRITE)
   report(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: AddReportDto): Promise<CaseDetailView> {
-    return this.cases.addReport(actor, id, dto);
+    return this.records.addReport(actor, id, dto);
   }
 
   @Roles(...CASE_WORKERS)
@@ -152,7 +167,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDetailView })
   @ApiErrors(WRITE)
   police(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: PoliceDto): Promise<CaseDetailView> {
-    return this.cases.recordPolice(actor, id, dto);
+    return this.records.recordPolice(actor, id, dto);
   }
 
   @Roles(...CASE_WORKERS)
@@ -161,7 +176,7 @@ export class CasesController {
   @ApiOkResponse({ type: TimelineView })
   @ApiErrors(READ_ONE)
   async timelineOf(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string): Promise<TimelineView> {
-    await this.cases.assertInScope(actor, id);
+    await this.queries.assertInScope(actor, id);
     const [events, verdict] = await Promise.all([this.timeline.list(id), this.timeline.verify(id)]);
     return { events, verified: verdict.valid };
   }
@@ -172,7 +187,7 @@ export class CasesController {
   @ApiOkResponse({ type: ChainVerdictView })
   @ApiErrors(READ_ONE)
   async verify(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string): Promise<ChainVerdictView> {
-    await this.cases.assertInScope(actor, id);
+    await this.queries.assertInScope(actor, id);
     return this.timeline.verify(id);
   }
 
@@ -182,7 +197,7 @@ export class CasesController {
   @ApiOkResponse({ type: [DeadlineView] })
   @ApiErrors(READ_ONE)
   async deadlinesOf(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string): Promise<DeadlineView[]> {
-    await this.cases.assertInScope(actor, id);
+    await this.queries.assertInScope(actor, id);
     return this.deadlines.deadlinesOf(id);
   }
 }

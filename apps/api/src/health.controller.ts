@@ -1,12 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Public } from '@shouhu/auth';
 import { AppConfig } from '@shouhu/config';
-import { RedisClient, within } from '@shouhu/database';
+import { DependencyProbe } from '@shouhu/database';
 import { DomainError, ErrorCode } from '@shouhu/errors';
-import { HEARTBEAT_STALE_MS, heartbeatKey } from '@shouhu/jobs';
+import { JobMonitor } from '@shouhu/jobs';
 import { ErrorBody } from './http/error-body';
 
 type Up = 'up' | 'down';
@@ -42,9 +40,9 @@ export class HealthController {
   private readonly redisWaitMs: number;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly redis: RedisClient,
-    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly probe: DependencyProbe,
+    private readonly jobs: JobMonitor,
+    @Inject(AppConfig) config: AppConfig,
   ) {
     this.redisWaitMs = Math.max(config.REDIS_WAIT_MS, 500);
   }
@@ -74,29 +72,15 @@ export class HealthController {
   }
 
   private async database(): Promise<Up> {
-    try {
-      await within(2000, this.db.query('SELECT 1'));
-      return 'up';
-    } catch {
-      return 'down';
-    }
+    return (await this.probe.databaseUp(2000)) ? 'up' : 'down';
   }
 
   private async redisUp(): Promise<Up> {
-    try {
-      return (await within(this.redisWaitMs, this.redis.client.ping())) === 'PONG' ? 'up' : 'down';
-    } catch {
-      return 'down';
-    }
+    return (await this.probe.redisUp(this.redisWaitMs)) ? 'up' : 'down';
   }
 
   /** A worker wrote its heartbeat recently (deadlines fire only while one runs). */
   private async worker(): Promise<Up> {
-    try {
-      const at = await within(this.redisWaitMs, this.redis.client.get(heartbeatKey(this.config.QUEUE_PREFIX)));
-      return at !== null && Date.now() - Number(at) < HEARTBEAT_STALE_MS ? 'up' : 'down';
-    } catch {
-      return 'down';
-    }
+    return (await this.jobs.workerAlive(this.redisWaitMs)) ? 'up' : 'down';
   }
 }

@@ -1,26 +1,15 @@
 import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import { Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { Public } from '@shouhu/auth';
 import { AppConfig } from '@shouhu/config';
-import { within } from '@shouhu/database';
-import { DeadlineRepository } from '@shouhu/deadlines';
+import { DependencyProbe } from '@shouhu/database';
+import { DeadlineService } from '@shouhu/deadlines';
 import { DomainError, ErrorCode } from '@shouhu/errors';
-import { QUEUE_NAMES } from '@shouhu/jobs';
-import { getQueueToken } from '@nestjs/bullmq';
-import { ModuleRef } from '@nestjs/core';
-import type { Queue } from 'bullmq';
+import { JobMonitor } from '@shouhu/jobs';
 import { ApiErrors } from './http/error-body';
 import { HttpMetrics } from './http/http-metrics';
-
-interface PgPool {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-}
 
 /**
  * GET /metrics (outside /api): Prometheus text. Gauges are read at scrape time
@@ -36,15 +25,30 @@ export class MetricsController {
 
   constructor(
     private readonly metrics: HttpMetrics,
-    private readonly deadlineRepo: DeadlineRepository,
-    private readonly moduleRef: ModuleRef,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly deadlineService: DeadlineService,
+    private readonly jobs: JobMonitor,
+    private readonly probe: DependencyProbe,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {
     const registers = [metrics.registry];
-    this.queueJobs = new Gauge({ name: 'shouhu_queue_jobs', help: 'BullMQ jobs by queue and state (waiting, delayed, active, failed…)', labelNames: ['queue', 'state'], registers });
-    this.deadlines = new Gauge({ name: 'shouhu_deadlines', help: 'Open deadlines by kind and status (pending, breached)', labelNames: ['kind', 'status'], registers });
-    this.pool = new Gauge({ name: 'shouhu_db_pool_connections', help: 'PostgreSQL pool connections of this process (total, idle, waiting clients)', labelNames: ['state'], registers });
+    this.queueJobs = new Gauge({
+      name: 'shouhu_queue_jobs',
+      help: 'BullMQ jobs by queue and state (waiting, delayed, active, failed…)',
+      labelNames: ['queue', 'state'],
+      registers,
+    });
+    this.deadlines = new Gauge({
+      name: 'shouhu_deadlines',
+      help: 'Open deadlines by kind and status (pending, breached)',
+      labelNames: ['kind', 'status'],
+      registers,
+    });
+    this.pool = new Gauge({
+      name: 'shouhu_db_pool_connections',
+      help: 'PostgreSQL pool connections of this process (total, idle, waiting clients)',
+      labelNames: ['state'],
+      registers,
+    });
   }
 
   @Public()
@@ -53,7 +57,9 @@ export class MetricsController {
   @ApiOperation({ summary: '监控指标 (Prometheus metrics); set METRICS_TOKEN to require `Authorization: Bearer <token>`' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'the Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
-  @ApiErrors([401, 503], { 401: { description: 'UNAUTHENTICATED: METRICS_TOKEN is set and the request does not carry it', message: 'metrics need the metrics token' } })
+  @ApiErrors([401, 503], {
+    401: { description: 'UNAUTHENTICATED: METRICS_TOKEN is set and the request does not carry it', message: 'metrics need the metrics token' },
+  })
   async scrape(@Req() request: FastifyRequest): Promise<string> {
     if (this.config.METRICS_TOKEN && request.headers.authorization !== `Bearer ${this.config.METRICS_TOKEN}`) {
       throw new DomainError(ErrorCode.Unauthenticated, 'metrics need the metrics token');
@@ -65,25 +71,21 @@ export class MetricsController {
 
   private async collectQueues(): Promise<void> {
     this.queueJobs.reset();
-    for (const name of QUEUE_NAMES) {
-      const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-      // With Redis away the scrape still answers, without queue figures (never a wait on Redis).
-      const counts = await within(Math.max(this.config.REDIS_WAIT_MS, 500), queue.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed', 'prioritized', 'waiting-children')).catch(() => null);
-      if (!counts) continue;
-      for (const [state, n] of Object.entries(counts)) this.queueJobs.set({ queue: name, state }, n);
-    }
+    // With Redis away the scrape still answers, without queue figures (never a wait on Redis).
+    const counts = await this.jobs.jobCounts(Math.max(this.config.REDIS_WAIT_MS, 500));
+    for (const [queue, byState] of counts) for (const [state, n] of Object.entries(byState)) this.queueJobs.set({ queue, state }, n);
   }
 
   private async collectDeadlines(): Promise<void> {
     this.deadlines.reset();
-    for (const row of await this.deadlineRepo.countsByKind()) this.deadlines.set({ kind: row.kind, status: row.status }, row.n);
+    for (const row of await this.deadlineService.countsByKind()) this.deadlines.set({ kind: row.kind, status: row.status }, row.n);
   }
 
   private collectPool(): void {
-    const pool = (this.db.driver as unknown as { master?: PgPool }).master;
+    const pool = this.probe.pool();
     if (!pool) return;
-    this.pool.set({ state: 'total' }, pool.totalCount);
-    this.pool.set({ state: 'idle' }, pool.idleCount);
-    this.pool.set({ state: 'waiting' }, pool.waitingCount);
+    this.pool.set({ state: 'total' }, pool.total);
+    this.pool.set({ state: 'idle' }, pool.idle);
+    this.pool.set({ state: 'waiting' }, pool.waiting);
   }
 }

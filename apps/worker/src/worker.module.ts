@@ -1,14 +1,21 @@
 import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { stdTimeFunctions } from 'pino';
-import { AppConfig, ConfigModule } from '@shouhu/config';
+import { AppConfig, ConfigModule, REDACTED_LOG_PATHS, withLogFormat } from '@shouhu/config';
 import { DatabaseModule } from '@shouhu/database';
 import { JobHandlerRegistry, JobsModule } from '@shouhu/jobs';
-import { CaseworkModule } from '@shouhu/deadlines';
+import { CaseworkModule } from '@shouhu/casework';
 import { DeadlineJobs } from './deadline-jobs.service';
 import { HeartbeatService } from './heartbeat.service';
 import { DeadlinesProcessor } from './processors/deadlines.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
+
+/** The worker's pino options, whichever the format. */
+export const workerLoggerOptions = (config: AppConfig) => ({
+  level: config.LOG_LEVEL,
+  timestamp: stdTimeFunctions.isoTime,
+  redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+});
 
 @Module({})
 export class WorkerModule implements OnModuleInit {
@@ -24,7 +31,8 @@ export class WorkerModule implements OnModuleInit {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => ({ pinoHttp: { level: c.LOG_LEVEL, timestamp: stdTimeFunctions.isoTime } }) }),
+        // JSON lines, identity keys censored as in the api; pretty-printed at a terminal in development (withLogFormat).
+        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => ({ pinoHttp: withLogFormat(workerLoggerOptions(c), c.NODE_ENV) }) }),
         DatabaseModule,
         JobsModule.forRoot(),
         CaseworkModule,

@@ -26,7 +26,12 @@ describe('FieldCipher', () => {
   it('rotates: new writes use the new key, old rows stay readable, matching stays stable with the match key kept', () => {
     const before = new FieldCipher('k1', k1);
     const old = before.encrypt('440306201307081234');
-    const after = FieldCipher.fromConfig({ DATA_ENCRYPTION_KEY_ID: 'k2', DATA_ENCRYPTION_KEY: k2.toString('base64'), DATA_ENCRYPTION_PREVIOUS_KEYS: `k1:${k1.toString('base64')}`, DATA_MATCH_KEY: k1.toString('base64') });
+    const after = FieldCipher.fromConfig({
+      DATA_ENCRYPTION_KEY_ID: 'k2',
+      DATA_ENCRYPTION_KEY: k2.toString('base64'),
+      DATA_ENCRYPTION_PREVIOUS_KEYS: `k1:${k1.toString('base64')}`,
+      DATA_MATCH_KEY: k1.toString('base64'),
+    });
     expect(after.decrypt(old)).toBe('440306201307081234');
     expect(after.isStale(old)).toBe(true);
     expect(after.encrypt('x')).toMatch(/^k2:/);

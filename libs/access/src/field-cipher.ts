@@ -23,7 +23,12 @@ export class FieldCipher {
   }
 
   /** From configuration: DATA_ENCRYPTION_KEY(_ID), DATA_ENCRYPTION_PREVIOUS_KEYS, DATA_MATCH_KEY. */
-  static fromConfig(c: { DATA_ENCRYPTION_KEY_ID: string; DATA_ENCRYPTION_KEY: string; DATA_ENCRYPTION_PREVIOUS_KEYS?: string; DATA_MATCH_KEY?: string }): FieldCipher {
+  static fromConfig(c: {
+    DATA_ENCRYPTION_KEY_ID: string;
+    DATA_ENCRYPTION_KEY: string;
+    DATA_ENCRYPTION_PREVIOUS_KEYS?: string;
+    DATA_MATCH_KEY?: string;
+  }): FieldCipher {
     const previous: Record<string, Buffer> = {};
     for (const pair of (c.DATA_ENCRYPTION_PREVIOUS_KEYS ?? '').split(',').filter(Boolean)) {
       const [id, key] = pair.split(':');

@@ -11,12 +11,10 @@ export type AccessDeclaration = { public: true } | { public: false; roles: Role[
 export const Public = () => applyDecorators(SetMetadata(ACCESS_METADATA, { public: true } satisfies AccessDeclaration), ApiSecurity({}));
 
 /** A valid token of one of these roles; resource scoping happens in the service. */
-export const Roles = (...roles: Role[]) =>
-  applyDecorators(SetMetadata(ACCESS_METADATA, { public: false, roles } satisfies AccessDeclaration), ApiBearerAuth());
+export const Roles = (...roles: Role[]) => applyDecorators(SetMetadata(ACCESS_METADATA, { public: false, roles } satisfies AccessDeclaration), ApiBearerAuth());
 
 /** Any signed-in user, whatever the role. */
-export const AnyRole = () =>
-  applyDecorators(SetMetadata(ACCESS_METADATA, { public: false, roles: 'any' } satisfies AccessDeclaration), ApiBearerAuth());
+export const AnyRole = () => applyDecorators(SetMetadata(ACCESS_METADATA, { public: false, roles: 'any' } satisfies AccessDeclaration), ApiBearerAuth());
 
 export interface AuthenticatedRequest {
   actor?: Actor;

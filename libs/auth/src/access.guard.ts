@@ -32,10 +32,7 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const declaration = this.reflector.getAllAndOverride<AccessDeclaration | undefined>(ACCESS_METADATA, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const declaration = this.reflector.getAllAndOverride<AccessDeclaration | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]);
     if (!declaration) {
       this.logger.error(`route ${context.getClass().name}.${context.getHandler().name} declares no access; refused`);
       throw new DomainError(ErrorCode.Forbidden, 'this route is closed');

@@ -3,21 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { FieldMap } from '@shouhu/access';
 import type { SqlCondition } from '@shouhu/database';
-import { Jurisdiction, User } from '@shouhu/org';
 import { applyListQuery } from './case-list';
 import type { SummarySource } from './case.views';
-import { ApprovalStatus, CaseStatus, MeasureStatus, REOPEN_WINDOW_DAYS } from './domain';
+import { CaseStatus, REOPEN_WINDOW_DAYS } from './domain';
 import type { CaseSort, ListCasesQuery } from './dto/case.dto';
-import type { FollowUpFacts } from './lifecycle-hooks';
-import { Approval } from './entities/approval.entity';
-import { Assessment } from './entities/assessment.entity';
 import { Case } from './entities/case.entity';
-import { CaseNumberCounter } from './entities/case-number.entity';
 import { Child } from './entities/child.entity';
-import { Measure } from './entities/measure.entity';
-import { Note } from './entities/note.entity';
-import { Report } from './entities/report.entity';
-import { Visit } from './entities/visit.entity';
 
 /** Rule fields of the Case subject → columns of alias `c`. */
 export const CASE_FIELDS: FieldMap = {
@@ -26,15 +17,6 @@ export const CASE_FIELDS: FieldMap = {
   streetId: 'c.street_id',
   communityId: 'c.community_id',
 };
-
-export interface CaseChildren {
-  reports: Report[];
-  assessments: Assessment[];
-  measures: Measure[];
-  visits: Visit[];
-  notes: Note[];
-  approvals: Approval[];
-}
 
 const LIST_COLUMNS = [
   'c.id AS id',
@@ -83,14 +65,10 @@ function toListRow(r: Record<string, unknown>): CaseListRow {
   };
 }
 
-/** All SQL about cases and what hangs off them. */
+/** The case rows: locked, scoped, listed, numbered, linked and updated. Their records and approvals have repositories of their own. */
 @Injectable()
 export class CaseRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  get manager(): EntityManager {
-    return this.db.manager;
-  }
 
   /** The case if it is in scope, locked for the rest of the transaction. */
   lockInScope(manager: EntityManager, id: string, scope: SqlCondition): Promise<Case | null> {
@@ -133,31 +111,14 @@ export class CaseRepository {
   /** The SQL of a queue page, for EXPLAIN in tests and benchmarks. */
   listSql(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number): [string, unknown[]] {
     // Only the summary's columns, read raw: a queue page is the hottest read there is.
-    const q = this.db.manager
-      .getRepository(Case)
-      .createQueryBuilder('c')
-      .innerJoin('c.child', 'child')
-      .select(LIST_COLUMNS)
-      .where(scope.sql, scope.params);
+    const q = this.db.manager.getRepository(Case).createQueryBuilder('c').innerJoin('c.child', 'child').select(LIST_COLUMNS).where(scope.sql, scope.params);
     applyListQuery(q, query, actorId);
     return q.limit(limit + 1).getQueryAndParameters();
   }
 
-  async children(caseId: string, manager: EntityManager = this.db.manager): Promise<CaseChildren> {
-    const [reports, assessments, measures, visits, notes, approvals] = await Promise.all([
-      manager.getRepository(Report).find({ where: { caseId }, order: { filedAt: 'ASC' } }),
-      manager.getRepository(Assessment).find({ where: { caseId }, order: { assessedAt: 'ASC' } }),
-      manager.getRepository(Measure).find({ where: { caseId }, order: { createdAt: 'ASC' } }),
-      manager.getRepository(Visit).find({ where: { caseId }, order: { visitedAt: 'ASC' } }),
-      manager.getRepository(Note).find({ where: { caseId }, order: { createdAt: 'ASC' } }),
-      manager.getRepository(Approval).find({ where: { caseId }, order: { requestedAt: 'ASC' } }),
-    ]);
-    return { reports, assessments, measures, visits, notes, approvals };
-  }
-
-  /** The next case number of the district and year; the counter row stays locked until commit. */
-  async nextCaseNumber(manager: EntityManager, districtId: string, year: number): Promise<number> {
-    const rows: { last: number }[] = await manager.query(
+  /** The next case number of the district and year, in a statement of its own (committed at once). */
+  async nextCaseNumber(districtId: string, year: number): Promise<number> {
+    const rows: { last: number }[] = await this.db.query(
       `INSERT INTO case_number_counter (district_id, year, last) VALUES ($1, $2, 1)
        ON CONFLICT (district_id, year) DO UPDATE SET last = case_number_counter.last + 1
        RETURNING last`,
@@ -166,49 +127,8 @@ export class CaseRepository {
     return rows[0].last;
   }
 
-  jurisdiction(id: string, manager: EntityManager = this.db.manager): Promise<Jurisdiction | null> {
-    return manager.getRepository(Jurisdiction).findOneBy({ id });
-  }
-
-  /** An active user whose jurisdiction lies inside the given subtree condition (alias j). */
-  activeUserWithin(id: string, scope: SqlCondition, manager: EntityManager = this.db.manager): Promise<User | null> {
-    return manager
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .innerJoinAndSelect('u.jurisdiction', 'j')
-      .where('u.id = :id', { id })
-      .andWhere('u.active')
-      // An account still waiting for district approval may not be given work.
-      .andWhere("u.status = 'active'")
-      .andWhere(scope.sql, scope.params)
-      .getOne();
-  }
-
-  /**
-   * Serialises intakes of the same child (same name and birth date in the street;
-   * same ID number) until commit. Always the name key first, so two intakes never
-   * wait for each other's second key.
-   */
-  async lockChildIdentity(manager: EntityManager, streetId: string, name: string, birthDate: string, idHash: string | null): Promise<void> {
-    const keys = [`child:${streetId}:${name}:${birthDate}`, ...(idHash ? [`child-id:${idHash}`] : [])];
-    for (const key of keys) await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
-  }
-
-  /**
-   * The rows of a child already reported: every row with the same keyed hash of the
-   * ID number; else, without an ID number, the rows of the same name and birth date
-   * in the street. A child reported in several scopes has a row in each.
-   */
-  async matchingChildIds(manager: EntityManager, idHash: string | null, streetId: string, name: string, birthDate: string): Promise<string[]> {
-    if (idHash) {
-      const byId: { id: string }[] = await manager.query('SELECT id FROM child WHERE id_number_hmac = $1', [idHash]);
-      if (byId.length) return byId.map((r) => r.id);
-    }
-    const byName: { id: string }[] = await manager.query(
-      'SELECT id FROM child WHERE street_id = $1 AND name = $2 AND birth_date = $3 AND id_number_hmac IS NULL',
-      [streetId, name, birthDate],
-    );
-    return byName.map((r) => r.id);
+  insert(manager: EntityManager, row: Partial<Case>): Promise<Case> {
+    return manager.getRepository(Case).save(Object.assign(new Case(), row));
   }
 
   /**
@@ -224,10 +144,10 @@ export class CaseRepository {
       .setLock('pessimistic_write')
       .where('c.child_id IN (:...childIds)', { childIds })
       .andWhere('c.status <> :draft', { draft: CaseStatus.Draft })
-      .andWhere(
-        `(c.status <> :closed OR (c.closure_kind IS DISTINCT FROM 'merged' AND c.closed_at > now() - make_interval(days => :days)))`,
-        { closed: CaseStatus.Closed, days: REOPEN_WINDOW_DAYS },
-      )
+      .andWhere(`(c.status <> :closed OR (c.closure_kind IS DISTINCT FROM 'merged' AND c.closed_at > now() - make_interval(days => :days)))`, {
+        closed: CaseStatus.Closed,
+        days: REOPEN_WINDOW_DAYS,
+      })
       .orderBy(`(${preferred.sql})`, 'DESC')
       .addOrderBy(`(c.status <> 'closed')`, 'DESC')
       .addOrderBy('c.reported_at', 'DESC')
@@ -238,21 +158,10 @@ export class CaseRepository {
 
   /** Links a case to others of the same child (both directions are written by the caller). */
   async addRelatedCases(manager: EntityManager, id: string, relatedIds: string[]): Promise<void> {
-    await manager.query(
-      `UPDATE "case" SET related_case_ids = ARRAY(SELECT DISTINCT unnest(related_case_ids || $2::uuid[]) ORDER BY 1) WHERE id = $1`,
-      [id, relatedIds],
-    );
-  }
-
-  /** The approval when its case lies inside the scope; null for unknown and out-of-scope alike. */
-  approvalInScope(id: string, scope: SqlCondition): Promise<Approval | null> {
-    return this.db.manager
-      .getRepository(Approval)
-      .createQueryBuilder('a')
-      .innerJoin(Case, 'c', 'c.id = a.case_id')
-      .where('a.id = :approvalId', { approvalId: id })
-      .andWhere(scope.sql, scope.params)
-      .getOne();
+    await manager.query(`UPDATE "case" SET related_case_ids = ARRAY(SELECT DISTINCT unnest(related_case_ids || $2::uuid[]) ORDER BY 1) WHERE id = $1`, [
+      id,
+      relatedIds,
+    ]);
   }
 
   /** Of these case ids, the ones inside the scope. */
@@ -267,30 +176,6 @@ export class CaseRepository {
       .orderBy('c.id')
       .getRawMany();
     return rows.map((r) => r.id);
-  }
-
-  async followUpFacts(manager: EntityManager, caseId: string, since: Date): Promise<FollowUpFacts> {
-    const [row]: { n: string; last: Date | null }[] = await manager.query(
-      'SELECT count(*) AS n, max(visited_at) AS last FROM visit WHERE case_id = $1 AND visited_at >= $2',
-      [caseId, since],
-    );
-    const [letter]: { at: Date | null }[] = await manager.query(
-      "SELECT max(completed_at) AS at FROM measure WHERE case_id = $1 AND type = 'warning_letter' AND status = 'done'",
-      [caseId],
-    );
-    return { visitsSinceFollowUp: Number(row.n), lastVisitAt: row.last, warningLetterAt: letter.at };
-  }
-
-  async openMeasureCount(manager: EntityManager, caseId: string): Promise<number> {
-    return manager.getRepository(Measure).countBy({ caseId, status: MeasureStatus.Planned });
-  }
-
-  pendingApproval(manager: EntityManager, caseId: string): Promise<Approval | null> {
-    return manager.getRepository(Approval).findOneBy({ caseId, status: ApprovalStatus.Pending });
-  }
-
-  latestAssessment(manager: EntityManager, caseId: string): Promise<Assessment | null> {
-    return manager.getRepository(Assessment).findOne({ where: { caseId }, order: { assessedAt: 'DESC' } });
   }
 
   /** Applies changes to the case row and bumps its version (the row is locked by the caller). */

@@ -1,7 +1,22 @@
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { Actor, maskName, Role } from '@shouhu/access';
 import { ageInYears } from './dto/validators';
-import { ApprovalKind, ApprovalStatus, CaseFlag, CaseStatus, CATEGORY_CODES, ClosureKind, MeasureStatus, MeasureType, NO_DEADLINE, ReporterType, RISK_LEVELS, RiskLevel, Sex, STATUS_LABELS } from './domain';
+import {
+  ApprovalKind,
+  ApprovalStatus,
+  CaseFlag,
+  CaseStatus,
+  CATEGORY_CODES,
+  ClosureKind,
+  MeasureStatus,
+  MeasureType,
+  NO_DEADLINE,
+  ReporterType,
+  RISK_LEVELS,
+  RiskLevel,
+  Sex,
+  STATUS_LABELS,
+} from './domain';
 import type { Approval } from './entities/approval.entity';
 import type { Assessment } from './entities/assessment.entity';
 import type { Case } from './entities/case.entity';
@@ -47,13 +62,29 @@ export class CaseSummaryView {
   @ApiProperty({ type: NextDeadlineView, nullable: true, description: 'the earliest pending deadline' }) nextDeadline: NextDeadlineView | null;
   @ApiProperty({ type: 'integer', minimum: 0, description: '0 before any breach; 1 one level up; 2 the district' }) escalationLevel: number;
   @ApiProperty({ enum: CaseFlag, enumName: 'CaseFlag', isArray: true }) flags: string[];
-  @ApiProperty({ type: 'integer', minimum: 1, description: 'send it back with a transition (409 STALE_VERSION when someone changed the case first)' }) version: number;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'send it back with a transition (409 STALE_VERSION when someone changed the case first)' })
+  version: number;
 }
 
 /** What a case summary is made of: these case fields and the child's name, sex and birth date. */
 export type SummarySource = Pick<
   Case,
-  'id' | 'caseNo' | 'status' | 'riskLevel' | 'categories' | 'mandatoryItems' | 'communityId' | 'streetId' | 'districtId' | 'assigneeId' | 'reportedAt' | 'nextDueAt' | 'nextDueKind' | 'escalationLevel' | 'flags' | 'version'
+  | 'id'
+  | 'caseNo'
+  | 'status'
+  | 'riskLevel'
+  | 'categories'
+  | 'mandatoryItems'
+  | 'communityId'
+  | 'streetId'
+  | 'districtId'
+  | 'assigneeId'
+  | 'reportedAt'
+  | 'nextDueAt'
+  | 'nextDueKind'
+  | 'escalationLevel'
+  | 'flags'
+  | 'version'
 > & { child?: Pick<Child, 'name' | 'sex' | 'birthDate'> };
 
 export function caseSummary(c: SummarySource, now = new Date()): CaseSummaryView {
@@ -222,7 +253,10 @@ export class ApprovalView {
   @ApiProperty({ enum: ApprovalKind, enumName: 'ApprovalKind' }) kind: ApprovalKind;
   @ApiProperty({ enum: ApprovalStatus, enumName: 'ApprovalStatus' }) status: ApprovalStatus;
   @ApiProperty({ enum: Role, enumName: 'Role', description: 'who decides (district staff may always decide)' }) decidedByRole: Role;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'what the request carries (a closure’s reason and checklist)' }) payload: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'what the request carries (a closure’s reason and checklist)' }) payload: Record<
+    string,
+    unknown
+  >;
   @ApiProperty({ format: 'uuid' }) requestedById: string;
   @ApiProperty({ format: 'date-time' }) requestedAt: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) decidedById: string | null;
@@ -274,7 +308,8 @@ export class PoliceView {
 
 export class ClosureView {
   @ApiProperty(nullableEnum(Object.values(ClosureKind), 'how the case ended')) kind: ClosureKind | null;
-  @ApiProperty({ type: String, nullable: true, description: 'the closure reason code (risk_resolved, turned_18, moved_away, other) or the reason given' }) reason: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the closure reason code (risk_resolved, turned_18, moved_away, other) or the reason given' })
+  reason: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'free text beside the reason code' }) note: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'merged: the case this one duplicated' }) mergedIntoId: string | null;
@@ -307,7 +342,8 @@ export class CaseDetailView extends CaseSummaryView {
   @ApiProperty({ type: ApprovalView, nullable: true, description: 'the approval the case waits for' }) pendingApproval: ApprovalView | null;
   @ApiProperty({ type: 'array', items: { $ref: getSchemaPath(DEADLINE_VIEW_SCHEMA) } }) deadlines: CaseDeadline[];
   @ApiProperty({ type: PoliceView }) police: PoliceView;
-  @ApiProperty({ type: 'string', format: 'uuid', isArray: true, description: 'cases of the same child that this reader’s scope also covers' }) relatedCaseIds: string[];
+  @ApiProperty({ type: 'string', format: 'uuid', isArray: true, description: 'cases of the same child that this reader’s scope also covers' })
+  relatedCaseIds: string[];
   @ApiProperty({ type: ClosureView, nullable: true, description: 'set while the case is closed' }) closure: ClosureView | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) acceptedAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) assessedAt: string | null;
@@ -321,7 +357,8 @@ export class CaseDetailView extends CaseSummaryView {
 
 /** POST /api/cases: the case the report went to, and how it got there. */
 export class FiledCaseView extends CaseDetailView {
-  @ApiProperty({ description: 'true (status 200): the report joined the child’s open case in the caller’s scope instead of opening one' }) linkedToExisting: boolean;
+  @ApiProperty({ description: 'true (status 200): the report joined the child’s open case in the caller’s scope instead of opening one' })
+  linkedToExisting: boolean;
   @ApiProperty({ description: 'true: that case was closed within the reopen window and is open again' }) reopened: boolean;
 }
 
@@ -360,7 +397,10 @@ export function caseDetail(actor: Actor, c: Case & { child?: Child }, parts: Det
       feedback: c.policeFeedback,
     },
     relatedCaseIds: parts.relatedCaseIds,
-    closure: c.status === CaseStatus.Closed ? { kind: c.closureKind, reason: c.closureReason, note: c.closureNote, closedAt: iso(c.closedAt), mergedIntoId: c.mergedIntoId } : null,
+    closure:
+      c.status === CaseStatus.Closed
+        ? { kind: c.closureKind, reason: c.closureReason, note: c.closureNote, closedAt: iso(c.closedAt), mergedIntoId: c.mergedIntoId }
+        : null,
     acceptedAt: iso(c.acceptedAt),
     assessedAt: iso(c.assessedAt),
     interventionStartedAt: iso(c.interventionStartedAt),

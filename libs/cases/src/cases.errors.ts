@@ -3,8 +3,7 @@ import { DomainError, ErrorCode, FieldProblem } from '@shouhu/errors';
 export const CaseErrors = {
   notFound: () => DomainError.notFound('case'),
   roleForbidden: (role: string, action: string) => new DomainError(ErrorCode.Forbidden, `role ${role} may not ${action}`),
-  invalidTransition: (action: string, status: string) =>
-    new DomainError(ErrorCode.InvalidTransition, `${action} is not allowed while the case is ${status}`),
+  invalidTransition: (action: string, status: string) => new DomainError(ErrorCode.InvalidTransition, `${action} is not allowed while the case is ${status}`),
   staleVersion: (given: number, current: number) =>
     new DomainError(ErrorCode.StaleVersion, `the case changed since version ${given}; it is now version ${current}: reload and retry`, [
       { field: 'version', message: `is ${given}, the case is at ${current}` },

@@ -1,12 +1,19 @@
-import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
+import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { FieldCipher } from '@shouhu/access';
-import { AppConfig } from '@shouhu/config';
 import { OrgModule } from '@shouhu/org';
 import { TimelineModule } from '@shouhu/timeline';
-import { DemoCasesSeeder } from './demo-cases.seeder';
+import { ApprovalRepository } from './approval.repository';
+import { CaseApprovalsService } from './case-approvals.service';
+import { CaseIntakeService } from './case-intake.service';
+import { CaseQueriesService } from './case-queries.service';
+import { CaseRecordRepository } from './case-record.repository';
+import { CaseRecordsService } from './case-records.service';
+import { CaseStaff } from './case-staff';
+import { CaseTransitionsService } from './case-transitions.service';
+import { CaseWriter } from './case-writer';
 import { CaseRepository } from './case.repository';
-import { CasesService, FIELD_CIPHER } from './cases.service';
+import { ChildRepository } from './child.repository';
+import { DemoCasesSeeder } from './demo-cases.seeder';
 import { Approval } from './entities/approval.entity';
 import { Assessment } from './entities/assessment.entity';
 import { Case } from './entities/case.entity';
@@ -16,9 +23,13 @@ import { Measure } from './entities/measure.entity';
 import { Note } from './entities/note.entity';
 import { Report } from './entities/report.entity';
 import { Visit } from './entities/visit.entity';
+import { FIELD_CIPHER, fieldCipherProvider } from './field-cipher.provider';
 import { CASE_LIFECYCLE_HOOKS, CaseLifecycleHooks } from './lifecycle-hooks';
 
 export const CASE_ENTITIES = [Child, Case, Report, Assessment, Measure, Visit, Note, Approval, CaseNumberCounter];
+
+/** One service per concern of the case lifecycle; each writes through the CaseWriter. */
+const CASE_SERVICES = [CaseIntakeService, CaseTransitionsService, CaseRecordsService, CaseApprovalsService, CaseQueriesService];
 
 export interface CasesModuleOptions {
   /** Modules that provide the hooks class. */
@@ -30,16 +41,22 @@ export interface CasesModuleOptions {
 @Module({})
 export class CasesModule {
   static forRoot(options: CasesModuleOptions): DynamicModule {
-    const cipher: Provider = {
-      provide: FIELD_CIPHER,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => FieldCipher.fromConfig(config),
-    };
     return {
       module: CasesModule,
       imports: [TypeOrmModule.forFeature(CASE_ENTITIES), TimelineModule, OrgModule, ...(options.imports ?? [])],
-      providers: [CaseRepository, CasesService, DemoCasesSeeder, cipher, { provide: CASE_LIFECYCLE_HOOKS, useExisting: options.hooks }],
-      exports: [CasesService, CaseRepository, DemoCasesSeeder, FIELD_CIPHER, TimelineModule],
+      providers: [
+        CaseRepository,
+        ChildRepository,
+        CaseRecordRepository,
+        ApprovalRepository,
+        CaseWriter,
+        CaseStaff,
+        ...CASE_SERVICES,
+        DemoCasesSeeder,
+        fieldCipherProvider,
+        { provide: CASE_LIFECYCLE_HOOKS, useExisting: options.hooks },
+      ],
+      exports: [...CASE_SERVICES, CaseWriter, CaseRepository, DemoCasesSeeder, FIELD_CIPHER, TimelineModule],
     };
   }
 }

@@ -1,7 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Actor } from '@shouhu/access';
 import { DEMO_STREETS, OrgService } from '@shouhu/org';
-import { CasesService } from './cases.service';
+import { CaseApprovalsService } from './case-approvals.service';
+import { CaseIntakeService } from './case-intake.service';
+import { CaseQueriesService } from './case-queries.service';
+import { CaseRecordsService } from './case-records.service';
+import { CaseTransitionsService } from './case-transitions.service';
 import { CaseStatus, ClosureReason, MeasureStatus, MeasureType, ReporterType, RiskLevel, Sex } from './domain';
 import { CaseAction } from './workflow';
 import type { CreateCaseDto } from './dto/case.dto';
@@ -9,23 +13,58 @@ import type { CreateCaseDto } from './dto/case.dto';
 /** Where a demo case is taken to. */
 type Stage = 'draft' | 'submitted' | 'returned' | 'assessing' | 'planned' | 'awaiting_approval' | 'intervening' | 'follow_up' | 'closed' | 'unsubstantiated';
 
-const STAGES: Stage[] = ['submitted', 'assessing', 'intervening', 'follow_up', 'draft', 'returned', 'planned', 'awaiting_approval', 'closed', 'unsubstantiated'];
+const STAGES: Stage[] = [
+  'submitted',
+  'assessing',
+  'intervening',
+  'follow_up',
+  'draft',
+  'returned',
+  'planned',
+  'awaiting_approval',
+  'closed',
+  'unsubstantiated',
+];
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '林', '罗', '高'];
 const GIVEN = ['小明', '思雨', '子涵', '浩然', '欣怡', '宇轩', '梓萱', '一诺', '俊杰', '雨桐', '嘉怡', '晨曦', '天佑', '诗琪', '博文'];
 
 const SCENARIOS: { categories: string[]; mandatoryItems: number[]; risk: RiskLevel; reporter: ReporterType; narrative: string }[] = [
-  { categories: ['N02'], mandatoryItems: [], risk: RiskLevel.R3, reporter: ReporterType.InternalDiscovery, narrative: '入户走访发现儿童长期独自在家，父母外出务工。' },
-  { categories: ['V01'], mandatoryItems: [4], risk: RiskLevel.R1, reporter: ReporterType.MandatoryInstitution, narrative: '学校发现儿童身上多处淤青，疑似家庭暴力。' },
-  { categories: ['D05', 'N04'], mandatoryItems: [], risk: RiskLevel.R4, reporter: ReporterType.InternalDiscovery, narrative: '留守儿童，祖父母照料能力有限，需要帮扶。' },
-  { categories: ['V03', 'N05'], mandatoryItems: [], risk: RiskLevel.R2, reporter: ReporterType.MandatoryStaff, narrative: '卫生院医生反映儿童严重营养不良，疑似虐待。' },
+  {
+    categories: ['N02'],
+    mandatoryItems: [],
+    risk: RiskLevel.R3,
+    reporter: ReporterType.InternalDiscovery,
+    narrative: '入户走访发现儿童长期独自在家，父母外出务工。',
+  },
+  {
+    categories: ['V01'],
+    mandatoryItems: [4],
+    risk: RiskLevel.R1,
+    reporter: ReporterType.MandatoryInstitution,
+    narrative: '学校发现儿童身上多处淤青，疑似家庭暴力。',
+  },
+  {
+    categories: ['D05', 'N04'],
+    mandatoryItems: [],
+    risk: RiskLevel.R4,
+    reporter: ReporterType.InternalDiscovery,
+    narrative: '留守儿童，祖父母照料能力有限，需要帮扶。',
+  },
+  {
+    categories: ['V03', 'N05'],
+    mandatoryItems: [],
+    risk: RiskLevel.R2,
+    reporter: ReporterType.MandatoryStaff,
+    narrative: '卫生院医生反映儿童严重营养不良，疑似虐待。',
+  },
   { categories: ['D08'], mandatoryItems: [], risk: RiskLevel.R4, reporter: ReporterType.Guardian, narrative: '低保家庭申请困境儿童生活补贴。' },
   { categories: ['N03'], mandatoryItems: [], risk: RiskLevel.R2, reporter: ReporterType.Public, narrative: '邻居反映未满16周岁儿童单独居住。' },
 ];
 
 /**
  * Seeds fictitious cases in every state across the demo district, through the
- * same service the API uses, so a new user opens a living queue. Runs once: a
+ * same services the API uses, so a new user opens a living queue. Runs once: a
  * district that already has cases is left alone.
  */
 @Injectable()
@@ -33,14 +72,18 @@ export class DemoCasesSeeder {
   private readonly logger = new Logger(DemoCasesSeeder.name);
 
   constructor(
-    private readonly cases: CasesService,
+    private readonly intake: CaseIntakeService,
+    private readonly transitions: CaseTransitionsService,
+    private readonly records: CaseRecordsService,
+    private readonly approvals: CaseApprovalsService,
+    private readonly queries: CaseQueriesService,
     private readonly org: OrgService,
   ) {}
 
   async seed(): Promise<{ created: number; skipped: boolean }> {
     const district = await this.org.actorByUsername('district1');
     if (!district) return { created: 0, skipped: true };
-    const existing = await this.cases.list(district, { limit: 1 });
+    const existing = await this.queries.list(district, { limit: 1 });
     if (existing.items.length > 0) return { created: 0, skipped: true };
     let n = 0;
     for (const [si, street] of DEMO_STREETS.entries()) {
@@ -59,7 +102,14 @@ export class DemoCasesSeeder {
 
   private async build(stage: Stage, n: number, director: Actor, supervisor: Actor, district: Actor): Promise<void> {
     const s = SCENARIOS[n % SCENARIOS.length];
-    const risk = stage === 'awaiting_approval' ? RiskLevel.R1 : stage === 'intervening' || stage === 'follow_up' || stage === 'closed' ? (n % 2 ? RiskLevel.R3 : RiskLevel.R4) : s.risk;
+    const risk =
+      stage === 'awaiting_approval'
+        ? RiskLevel.R1
+        : stage === 'intervening' || stage === 'follow_up' || stage === 'closed'
+          ? n % 2
+            ? RiskLevel.R3
+            : RiskLevel.R4
+          : s.risk;
     const violent = s.categories.some((c) => c.startsWith('V')) || s.mandatoryItems.length > 0;
     const daysAgo = 1 + (n % 9);
     const discovered = new Date(Date.now() - daysAgo * 86400_000);
@@ -82,44 +132,65 @@ export class DemoCasesSeeder {
         location: '演示地点 (demo)',
         narrative: stage === 'returned' ? '情况待补充。' : s.narrative,
       },
-      police: violent ? { reportedAt: new Date(discovered.getTime() + 3600_000).toISOString(), receiptNo: `GA${2026}${String(n).padStart(5, '0')}` } : undefined,
+      police: violent
+        ? { reportedAt: new Date(discovered.getTime() + 3600_000).toISOString(), receiptNo: `GA${2026}${String(n).padStart(5, '0')}` }
+        : undefined,
       submit: stage !== 'draft',
     };
-    const created = await this.cases.create(director, body);
+    const created = await this.intake.create(director, body);
     const id = created.detail.id;
     if (stage === 'draft' || stage === 'submitted') return;
-    let c = await this.cases.get(supervisor, id);
+    let c = await this.queries.get(supervisor, id);
     if (stage === 'returned') {
-      await this.cases.transition(supervisor, id, { action: CaseAction.Return, version: c.version, reason: '请补充儿童监护人情况 (please add the guardian’s situation)' });
+      await this.transitions.transition(supervisor, id, {
+        action: CaseAction.Return,
+        version: c.version,
+        reason: '请补充儿童监护人情况 (please add the guardian’s situation)',
+      });
       return;
     }
-    c = await this.cases.transition(supervisor, id, { action: CaseAction.Accept, version: c.version, riskLevel: risk, assigneeId: supervisor.id });
+    c = await this.transitions.transition(supervisor, id, { action: CaseAction.Accept, version: c.version, riskLevel: risk, assigneeId: supervisor.id });
     if (stage === 'assessing') return;
     if (stage === 'unsubstantiated') {
-      await this.cases.transition(supervisor, id, { action: CaseAction.CloseUnsubstantiated, version: c.version, reason: '核实后情况不属实 (not substantiated on checking)' });
+      await this.transitions.transition(supervisor, id, {
+        action: CaseAction.CloseUnsubstantiated,
+        version: c.version,
+        reason: '核实后情况不属实 (not substantiated on checking)',
+      });
       return;
     }
-    await this.cases.recordAssessment(supervisor, id, { safety: '暂无即时危险', guardianship: '监护人监护能力不足', wellbeing: '身体状况一般，情绪低落', riskLevel: risk, summary: '需要制定帮扶计划' });
+    await this.records.recordAssessment(supervisor, id, {
+      safety: '暂无即时危险',
+      guardianship: '监护人监护能力不足',
+      wellbeing: '身体状况一般，情绪低落',
+      riskLevel: risk,
+      summary: '需要制定帮扶计划',
+    });
     const due = new Date(Date.now() + (5 + (n % 10)) * 86400_000).toISOString();
-    c = await this.cases.addMeasure(supervisor, id, { type: risk === RiskLevel.R1 ? MeasureType.EmergencyPlacement : MeasureType.FamilyGuidance, ownerId: director.id, dueAt: due, note: '演示措施 (demo)' });
+    c = await this.records.addMeasure(supervisor, id, {
+      type: risk === RiskLevel.R1 ? MeasureType.EmergencyPlacement : MeasureType.FamilyGuidance,
+      ownerId: director.id,
+      dueAt: due,
+      note: '演示措施 (demo)',
+    });
     if (stage === 'planned') return;
-    c = await this.cases.transition(supervisor, id, { action: CaseAction.StartIntervention, version: c.version });
+    c = await this.transitions.transition(supervisor, id, { action: CaseAction.StartIntervention, version: c.version });
     if (stage === 'awaiting_approval') return;
     if (stage === 'intervening') return;
     const measure = c.measures.find((m) => m.status === MeasureStatus.Planned);
-    if (measure) c = await this.cases.updateMeasure(director, id, measure.id, { status: MeasureStatus.Done, outcome: '已完成家庭教育指导 (done)' });
-    c = await this.cases.transition(supervisor, id, { action: CaseAction.BeginFollowUp, version: c.version });
-    await this.cases.addVisit(director, id, { visitedAt: new Date().toISOString(), riskLevel: RiskLevel.R4, outcome: '情况稳定 (stable)' });
-    c = await this.cases.addVisit(director, id, { visitedAt: new Date().toISOString(), riskLevel: RiskLevel.R4, outcome: '情况稳定 (stable)' });
+    if (measure) c = await this.records.updateMeasure(director, id, measure.id, { status: MeasureStatus.Done, outcome: '已完成家庭教育指导 (done)' });
+    await this.transitions.transition(supervisor, id, { action: CaseAction.BeginFollowUp, version: c.version });
+    await this.records.addVisit(director, id, { visitedAt: new Date().toISOString(), riskLevel: RiskLevel.R4, outcome: '情况稳定 (stable)' });
+    c = await this.records.addVisit(director, id, { visitedAt: new Date().toISOString(), riskLevel: RiskLevel.R4, outcome: '情况稳定 (stable)' });
     if (stage === 'follow_up') return;
-    c = await this.cases.transition(director, id, {
+    c = await this.transitions.transition(director, id, {
       action: CaseAction.RequestClosure,
       version: c.version,
       closureReason: ClosureReason.RiskResolved,
       checklist: { riskLowOnTwoVisits: true, safeCareArranged: true, measuresDone: true, policeOutcomeRecorded: true, reporterInformed: true },
     });
     const decider = risk === RiskLevel.R1 || risk === RiskLevel.R2 ? district : supervisor;
-    if (c.pendingApproval) await this.cases.decide(decider, c.pendingApproval.id, { decision: 'approve', reason: '同意结案 (closure approved)' });
+    if (c.pendingApproval) await this.approvals.decide(decider, c.pendingApproval.id, { decision: 'approve', reason: '同意结案 (closure approved)' });
     if (c.status !== CaseStatus.FollowUp) this.logger.warn(`demo case ${c.caseNo} ended in ${c.status}`);
   }
 }

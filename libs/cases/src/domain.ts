@@ -97,6 +97,9 @@ export enum MeasureType {
 }
 export const MEASURE_TYPES: readonly MeasureType[] = Object.values(MeasureType);
 
+/** Measures the district decides (未成年人保护法 Art.92, 108): a plan with one needs district approval whatever the risk. */
+export const DISTRICT_DECIDED_MEASURES: readonly MeasureType[] = [MeasureType.TemporaryGuardianship, MeasureType.RevokeGuardianship];
+
 export enum MeasureStatus {
   Planned = 'planned',
   Done = 'done',
@@ -136,13 +139,7 @@ export enum CaseFlag {
 }
 
 /** The closure checklist of domain.md §8. */
-export const CLOSURE_CHECKLIST = [
-  'riskLowOnTwoVisits',
-  'safeCareArranged',
-  'measuresDone',
-  'policeOutcomeRecorded',
-  'reporterInformed',
-] as const;
+export const CLOSURE_CHECKLIST = ['riskLowOnTwoVisits', 'safeCareArranged', 'measuresDone', 'policeOutcomeRecorded', 'reporterInformed'] as const;
 export type ClosureChecklistItem = (typeof CLOSURE_CHECKLIST)[number];
 
 export enum ClosureReason {

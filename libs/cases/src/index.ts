@@ -1,7 +1,17 @@
 export * from './domain';
 export * from './dto/case.dto';
+export * from './dto/transition.dto';
 export { ageInYears, birthDateProblem } from './dto/validators';
 export { CaseRepository, CASE_FIELDS } from './case.repository';
+export { caseScope } from './case-scope';
+export { CaseApprovalsService } from './case-approvals.service';
+export { CaseIntakeService } from './case-intake.service';
+export type { CreateResult } from './case-intake.service';
+export { CaseQueriesService } from './case-queries.service';
+export { CaseRecordsService } from './case-records.service';
+export { CaseTransitionsService } from './case-transitions.service';
+export { CaseWriter } from './case-writer';
+export type { WriteContext } from './case-writer';
 export {
   ApprovalListItemView,
   ApprovalListView,
@@ -27,8 +37,7 @@ export { CaseErrors } from './cases.errors';
 export { DemoCasesSeeder } from './demo-cases.seeder';
 export { CASE_ENTITIES, CasesModule } from './cases.module';
 export type { CasesModuleOptions } from './cases.module';
-export { CasesService, DISTRICT_DECIDED_MEASURES, FIELD_CIPHER } from './cases.service';
-export type { CreateResult } from './cases.service';
+export { FIELD_CIPHER } from './field-cipher.provider';
 export { Approval } from './entities/approval.entity';
 export { Assessment } from './entities/assessment.entity';
 export { Case } from './entities/case.entity';
@@ -40,5 +49,5 @@ export { Report } from './entities/report.entity';
 export { Visit } from './entities/visit.entity';
 export { CASE_LIFECYCLE_HOOKS } from './lifecycle-hooks';
 export type { CaseDeadline, CaseLifecycleHooks, FollowUpFacts, LifecycleChange, LifecycleEvent, NextDue } from './lifecycle-hooks';
-export { actionsFor, CASE_ACTIONS, CaseAction, judge, ruleOf, toMermaid, TRANSITION_ACTIONS, WORKFLOW } from './workflow';
+export { actionsFor, CASE_ACTIONS, CaseAction, judge, ruleOf, toMermaid, TRANSITION_ACTIONS, TRANSITION_REQUIRES, WORKFLOW } from './workflow';
 export type { ApprovalRule, TransitionAction, Verdict, WorkflowRule } from './workflow';

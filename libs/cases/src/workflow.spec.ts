@@ -102,7 +102,11 @@ describe('workflow table', () => {
   it('needs approval for R1/R2 plans (district) and for every closure request', () => {
     expect(ruleOf(CaseAction.StartIntervention).approval).toBe('high_risk_by_district');
     expect(ruleOf(CaseAction.RequestClosure).approval).toBe('by_risk_level');
-    expect(WORKFLOW.filter((r) => r.approval).map((r) => r.action).sort()).toEqual([CaseAction.RequestClosure, CaseAction.StartIntervention].sort());
+    expect(
+      WORKFLOW.filter((r) => r.approval)
+        .map((r) => r.action)
+        .sort(),
+    ).toEqual([CaseAction.RequestClosure, CaseAction.StartIntervention].sort());
   });
 
   it('prints a Mermaid state diagram with every move', () => {

@@ -48,6 +48,21 @@ export const TRANSITION_ACTIONS = [
 ] as const;
 export type TransitionAction = (typeof TRANSITION_ACTIONS)[number];
 
+/** Payload fields each move cannot do without; checked after the role, the version and the state. */
+export const TRANSITION_REQUIRES = {
+  [CaseAction.Submit]: [],
+  [CaseAction.Return]: ['reason'],
+  [CaseAction.Accept]: ['riskLevel', 'assigneeId'],
+  [CaseAction.StartIntervention]: [],
+  [CaseAction.BeginFollowUp]: [],
+  [CaseAction.RequestClosure]: ['closureReason', 'checklist'],
+  [CaseAction.CloseUnsubstantiated]: ['reason'],
+  [CaseAction.Reopen]: ['reason'],
+  [CaseAction.Transfer]: ['communityId', 'reason'],
+  [CaseAction.Merge]: ['intoCaseId'],
+  [CaseAction.Escalate]: ['reason'],
+} as const satisfies Record<TransitionAction, readonly string[]>;
+
 /** When a step needs someone else's decision before the state moves. */
 export type ApprovalRule =
   /** Only for R1/R2 cases; decided by district staff. */
@@ -72,26 +87,140 @@ const { Draft, Submitted, Returned, Assessing, Intervening, FollowUp, Closed } =
 const ACTIVE = [Submitted, Returned, Assessing, Intervening, FollowUp] as const;
 
 export const WORKFLOW: readonly WorkflowRule[] = [
-  { action: CaseAction.Submit, label: '提交报告 submit', from: [Draft, Returned], to: Submitted, roles: [DIRECTOR, DISTRICT], requires: [] },
-  { action: CaseAction.Return, label: '退回补充 return', from: [Submitted], to: Returned, roles: [SUPERVISOR], requires: ['reason'] },
-  { action: CaseAction.Accept, label: '受理 accept', from: [Submitted], to: Assessing, roles: [SUPERVISOR], requires: ['riskLevel', 'assigneeId'] },
-  { action: CaseAction.StartIntervention, label: '开始处置 start intervention', from: [Assessing], to: Intervening, roles: [SUPERVISOR], requires: [], approval: 'high_risk_by_district' },
-  { action: CaseAction.BeginFollowUp, label: '转入跟踪回访 begin follow-up', from: [Intervening], to: FollowUp, roles: [SUPERVISOR], requires: [] },
-  { action: CaseAction.RequestClosure, label: '申请结案 request closure', from: [FollowUp], to: Closed, roles: [DIRECTOR, SUPERVISOR], requires: ['closureReason', 'checklist'], approval: 'by_risk_level' },
-  { action: CaseAction.CloseUnsubstantiated, label: '不实结案 close as unsubstantiated', from: [Assessing], to: Closed, roles: [SUPERVISOR], requires: ['reason'] },
-  { action: CaseAction.Reopen, label: '重新开启 reopen', from: [Closed], to: Assessing, roles: [DISTRICT], requires: ['reason'] },
-  { action: CaseAction.Transfer, label: '转移辖区 transfer', from: ACTIVE, to: null, roles: [DISTRICT], requires: ['communityId', 'reason'] },
-  { action: CaseAction.Merge, label: '合并重复个案 merge', from: [Draft, ...ACTIVE], to: Closed, roles: [SUPERVISOR, DISTRICT], requires: ['intoCaseId'] },
-  { action: CaseAction.Escalate, label: '上报升级 escalate', from: ACTIVE, to: null, roles: [DIRECTOR, SUPERVISOR], requires: ['reason'] },
+  {
+    action: CaseAction.Submit,
+    label: '提交报告 submit',
+    from: [Draft, Returned],
+    to: Submitted,
+    roles: [DIRECTOR, DISTRICT],
+    requires: TRANSITION_REQUIRES[CaseAction.Submit],
+  },
+  {
+    action: CaseAction.Return,
+    label: '退回补充 return',
+    from: [Submitted],
+    to: Returned,
+    roles: [SUPERVISOR],
+    requires: TRANSITION_REQUIRES[CaseAction.Return],
+  },
+  { action: CaseAction.Accept, label: '受理 accept', from: [Submitted], to: Assessing, roles: [SUPERVISOR], requires: TRANSITION_REQUIRES[CaseAction.Accept] },
+  {
+    action: CaseAction.StartIntervention,
+    label: '开始处置 start intervention',
+    from: [Assessing],
+    to: Intervening,
+    roles: [SUPERVISOR],
+    requires: TRANSITION_REQUIRES[CaseAction.StartIntervention],
+    approval: 'high_risk_by_district',
+  },
+  {
+    action: CaseAction.BeginFollowUp,
+    label: '转入跟踪回访 begin follow-up',
+    from: [Intervening],
+    to: FollowUp,
+    roles: [SUPERVISOR],
+    requires: TRANSITION_REQUIRES[CaseAction.BeginFollowUp],
+  },
+  {
+    action: CaseAction.RequestClosure,
+    label: '申请结案 request closure',
+    from: [FollowUp],
+    to: Closed,
+    roles: [DIRECTOR, SUPERVISOR],
+    requires: TRANSITION_REQUIRES[CaseAction.RequestClosure],
+    approval: 'by_risk_level',
+  },
+  {
+    action: CaseAction.CloseUnsubstantiated,
+    label: '不实结案 close as unsubstantiated',
+    from: [Assessing],
+    to: Closed,
+    roles: [SUPERVISOR],
+    requires: TRANSITION_REQUIRES[CaseAction.CloseUnsubstantiated],
+  },
+  { action: CaseAction.Reopen, label: '重新开启 reopen', from: [Closed], to: Assessing, roles: [DISTRICT], requires: TRANSITION_REQUIRES[CaseAction.Reopen] },
+  { action: CaseAction.Transfer, label: '转移辖区 transfer', from: ACTIVE, to: null, roles: [DISTRICT], requires: TRANSITION_REQUIRES[CaseAction.Transfer] },
+  {
+    action: CaseAction.Merge,
+    label: '合并重复个案 merge',
+    from: [Draft, ...ACTIVE],
+    to: Closed,
+    roles: [SUPERVISOR, DISTRICT],
+    requires: TRANSITION_REQUIRES[CaseAction.Merge],
+  },
+  {
+    action: CaseAction.Escalate,
+    label: '上报升级 escalate',
+    from: ACTIVE,
+    to: null,
+    roles: [DIRECTOR, SUPERVISOR],
+    requires: TRANSITION_REQUIRES[CaseAction.Escalate],
+  },
 
-  { action: CaseAction.RecordAssessment, label: '核实评估 record assessment', from: [Assessing], to: null, roles: [SUPERVISOR], requires: ['safety', 'guardianship', 'wellbeing', 'riskLevel', 'summary'] },
-  { action: CaseAction.AddMeasure, label: '添加处置措施 add measure', from: [Assessing, Intervening], to: null, roles: [SUPERVISOR], requires: ['type', 'dueAt'] },
-  { action: CaseAction.UpdateMeasure, label: '完成/取消措施 complete or cancel measure', from: [Assessing, Intervening], to: null, roles: [DIRECTOR, SUPERVISOR], requires: ['status', 'outcome'] },
-  { action: CaseAction.AddVisit, label: '记录走访 record visit', from: [Intervening, FollowUp], to: null, roles: [DIRECTOR, SUPERVISOR], requires: ['visitedAt', 'riskLevel', 'outcome'] },
-  { action: CaseAction.AddNote, label: '添加备注 add note', from: [...OPEN_STATUSES, Closed], to: null, roles: [DIRECTOR, SUPERVISOR, DISTRICT], requires: ['text'] },
-  { action: CaseAction.AddReport, label: '补充报告 add report', from: [Draft, ...ACTIVE], to: null, roles: [DIRECTOR, SUPERVISOR, DISTRICT], requires: ['reporterType', 'discoveredAt', 'narrative'] },
-  { action: CaseAction.RecordPolice, label: '报警/公安反馈 police report or feedback', from: [Draft, ...ACTIVE], to: null, roles: [DIRECTOR, SUPERVISOR, DISTRICT], requires: [] },
-  { action: CaseAction.DecideApproval, label: '审批 decide approval', from: [Assessing, FollowUp], to: null, roles: [SUPERVISOR, DISTRICT], requires: ['decision'] },
+  {
+    action: CaseAction.RecordAssessment,
+    label: '核实评估 record assessment',
+    from: [Assessing],
+    to: null,
+    roles: [SUPERVISOR],
+    requires: ['safety', 'guardianship', 'wellbeing', 'riskLevel', 'summary'],
+  },
+  {
+    action: CaseAction.AddMeasure,
+    label: '添加处置措施 add measure',
+    from: [Assessing, Intervening],
+    to: null,
+    roles: [SUPERVISOR],
+    requires: ['type', 'dueAt'],
+  },
+  {
+    action: CaseAction.UpdateMeasure,
+    label: '完成/取消措施 complete or cancel measure',
+    from: [Assessing, Intervening],
+    to: null,
+    roles: [DIRECTOR, SUPERVISOR],
+    requires: ['status', 'outcome'],
+  },
+  {
+    action: CaseAction.AddVisit,
+    label: '记录走访 record visit',
+    from: [Intervening, FollowUp],
+    to: null,
+    roles: [DIRECTOR, SUPERVISOR],
+    requires: ['visitedAt', 'riskLevel', 'outcome'],
+  },
+  {
+    action: CaseAction.AddNote,
+    label: '添加备注 add note',
+    from: [...OPEN_STATUSES, Closed],
+    to: null,
+    roles: [DIRECTOR, SUPERVISOR, DISTRICT],
+    requires: ['text'],
+  },
+  {
+    action: CaseAction.AddReport,
+    label: '补充报告 add report',
+    from: [Draft, ...ACTIVE],
+    to: null,
+    roles: [DIRECTOR, SUPERVISOR, DISTRICT],
+    requires: ['reporterType', 'discoveredAt', 'narrative'],
+  },
+  {
+    action: CaseAction.RecordPolice,
+    label: '报警/公安反馈 police report or feedback',
+    from: [Draft, ...ACTIVE],
+    to: null,
+    roles: [DIRECTOR, SUPERVISOR, DISTRICT],
+    requires: [],
+  },
+  {
+    action: CaseAction.DecideApproval,
+    label: '审批 decide approval',
+    from: [Assessing, FollowUp],
+    to: null,
+    roles: [SUPERVISOR, DISTRICT],
+    requires: ['decision'],
+  },
 ];
 
 const byAction = new Map(WORKFLOW.map((r) => [r.action, r]));
@@ -128,7 +257,12 @@ export function toMermaid(): string {
     if (rule.to === null) continue;
     for (const from of rule.from) {
       const who = rule.roles.map((r) => roleShort[r]).join('/');
-      const approval = rule.approval === 'high_risk_by_district' ? ', R1/R2 approved by district' : rule.approval === 'by_risk_level' ? ', approved: R1/R2 district, R3/R4 supervisor' : '';
+      const approval =
+        rule.approval === 'high_risk_by_district'
+          ? ', R1/R2 approved by district'
+          : rule.approval === 'by_risk_level'
+            ? ', approved: R1/R2 district, R3/R4 supervisor'
+            : '';
       lines.push(`    ${from} --> ${rule.to}: ${rule.action} (${who}${approval})`);
     }
   }

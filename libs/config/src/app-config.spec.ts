@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AppConfig, ConfigError, configWith, loadConfig, NodeEnv } from './app-config';
+import { AppConfig, ConfigError, configWith, DEFAULT_CONSOLE_DIR, loadConfig, NodeEnv } from './app-config';
 
 const SECRET = `jwt-${randomBytes(24).toString('hex')}`;
 const KEY = randomBytes(32).toString('base64');
@@ -50,6 +50,7 @@ describe('loadConfig', () => {
       TRUST_PROXY: false,
       BODY_LIMIT_BYTES: 256 * 1024,
       SLA_TIME_SCALE: 1,
+      CONSOLE_DIR: DEFAULT_CONSOLE_DIR,
     });
     expect(config.SLA_POLICY_FILE).toBeUndefined();
     expect(config.isProduction).toBe(false);

@@ -31,9 +31,12 @@ const ROOT = __filename.endsWith('.ts') ? join(__dirname, '..', '..', '..') : jo
 export const DEFAULT_CONSOLE_DIR = join(ROOT, 'apps', 'console', 'dist');
 
 const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
-const toNumber = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : Number.isFinite(Number(value)) ? Number(value) : value;
+  value === undefined || value === ''
+    ? undefined
+    : (typeof value === 'string' || typeof value === 'number') && /^-?\d+$/.test(String(value))
+      ? Number(value)
+      : value;
+const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number.isFinite(Number(value)) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 
@@ -233,7 +236,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true, exposeUnsetFields: false });
   const errors = validateSync(config, { whitelist: false, forbidUnknownValues: true });
   if (errors.length > 0) throw new ConfigError(describe(errors));
-  return Object.freeze(config) as AppConfig;
+  return Object.freeze(config);
 }
 
 let cached: AppConfig | undefined;

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@shouhu/config';
 import { dataSourceOptions } from './data-source-options';
+import { DependencyProbe } from './dependency-probe';
 import { RedisClient } from './redis';
 import { TransactionRunner } from './transaction';
 
@@ -14,7 +15,7 @@ import { TransactionRunner } from './transaction';
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), autoLoadEntities: true }),
     }),
   ],
-  providers: [TransactionRunner, RedisClient],
-  exports: [TransactionRunner, RedisClient],
+  providers: [TransactionRunner, RedisClient, DependencyProbe],
+  exports: [TransactionRunner, RedisClient, DependencyProbe],
 })
 export class DatabaseModule {}

@@ -1,5 +1,7 @@
 export { TimeoutError, within } from './bounded';
 export { DatabaseModule } from './database.module';
+export { DependencyProbe } from './dependency-probe';
+export type { PoolStats } from './dependency-probe';
 export { createCliDataSource, dataSourceOptions, ENTITY_GLOB, MIGRATION_GLOB } from './data-source-options';
 export { RedisClient, redisOptions } from './redis';
 export { SnakeNamingStrategy } from './snake-naming.strategy';

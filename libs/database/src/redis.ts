@@ -23,7 +23,7 @@ export class RedisClient implements OnApplicationShutdown {
     this.client.on('error', () => undefined);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     this.client.disconnect();
   }
 }

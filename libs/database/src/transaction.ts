@@ -40,26 +40,31 @@ export class TransactionRunner {
       try {
         await within(this.waitMs, this.runHooks(hooks));
       } catch (error) {
-        if (error instanceof TimeoutError) this.logger.warn({ msg: 'after-commit work still running; the request goes on without it (the reconciler repairs timers)', waitedMs: Date.now() - started });
+        if (error instanceof TimeoutError)
+          this.logger.warn({
+            msg: 'after-commit work still running; the request goes on without it (the reconciler repairs timers)',
+            waitedMs: Date.now() - started,
+          });
       }
     }
     return result;
   }
 
+  /** Runs each hook in turn; a failure is logged with its error's class, code and stack frames (safeErrorFields) and stops no other hook. */
   private async runHooks(hooks: AfterCommit[]): Promise<void> {
     for (const hook of hooks) {
       try {
         await hook();
       } catch (error) {
-        this.logger.warn({ msg: 'after-commit work failed (the reconciler will repair it)', err: safeErrorFields(error) });
+        this.logger.warn({ msg: 'after-commit work failed (the reconciler will repair it)', error: safeErrorFields(error) });
       }
     }
   }
 
-  /** Registers work to run after this transaction commits; outside run(), runs it at once. */
+  /** Registers work to run after this transaction commits; outside run(), runs it at once (its failure logged the same way). */
   afterCommit(manager: EntityManager, hook: AfterCommit): void {
     const list = this.pending.get(manager);
     if (list) list.push(hook);
-    else void hook().catch((error: unknown) => this.logger.warn({ msg: 'after-commit work failed', err: safeErrorFields(error) }));
+    else void this.runHooks([hook]);
   }
 }

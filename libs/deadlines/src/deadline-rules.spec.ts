@@ -63,9 +63,13 @@ describe('KINDS_BY_STATUS', () => {
   it('keeps the steps each state still waits for', () => {
     expect(KINDS_BY_STATUS[CaseStatus.Draft]).toEqual([]);
     expect(KINDS_BY_STATUS[CaseStatus.Closed]).toEqual([]);
-    expect(KINDS_BY_STATUS[CaseStatus.Submitted]).toEqual(expect.arrayContaining([DeadlineKind.AcceptReport, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback]));
+    expect(KINDS_BY_STATUS[CaseStatus.Submitted]).toEqual(
+      expect.arrayContaining([DeadlineKind.AcceptReport, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback]),
+    );
     expect(KINDS_BY_STATUS[CaseStatus.Returned]).not.toContain(DeadlineKind.AcceptReport);
-    expect(KINDS_BY_STATUS[CaseStatus.Assessing]).toEqual(expect.arrayContaining([DeadlineKind.Assessment, DeadlineKind.StartPlan, DeadlineKind.Decision, DeadlineKind.Measure]));
+    expect(KINDS_BY_STATUS[CaseStatus.Assessing]).toEqual(
+      expect.arrayContaining([DeadlineKind.Assessment, DeadlineKind.StartPlan, DeadlineKind.Decision, DeadlineKind.Measure]),
+    );
     expect(KINDS_BY_STATUS[CaseStatus.Assessing]).not.toContain(DeadlineKind.AcceptReport);
     expect(KINDS_BY_STATUS[CaseStatus.Intervening]).toContain(DeadlineKind.Measure);
     expect(KINDS_BY_STATUS[CaseStatus.Intervening]).not.toContain(DeadlineKind.Assessment);
@@ -119,14 +123,18 @@ describe('stepsStarted and stepsMet for the main changes', () => {
     const c = aCase({ status: CaseStatus.Assessing, assigneeId: ASSIGNEE });
     const change = status(CaseStatus.Submitted, CaseStatus.Assessing);
     expect(stepsMet(change, c)).toEqual([{ kind: DeadlineKind.AcceptReport }]);
-    expect(stepsStarted(change, c, NOW)).toEqual([{ kind: DeadlineKind.Assessment, refKey: '', from: NOW, responsibleRole: Role.StreetSupervisor, responsibleUserId: ASSIGNEE }]);
+    expect(stepsStarted(change, c, NOW)).toEqual([
+      { kind: DeadlineKind.Assessment, refKey: '', from: NOW, responsibleRole: Role.StreetSupervisor, responsibleUserId: ASSIGNEE },
+    ]);
   });
 
   it('return → accept_report met too (accepted or returned); the community owes the resubmission', () => {
     const c = aCase({ status: CaseStatus.Returned });
     const change = status(CaseStatus.Submitted, CaseStatus.Returned);
     expect(kinds(stepsMet(change, c))).toEqual([DeadlineKind.AcceptReport]);
-    expect(stepsStarted(change, c, NOW)).toEqual([{ kind: DeadlineKind.Resubmit, refKey: '', from: NOW, responsibleRole: Role.CommunityDirector, responsibleUserId: null }]);
+    expect(stepsStarted(change, c, NOW)).toEqual([
+      { kind: DeadlineKind.Resubmit, refKey: '', from: NOW, responsibleRole: Role.CommunityDirector, responsibleUserId: null },
+    ]);
     // Resubmitting meets it.
     const resubmitted = aCase({ status: CaseStatus.Submitted });
     expect(kinds(stepsMet(status(CaseStatus.Returned, CaseStatus.Submitted), resubmitted))).toEqual([DeadlineKind.Resubmit]);
@@ -136,14 +144,18 @@ describe('stepsStarted and stepsMet for the main changes', () => {
     const c = aCase({ status: CaseStatus.Assessing, assigneeId: ASSIGNEE });
     const change: LifecycleChange = { kind: 'assessment_recorded' };
     expect(stepsMet(change, c)).toEqual([{ kind: DeadlineKind.Assessment }]);
-    expect(stepsStarted(change, c, NOW)).toEqual([{ kind: DeadlineKind.StartPlan, refKey: '', from: NOW, responsibleRole: Role.StreetSupervisor, responsibleUserId: ASSIGNEE }]);
+    expect(stepsStarted(change, c, NOW)).toEqual([
+      { kind: DeadlineKind.StartPlan, refKey: '', from: NOW, responsibleRole: Role.StreetSupervisor, responsibleUserId: ASSIGNEE },
+    ]);
   });
 
   it('approval requested for an R1/R2 plan → start_plan met, a decision owed by the district', () => {
     const c = aCase({ status: CaseStatus.Assessing, riskLevel: RiskLevel.R2, assigneeId: ASSIGNEE });
     const change: LifecycleChange = { kind: 'approval_requested', approvalKind: ApprovalKind.StartIntervention };
     expect(kinds(stepsMet(change, c))).toEqual([DeadlineKind.StartPlan]);
-    expect(stepsStarted(change, c, NOW)).toEqual([{ kind: DeadlineKind.Decision, refKey: ApprovalKind.StartIntervention, from: NOW, responsibleRole: Role.DistrictStaff, responsibleUserId: null }]);
+    expect(stepsStarted(change, c, NOW)).toEqual([
+      { kind: DeadlineKind.Decision, refKey: ApprovalKind.StartIntervention, from: NOW, responsibleRole: Role.DistrictStaff, responsibleUserId: null },
+    ]);
   });
 
   it('closure requested → a decision owed by the supervisor (R3/R4) or the district (R1/R2)', () => {
@@ -161,7 +173,10 @@ describe('stepsStarted and stepsMet for the main changes', () => {
     expect(kinds(stepsMet(change, c))).toEqual([DeadlineKind.Decision]);
     expect(kinds(stepsStarted(change, c, NOW))).toEqual([DeadlineKind.StartPlan]);
     // Approved: the case moved to intervening, start_plan and decision are met by the move.
-    expect(kinds(stepsMet(status(CaseStatus.Assessing, CaseStatus.Intervening), aCase({ status: CaseStatus.Intervening })))).toEqual([DeadlineKind.Decision, DeadlineKind.StartPlan]);
+    expect(kinds(stepsMet(status(CaseStatus.Assessing, CaseStatus.Intervening), aCase({ status: CaseStatus.Intervening })))).toEqual([
+      DeadlineKind.Decision,
+      DeadlineKind.StartPlan,
+    ]);
   });
 
   it('measure added → a measure deadline with its own due time, its own ref and its owner', () => {
@@ -169,10 +184,14 @@ describe('stepsStarted and stepsMet for the main changes', () => {
     const dueAt = new Date('2026-03-09T08:00:00.000Z');
     const owner = '00000000-0000-4000-8000-0000000000b7';
     const started = stepsStarted({ kind: 'measure_added', measureId: 'm-1', dueAt, ownerId: owner, ownerRole: Role.CommunityDirector }, c, NOW);
-    expect(started).toEqual([{ kind: DeadlineKind.Measure, refKey: 'm-1', from: NOW, dueAt, responsibleRole: Role.CommunityDirector, responsibleUserId: owner }]);
+    expect(started).toEqual([
+      { kind: DeadlineKind.Measure, refKey: 'm-1', from: NOW, dueAt, responsibleRole: Role.CommunityDirector, responsibleUserId: owner },
+    ]);
     // Without an owner: the assignee, as the street supervisor.
     const unowned = stepsStarted({ kind: 'measure_added', measureId: 'm-2', dueAt, ownerId: null, ownerRole: null }, c, NOW);
-    expect(unowned).toEqual([expect.objectContaining({ kind: DeadlineKind.Measure, refKey: 'm-2', dueAt, responsibleRole: Role.StreetSupervisor, responsibleUserId: ASSIGNEE })]);
+    expect(unowned).toEqual([
+      expect.objectContaining({ kind: DeadlineKind.Measure, refKey: 'm-2', dueAt, responsibleRole: Role.StreetSupervisor, responsibleUserId: ASSIGNEE }),
+    ]);
   });
 
   it('measure closed → only that measure met when done; nothing met when cancelled', () => {
@@ -185,9 +204,17 @@ describe('stepsStarted and stepsMet for the main changes', () => {
     const c = aCase({ categories: ['V01'], riskLevel: RiskLevel.R1, policeNotReportedReason: '监护人阻拦' });
     const started = stepsStarted({ kind: 'submitted' }, c, NOW);
     expect(kinds(started)).toEqual([DeadlineKind.AcceptReport, DeadlineKind.PoliceReport]);
-    expect(started.find((s) => s.kind === DeadlineKind.PoliceReport)).toEqual({ kind: DeadlineKind.PoliceReport, refKey: '', from: REPORTED, responsibleRole: Role.CommunityDirector, responsibleUserId: null });
+    expect(started.find((s) => s.kind === DeadlineKind.PoliceReport)).toEqual({
+      kind: DeadlineKind.PoliceReport,
+      refKey: '',
+      from: REPORTED,
+      responsibleRole: Role.CommunityDirector,
+      responsibleUserId: null,
+    });
     // Still wanted on later changes while police are not told (the service keeps one open deadline per step).
-    expect(kinds(stepsStarted(status(CaseStatus.Submitted, CaseStatus.Assessing), { ...c, status: CaseStatus.Assessing }, NOW))).toContain(DeadlineKind.PoliceReport);
+    expect(kinds(stepsStarted(status(CaseStatus.Submitted, CaseStatus.Assessing), { ...c, status: CaseStatus.Assessing }, NOW))).toContain(
+      DeadlineKind.PoliceReport,
+    );
     // Not for a draft, nor for a closed case.
     expect(stepsStarted({ kind: 'report_added' }, { ...c, status: CaseStatus.Draft }, NOW)).toEqual([]);
     expect(stepsStarted({ kind: 'report_added' }, { ...c, status: CaseStatus.Closed }, NOW)).toEqual([]);
@@ -198,7 +225,9 @@ describe('stepsStarted and stepsMet for the main changes', () => {
     const c = aCase({ categories: ['V01'], riskLevel: RiskLevel.R1, status: CaseStatus.Assessing, policeReportedAt: toldAt });
     const change: LifecycleChange = { kind: 'police' };
     expect(kinds(stepsMet(change, c))).toEqual([DeadlineKind.PoliceReport]);
-    expect(stepsStarted(change, c, NOW)).toEqual([{ kind: DeadlineKind.PoliceFeedback, refKey: '', from: toldAt, responsibleRole: Role.CommunityDirector, responsibleUserId: null }]);
+    expect(stepsStarted(change, c, NOW)).toEqual([
+      { kind: DeadlineKind.PoliceFeedback, refKey: '', from: toldAt, responsibleRole: Role.CommunityDirector, responsibleUserId: null },
+    ]);
   });
 
   it('police feedback recorded → police_feedback met, nothing more wanted from the police track', () => {

@@ -5,7 +5,7 @@
  */
 import { Role } from '@shouhu/access';
 import type { Case, LifecycleChange } from '@shouhu/cases';
-import { CaseStatus, isViolence } from '@shouhu/cases';
+import { ApprovalKind, CaseStatus, isHighRisk, isViolence } from '@shouhu/cases';
 import { DeadlineKind, Risk } from './policy';
 
 /** Kinds that may stay pending in each state; a state change cancels the others. */
@@ -13,7 +13,14 @@ export const KINDS_BY_STATUS: Record<CaseStatus, readonly DeadlineKind[]> = {
   [CaseStatus.Draft]: [],
   [CaseStatus.Submitted]: [DeadlineKind.AcceptReport, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
   [CaseStatus.Returned]: [DeadlineKind.Resubmit, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
-  [CaseStatus.Assessing]: [DeadlineKind.Assessment, DeadlineKind.StartPlan, DeadlineKind.Decision, DeadlineKind.Measure, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
+  [CaseStatus.Assessing]: [
+    DeadlineKind.Assessment,
+    DeadlineKind.StartPlan,
+    DeadlineKind.Decision,
+    DeadlineKind.Measure,
+    DeadlineKind.PoliceReport,
+    DeadlineKind.PoliceFeedback,
+  ],
   [CaseStatus.Intervening]: [DeadlineKind.Measure, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
   [CaseStatus.FollowUp]: [DeadlineKind.Visit, DeadlineKind.Decision, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
   [CaseStatus.Closed]: [],
@@ -34,11 +41,14 @@ export function nextLevel(role: Role): Role {
 /** Police must be told (an alert deadline) for violence or mandatory items at R1/R2 until they are. */
 export function policeAlertDue(c: Pick<Case, 'categories' | 'mandatoryItems' | 'riskLevel' | 'policeReportedAt' | 'policeNotReportedReason'>): boolean {
   const mandatory = c.categories.some(isViolence) || c.mandatoryItems.length > 0;
-  return mandatory && (c.riskLevel === 'R1' || c.riskLevel === 'R2') && !c.policeReportedAt;
+  return mandatory && isHighRisk(c.riskLevel) && !c.policeReportedAt;
 }
 
 /** Steps the change completes ("met"). */
-export function stepsMet(change: LifecycleChange, c: Pick<Case, 'status' | 'policeReportedAt' | 'policeFeedbackAt'>): { kind: DeadlineKind; refKey?: string }[] {
+export function stepsMet(
+  change: LifecycleChange,
+  c: Pick<Case, 'status' | 'policeReportedAt' | 'policeFeedbackAt'>,
+): { kind: DeadlineKind; refKey?: string }[] {
   const met: { kind: DeadlineKind; refKey?: string }[] = [];
   if (change.kind === 'status') {
     if (change.from === CaseStatus.Submitted) met.push({ kind: DeadlineKind.AcceptReport });
@@ -47,7 +57,7 @@ export function stepsMet(change: LifecycleChange, c: Pick<Case, 'status' | 'poli
     if (change.from === CaseStatus.FollowUp && change.to === CaseStatus.Closed) met.push({ kind: DeadlineKind.Decision });
   }
   if (change.kind === 'assessment_recorded') met.push({ kind: DeadlineKind.Assessment });
-  if (change.kind === 'approval_requested' && change.approvalKind === 'start_intervention') met.push({ kind: DeadlineKind.StartPlan });
+  if (change.kind === 'approval_requested' && change.approvalKind === ApprovalKind.StartIntervention) met.push({ kind: DeadlineKind.StartPlan });
   if (change.kind === 'approval_decided') met.push({ kind: DeadlineKind.Decision });
   if (change.kind === 'measure_closed' && change.done) met.push({ kind: DeadlineKind.Measure, refKey: change.measureId });
   if (change.kind === 'visit_recorded' && c.status === CaseStatus.FollowUp) met.push({ kind: DeadlineKind.Visit });
@@ -90,22 +100,35 @@ export function stepsStarted(change: LifecycleChange, c: Case, now: Date): Wante
     wanted.push({ kind: DeadlineKind.StartPlan, refKey: '', from: now, responsibleRole: Role.StreetSupervisor, responsibleUserId: c.assigneeId });
   }
   if (change.kind === 'approval_requested') {
-    const decider = change.approvalKind === 'start_intervention' || c.riskLevel === 'R1' || c.riskLevel === 'R2' ? Role.DistrictStaff : Role.StreetSupervisor;
+    const decider = change.approvalKind === ApprovalKind.StartIntervention || isHighRisk(c.riskLevel) ? Role.DistrictStaff : Role.StreetSupervisor;
     wanted.push({ kind: DeadlineKind.Decision, refKey: change.approvalKind, from: now, responsibleRole: decider, responsibleUserId: null });
   }
-  if (change.kind === 'approval_decided' && change.approvalKind === 'start_intervention' && c.status === CaseStatus.Assessing) {
+  if (change.kind === 'approval_decided' && change.approvalKind === ApprovalKind.StartIntervention && c.status === CaseStatus.Assessing) {
     // A rejected plan has to be started again.
     wanted.push({ kind: DeadlineKind.StartPlan, refKey: '', from: now, responsibleRole: Role.StreetSupervisor, responsibleUserId: c.assigneeId });
   }
   if (change.kind === 'measure_added') {
-    wanted.push({ kind: DeadlineKind.Measure, refKey: change.measureId, from: now, dueAt: change.dueAt, responsibleRole: change.ownerRole ?? Role.StreetSupervisor, responsibleUserId: change.ownerId ?? c.assigneeId });
+    wanted.push({
+      kind: DeadlineKind.Measure,
+      refKey: change.measureId,
+      from: now,
+      dueAt: change.dueAt,
+      responsibleRole: change.ownerRole ?? Role.StreetSupervisor,
+      responsibleUserId: change.ownerId ?? c.assigneeId,
+    });
   }
   const open = c.status !== CaseStatus.Closed && c.status !== CaseStatus.Draft;
   if (open && policeAlertDue(c)) {
     wanted.push({ kind: DeadlineKind.PoliceReport, refKey: '', from: c.reportedAt, responsibleRole: Role.CommunityDirector, responsibleUserId: director(c) });
   }
   if (open && c.policeReportedAt && !c.policeFeedbackAt) {
-    wanted.push({ kind: DeadlineKind.PoliceFeedback, refKey: '', from: c.policeReportedAt, responsibleRole: Role.CommunityDirector, responsibleUserId: director(c) });
+    wanted.push({
+      kind: DeadlineKind.PoliceFeedback,
+      refKey: '',
+      from: c.policeReportedAt,
+      responsibleRole: Role.CommunityDirector,
+      responsibleUserId: director(c),
+    });
   }
   return wanted;
 }

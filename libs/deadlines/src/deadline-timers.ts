@@ -30,9 +30,15 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
     const now = Date.now();
     await this.queue.addBulk(
       deadlines.flatMap((d) => {
-        const jobs = [{ name: JobName.DeadlineDue, data: { deadlineId: d.id }, opts: { jobId: deadlineJobId(d.id, 'due'), delay: Math.max(0, d.dueAt.getTime() - now) } }];
+        const jobs = [
+          { name: JobName.DeadlineDue, data: { deadlineId: d.id }, opts: { jobId: deadlineJobId(d.id, 'due'), delay: Math.max(0, d.dueAt.getTime() - now) } },
+        ];
         if (!d.remindedAt && d.remindAt.getTime() < d.dueAt.getTime()) {
-          jobs.push({ name: JobName.DeadlineRemind, data: { deadlineId: d.id }, opts: { jobId: deadlineJobId(d.id, 'remind'), delay: Math.max(0, d.remindAt.getTime() - now) } });
+          jobs.push({
+            name: JobName.DeadlineRemind,
+            data: { deadlineId: d.id },
+            opts: { jobId: deadlineJobId(d.id, 'remind'), delay: Math.max(0, d.remindAt.getTime() - now) },
+          });
         }
         return jobs;
       }),
@@ -47,7 +53,11 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
   }
 
   async scheduleSecondStage(deadlineId: string, at: Date): Promise<void> {
-    await this.queue.add(JobName.DeadlineSecondStage, { deadlineId }, { jobId: deadlineJobId(deadlineId, 'stage2'), delay: Math.max(0, at.getTime() - Date.now()) });
+    await this.queue.add(
+      JobName.DeadlineSecondStage,
+      { deadlineId },
+      { jobId: deadlineJobId(deadlineId, 'stage2'), delay: Math.max(0, at.getTime() - Date.now()) },
+    );
   }
 
   /** The ids of the given timer jobs that exist in Redis (any state but completed/failed). */
@@ -61,7 +71,12 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
   }
 
   /** Re-adds a timer whose job is finished (completed jobs keep their id until retention removes them). */
-  async replace(name: JobName.DeadlineDue | JobName.DeadlineRemind | JobName.DeadlineSecondStage, deadlineId: string, stage: 'remind' | 'due' | 'stage2', at: Date): Promise<void> {
+  async replace(
+    name: JobName.DeadlineDue | JobName.DeadlineRemind | JobName.DeadlineSecondStage,
+    deadlineId: string,
+    stage: 'remind' | 'due' | 'stage2',
+    at: Date,
+  ): Promise<void> {
     const jobId = deadlineJobId(deadlineId, stage);
     const job = await this.queue.getJob(jobId);
     if (job && (await job.isCompleted().catch(() => false))) await job.remove().catch(() => undefined);
@@ -72,7 +87,16 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
    * A timer that fired before its time (its job is still running, so its id is
    * taken): a second timer with an id of its own, for the same deadline and stage.
    */
-  async rearm(name: JobName.DeadlineDue | JobName.DeadlineRemind | JobName.DeadlineSecondStage, deadlineId: string, stage: 'remind' | 'due' | 'stage2', at: Date): Promise<void> {
-    await this.queue.add(name, { deadlineId }, { jobId: `${deadlineJobId(deadlineId, stage)}-at-${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) });
+  async rearm(
+    name: JobName.DeadlineDue | JobName.DeadlineRemind | JobName.DeadlineSecondStage,
+    deadlineId: string,
+    stage: 'remind' | 'due' | 'stage2',
+    at: Date,
+  ): Promise<void> {
+    await this.queue.add(
+      name,
+      { deadlineId },
+      { jobId: `${deadlineJobId(deadlineId, stage)}-at-${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) },
+    );
   }
 }

@@ -5,16 +5,30 @@ import { Deadline, DeadlineStatus } from './entities/deadline.entity';
 
 @Injectable()
 export class DeadlineRepository {
-  constructor(@InjectRepository(Deadline) readonly repo: Repository<Deadline>) {}
+  constructor(@InjectRepository(Deadline) private readonly repo: Repository<Deadline>) {}
+
+  findById(id: string, manager: EntityManager = this.repo.manager): Promise<Deadline | null> {
+    return manager.getRepository(Deadline).findOneBy({ id });
+  }
 
   /** Marks the step's pending deadline met (or cancelled); a breached one is closed so its second stage never fires. */
-  async close(manager: EntityManager, caseId: string, kind: string, refKey: string | undefined, outcome: DeadlineStatus.Met | DeadlineStatus.Cancelled): Promise<Deadline[]> {
+  async close(
+    manager: EntityManager,
+    caseId: string,
+    kind: string,
+    refKey: string | undefined,
+    outcome: DeadlineStatus.Met | DeadlineStatus.Cancelled,
+  ): Promise<Deadline[]> {
     const q = manager
       .getRepository(Deadline)
       .createQueryBuilder()
       .update(Deadline)
       .set({ status: () => `CASE WHEN status = 'pending' THEN '${outcome}'::deadline_status ELSE status END`, closedAt: () => 'now()' })
-      .where('case_id = :caseId AND kind = :kind AND closed_at IS NULL AND status IN (:...open)', { caseId, kind, open: [DeadlineStatus.Pending, DeadlineStatus.Breached] });
+      .where('case_id = :caseId AND kind = :kind AND closed_at IS NULL AND status IN (:...open)', {
+        caseId,
+        kind,
+        open: [DeadlineStatus.Pending, DeadlineStatus.Breached],
+      });
     if (refKey !== undefined) q.andWhere('ref_key = :refKey', { refKey });
     const result = await q.returning('*').execute();
     return result.raw as Deadline[];
@@ -35,14 +49,7 @@ export class DeadlineRepository {
 
   /** Inserts the deadline unless the step already has a pending one; returns it when new. */
   async insertIfAbsent(manager: EntityManager, row: Partial<Deadline>): Promise<Deadline | null> {
-    const result = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Deadline)
-      .values(row)
-      .orIgnore()
-      .returning('*')
-      .execute();
+    const result = await manager.createQueryBuilder().insert().into(Deadline).values(row).orIgnore().returning('*').execute();
     const raw = result.raw as Record<string, unknown>[];
     return raw.length ? manager.getRepository(Deadline).create(manager.getRepository(Deadline).merge(new Deadline(), fromRaw(raw[0]))) : null;
   }
@@ -93,7 +100,7 @@ export class DeadlineRepository {
       stage2: `UPDATE deadline SET escalation_level = 2, second_stage_done_at = now()
                WHERE id = $1 AND status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at <= now() RETURNING *`,
     }[stage];
-    const [rows] = (await manager.query(sql, stage === 'breach' ? [id, secondStageMs] : [id])) as [Record<string, unknown>[], number];
+    const [rows] = await manager.query<[Record<string, unknown>[], number]>(sql, stage === 'breach' ? [id, secondStageMs] : [id]);
     return rows.length ? manager.getRepository(Deadline).merge(new Deadline(), fromRaw(rows[0])) : null;
   }
 

@@ -17,7 +17,8 @@ export class DeadlineView implements CaseDeadline {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: DeadlineKind, enumName: 'DeadlineKind' }) kind: string;
   @ApiProperty({ example: '受理 accept or return' }) label: string;
-  @ApiProperty({ example: '', description: 'what the deadline is about within the case (a measure id, a visit number); empty for one-per-case steps' }) refKey: string;
+  @ApiProperty({ example: '', description: 'what the deadline is about within the case (a measure id, a visit number); empty for one-per-case steps' })
+  refKey: string;
   @ApiProperty({ format: 'date-time' }) dueAt: string;
   @ApiProperty({ format: 'date-time', description: 'when the responsible person is reminded' }) remindAt: string;
   @ApiProperty({ enum: DeadlineStatus, enumName: 'DeadlineStatus' }) status: DeadlineStatus;
@@ -88,8 +89,10 @@ export class DeadlineService implements CaseLifecycleHooks {
     }
     const now = new Date();
     const closed: string[] = [];
-    for (const step of stepsMet(change, c)) closed.push(...(await this.deadlines.close(manager, c.id, step.kind, step.refKey, DeadlineStatus.Met)).map((d) => d.id));
-    if (change.kind === 'measure_closed' && !change.done) closed.push(...(await this.deadlines.close(manager, c.id, DeadlineKind.Measure, change.measureId, DeadlineStatus.Cancelled)).map((d) => d.id));
+    for (const step of stepsMet(change, c))
+      closed.push(...(await this.deadlines.close(manager, c.id, step.kind, step.refKey, DeadlineStatus.Met)).map((d) => d.id));
+    if (change.kind === 'measure_closed' && !change.done)
+      closed.push(...(await this.deadlines.close(manager, c.id, DeadlineKind.Measure, change.measureId, DeadlineStatus.Cancelled)).map((d) => d.id));
     if (change.kind === 'status' || change.kind === 'submitted') closed.push(...(await this.deadlines.cancelExcept(manager, c.id, KINDS_BY_STATUS[c.status])));
     // Timers of closed deadlines would only find nothing to do; take them out of the queue.
     if (closed.length) this.tx.afterCommit(manager, () => this.timers.discard(closed));
@@ -106,7 +109,14 @@ export class DeadlineService implements CaseLifecycleHooks {
         warningLetterAt: e.followUp.warningLetterAt,
       });
       if (due) {
-        wanted.push({ kind: DeadlineKind.Visit, refKey: `visit-${e.followUp.visitsSinceFollowUp + 1}`, from: e.followUp.lastVisitAt ?? c.followUpStartedAt ?? now, dueAt: due, responsibleRole: Role.CommunityDirector, responsibleUserId: null });
+        wanted.push({
+          kind: DeadlineKind.Visit,
+          refKey: `visit-${e.followUp.visitsSinceFollowUp + 1}`,
+          from: e.followUp.lastVisitAt ?? c.followUpStartedAt ?? now,
+          dueAt: due,
+          responsibleRole: Role.CommunityDirector,
+          responsibleUserId: null,
+        });
       }
     }
     const created: Deadline[] = [];
@@ -137,6 +147,11 @@ export class DeadlineService implements CaseLifecycleHooks {
       responsibleRole: w.responsibleRole,
       responsibleUserId: w.responsibleUserId,
     });
+  }
+
+  /** Open deadlines (pending, breached) by kind and status, for /metrics. */
+  countsByKind(): Promise<{ kind: string; status: string; n: number }[]> {
+    return this.deadlines.countsByKind();
   }
 
   async deadlinesOf(caseId: string): Promise<DeadlineView[]> {

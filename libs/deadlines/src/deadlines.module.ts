@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@shouhu/config';
-import { CasesModule } from '@shouhu/cases';
 import { NotificationsModule } from '@shouhu/notifications';
 import { DeadlineRepository } from './deadline.repository';
 import { DEADLINE_TIMERS, DeadlineService, SLA_CALCULATOR } from './deadline.service';
 import { BullDeadlineTimers } from './deadline-timers';
 import { Deadline } from './entities/deadline.entity';
-import { EscalationService } from './escalation.service';
 import { loadPolicy, SlaCalculator } from './policy';
 
 /** Deadline rows, the SLA policy (validated at start) and their timers. */
@@ -27,14 +25,3 @@ import { loadPolicy, SlaCalculator } from './policy';
   exports: [DeadlineService, DeadlineRepository, BullDeadlineTimers, SLA_CALCULATOR],
 })
 export class DeadlinesCoreModule {}
-
-/**
- * Case work as the apps use it: the case lifecycle with its deadlines following
- * every change, notifications, and the escalation steps the worker runs.
- */
-@Module({
-  imports: [DeadlinesCoreModule, CasesModule.forRoot({ imports: [DeadlinesCoreModule], hooks: DeadlineService }), NotificationsModule],
-  providers: [EscalationService],
-  exports: [CasesModule, DeadlinesCoreModule, NotificationsModule, EscalationService],
-})
-export class CaseworkModule {}

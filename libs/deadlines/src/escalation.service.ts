@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { maskName, Role } from '@shouhu/access';
-import { Case, CaseFlag, CasesService, Child } from '@shouhu/cases';
+import { Case, CaseFlag, CaseWriter, Child } from '@shouhu/cases';
 import { TransactionRunner } from '@shouhu/database';
 import { deadlineJobId, JobName } from '@shouhu/jobs';
 import { NotificationService, Recipient } from '@shouhu/notifications';
+import { EventType } from '@shouhu/timeline';
 import { DeadlineRepository } from './deadline.repository';
 import { nextLevel } from './deadline-rules';
 import { SLA_CALCULATOR } from './deadline.service';
@@ -21,7 +22,8 @@ function unitOf(role: Role, c: Case): string {
       return c.communityId;
     case Role.StreetSupervisor:
       return c.streetId;
-    default:
+    case Role.DistrictStaff:
+    case Role.Admin:
       return c.districtId;
   }
 }
@@ -42,7 +44,7 @@ export class EscalationService {
 
   constructor(
     private readonly deadlines: DeadlineRepository,
-    private readonly cases: CasesService,
+    private readonly writer: CaseWriter,
     private readonly notifications: NotificationService,
     private readonly tx: TransactionRunner,
     private readonly timers: BullDeadlineTimers,
@@ -50,12 +52,15 @@ export class EscalationService {
   ) {}
 
   /** The step runs with the case locked; `before` is the deadline as read before the lock (its window never changes). */
-  private async locked(deadlineId: string, step: (manager: EntityManager, c: Case & { child?: Child }, before: Deadline) => Promise<Outcome>): Promise<Outcome> {
-    const d = await this.deadlines.repo.findOneBy({ id: deadlineId });
+  private async locked(
+    deadlineId: string,
+    step: (manager: EntityManager, c: Case & { child?: Child }, before: Deadline) => Promise<Outcome>,
+  ): Promise<Outcome> {
+    const d = await this.deadlines.findById(deadlineId);
     if (!d) return 'noop';
     return this.tx.run(async (manager) => {
       // Lock order case → deadline, the same as every case write.
-      const c = await this.cases.lockForSystem(manager, d.caseId);
+      const c = await this.writer.lockForSystem(manager, d.caseId);
       if (!c) return 'noop';
       return step(manager, c, d);
     });
@@ -83,9 +88,16 @@ export class EscalationService {
       const d = await this.deadlines.claim(manager, deadlineId, 'breach', this.sla.secondStageMs(window));
       if (!d) return this.notYet(manager, deadlineId, 'due');
       const next = await this.deadlines.nextPending(manager, c.id);
-      await this.cases.recordSystemEvent(manager, c, {
-        type: 'deadline.breached',
-        data: { deadlineId: d.id, kind: d.kind, dueAt: d.dueAt.toISOString(), responsibleRole: d.responsibleRole, escalatedTo: nextLevel(d.responsibleRole), escalationLevel: 1 },
+      await this.writer.recordSystemEvent(manager, c, {
+        type: EventType.DeadlineBreached,
+        data: {
+          deadlineId: d.id,
+          kind: d.kind,
+          dueAt: d.dueAt.toISOString(),
+          responsibleRole: d.responsibleRole,
+          escalatedTo: nextLevel(d.responsibleRole),
+          escalationLevel: 1,
+        },
         flag: CaseFlag.DeadlineBreached,
         escalationLevel: 1,
         nextDue: next ? { dueAt: next.dueAt, kind: next.kind } : null,
@@ -110,8 +122,8 @@ export class EscalationService {
       const d = await this.deadlines.claim(manager, deadlineId, 'stage2');
       if (!d) return this.notYet(manager, deadlineId, 'stage2');
       const next = await this.deadlines.nextPending(manager, c.id);
-      await this.cases.recordSystemEvent(manager, c, {
-        type: 'deadline.escalated',
+      await this.writer.recordSystemEvent(manager, c, {
+        type: EventType.DeadlineEscalated,
         data: { deadlineId: d.id, kind: d.kind, dueAt: d.dueAt.toISOString(), escalatedTo: Role.DistrictStaff, escalationLevel: 2 },
         flag: CaseFlag.Escalated,
         escalationLevel: 2,
@@ -131,9 +143,20 @@ export class EscalationService {
 
   /** The row is still open but its time has not come (a timer that fired early): re-arm it. */
   private async notYet(manager: EntityManager, deadlineId: string, stage: 'remind' | 'due' | 'stage2'): Promise<Outcome> {
-    const d = await manager.getRepository(Deadline).findOneBy({ id: deadlineId });
+    const d = await this.deadlines.findById(deadlineId, manager);
     if (!d || d.closedAt) return 'noop';
-    const at = stage === 'remind' ? (d.status === DeadlineStatus.Pending && !d.remindedAt ? d.remindAt : null) : stage === 'due' ? (d.status === DeadlineStatus.Pending ? d.dueAt : null) : d.status === DeadlineStatus.Breached && !d.secondStageDoneAt ? d.secondStageAt : null;
+    const at =
+      stage === 'remind'
+        ? d.status === DeadlineStatus.Pending && !d.remindedAt
+          ? d.remindAt
+          : null
+        : stage === 'due'
+          ? d.status === DeadlineStatus.Pending
+            ? d.dueAt
+            : null
+          : d.status === DeadlineStatus.Breached && !d.secondStageDoneAt
+            ? d.secondStageAt
+            : null;
     if (!at || at.getTime() <= Date.now()) return 'noop';
     const name = stage === 'remind' ? JobName.DeadlineRemind : stage === 'due' ? JobName.DeadlineDue : JobName.DeadlineSecondStage;
     this.tx.afterCommit(manager, () => this.timers.rearm(name, deadlineId, stage, at));

@@ -4,7 +4,7 @@ export { DeadlineRepository } from './deadline.repository';
 export { DEADLINE_TIMERS, DeadlineService, deadlineView, DeadlineView, SLA_CALCULATOR } from './deadline.service';
 export type { DeadlineTimerPort } from './deadline.service';
 export { BullDeadlineTimers } from './deadline-timers';
-export { CaseworkModule, DeadlinesCoreModule } from './deadlines.module';
+export { DeadlinesCoreModule } from './deadlines.module';
 export { Deadline, DeadlineStatus } from './entities/deadline.entity';
 export { EscalationService } from './escalation.service';
 export type { Outcome } from './escalation.service';

@@ -103,7 +103,13 @@ function objectAt(where: string, v: unknown): Record<string, unknown> {
 
 function checkSchedule(where: string, s: unknown): VisitSchedule {
   const v = s as VisitSchedule;
-  if (!v || !Array.isArray(v.days) || !v.days.every((d, i) => Number.isInteger(d) && d > 0 && (i === 0 || d > v.days[i - 1])) || !Number.isInteger(v.thenEveryDays) || v.thenEveryDays < 0) {
+  if (
+    !v ||
+    !Array.isArray(v.days) ||
+    !v.days.every((d, i) => Number.isInteger(d) && d > 0 && (i === 0 || d > v.days[i - 1])) ||
+    !Number.isInteger(v.thenEveryDays) ||
+    v.thenEveryDays < 0
+  ) {
     throw new PolicyError(`${where}: needs increasing positive whole "days" and a whole "thenEveryDays" ≥ 0`);
   }
   return { days: [...v.days], thenEveryDays: v.thenEveryDays };
@@ -142,7 +148,8 @@ export function buildPolicy(override: unknown = {}): SlaPolicy {
   if (o.afterWarningLetter !== undefined) policy.afterWarningLetter = checkSchedule('afterWarningLetter', o.afterWarningLetter);
   if (o.maxVisitIntervalDaysFor !== undefined) {
     for (const [cat, days] of Object.entries(objectAt('maxVisitIntervalDaysFor', o.maxVisitIntervalDaysFor))) {
-      if (!/^[VND]\d{2}$/.test(cat) || !Number.isInteger(days) || (days as number) <= 0) throw new PolicyError(`maxVisitIntervalDaysFor.${cat}: needs a category code and whole days > 0`);
+      if (!/^[VND]\d{2}$/.test(cat) || !Number.isInteger(days) || (days as number) <= 0)
+        throw new PolicyError(`maxVisitIntervalDaysFor.${cat}: needs a category code and whole days > 0`);
       policy.maxVisitIntervalDaysFor[cat] = days as number;
     }
   }
@@ -200,7 +207,14 @@ export class SlaCalculator {
    * after a warning letter), counted from the start of follow-up, tightened to
    * the maximum interval for some categories. `visitsDone` visits already counted.
    */
-  nextVisitDue(opts: { risk: Risk; followUpStartedAt: Date; visitsDone: number; lastVisitAt: Date | null; categories: string[]; warningLetterAt: Date | null }): Date | null {
+  nextVisitDue(opts: {
+    risk: Risk;
+    followUpStartedAt: Date;
+    visitsDone: number;
+    lastVisitAt: Date | null;
+    categories: string[];
+    warningLetterAt: Date | null;
+  }): Date | null {
     const day = 24 * HOUR_MS * this.timeScale;
     const offsetDays = (s: VisitSchedule, n: number): number | null => {
       if (n < s.days.length) return s.days[n];

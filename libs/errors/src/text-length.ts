@@ -36,12 +36,11 @@ function charsDecorator(name: 'maxChars' | 'minChars', limit: number, options?: 
           const count = charCount(value);
           return name === 'maxChars' ? count <= limit : count >= limit;
         },
-        defaultMessage: (args?: ValidationArguments) =>
-          `must be at ${name === 'maxChars' ? 'most' : 'least'} ${args?.constraints[0] ?? limit} characters`,
+        defaultMessage: (args?: ValidationArguments) => `must be at ${name === 'maxChars' ? 'most' : 'least'} ${args?.constraints[0] ?? limit} characters`,
       },
     });
     // The OpenAPI document states the same limit (and counts the same way: JSON Schema counts code points).
-    ApiProperty(name === 'maxChars' ? { maxLength: limit } : { minLength: limit })(target, propertyKey as string);
+    ApiProperty(name === 'maxChars' ? { maxLength: limit } : { minLength: limit })(target, propertyKey);
   };
 }
 

@@ -1,5 +1,6 @@
 export { JobHandlerRegistry, JobRegistryError, OnJob, registryProblems } from './job-handler';
 export type { JobHandlerFn } from './job-handler';
+export { JobMonitor } from './job-monitor';
 export {
   deadlineJobId,
   DEFAULT_JOB_OPTIONS,

@@ -11,7 +11,15 @@ const NAMES = [A, B] as const;
 
 describe('registryProblems', () => {
   it('finds nothing wrong when each job has exactly one handler', () => {
-    expect(registryProblems([{ name: A, owner: 'X.a' }, { name: B, owner: 'Y.b' }], NAMES)).toEqual([]);
+    expect(
+      registryProblems(
+        [
+          { name: A, owner: 'X.a' },
+          { name: B, owner: 'Y.b' },
+        ],
+        NAMES,
+      ),
+    ).toEqual([]);
   });
 
   it('names a job without a handler', () => {
@@ -20,21 +28,44 @@ describe('registryProblems', () => {
   });
 
   it('names a job with two handlers, and both owners', () => {
-    expect(registryProblems([{ name: A, owner: 'X.a' }, { name: B, owner: 'Y.b' }, { name: A, owner: 'Z.again' }], NAMES)).toEqual([
-      'job "test.a" has 2 handlers: X.a, Z.again',
-    ]);
+    expect(
+      registryProblems(
+        [
+          { name: A, owner: 'X.a' },
+          { name: B, owner: 'Y.b' },
+          { name: A, owner: 'Z.again' },
+        ],
+        NAMES,
+      ),
+    ).toEqual(['job "test.a" has 2 handlers: X.a, Z.again']);
   });
 
   it('names a handler of a job that does not exist', () => {
-    expect(registryProblems([{ name: A, owner: 'X.a' }, { name: B, owner: 'Y.b' }, { name: 'test.c' as JobName, owner: 'Old.c' }], NAMES)).toEqual([
-      'Old.c handles unknown job "test.c"',
-    ]);
+    expect(
+      registryProblems(
+        [
+          { name: A, owner: 'X.a' },
+          { name: B, owner: 'Y.b' },
+          { name: 'test.c' as JobName, owner: 'Old.c' },
+        ],
+        NAMES,
+      ),
+    ).toEqual(['Old.c handles unknown job "test.c"']);
   });
 
   it('lists every problem at once', () => {
-    const problems = registryProblems([{ name: A, owner: 'X.a' }, { name: A, owner: 'X.b' }, { name: 'test.z' as JobName, owner: 'Q.z' }], NAMES);
+    const problems = registryProblems(
+      [
+        { name: A, owner: 'X.a' },
+        { name: A, owner: 'X.b' },
+        { name: 'test.z' as JobName, owner: 'Q.z' },
+      ],
+      NAMES,
+    );
     expect(problems).toHaveLength(3);
-    expect(problems).toEqual(expect.arrayContaining(['job "test.b" has no handler', 'job "test.a" has 2 handlers: X.a, X.b', 'Q.z handles unknown job "test.z"']));
+    expect(problems).toEqual(
+      expect.arrayContaining(['job "test.b" has no handler', 'job "test.a" has 2 handlers: X.a, X.b', 'Q.z handles unknown job "test.z"']),
+    );
   });
 
   it('checks the real job names by default', () => {
@@ -104,7 +135,9 @@ describe('JobHandlerRegistry', () => {
     const { registry, close } = await registryWith(Heartbeat, SecondHeartbeat, OtherJobs);
     try {
       expect(() => registry.load()).toThrow(JobRegistryError);
-      expect(() => registry.load()).toThrow(/"worker\.heartbeat" has 2 handlers: (Heartbeat\.beat, SecondHeartbeat\.again|SecondHeartbeat\.again, Heartbeat\.beat)/);
+      expect(() => registry.load()).toThrow(
+        /"worker\.heartbeat" has 2 handlers: (Heartbeat\.beat, SecondHeartbeat\.again|SecondHeartbeat\.again, Heartbeat\.beat)/,
+      );
     } finally {
       await close();
     }

@@ -64,6 +64,6 @@ export class JobHandlerRegistry {
   async dispatch(job: JobItem, meta: { jobId?: string; attempt: number }): Promise<unknown> {
     const handler = this.handlers.get(job.name);
     if (!handler) throw new JobRegistryError(`no handler for job "${job.name}"`);
-    return handler(job.data as never, meta);
+    return handler(job.data, meta);
   }
 }

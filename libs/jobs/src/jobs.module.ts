@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '@shouhu/config';
 import { JobHandlerRegistry } from './job-handler';
+import { JobMonitor } from './job-monitor';
 import { DEFAULT_JOB_OPTIONS, QUEUE_NAMES } from './job-registry';
 
 /** BullMQ on the configured Redis, every queue registered with the shared job options. */
@@ -24,8 +25,8 @@ export class JobsModule {
         }),
         BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
       ],
-      providers: [JobHandlerRegistry],
-      exports: [BullModule, JobHandlerRegistry],
+      providers: [JobHandlerRegistry, JobMonitor],
+      exports: [BullModule, JobHandlerRegistry, JobMonitor],
     };
   }
 }

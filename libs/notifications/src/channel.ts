@@ -24,7 +24,14 @@ export class LoggingChannel implements NotificationChannel {
   readonly name = 'log';
   private readonly logger = new Logger('Notifications');
 
-  async deliver(message: OutgoingMessage): Promise<void> {
-    this.logger.log({ msg: 'notification (log channel, not sent)', channel: this.name, notificationId: message.notificationId, userId: message.userId, title: message.title });
+  deliver(message: OutgoingMessage): Promise<void> {
+    this.logger.log({
+      msg: 'notification (log channel, not sent)',
+      channel: this.name,
+      notificationId: message.notificationId,
+      userId: message.userId,
+      title: message.title,
+    });
+    return Promise.resolve();
   }
 }

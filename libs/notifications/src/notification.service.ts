@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Actor, Role } from '@shouhu/access';
 import { TransactionRunner } from '@shouhu/database';
 import { DomainError } from '@shouhu/errors';
 import { OrgService } from '@shouhu/org';
 import { NOTIFICATION_CHANNELS, NotificationChannel } from './channel';
-import { Notification } from './entities/notification.entity';
+import type { Notification } from './entities/notification.entity';
+import { NotificationRepository } from './notification.repository';
 
 /** A user, or everyone active with a role in a jurisdiction. */
 export type Recipient = { userId: string } | { role: Role; jurisdictionId: string };
@@ -40,7 +40,7 @@ export class NotificationListView {
 @Injectable()
 export class NotificationService {
   constructor(
-    @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
+    private readonly notifications: NotificationRepository,
     private readonly org: OrgService,
     private readonly tx: TransactionRunner,
     @Inject(NOTIFICATION_CHANNELS) private readonly channels: NotificationChannel[],
@@ -57,15 +57,17 @@ export class NotificationService {
       else for (const id of await this.org.activeUserIdsWithRole(r.role, r.jurisdictionId, manager)) userIds.add(id);
     }
     if (userIds.size === 0) return 0;
-    const result = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Notification)
-      .values([...userIds].map((userId) => ({ userId, caseId: input.caseId, kind: input.kind, title: input.title, body: input.body, dedupeKey: `${input.cause}:${userId}` })))
-      .orIgnore()
-      .returning(['id', 'user_id'])
-      .execute();
-    const created = result.raw as { id: string; user_id: string }[];
+    const created = await this.notifications.insertOnce(
+      manager,
+      [...userIds].map((userId) => ({
+        userId,
+        caseId: input.caseId,
+        kind: input.kind,
+        title: input.title,
+        body: input.body,
+        dedupeKey: `${input.cause}:${userId}`,
+      })),
+    );
     if (created.length) {
       this.tx.afterCommit(manager, () => this.deliver(created.map((c) => ({ notificationId: c.id, userId: c.user_id, title: input.title, body: input.body }))));
     }
@@ -76,24 +78,20 @@ export class NotificationService {
     for (const m of messages) {
       for (const channel of this.channels) await channel.deliver(m);
     }
-    await this.notifications.createQueryBuilder().update().set({ deliveredAt: () => 'now()' }).where('id IN (:...ids)', { ids: messages.map((m) => m.notificationId) }).execute();
+    await this.notifications.markDelivered(messages.map((m) => m.notificationId));
   }
 
   async list(actor: Actor, unreadOnly: boolean, limit = 100): Promise<NotificationView[]> {
-    const rows = await this.notifications.find({
-      where: { userId: actor.id, ...(unreadOnly ? { readAt: IsNull() } : {}) },
-      order: { createdAt: 'DESC' },
-      take: limit,
-    });
+    const rows = await this.notifications.forUser(actor.id, unreadOnly, limit);
     return rows.map(view);
   }
 
   async markRead(actor: Actor, id: string): Promise<NotificationView> {
-    const row = await this.notifications.findOneBy({ id, userId: actor.id });
+    const row = await this.notifications.findOfUser(id, actor.id);
     if (!row) throw DomainError.notFound('notification');
     if (!row.readAt) {
       row.readAt = new Date();
-      await this.notifications.update({ id }, { readAt: row.readAt });
+      await this.notifications.markRead(id, row.readAt);
     }
     return view(row);
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { JurisdictionLevel, Role } from '@shouhu/access';
+import { JurisdictionLevel } from '@shouhu/access';
 import { TransactionRunner } from '@shouhu/database';
 import { communityCode, DEMO_DISTRICT, DEMO_STREETS, demoUsers, streetCode } from './demo-organisation';
 import { Jurisdiction } from './entities/jurisdiction.entity';
@@ -30,7 +30,20 @@ export class DemoOrganisationSeeder {
       let jurisdictionsCreated = 0;
       const districtId = randomUUID();
       jurisdictionsCreated += await this.jurisdictions.insertMissing(
-        [row({ id: districtId, code: DEMO_DISTRICT.code, name: DEMO_DISTRICT.name, casePrefix: DEMO_DISTRICT.casePrefix, level: JurisdictionLevel.District, parentId: null, districtId, streetId: null, communityId: null, path: DEMO_DISTRICT.name })],
+        [
+          row({
+            id: districtId,
+            code: DEMO_DISTRICT.code,
+            name: DEMO_DISTRICT.name,
+            casePrefix: DEMO_DISTRICT.casePrefix,
+            level: JurisdictionLevel.District,
+            parentId: null,
+            districtId,
+            streetId: null,
+            communityId: null,
+            path: DEMO_DISTRICT.name,
+          }),
+        ],
         manager,
       );
       await this.jurisdictions.setCasePrefixIfMissing(DEMO_DISTRICT.code, DEMO_DISTRICT.casePrefix, manager);
@@ -38,16 +51,45 @@ export class DemoOrganisationSeeder {
 
       const streetRows = DEMO_STREETS.map((s) => {
         const id = randomUUID();
-        return row({ id, code: streetCode(s.key), name: s.name, casePrefix: null, level: JurisdictionLevel.Street, parentId: district.id, districtId: district.id, streetId: id, communityId: null, path: `${district.name} / ${s.name}` });
+        return row({
+          id,
+          code: streetCode(s.key),
+          name: s.name,
+          casePrefix: null,
+          level: JurisdictionLevel.Street,
+          parentId: district.id,
+          districtId: district.id,
+          streetId: id,
+          communityId: null,
+          path: `${district.name} / ${s.name}`,
+        });
       });
       jurisdictionsCreated += await this.jurisdictions.insertMissing(streetRows, manager);
-      const streets = new Map((await this.jurisdictions.findByCodes(streetRows.map((r) => r.code), manager)).map((j) => [j.code, j]));
+      const streets = new Map(
+        (
+          await this.jurisdictions.findByCodes(
+            streetRows.map((r) => r.code),
+            manager,
+          )
+        ).map((j) => [j.code, j]),
+      );
 
       const communityRows = DEMO_STREETS.flatMap((s) =>
         s.communities.map((name, i) => {
           const street = streets.get(streetCode(s.key)) as Jurisdiction;
           const id = randomUUID();
-          return row({ id, code: communityCode(s.key, i), name, casePrefix: null, level: JurisdictionLevel.Community, parentId: street.id, districtId: district.id, streetId: street.id, communityId: id, path: `${street.path} / ${name}` });
+          return row({
+            id,
+            code: communityCode(s.key, i),
+            name,
+            casePrefix: null,
+            level: JurisdictionLevel.Community,
+            parentId: street.id,
+            districtId: district.id,
+            streetId: street.id,
+            communityId: id,
+            path: `${street.path} / ${name}`,
+          });
         }),
       );
       jurisdictionsCreated += await this.jurisdictions.insertMissing(communityRows, manager);
@@ -56,7 +98,10 @@ export class DemoOrganisationSeeder {
       );
 
       const specs = demoUsers();
-      const existing = await this.users.findByUsernames(specs.map((u) => u.username), manager);
+      const existing = await this.users.findByUsernames(
+        specs.map((u) => u.username),
+        manager,
+      );
       const existingNames = new Set(existing.map((u) => u.username));
       const missing = specs.filter((u) => !existingNames.has(u.username));
       // One salted hash serves every demo account: demo credentials are public anyway.
@@ -64,7 +109,14 @@ export class DemoOrganisationSeeder {
       for (const spec of missing) {
         hash ??= await hashPassword(demoPassword);
         await this.users.insert(
-          { username: spec.username, displayName: spec.displayName, role: spec.role as Role, jurisdictionId: (byCode.get(spec.jurisdictionCode) as Jurisdiction).id, passwordHash: hash, active: true },
+          {
+            username: spec.username,
+            displayName: spec.displayName,
+            role: spec.role,
+            jurisdictionId: (byCode.get(spec.jurisdictionCode) as Jurisdiction).id,
+            passwordHash: hash,
+            active: true,
+          },
           manager,
         );
       }

@@ -2,13 +2,11 @@ import { DomainError, ErrorCode } from '@shouhu/errors';
 
 export const OrgErrors = {
   userNotFound: () => DomainError.notFound('user'),
-  usernameTaken: () =>
-    new DomainError(ErrorCode.UsernameTaken, 'username is already taken', [{ field: 'username', message: 'is already taken' }]),
+  usernameTaken: () => new DomainError(ErrorCode.UsernameTaken, 'username is already taken', [{ field: 'username', message: 'is already taken' }]),
   /** Out of scope and nonexistent look the same (api.md: 404). */
   unknownJurisdiction: () =>
     new DomainError(ErrorCode.NotFound, 'no such jurisdiction in your scope', [{ field: 'jurisdictionId', message: 'is not a jurisdiction you manage' }]),
-  levelMismatch: (role: string, level: string) =>
-    DomainError.validation('jurisdictionId', `must be a ${level} for role ${role}`),
+  levelMismatch: (role: string, level: string) => DomainError.validation('jurisdictionId', `must be a ${level} for role ${role}`),
   /** Nothing of this account waits for a decision (approved already, rejected, or never asked). */
   nothingToApprove: () => new DomainError(ErrorCode.Conflict, 'nothing of this user awaits approval'),
   /** Maker-checker: not the one who asked, and not about one's own account. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Actor, asSubject, defineAbilityFor, JurisdictionLevel, Role, ROLE_LABELS, ROLE_LEVEL, rulesToSql } from '@shouhu/access';
 import { TransactionRunner } from '@shouhu/database';
+import { EventType } from '@shouhu/timeline';
 import { JurisdictionNodeView, JurisdictionRefView, UserView } from './dto/user.dto';
 import type { CreateUserDto, ListUsersQuery, UpdateUserDto, UserApprovalDto } from './dto/user.dto';
 import { Jurisdiction } from './entities/jurisdiction.entity';
@@ -125,8 +126,14 @@ export class OrgService {
         );
         const event = eventOf(actor, newId, place.districtId);
         await this.users.appendEvents(manager, [
-          event('user.created', { username: dto.username, displayName: dto.displayName, role: dto.role, jurisdictionId: dto.jurisdictionId, active: dto.active ?? true }),
-          ...(gated ? [event('user.approval_requested', { role: dto.role, jurisdictionId: dto.jurisdictionId })] : []),
+          event(EventType.UserCreated, {
+            username: dto.username,
+            displayName: dto.displayName,
+            role: dto.role,
+            jurisdictionId: dto.jurisdictionId,
+            active: dto.active ?? true,
+          }),
+          ...(gated ? [event(EventType.UserApprovalRequested, { role: dto.role, jurisdictionId: dto.jurisdictionId })] : []),
         ]);
         return newId;
       });
@@ -167,11 +174,11 @@ export class OrgService {
       const changes: Partial<UserWithHash> = {};
       if (dto.displayName !== undefined && dto.displayName !== user.displayName) {
         changes.displayName = dto.displayName;
-        events.push(event('user.updated', { displayName: { from: user.displayName, to: dto.displayName } }));
+        events.push(event(EventType.UserUpdated, { displayName: { from: user.displayName, to: dto.displayName } }));
       }
       if (dto.active !== undefined && dto.active !== user.active) {
         changes.active = dto.active;
-        events.push(event(dto.active ? 'user.reactivated' : 'user.deactivated', {}));
+        events.push(event(dto.active ? EventType.UserReactivated : EventType.UserDeactivated, {}));
       }
 
       if (user.status !== UserStatus.Active) {
@@ -186,7 +193,11 @@ export class OrgService {
             approvalRequestedAt: gated ? new Date() : null,
           });
           const what = changeData(user, role, jurisdictionId, newHash !== undefined);
-          events.push(gated ? event('user.approval_requested', { role, jurisdictionId, ...(newHash ? { password: true } : {}) }) : event('user.change_applied', what));
+          events.push(
+            gated
+              ? event(EventType.UserApprovalRequested, { role, jurisdictionId, ...(newHash ? { password: true } : {}) })
+              : event(EventType.UserChangeApplied, what),
+          );
         }
       } else if (readsCases(user.role) || readsCases(role)) {
         // An approved account that can (or would) read case content: the change waits.
@@ -204,7 +215,7 @@ export class OrgService {
             approvalRequestedAt: waits ? new Date() : null,
           });
           events.push(
-            event(waits ? 'user.change_requested' : 'user.change_withdrawn', {
+            event(waits ? EventType.UserChangeRequested : EventType.UserChangeWithdrawn, {
               ...(pendingRole ? { role: pendingRole } : {}),
               ...(pendingJurisdictionId ? { jurisdictionId: pendingJurisdictionId } : {}),
               ...(pendingPasswordHash ? { password: true } : {}),
@@ -215,16 +226,21 @@ export class OrgService {
         // An admin account staying admin: nothing to approve.
         if (role !== user.role || jurisdictionId !== user.jurisdictionId) {
           Object.assign(changes, { role, jurisdictionId });
-          events.push(event('user.change_applied', changeData(user, role, jurisdictionId, false)));
+          events.push(event(EventType.UserChangeApplied, changeData(user, role, jurisdictionId, false)));
         }
         if (newHash) {
           changes.passwordHash = newHash;
-          events.push(event('user.password_changed', {}));
+          events.push(event(EventType.UserPasswordChanged, {}));
         }
       }
       // Any change to who the user is or what they may do ends their sessions (a form that
       // resends the current role and jurisdiction changes nothing).
-      if (changes.passwordHash !== undefined || changes.active === false || (changes.role ?? user.role) !== user.role || (changes.jurisdictionId ?? user.jurisdictionId) !== user.jurisdictionId) {
+      if (
+        changes.passwordHash !== undefined ||
+        changes.active === false ||
+        (changes.role ?? user.role) !== user.role ||
+        (changes.jurisdictionId ?? user.jurisdictionId) !== user.jurisdictionId
+      ) {
         changes.credentialsChangedAt = new Date();
       }
       if (Object.keys(changes).length > 0) await this.users.updateIn(manager, user.id, changes);
@@ -252,19 +268,38 @@ export class OrgService {
       if (user.status !== UserStatus.Active) {
         await this.users.updateIn(manager, user.id, { ...cleared, status: approve ? UserStatus.Active : UserStatus.Rejected });
         await this.users.appendEvents(manager, [
-          event(approve ? 'user.approved' : 'user.rejected', { kind: 'account', role: user.role, jurisdictionId: user.jurisdictionId, requestedBy: user.approvalRequestedBy, ...reason }),
+          event(approve ? EventType.UserApproved : EventType.UserRejected, {
+            kind: 'account',
+            role: user.role,
+            jurisdictionId: user.jurisdictionId,
+            requestedBy: user.approvalRequestedBy,
+            ...reason,
+          }),
         ]);
         return;
       }
       const role = user.pendingRole ?? user.role;
       const jurisdictionId = user.pendingJurisdictionId ?? user.jurisdictionId;
       const password = Boolean(user.pendingPasswordHash);
-      const events = [event(approve ? 'user.approved' : 'user.rejected', { kind: 'change', ...changeData(user, role, jurisdictionId, password), requestedBy: user.approvalRequestedBy, ...reason })];
+      const events = [
+        event(approve ? EventType.UserApproved : EventType.UserRejected, {
+          kind: 'change',
+          ...changeData(user, role, jurisdictionId, password),
+          requestedBy: user.approvalRequestedBy,
+          ...reason,
+        }),
+      ];
       const changes: Partial<UserWithHash> = { ...cleared };
       if (approve) {
-        Object.assign(changes, { role, jurisdictionId, credentialsChangedAt: new Date(), ...(password ? { passwordHash: user.pendingPasswordHash as string } : {}) });
-        if (role !== user.role || jurisdictionId !== user.jurisdictionId) events.push(event('user.change_applied', changeData(user, role, jurisdictionId, false)));
-        if (password) events.push(event('user.password_changed', {}));
+        Object.assign(changes, {
+          role,
+          jurisdictionId,
+          credentialsChangedAt: new Date(),
+          ...(password ? { passwordHash: user.pendingPasswordHash as string } : {}),
+        });
+        if (role !== user.role || jurisdictionId !== user.jurisdictionId)
+          events.push(event(EventType.UserChangeApplied, changeData(user, role, jurisdictionId, false)));
+        if (password) events.push(event(EventType.UserPasswordChanged, {}));
       }
       await this.users.updateIn(manager, user.id, changes);
       await this.users.appendEvents(manager, events);
@@ -311,6 +346,22 @@ export class OrgService {
     return this.users.revokeToken(tokenId, userId, expiresAt);
   }
 
+  /** A jurisdiction by id, whoever asks (the caller checks its ability on it). */
+  jurisdiction(id: string, manager?: EntityManager): Promise<Jurisdiction | null> {
+    return this.jurisdictions.findById(id, manager);
+  }
+
+  /**
+   * An active, approved user with its jurisdiction: anywhere, or, with `near`, placed in
+   * that street (or one of its communities) or at that district itself.
+   */
+  activeUser(id: string, near?: { streetId: string; districtId: string }, manager?: EntityManager): Promise<User | null> {
+    const scope = near
+      ? { sql: '(j.street_id = :street OR j.id = :district)', params: { street: near.streetId, district: near.districtId } }
+      : { sql: 'TRUE', params: {} };
+    return this.users.activeApprovedWithin(id, scope, manager);
+  }
+
   /** Active users with this role placed exactly at this jurisdiction (notification recipients). */
   activeUserIdsWithRole(role: Role, jurisdictionId: string, manager?: EntityManager): Promise<string[]> {
     return this.users.activeIdsWithRole(role, jurisdictionId, manager);
@@ -334,7 +385,7 @@ const approves = (actor: Actor) => actor.role === Role.DistrictStaff || actor.ro
 
 /** A user event by this actor about this user, for the district's audit trail. */
 function eventOf(actor: Actor, userId: string, districtId: string) {
-  return (type: string, data: Record<string, unknown>): NewUserEvent => ({ userId, districtId, actorId: actor.id, actorRole: actor.role, type, data });
+  return (type: EventType, data: Record<string, unknown>): NewUserEvent => ({ userId, districtId, actorId: actor.id, actorRole: actor.role, type, data });
 }
 
 /** What a change does, for event data: from → to of role and jurisdiction, and whether a password was set (never the password). */

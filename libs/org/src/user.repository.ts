@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { FieldMap, Role } from '@shouhu/access';
 import type { SqlCondition } from '@shouhu/database';
+import type { EventType } from '@shouhu/timeline';
 import { Jurisdiction } from './entities/jurisdiction.entity';
 import { RevokedToken } from './entities/revoked-token.entity';
 import { UserEvent } from './entities/user-event.entity';
@@ -29,7 +30,8 @@ export interface UserFilter {
 
 export type UserWithHash = User & { passwordHash: string };
 
-export type NewUserEvent = Omit<UserEvent, 'id' | 'at'>;
+/** A user event to append: its type is one of the audit trail's (user.*). */
+export type NewUserEvent = Omit<UserEvent, 'id' | 'at' | 'type'> & { type: EventType };
 
 @Injectable()
 export class UserRepository {
@@ -65,7 +67,7 @@ export class UserRepository {
 
   /** The user row locked for this transaction (FOR UPDATE), with its password hashes, when in scope. */
   lockWithin(id: string, scope: SqlCondition, manager: EntityManager): Promise<UserWithHash | null> {
-    return this.scoped(scope, manager).addSelect('u.passwordHash').andWhere('u.id = :id', { id }).setLock('pessimistic_write', undefined, ['u']).getOne() as Promise<UserWithHash | null>;
+    return this.scoped(scope, manager).addSelect('u.passwordHash').andWhere('u.id = :id', { id }).setLock('pessimistic_write', undefined, ['u']).getOne();
   }
 
   async updateIn(manager: EntityManager, id: string, changes: Partial<UserWithHash>): Promise<void> {
@@ -91,7 +93,7 @@ export class UserRepository {
       .addSelect('u.passwordHash')
       .innerJoinAndSelect('u.jurisdiction', 'j')
       .where('u.username = :username', { username })
-      .getOne() as Promise<UserWithHash | null>;
+      .getOne();
   }
 
   /**
@@ -142,12 +144,32 @@ export class UserRepository {
     });
   }
 
+  /** An active, approved user with its jurisdiction (alias j), when that lies inside the condition. */
+  activeApprovedWithin(id: string, scope: SqlCondition, manager: EntityManager = this.repo.manager): Promise<User | null> {
+    return (
+      manager
+        .getRepository(User)
+        .createQueryBuilder('u')
+        .innerJoinAndSelect('u.jurisdiction', 'j')
+        .where('u.id = :id', { id })
+        .andWhere('u.active')
+        // An account still waiting for district approval may not be given work.
+        .andWhere('u.status = :approved', { approved: UserStatus.Active })
+        .andWhere(scope.sql, scope.params)
+        .getOne()
+    );
+  }
+
   async activeIdsWithRole(role: Role, jurisdictionId: string, manager?: EntityManager): Promise<string[]> {
     const rows = await (manager ?? this.repo.manager)
       .getRepository(User)
       .createQueryBuilder('u')
       .select('u.id', 'id')
-      .where('u.role = :role AND u.jurisdiction_id = :jurisdictionId AND u.active AND u.status = :approved', { role, jurisdictionId, approved: UserStatus.Active })
+      .where('u.role = :role AND u.jurisdiction_id = :jurisdictionId AND u.active AND u.status = :approved', {
+        role,
+        jurisdictionId,
+        approved: UserStatus.Active,
+      })
       .getRawMany<{ id: string }>();
     return rows.map((r) => r.id);
   }
@@ -162,17 +184,12 @@ export class UserRepository {
   }
 
   async recordLogin(id: string): Promise<void> {
-    await this.repo.update({ id }, { lastLoginAt: () => 'now()' } as never);
+    await this.repo.update({ id }, { lastLoginAt: () => 'now()' });
   }
 
   /** Demo seeding: the usernames among these that already exist, with their hashes. */
   findByUsernames(usernames: string[], manager: EntityManager): Promise<UserWithHash[]> {
-    return manager
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.username IN (:...usernames)', { usernames })
-      .getMany() as Promise<UserWithHash[]>;
+    return manager.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.username IN (:...usernames)', { usernames }).getMany();
   }
 
   async setPasswordHash(usernames: string[], passwordHash: string, manager: EntityManager): Promise<void> {

@@ -7,7 +7,10 @@ const HEADER = ['section', 'key', 'value'];
 const safe = (v: string | number | null) => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
 export function statsCsv(rows: [string, string, string | number | null][]): string {
-  return stringify(rows.map((r) => r.map(safe)), { header: true, columns: HEADER, bom: true });
+  return stringify(
+    rows.map((r) => r.map(safe)),
+    { header: true, columns: HEADER, bom: true },
+  );
 }
 
 export async function statsXlsx(rows: [string, string, string | number | null][]): Promise<Buffer> {

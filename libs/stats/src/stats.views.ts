@@ -1,12 +1,20 @@
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 
 /** Counts keyed by a code (a status, a category…): only the codes that occur. */
-const counts = (example: Record<string, number>, description: string) => ({ type: 'object', additionalProperties: { type: 'integer' }, example, description }) as const;
+const counts = (example: Record<string, number>, description: string) =>
+  ({ type: 'object', additionalProperties: { type: 'integer' }, example, description }) as const;
 
 export class Share {
   @ApiProperty({ type: 'integer', minimum: 0 }) numerator: number;
   @ApiProperty({ type: 'integer', minimum: 0 }) denominator: number;
-  @ApiProperty({ type: Number, nullable: true, minimum: 0, maximum: 1, example: 0.125, description: 'numerator / denominator to four places; null when there is nothing to divide' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 1,
+    example: 0.125,
+    description: 'numerator / denominator to four places; null when there is nothing to divide',
+  })
   share: number | null;
 }
 

@@ -26,7 +26,7 @@ describe('audit CSV', () => {
       hash: 'ab',
     };
     const csv = new AuditService(undefined as never).toCsv([row]);
-    const [header, cells] = parse(csv.replace(/^\uFEFF/, '')) as string[][];
+    const [header, cells] = parse(csv.replace(/^\uFEFF/, ''));
     expect(header[5]).toBe('type');
     expect(cells[5]).toBe(`'=HYPERLINK("http://x","y")`);
     expect(cells[6]).toBe(`'@evil`);

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify/sync';
-import { DataSource } from 'typeorm';
-import { AccessLog } from './entities/access-log.entity';
+import { AuditRepository } from './audit.repository';
+import type { AccessLog } from './entities/access-log.entity';
 
 export interface AuditFilter {
   /** The caller's district: only its cases and its user accounts. */
@@ -17,7 +16,10 @@ export interface AuditFilter {
 
 /** One line of the audit trail. */
 export class AuditRow {
-  @ApiProperty({ enum: ['event', 'access', 'user'], description: 'event: the case timeline; access: an identity read; user: a change of a user account (type user.*)' })
+  @ApiProperty({
+    enum: ['event', 'access', 'user'],
+    description: 'event: the case timeline; access: an identity read; user: a change of a user account (type user.*)',
+  })
   source: 'event' | 'access' | 'user';
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null for user events' }) caseId: string | null;
@@ -43,50 +45,33 @@ export function neutraliseCell(value: unknown): string {
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 
-export const AUDIT_COLUMNS = ['source', 'at', 'caseNo', 'caseId', 'seq', 'type', 'actorId', 'actorRole', 'fromStatus', 'toStatus', 'fields', 'data', 'hash'] as const;
+export const AUDIT_COLUMNS = [
+  'source',
+  'at',
+  'caseNo',
+  'caseId',
+  'seq',
+  'type',
+  'actorId',
+  'actorRole',
+  'fromStatus',
+  'toStatus',
+  'fields',
+  'data',
+  'hash',
+] as const;
 
 /** The audit trail of a district: timeline events, identity reads and user account changes, newest first. */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly trail: AuditRepository) {}
 
   async recordAccess(entry: Omit<AccessLog, 'id'>): Promise<void> {
-    await this.db.getRepository(AccessLog).insert(entry as never);
+    await this.trail.insertAccess(entry);
   }
 
   async events(f: AuditFilter): Promise<AuditRow[]> {
-    const params: unknown[] = [f.districtId];
-    const cond: string[] = [];
-    const add = (sqlFor: (p: string) => string, value: unknown) => {
-      params.push(value);
-      cond.push(sqlFor(`$${params.length}`));
-    };
-    if (f.from) add((p) => `x.at >= ${p}`, f.from);
-    if (f.to) add((p) => `x.at < ${p}`, f.to);
-    if (f.actorId) add((p) => `x.actor_id = ${p}`, f.actorId);
-    if (f.caseId) add((p) => `x.case_id = ${p}`, f.caseId);
-    params.push(f.limit);
-    const where = cond.length ? `AND ${cond.join(' AND ')}` : '';
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT * FROM (
-         SELECT 'event' AS source, e.at, e.case_id, c.case_no, e.seq, e.type, e.actor_id, e.actor_role, e.from_status, e.to_status,
-                '{}'::varchar[] AS fields, e.data, e.hash, NULL::bigint AS ord
-           FROM case_event e JOIN "case" c ON c.id = e.case_id WHERE c.district_id = $1
-         UNION ALL
-         SELECT 'access', a.at, a.case_id, c.case_no, NULL, 'identity.read', a.actor_id, a.actor_role, NULL, NULL,
-                a.fields, '{}'::jsonb, NULL, NULL
-           FROM access_log a JOIN "case" c ON c.id = a.case_id WHERE a.district_id = $1
-         UNION ALL
-         -- The account the event is about goes into data (user events carry no password or hash);
-         -- the events of one change share their instant, so their id orders them.
-         SELECT 'user', u.at, NULL, NULL, NULL, u.type, u.actor_id, u.actor_role, NULL, NULL,
-                '{}'::varchar[], jsonb_build_object('userId', u.user_id) || u.data, NULL, u.id
-           FROM user_event u WHERE u.district_id = $1
-       ) x WHERE TRUE ${where}
-       ORDER BY x.at DESC, x.case_id, x.seq DESC NULLS LAST, x.ord DESC NULLS LAST
-       LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await this.trail.trail(f);
     return rows.map((r) => ({
       source: r.source as AuditRow['source'],
       at: (r.at as Date).toISOString(),
@@ -100,7 +85,7 @@ export class AuditService {
       toStatus: r.to_status as string | null,
       fields: r.fields as string[],
       data: r.data as Record<string, unknown>,
-      hash: r.hash === null ? null : String(r.hash),
+      hash: r.hash as string | null,
     }));
   }
 

@@ -1,6 +1,13 @@
 import { canonicalJson, eventHash, GENESIS_HASH, verifyChain } from './hash-chain';
 
-const base = { caseId: '6f1c3c5e-8a57-4c3e-9b1e-3a1a0f2d9c11', type: 'case.reported', at: '2026-11-23T08:00:00.000Z', actor: { id: 'u1', role: 'community_director' }, fromStatus: null, toStatus: 'submitted' };
+const base = {
+  caseId: '6f1c3c5e-8a57-4c3e-9b1e-3a1a0f2d9c11',
+  type: 'case.reported',
+  at: '2026-11-23T08:00:00.000Z',
+  actor: { id: 'u1', role: 'community_director' },
+  fromStatus: null,
+  toStatus: 'submitted',
+};
 
 function chain(n: number) {
   const events = [];
@@ -26,7 +33,17 @@ describe('hash chain', () => {
     const h = eventHash(e);
     expect(h).toMatch(/^[0-9a-f]{64}$/);
     expect(eventHash({ ...e, at: new Date(e.at) })).toBe(h);
-    for (const changed of [{ seq: 2 }, { type: 'x' }, { at: '2026-11-23T08:00:00.001Z' }, { actor: { id: 'u2', role: 'community_director' } }, { fromStatus: 'draft' }, { toStatus: 'returned' }, { data: { a: 1 } }, { prevHash: '1'.repeat(64) }, { caseId: 'other' }]) {
+    for (const changed of [
+      { seq: 2 },
+      { type: 'x' },
+      { at: '2026-11-23T08:00:00.001Z' },
+      { actor: { id: 'u2', role: 'community_director' } },
+      { fromStatus: 'draft' },
+      { toStatus: 'returned' },
+      { data: { a: 1 } },
+      { prevHash: '1'.repeat(64) },
+      { caseId: 'other' },
+    ]) {
       expect(eventHash({ ...e, ...changed })).not.toBe(h);
     }
   });

@@ -3,6 +3,7 @@ export { AuditListView, AuditRow } from './audit.service';
 export type { AuditFilter } from './audit.service';
 export { AccessLog } from './entities/access-log.entity';
 export { CaseEvent } from './entities/case-event.entity';
+export { EVENT_TYPES, EventType } from './event-type';
 export { canonicalJson, eventHash, GENESIS_HASH, verifyChain } from './hash-chain';
 export type { ChainedFields, ChainVerdict } from './hash-chain';
 export { TimelineModule } from './timeline.module';

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { CaseEvent } from './entities/case-event.entity';
+import { EventType } from './event-type';
 import { ChainVerdict, eventHash, GENESIS_HASH, verifyChain } from './hash-chain';
+import { TimelineRepository } from './timeline.repository';
 
 export interface NewEvent {
   caseId: string;
   /** The case's next sequence number, taken under the case row lock. */
   seq: number;
-  type: string;
+  type: EventType;
   actor: { id: string | null; role: string };
   fromStatus?: string | null;
   toStatus?: string | null;
@@ -49,21 +50,14 @@ export class ChainVerdictView implements ChainVerdict {
 /** The append-only, hash-chained case timeline. */
 @Injectable()
 export class TimelineService {
-  constructor(@InjectRepository(CaseEvent) private readonly events: Repository<CaseEvent>) {}
+  constructor(private readonly events: TimelineRepository) {}
 
   /**
    * Appends an event inside the caller's transaction. The caller holds the case
    * row lock, so seq and the previous hash cannot race.
    */
   async append(manager: EntityManager, event: NewEvent): Promise<CaseEvent> {
-    const prev = await manager
-      .getRepository(CaseEvent)
-      .createQueryBuilder('e')
-      .select(['e.seq', 'e.hash'])
-      .where('e.case_id = :caseId', { caseId: event.caseId })
-      .orderBy('e.seq', 'DESC')
-      .limit(1)
-      .getOne();
+    const prev = await this.events.latest(manager, event.caseId);
     if ((prev?.seq ?? 0) + 1 !== event.seq) throw new Error(`timeline of case ${event.caseId}: expected seq ${(prev?.seq ?? 0) + 1}, got ${event.seq}`);
     // Postgres keeps microseconds, JavaScript milliseconds: hash what will be read back.
     const at = new Date(Math.floor((event.at ?? new Date()).getTime()));
@@ -80,17 +74,17 @@ export class TimelineService {
       prevHash: prev?.hash ?? GENESIS_HASH,
     });
     row.hash = eventHash({ ...row, actor: event.actor });
-    await manager.getRepository(CaseEvent).insert(row as never);
+    await this.events.insert(manager, row);
     return row;
   }
 
   async list(caseId: string): Promise<TimelineEventView[]> {
-    const rows = await this.events.find({ where: { caseId }, order: { seq: 'ASC' } });
+    const rows = await this.events.ofCase(caseId);
     return rows.map(toView);
   }
 
   async verify(caseId: string): Promise<ChainVerdictView> {
-    const rows = await this.events.find({ where: { caseId }, order: { seq: 'ASC' } });
+    const rows = await this.events.ofCase(caseId);
     return verifyChain(rows.map((r) => ({ ...r, actor: { id: r.actorId, role: r.actorRole } })));
   }
 }

@@ -35,9 +35,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const body = this.toBody(error, requestId);
     const route = request.routeOptions?.url ?? 'unknown route';
     if (body.statusCode >= 500 && body.code === ErrorCode.InternalError) {
-      this.logger.error({ err: safeErrorFields(error), requestId, msg: `unhandled error on ${request.method} ${route}` });
+      this.logger.error({ error: safeErrorFields(error), requestId, msg: `unhandled error on ${request.method} ${route}` });
     } else if (body.statusCode === 503 && !(error instanceof DomainError)) {
-      this.logger.warn({ err: safeErrorFields(error), requestId, msg: `database unavailable on ${request.method} ${route}` });
+      this.logger.warn({ error: safeErrorFields(error), requestId, msg: `database unavailable on ${request.method} ${route}` });
       void reply.header('Retry-After', String(DB_RETRY_AFTER_SECONDS));
     }
     if (error instanceof DomainError) {
@@ -67,7 +67,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { statusCode: 400, code: ErrorCode.ValidationFailed, message: 'a value is longer than its field allows', details: [], requestId };
     }
     if (isDatabaseUnavailable(error)) {
-      return { statusCode: 503, code: ErrorCode.ServiceUnavailable, message: 'the database is unavailable; retry shortly', details: [{ field: 'db', message: 'down' }], requestId };
+      return {
+        statusCode: 503,
+        code: ErrorCode.ServiceUnavailable,
+        message: 'the database is unavailable; retry shortly',
+        details: [{ field: 'db', message: 'down' }],
+        requestId,
+      };
     }
     const status = frameworkStatus(error);
     if (status !== undefined && status < 500) {

@@ -49,5 +49,10 @@ async function fileIn(root: string, wanted: string): Promise<string | null> {
   const full = resolve(root, wanted);
   if (!full.startsWith(root + sep)) return null;
   const found = await stat(full).catch(() => null);
-  return found?.isFile() ? full.slice(root.length + 1).split(sep).join('/') : null;
+  return found?.isFile()
+    ? full
+        .slice(root.length + 1)
+        .split(sep)
+        .join('/')
+    : null;
 }

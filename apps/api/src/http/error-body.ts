@@ -21,14 +21,39 @@ export class ErrorBody {
 
 /** The statuses a route may declare, with what each means in this API (api.md "Errors"). */
 const ERROR_RESPONSES = {
-  400: ['VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored', ErrorCode.ValidationFailed, 'child.birthDate must not be in the future', [{ field: 'child.birthDate', message: 'must not be in the future' }]],
+  400: [
+    'VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored',
+    ErrorCode.ValidationFailed,
+    'child.birthDate must not be in the future',
+    [{ field: 'child.birthDate', message: 'must not be in the future' }],
+  ],
   401: ['UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one', ErrorCode.Unauthenticated, 'a valid bearer token is required', []],
   403: ['FORBIDDEN: the caller’s role may never do this', ErrorCode.Forbidden, 'role community_director may not do this', []],
   404: ['NOT_FOUND: no such record, or none in the caller’s scope (the answer is the same)', ErrorCode.NotFound, 'case not found', []],
-  409: ['INVALID_TRANSITION (not allowed from the current state), STALE_VERSION (someone changed it first) or CONFLICT', ErrorCode.StaleVersion, 'the case changed since you read it; reload it', []],
-  422: ['A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule)', ErrorCode.RuleViolation, 'a rejection needs a reason', []],
-  429: ['TOO_MANY_ATTEMPTS: too many failed sign-ins for this username or from this address; retry after the Retry-After header', ErrorCode.TooManyAttempts, 'too many login attempts; try again in 900 s', []],
-  503: ['SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header', ErrorCode.ServiceUnavailable, 'the database is unavailable; retry shortly', [{ field: 'db', message: 'down' }]],
+  409: [
+    'INVALID_TRANSITION (not allowed from the current state), STALE_VERSION (someone changed it first) or CONFLICT',
+    ErrorCode.StaleVersion,
+    'the case changed since you read it; reload it',
+    [],
+  ],
+  422: [
+    'A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule)',
+    ErrorCode.RuleViolation,
+    'a rejection needs a reason',
+    [],
+  ],
+  429: [
+    'TOO_MANY_ATTEMPTS: too many failed sign-ins for this username or from this address; retry after the Retry-After header',
+    ErrorCode.TooManyAttempts,
+    'too many login attempts; try again in 900 s',
+    [],
+  ],
+  503: [
+    'SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header',
+    ErrorCode.ServiceUnavailable,
+    'the database is unavailable; retry shortly',
+    [{ field: 'db', message: 'down' }],
+  ],
 } as const satisfies Record<number, readonly [string, ErrorCode, string, readonly FieldProblem[]]>;
 
 export type ErrorStatus = keyof typeof ERROR_RESPONSES;
@@ -52,7 +77,13 @@ export function ApiErrors(statuses: ErrorStatus[], overrides: Partial<Record<Err
         content: {
           'application/json': {
             schema: { $ref: getSchemaPath(ErrorBody) },
-            example: { statusCode: status, code: override?.code ?? code, message: override?.message ?? message, details, requestId: '5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b' },
+            example: {
+              statusCode: status,
+              code: override?.code ?? code,
+              message: override?.message ?? message,
+              details,
+              requestId: '5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b',
+            },
           },
         },
       });

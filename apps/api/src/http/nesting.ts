@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '@shouhu/errors';
 
 /** No request of this API nests deeper than 2 levels; 32 leaves room and stays far from any stack limit. */
@@ -37,8 +37,9 @@ export function tooDeeplyNested(part: 'body' | 'query', max: number = MAX_NESTIN
  * The query string parser (fast-querystring) does not nest; it is checked anyway.
  */
 export function installNestingLimit(fastify: FastifyInstance): void {
-  fastify.addHook('preValidation', async (request: FastifyRequest) => {
-    if (nestedDeeperThan(request.body)) throw tooDeeplyNested('body');
-    if (nestedDeeperThan(request.query)) throw tooDeeplyNested('query');
+  fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+    if (nestedDeeperThan(request.body)) return done(tooDeeplyNested('body'));
+    if (nestedDeeperThan(request.query)) return done(tooDeeplyNested('query'));
+    done();
   });
 }

@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { ArgumentMetadata } from '@nestjs/common';
 import { plainToInstance, Type } from 'class-transformer';
 import { IsArray, IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, validate, ValidateNested } from 'class-validator';
+import { AcceptTransition, CaseAction, MergeTransition, TRANSITION_ACTIONS, TRANSITION_VARIANTS, TransitionFields } from '@shouhu/cases';
 import { DomainError, ErrorCode } from '@shouhu/errors';
 import { MAX_NESTING, nestedDeeperThan } from './nesting';
-import { createValidationPipe, fieldsWithNul, flattenValidationErrors } from './validation';
+import { createValidationPipe, fieldsWithNul, flattenValidationErrors, VariantBodyPipe } from './validation';
 
 class ChildDto {
   @IsString()
@@ -131,14 +132,18 @@ describe('NUL characters', () => {
   });
 
   it('are refused as VALIDATION_FAILED naming the field, before PostgreSQL sees them', async () => {
-    const error = await pipe.transform({ ...valid(), child: { name: '张\u0000明', birthDate: '2015-04-02' } }, { type: 'body', metatype: CaseDto, data: '' }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await pipe
+      .transform({ ...valid(), child: { name: '张\u0000明', birthDate: '2015-04-02' } }, { type: 'body', metatype: CaseDto, data: '' })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).details).toEqual([{ field: 'child.name', message: 'must not contain NUL characters' }]);
     await expect(pipe.transform('a\u0000', { type: 'param', metatype: String, data: 'id' })).rejects.toMatchObject({ details: [{ field: 'id' }] });
-    await expect(pipe.transform({ role: '\u0000' }, { type: 'query', metatype: Object, data: undefined })).rejects.toMatchObject({ details: [{ field: 'role' }] });
+    await expect(pipe.transform({ role: '\u0000' }, { type: 'query', metatype: Object, data: undefined })).rejects.toMatchObject({
+      details: [{ field: 'role' }],
+    });
   });
 
   it('leave other values and decorators alone', async () => {
@@ -194,8 +199,62 @@ describe('deep nesting', () => {
       expect((error as DomainError).message).toBe('the request body is nested too deeply (at most 32 levels)');
       expect((error as DomainError).details).toEqual([{ field: 'body', message: 'is nested too deeply (at most 32 levels)' }]);
     }
-    await expect(pipe.transform({ role: nest(40) }, { type: 'query', metatype: Object, data: undefined })).rejects.toMatchObject({ details: [{ field: 'query' }] });
+    await expect(pipe.transform({ role: nest(40) }, { type: 'query', metatype: Object, data: undefined })).rejects.toMatchObject({
+      details: [{ field: 'query' }],
+    });
     // Within the limit the DTO's own rules answer.
-    await expect(pipe.transform({ ...valid(), child: nest(20, 'x', 'object') }, body)).rejects.toMatchObject({ code: ErrorCode.ValidationFailed, details: expect.not.arrayContaining([{ field: 'body', message: expect.any(String) }]) });
+    await expect(pipe.transform({ ...valid(), child: nest(20, 'x', 'object') }, body)).rejects.toMatchObject({
+      code: ErrorCode.ValidationFailed,
+      details: expect.not.arrayContaining([{ field: 'body', message: expect.any(String) }]),
+    });
+  });
+});
+
+describe('VariantBodyPipe (a transition body: one class per action)', () => {
+  const pipe = new VariantBodyPipe('action', TRANSITION_VARIANTS, TransitionFields);
+  const body = { type: 'body' as const, metatype: Object, data: undefined };
+  const problems = (value: unknown) =>
+    pipe.transform(value, body).then(
+      () => [],
+      (e: unknown) => (e as DomainError).details,
+    );
+  const uuid = '6f1c1f0e-4a57-4d2e-9d2a-0b0d7c1e2f3a';
+
+  it('has a class for every action of the transitions route', () => {
+    expect(Object.keys(TRANSITION_VARIANTS).sort()).toEqual([...TRANSITION_ACTIONS].sort());
+  });
+
+  it('turns a body into its action’s class, trimmed and typed', async () => {
+    const accept = await pipe.transform({ action: 'accept', version: 3, riskLevel: 'R2', assigneeId: uuid, reason: '  核实 ' }, body);
+    expect(accept).toBeInstanceOf(AcceptTransition);
+    expect(accept).toEqual({ action: CaseAction.Accept, version: 3, riskLevel: 'R2', assigneeId: uuid, reason: '核实' });
+    expect(await pipe.transform({ action: 'merge', version: 1, intoCaseId: uuid }, body)).toBeInstanceOf(MergeTransition);
+  });
+
+  it('refuses a field of another action, naming it', async () => {
+    expect(await problems({ action: 'accept', version: 1, riskLevel: 'R3', assigneeId: uuid, narrative: 'x' })).toEqual([
+      { field: 'narrative', message: 'is not an allowed field' },
+    ]);
+    expect(await problems({ action: 'escalate', version: 1, reason: 'x', intoCaseId: uuid })).toEqual([
+      { field: 'intoCaseId', message: 'is not an allowed field' },
+    ]);
+  });
+
+  it('leaves required fields to the service (checked after role, version and state), but checks the form of what is sent', async () => {
+    expect(await problems({ action: 'accept', version: 1 })).toEqual([]);
+    expect(await problems({ action: 'accept', version: 1, riskLevel: 'R0', assigneeId: 'sup-xa' })).toEqual([
+      { field: 'riskLevel', message: 'must be one of R1, R2, R3, R4' },
+      { field: 'assigneeId', message: 'must be a UUID' },
+    ]);
+  });
+
+  it('checks a body whose action is none of them against every field, naming action', async () => {
+    expect(await problems({ action: 'fast_track', version: 1, reason: 'x' })).toEqual([
+      { field: 'action', message: expect.stringMatching(/^must be one of submit, /) },
+    ]);
+    expect(await problems({ version: 1 })).toEqual([{ field: 'action', message: expect.stringMatching(/^must be one of /) }]);
+    expect((await problems([{ action: 'accept', version: 1 }])).length).toBeGreaterThan(0);
+    // `action` is looked up as the body's own field only.
+    expect(await problems({ version: 1, __proto__: { action: 'accept' } })).toEqual([{ field: 'action', message: expect.stringMatching(/^must be one of /) }]);
   });
 });

@@ -1,4 +1,4 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, PipeTransform, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, ErrorCode, FieldProblem } from '@shouhu/errors';
 import { nestedDeeperThan, tooDeeplyNested } from './nesting';
 
@@ -73,4 +73,28 @@ export function createValidationPipe(): ValidationPipe {
       return new DomainError(ErrorCode.ValidationFailed, message, details);
     },
   });
+}
+
+/**
+ * The body of a route that takes one of several shapes told apart by one field (a
+ * discriminated union, e.g. a transition's `action`): validated by the one validation
+ * pipe against the class that field names, or against `fallback` when it names none,
+ * so the 400 names the field. The route's parameter type is the union, which the global
+ * pipe leaves to this one.
+ */
+export class VariantBodyPipe implements PipeTransform {
+  private readonly pipe = createValidationPipe();
+
+  constructor(
+    private readonly discriminator: string,
+    private readonly variants: Readonly<Record<string, Type<unknown>>>,
+    private readonly fallback: Type<unknown>,
+  ) {}
+
+  transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const own = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, this.discriminator);
+    const tag: unknown = own ? Reflect.get(value, this.discriminator) : undefined;
+    const metatype = typeof tag === 'string' && Object.hasOwn(this.variants, tag) ? this.variants[tag] : this.fallback;
+    return this.pipe.transform(value, { ...metadata, metatype });
+  }
 }

@@ -754,7 +754,7 @@ export interface components {
              *       4
              *     ]
              */
-            mandatoryItems?: string[];
+            mandatoryItems?: number[];
             /**
              * @description the reporter’s estimate; the supervisor confirms it
              * @enum {string}

@@ -19,12 +19,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MaxChars } from '@shouhu/errors';
-import { CATEGORY_CODES, CLOSURE_REASONS, ClosureReason, MEASURE_TYPES, MeasureStatus, MeasureType, REPORTER_TYPES, ReporterType, RISK_LEVELS, RiskLevel, Sex } from '../domain';
-import { TRANSITION_ACTIONS, TransitionAction } from '../workflow';
-import { IsChildBirthDate, IsDateTime, IsPastDateTime } from './validators';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const oneOf = (values: readonly (string | number)[]) => ({ message: `must be one of ${values.join(', ')}` });
+import { CATEGORY_CODES, MEASURE_TYPES, MeasureStatus, MeasureType, REPORTER_TYPES, ReporterType, RISK_LEVELS, RiskLevel, Sex } from '../domain';
+import { IsChildBirthDate, IsDateTime, IsPastDateTime, oneOf, trim } from './validators';
 
 export class ChildInput {
   @ApiProperty({ example: '张小明' })
@@ -44,7 +40,7 @@ export class ChildInput {
 
   @ApiPropertyOptional({ description: '18-character national ID number; stored encrypted, never listed' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
   @Matches(/^\d{17}[\dX]$/, { message: 'must be an 18-character national ID number' })
   idNumber?: string;
 
@@ -151,7 +147,7 @@ export class CreateCaseDto {
   @IsIn(CATEGORY_CODES, { each: true, message: 'each must be a category code (V01–V10, N01–N06, D01–D09)' })
   categories: string[];
 
-  @ApiPropertyOptional({ example: [4], description: '强制报告意见 Art.4 items 1–9' })
+  @ApiPropertyOptional({ type: 'integer', isArray: true, minimum: 1, maximum: 9, example: [4], description: '强制报告意见 Art.4 items 1–9' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(9)
@@ -190,72 +186,6 @@ export class ClosureChecklistInput {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() measuresDone?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() policeOutcomeRecorded?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() reporterInformed?: boolean;
-}
-
-export class TransitionDto {
-  @ApiProperty({ enum: TRANSITION_ACTIONS })
-  @IsIn(TRANSITION_ACTIONS, oneOf(TRANSITION_ACTIONS))
-  action: TransitionAction;
-
-  @ApiProperty({ description: 'the case version the caller last read', minimum: 1, maximum: 2147483647 })
-  @IsInt()
-  @Min(1)
-  @Max(2147483647)
-  version: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxChars(1000)
-  reason?: string;
-
-  @ApiPropertyOptional({ enum: RiskLevel, description: 'accept: the confirmed risk level; submit: a new estimate' })
-  @IsOptional()
-  @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS))
-  riskLevel?: RiskLevel;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'accept: who handles the case' })
-  @IsOptional()
-  @IsUUID('all')
-  assigneeId?: string;
-
-  @ApiPropertyOptional({ enum: ClosureReason })
-  @IsOptional()
-  @IsIn(CLOSURE_REASONS, oneOf(CLOSURE_REASONS))
-  closureReason?: ClosureReason;
-
-  @ApiPropertyOptional({ type: ClosureChecklistInput })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ClosureChecklistInput)
-  checklist?: ClosureChecklistInput;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'transfer: the new community' })
-  @IsOptional()
-  @IsUUID('all')
-  communityId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'merge: the case this one duplicates' })
-  @IsOptional()
-  @IsUUID('all')
-  intoCaseId?: string;
-
-  @ApiPropertyOptional({ description: 'submit: completes the first report' })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxChars(5000)
-  narrative?: string;
-
-  @ApiPropertyOptional({ type: PoliceInput, description: 'submit: police information' })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => PoliceInput)
-  police?: PoliceInput;
 }
 
 const longText = (max: number) => [Transform(trim), IsString(), IsNotEmpty(), MaxChars(max)];
@@ -386,7 +316,13 @@ export class ApprovalDecisionDto {
 export const CASE_SORTS = ['-reportedAt', 'dueAt', 'riskLevel'] as const;
 export type CaseSort = (typeof CASE_SORTS)[number];
 
-const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
+const list = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : value;
 
 export class ListCasesQuery {
   @ApiPropertyOptional({ description: 'one status or several, comma-separated' })
@@ -441,7 +377,7 @@ export class ListCasesQuery {
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
   @Max(200)

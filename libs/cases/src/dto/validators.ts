@@ -1,5 +1,11 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
+/** class-transformer: strings arrive trimmed. */
+export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** The message of an IsIn check that lists what is allowed. */
+export const oneOf = (values: readonly (string | number)[]) => ({ message: `must be one of ${values.join(', ')}` });
+
 /** An ISO-8601 date-time with an offset. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -33,9 +39,7 @@ export function IsPastDateTime(options?: ValidationOptions) {
           return t <= Date.now() + CLOCK_SKEW_MS && t > Date.parse('1990-01-01T00:00:00Z');
         },
         defaultMessage: (args?: ValidationArguments) =>
-          isRealDateTime(args?.value)
-            ? 'must not be in the future'
-            : 'must be an ISO-8601 date-time with offset, e.g. 2026-11-23T09:30:00+08:00',
+          isRealDateTime(args?.value) ? 'must not be in the future' : 'must be an ISO-8601 date-time with offset, e.g. 2026-11-23T09:30:00+08:00',
       },
     });
 }

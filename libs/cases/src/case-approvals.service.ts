@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { Actor, Role } from '@shouhu/access';
+import { DomainError, ErrorCode } from '@shouhu/errors';
+import { EventType } from '@shouhu/timeline';
+import { ApprovalRepository } from './approval.repository';
+import { CaseQueriesService } from './case-queries.service';
+import { caseScope } from './case-scope';
+import { CaseWriter } from './case-writer';
+import { ApprovalListItemView, approvalView, CaseDetailView } from './case.views';
+import { CaseErrors } from './cases.errors';
+import { ApprovalKind, ApprovalStatus, CaseStatus, ClosureKind } from './domain';
+import type { ApprovalDecisionDto } from './dto/case.dto';
+import { CaseAction } from './workflow';
+
+/** The longest approvals list one answer carries. */
+const APPROVAL_LIST_LIMIT = 500;
+
+/**
+ * Decisions on what waits for someone else (R1/R2 plans, closures): maker and checker
+ * are never the same person, and an approval outside the caller's scope is as unknown
+ * as one that does not exist.
+ */
+@Injectable()
+export class CaseApprovalsService {
+  constructor(
+    private readonly writer: CaseWriter,
+    private readonly approvals: ApprovalRepository,
+    private readonly queries: CaseQueriesService,
+  ) {}
+
+  async decide(actor: Actor, approvalId: string, dto: ApprovalDecisionDto): Promise<CaseDetailView> {
+    if (dto.decision === 'reject' && !dto.reason) throw CaseErrors.missing(['reason']);
+    // One answer for an unknown approval and one of a case outside the caller's scope:
+    // a difference would confirm that the case exists.
+    const approval = await this.approvals.inScope(approvalId, caseScope(actor, 'update'));
+    if (!approval) throw DomainError.notFound('approval');
+    await this.writer.write(actor, approval.caseId, CaseAction.DecideApproval, async (ctx) => {
+      const { manager, c } = ctx;
+      const current = await this.approvals.get(manager, approvalId);
+      if (current.status !== ApprovalStatus.Pending) throw new DomainError(ErrorCode.InvalidTransition, `the approval is already ${current.status}`);
+      if (actor.role !== current.decidedByRole && actor.role !== Role.DistrictStaff) {
+        throw new DomainError(
+          ErrorCode.Forbidden,
+          `only ${current.decidedByRole === Role.DistrictStaff ? 'district staff' : 'the street supervisor or district staff'} decide this`,
+        );
+      }
+      this.writer.judge(ctx, CaseAction.DecideApproval);
+      if (current.requestedById === actor.id) throw CaseErrors.selfApproval();
+      const approved = dto.decision === 'approve';
+      await this.approvals.decide(manager, current.id, {
+        status: approved ? ApprovalStatus.Approved : ApprovalStatus.Rejected,
+        decidedById: actor.id,
+        decidedAt: new Date(),
+        decisionReason: dto.reason ?? null,
+      });
+      await this.writer.event(manager, c, actor, approved ? EventType.ApprovalApproved : EventType.ApprovalRejected, {
+        data: { approvalId: current.id, kind: current.kind, reason: dto.reason ?? null },
+      });
+      if (!approved) {
+        await this.writer.update(ctx, {});
+        await this.writer.follow({ manager, caseRow: c, actor, change: { kind: 'approval_decided', approvalKind: current.kind } });
+        return;
+      }
+      if (current.kind === ApprovalKind.StartIntervention) {
+        await this.writer.move(
+          ctx,
+          CaseStatus.Intervening,
+          EventType.CaseInterventionStarted,
+          { approvalId: current.id },
+          { interventionStartedAt: new Date() },
+        );
+      } else {
+        // Code and free text stay apart: a concatenation of two bounded values overflows its column.
+        const p = current.payload as { closureReason?: string; reason?: string | null };
+        await this.writer.move(
+          ctx,
+          CaseStatus.Closed,
+          EventType.CaseClosed,
+          { kind: ClosureKind.Resolved, closureReason: p.closureReason, approvalId: current.id },
+          { closedAt: new Date(), closureKind: ClosureKind.Resolved, closureReason: p.closureReason ?? null, closureNote: p.reason ?? null },
+        );
+      }
+    });
+    return this.queries.get(actor, approval.caseId);
+  }
+
+  async list(actor: Actor, status: ApprovalStatus | undefined): Promise<ApprovalListItemView[]> {
+    const rows = await this.approvals.listInScope(caseScope(actor), status, APPROVAL_LIST_LIMIT);
+    return rows.map((r) => ({ ...approvalView(r.approval), caseNo: r.caseNo, riskLevel: r.riskLevel }));
+  }
+}

@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Actor, FieldCipher, Role } from '@shouhu/access';
+import { AuditService } from '@shouhu/timeline';
+import { ApprovalRepository } from './approval.repository';
+import { encodeCursor } from './case-list';
+import { CaseRecordRepository } from './case-record.repository';
+import { caseScope } from './case-scope';
+import { CaseRepository } from './case.repository';
+import { caseDetail, CaseDetailView, CaseListView, caseSummary } from './case.views';
+import { CaseErrors } from './cases.errors';
+import { ApprovalStatus, MeasureStatus } from './domain';
+import type { ListCasesQuery } from './dto/case.dto';
+import type { Approval } from './entities/approval.entity';
+import type { Assessment } from './entities/assessment.entity';
+import type { Case } from './entities/case.entity';
+import type { Child } from './entities/child.entity';
+import type { Measure } from './entities/measure.entity';
+import { FIELD_CIPHER } from './field-cipher.provider';
+import { CASE_LIFECYCLE_HOOKS, CaseLifecycleHooks } from './lifecycle-hooks';
+import { actionsFor, CaseAction } from './workflow';
+
+/**
+ * The reads: the queue, a case's detail with what the caller may do next, and the
+ * access log of every read that shows a child's or a reporter's identity.
+ */
+@Injectable()
+export class CaseQueriesService {
+  constructor(
+    private readonly cases: CaseRepository,
+    private readonly records: CaseRecordRepository,
+    private readonly approvals: ApprovalRepository,
+    private readonly audit: AuditService,
+    @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
+    @Inject(CASE_LIFECYCLE_HOOKS) private readonly hooks: CaseLifecycleHooks,
+  ) {}
+
+  async list(actor: Actor, query: ListCasesQuery): Promise<CaseListView> {
+    const limit = query.limit ?? 50;
+    const { rows, sort } = await this.cases.listPage(caseScope(actor), query, actor.id, limit);
+    const page = rows.slice(0, limit);
+    const now = new Date();
+    return {
+      items: page.map((c) => caseSummary(c, now)),
+      nextCursor: rows.length > limit ? encodeCursor(sort, page[page.length - 1]) : null,
+    };
+  }
+
+  /** 404 unless the case exists in the caller's scope (for routes that read beside the case). */
+  async assertInScope(actor: Actor, id: string): Promise<void> {
+    const c = await this.cases.findInScope(id, caseScope(actor));
+    if (!c) throw CaseErrors.notFound();
+  }
+
+  async get(actor: Actor, id: string): Promise<CaseDetailView> {
+    const c = await this.cases.findInScope(id, caseScope(actor));
+    if (!c) throw CaseErrors.notFound();
+    return this.detailOf(actor, c);
+  }
+
+  /** The full detail; every time it shows a child's identity or a reporter's, the read is logged. */
+  private async detailOf(actor: Actor, c: Case & { child?: Child }): Promise<CaseDetailView> {
+    const [records, approvals] = await Promise.all([this.records.ofCase(c.id), this.approvals.ofCase(c.id)]);
+    const parts = { ...records, approvals };
+    const deadlines = await this.hooks.deadlinesOf(c.id);
+    // A related case is shown only to a reader whose scope covers it too.
+    const relatedCaseIds = await this.cases.idsWithin(c.relatedCaseIds ?? [], caseScope(actor));
+    const child = c.child as Child;
+    const detail = caseDetail(actor, c, {
+      ...parts,
+      relatedCaseIds,
+      idNumber: child.idNumberCipher ? this.cipher.decrypt(child.idNumberCipher) : null,
+      allowedActions: this.allowedActions(actor, c, parts),
+      deadlines,
+    });
+    const fields = ['child.name', 'child.birthDate'];
+    if (detail.child.idNumber) fields.push('child.idNumber');
+    if (detail.child.address) fields.push('child.address');
+    if (detail.child.school) fields.push('child.school');
+    if (detail.reports.some((r) => r.reporter !== null && r.reporter !== 'confidential')) fields.push('reports.reporter');
+    await this.audit.recordAccess({ at: new Date(), actorId: actor.id, actorRole: actor.role, caseId: c.id, districtId: c.districtId, fields });
+    return detail;
+  }
+
+  /** What this caller may do now: the workflow table, then the case's own state of affairs. */
+  allowedActions(actor: Actor, c: Case, parts: { measures: Measure[]; approvals: Approval[]; assessments: Assessment[] }): CaseAction[] {
+    const pending = parts.approvals.find((a) => a.status === ApprovalStatus.Pending);
+    const planned = parts.measures.filter((m) => m.status === MeasureStatus.Planned);
+    return actionsFor(c.status, actor.role).filter((action) => {
+      switch (action) {
+        case CaseAction.StartIntervention:
+          return !pending && parts.assessments.length > 0 && planned.length > 0;
+        case CaseAction.BeginFollowUp:
+          return planned.length === 0;
+        case CaseAction.RequestClosure:
+          return !pending && planned.length === 0;
+        case CaseAction.DecideApproval:
+          return !!pending && pending.requestedById !== actor.id && (actor.role === pending.decidedByRole || actor.role === Role.DistrictStaff);
+        case CaseAction.UpdateMeasure:
+          return actor.role === Role.CommunityDirector ? planned.some((m) => m.ownerId === actor.id) : planned.length > 0;
+        // The workflow table's word is the whole answer for these.
+        case CaseAction.Submit:
+        case CaseAction.Return:
+        case CaseAction.Accept:
+        case CaseAction.CloseUnsubstantiated:
+        case CaseAction.Reopen:
+        case CaseAction.Transfer:
+        case CaseAction.Merge:
+        case CaseAction.Escalate:
+        case CaseAction.RecordAssessment:
+        case CaseAction.AddMeasure:
+        case CaseAction.AddVisit:
+        case CaseAction.AddNote:
+        case CaseAction.AddReport:
+        case CaseAction.RecordPolice:
+          return true;
+      }
+    });
+  }
+}

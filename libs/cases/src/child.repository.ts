@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Child } from './entities/child.entity';
+
+/** The child rows: one per case filed, matched across cases by the keyed hash of the ID number or by name and birth date. */
+@Injectable()
+export class ChildRepository {
+  /**
+   * Serialises intakes of the same child (same name and birth date in the street;
+   * same ID number) until commit. Always the name key first, so two intakes never
+   * wait for each other's second key.
+   */
+  async lockIdentity(manager: EntityManager, streetId: string, name: string, birthDate: string, idHash: string | null): Promise<void> {
+    const keys = [`child:${streetId}:${name}:${birthDate}`, ...(idHash ? [`child-id:${idHash}`] : [])];
+    for (const key of keys) await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+  }
+
+  /**
+   * The rows of a child already reported: every row with the same keyed hash of the
+   * ID number; else, without an ID number, the rows of the same name and birth date
+   * in the street. A child reported in several scopes has a row in each.
+   */
+  async matchingIds(manager: EntityManager, idHash: string | null, streetId: string, name: string, birthDate: string): Promise<string[]> {
+    if (idHash) {
+      const byId: { id: string }[] = await manager.query('SELECT id FROM child WHERE id_number_hmac = $1', [idHash]);
+      if (byId.length) return byId.map((r) => r.id);
+    }
+    const byName: { id: string }[] = await manager.query(
+      'SELECT id FROM child WHERE street_id = $1 AND name = $2 AND birth_date = $3 AND id_number_hmac IS NULL',
+      [streetId, name, birthDate],
+    );
+    return byName.map((r) => r.id);
+  }
+
+  insert(manager: EntityManager, row: Partial<Child>): Promise<Child> {
+    return manager.getRepository(Child).save(Object.assign(new Child(), row));
+  }
+
+  /** The child moved: intake matches a report without ID number in the new street from now on. */
+  async moveToStreet(manager: EntityManager, childId: string, streetId: string): Promise<void> {
+    await manager.getRepository(Child).update({ id: childId }, { streetId });
+  }
+}

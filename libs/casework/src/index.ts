@@ -1,0 +1,1 @@
+export { CaseworkModule } from './casework.module';

@@ -1,0 +1,59 @@
+/**
+ * Every event type of the audit trail, in one place: the case timeline's events and
+ * the user account events (type user.*) that the district's audit export shows beside
+ * them. The stored value is the string; a new event type is added here first.
+ */
+export enum EventType {
+  // ── A case's lifecycle ──
+  /** A draft was saved (not yet reported). */
+  CaseFiled = 'case.filed',
+  /** A report was filed, or a draft submitted for the first time. */
+  CaseReported = 'case.reported',
+  CaseResubmitted = 'case.resubmitted',
+  CaseReturned = 'case.returned',
+  CaseAccepted = 'case.accepted',
+  CaseInterventionStarted = 'case.intervention_started',
+  CaseFollowUpStarted = 'case.follow_up_started',
+  CaseClosed = 'case.closed',
+  CaseReopened = 'case.reopened',
+  CaseTransferred = 'case.transferred',
+  CaseMerged = 'case.merged',
+  CaseMergeReceived = 'case.merge_received',
+  CaseEscalated = 'case.escalated',
+  /** The same child was reported in a scope this case's users may not cover. */
+  CaseRelatedReport = 'case.related_report',
+
+  // ── Work on a case ──
+  ReportLinked = 'report.linked',
+  ReportAdded = 'report.added',
+  AssessmentRecorded = 'assessment.recorded',
+  MeasureAdded = 'measure.added',
+  MeasureDone = 'measure.done',
+  MeasureCancelled = 'measure.cancelled',
+  VisitRecorded = 'visit.recorded',
+  NoteAdded = 'note.added',
+  PoliceReported = 'police.reported',
+  PoliceFeedback = 'police.feedback',
+  ApprovalRequested = 'approval.requested',
+  ApprovalApproved = 'approval.approved',
+  ApprovalRejected = 'approval.rejected',
+
+  // ── Deadlines (the system acts) ──
+  DeadlineBreached = 'deadline.breached',
+  DeadlineEscalated = 'deadline.escalated',
+
+  // ── User accounts (maker-checker) ──
+  UserCreated = 'user.created',
+  UserUpdated = 'user.updated',
+  UserDeactivated = 'user.deactivated',
+  UserReactivated = 'user.reactivated',
+  UserApprovalRequested = 'user.approval_requested',
+  UserChangeRequested = 'user.change_requested',
+  UserChangeWithdrawn = 'user.change_withdrawn',
+  UserChangeApplied = 'user.change_applied',
+  UserPasswordChanged = 'user.password_changed',
+  UserApproved = 'user.approved',
+  UserRejected = 'user.rejected',
+}
+
+export const EVENT_TYPES: readonly EventType[] = Object.values(EventType);
