@@ -4,7 +4,6 @@
  * axe on every main page, screenshots at desk and phone width, and the budgets
  * (first page's JavaScript, the queue's 50 rows).
  */
-import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { DESKTOP, firstPageScripts, newPage, pageErrors, PHONE, screenshot, seriousViolations, Stack, startStack } from '../helpers/browser';
 import { caseBody, nationalId, randomBirthDate, uniqueChildName } from '../helpers/cases';
@@ -28,12 +27,14 @@ describe('守护工作台 in the browser (e2e)', () => {
   /** Cases in 新安街道 (sup-xa's queue, the district's), filed through the API, so every list has a full page. */
   async function fileQueueCases(n: number): Promise<void> {
     const director = await apiToken('dir-xa-01');
-    const community = ((await (await fetch(`${stack.api.url}/api/me`, { headers: { authorization: `Bearer ${director}` } })).json()) as { jurisdiction: { id: string } }).jurisdiction.id;
+    const community = (
+      (await (await fetch(`${stack.api.url}/api/me`, { headers: { authorization: `Bearer ${director}` } })).json()) as { jurisdiction: { id: string } }
+    ).jurisdiction.id;
     for (let i = 0; i < n; i++) {
       const res = await fetch(`${stack.api.url}/api/cases`, {
         method: 'POST',
         headers: { authorization: `Bearer ${director}`, 'content-type': 'application/json' },
-        body: JSON.stringify(caseBody(community, { child: { name: `队列${randomBytes(3).toString('hex')}` } })),
+        body: JSON.stringify(caseBody(community)),
       });
       if (res.status !== 201) throw new Error(`filing for the queue: ${res.status} ${await res.text()}`);
     }
@@ -45,7 +46,11 @@ describe('守护工作台 in the browser (e2e)', () => {
   });
 
   async function apiToken(username: string): Promise<string> {
-    const res = await fetch(`${stack.api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+    const res = await fetch(`${stack.api.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
     if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
     return ((await res.json()) as { accessToken: string }).accessToken;
   }
@@ -123,7 +128,9 @@ describe('守护工作台 in the browser (e2e)', () => {
 
       // The API has it as submitted R1 with the child as typed.
       const token = await apiToken('sup-xa');
-      const list = (await (await fetch(`${stack.api.url}/api/cases?q=${caseNo}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { id: string; status: string; riskLevel: string }[] };
+      const list = (await (await fetch(`${stack.api.url}/api/cases?q=${caseNo}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        items: { id: string; status: string; riskLevel: string }[];
+      };
       expect(list.items).toHaveLength(1);
       expect(list.items[0]).toMatchObject({ status: 'submitted', riskLevel: 'R1' });
       Object.assign(filed, { caseNo, caseId: list.items[0].id, childName });
@@ -144,7 +151,12 @@ describe('守护工作台 in the browser (e2e)', () => {
       await row.getByRole('link', { name: filed.caseNo as string }).click();
       await page.getByRole('heading', { level: 1, name: `案件 ${filed.caseNo}` }).waitFor();
       // The case page shows the full identity (and the read is logged).
-      await expect(page.getByText(filed.childName as string).first().isVisible()).resolves.toBe(true);
+      await expect(
+        page
+          .getByText(filed.childName as string)
+          .first()
+          .isVisible(),
+      ).resolves.toBe(true);
 
       const actions = page.getByRole('region', { name: '可进行的操作' });
       const act = async (button: string, dialog: string, fill: (d: ReturnType<Page['getByRole']>) => Promise<void> = async () => undefined) => {
@@ -204,7 +216,9 @@ describe('守护工作台 in the browser (e2e)', () => {
       await d.waitFor({ state: 'hidden' });
 
       const token = await apiToken('district1');
-      const detail = (await (await fetch(`${stack.api.url}/api/cases/${filed.caseId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string };
+      const detail = (await (await fetch(`${stack.api.url}/api/cases/${filed.caseId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        status: string;
+      };
       expect(detail.status).toBe('intervening');
 
       await page.goto(`/cases/${filed.caseId}/timeline`);

@@ -340,7 +340,10 @@ describe('auth', () => {
       const throttled = await startApi({ LOGIN_MAX_ATTEMPTS_PER_IP: '4', QUEUE_PREFIX: ownPrefix() });
       try {
         const attempt = (username: string, password: string) =>
-          throttled.http.post('/api/auth/login').set('X-Forwarded-For', `10.0.0.${Math.floor(Math.random() * 250)}`).send({ username, password });
+          throttled.http
+            .post('/api/auth/login')
+            .set('X-Forwarded-For', `10.0.0.${Math.floor(Math.random() * 250)}`)
+            .send({ username, password });
         expect((await attempt('dir-fy-01', DEMO_PASSWORD)).status).toBe(200);
         expectError(await attempt(unique('nobody'), 'x'), 401, 'INVALID_CREDENTIALS');
         expect((await attempt('dir-fy-02', DEMO_PASSWORD)).status).toBe(200);

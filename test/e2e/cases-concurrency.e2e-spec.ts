@@ -2,30 +2,20 @@
  * Writes that race: the case row lock and the version let exactly one of them
  * through, the others get a 409, and the timeline records one event.
  */
-import { caseBody, CaseClient, demoIds, expectStatus, nationalId, r1Violence, randomBirthDate, Res, uniqueChildName } from '../helpers/cases';
-import { startApi, TestApi } from '../helpers/test-app';
+import { caseBody, CaseClient, nationalId, r1Violence, randomBirthDate, Res, uniqueChildName, useCaseBed } from '../helpers/cases';
 
 const RISKS = ['R1', 'R2', 'R3', 'R4'];
 
 describe('case concurrency (e2e)', () => {
-  let api: TestApi;
+  const bed = useCaseBed();
   let cc: CaseClient;
   let xa1: string;
   let supId: string;
 
   beforeAll(async () => {
-    api = await startApi();
-    cc = new CaseClient(api);
-    xa1 = (await demoIds(api)).community('xa', 0);
-    supId = await cc.userId('sup-xa');
+    ({ cc, xa1, supId } = bed);
     // Log in before the race so that only the case writes compete.
     await Promise.all(['dir-xa-01', 'sup-xa', 'district1', 'district2'].map((u) => cc.token(u)));
-  });
-  afterEach(() => {
-    expect(cc.serverErrors.splice(0)).toEqual([]);
-  });
-  afterAll(async () => {
-    await api?.close();
   });
 
   /** Exactly one 200; every other answer a 409 with one of these codes. Returns the winner's index. */
@@ -46,7 +36,9 @@ describe('case concurrency (e2e)', () => {
     expect(c).toMatchObject({ status: 'submitted', version: 1 });
     // Each request asks for a different risk level, so the case shows whose write won.
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => cc.transitionRaw('sup-xa', c.id, { action: 'accept', version: c.version, riskLevel: RISKS[i % 4], assigneeId: supId })),
+      Array.from({ length: 20 }, (_, i) =>
+        cc.transitionRaw('sup-xa', c.id, { action: 'accept', version: c.version, riskLevel: RISKS[i % 4], assigneeId: supId }),
+      ),
     );
     const winner = oneWinner(results, ['STALE_VERSION', 'INVALID_TRANSITION']);
     const after = await cc.detail('sup-xa', c.id);
@@ -67,7 +59,9 @@ describe('case concurrency (e2e)', () => {
   it('accept and return racing on one case: one of them wins, the case shows that one', async () => {
     const c = await cc.file('dir-xa-01', xa1);
     const bodies = Array.from({ length: 12 }, (_, i) =>
-      i % 2 === 0 ? { action: 'accept', version: c.version, riskLevel: 'R3', assigneeId: supId } : { action: 'return', version: c.version, reason: `退回 ${i}` },
+      i % 2 === 0
+        ? { action: 'accept', version: c.version, riskLevel: 'R3', assigneeId: supId }
+        : { action: 'return', version: c.version, reason: `退回 ${i}` },
     );
     const results = await Promise.all(bodies.map((b) => cc.transitionRaw('sup-xa', c.id, b)));
     const winner = oneWinner(results, ['STALE_VERSION', 'INVALID_TRANSITION']);
@@ -85,7 +79,9 @@ describe('case concurrency (e2e)', () => {
     c = await cc.act('sup-xa', c, 'start_intervention');
     const approval = c.pendingApproval.id as string;
     const results = await Promise.all(
-      ['district1', 'district2', 'district1', 'district2'].map((u, i) => cc.post(u, `/api/approvals/${approval}/decision`, i % 2 ? { decision: 'reject', reason: '驳回' } : { decision: 'approve', reason: '同意' })),
+      ['district1', 'district2', 'district1', 'district2'].map((u, i) =>
+        cc.post(u, `/api/approvals/${approval}/decision`, i % 2 ? { decision: 'reject', reason: '驳回' } : { decision: 'approve', reason: '同意' }),
+      ),
     );
     const winner = oneWinner(results, ['INVALID_TRANSITION']);
     const approved = winner % 2 === 0;
@@ -116,7 +112,7 @@ describe('case concurrency (e2e)', () => {
 
   it('the same child without ID reported at once from two communities of a street: one case per community, linked', async () => {
     const child = { name: uniqueChildName(), birthDate: randomBirthDate() };
-    const xa2 = (await demoIds(api)).community('xa', 1);
+    const xa2 = bed.ids.community('xa', 1);
     const results = await Promise.all([
       cc.post('dir-xa-01', '/api/cases', caseBody(xa1, { child })),
       cc.post('dir-xa-02', '/api/cases', caseBody(xa2, { child })),

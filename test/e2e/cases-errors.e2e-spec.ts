@@ -13,7 +13,6 @@ import {
   dataSourceOf,
   dateShifted,
   DAY,
-  demoIds,
   DemoIds,
   expectError,
   expectStatus,
@@ -21,11 +20,11 @@ import {
   isoIn,
   nationalId,
   r1Violence,
-  randomBirthDate,
   Res,
   TestTree,
+  useCaseBed,
 } from '../helpers/cases';
-import { bearer, startApi, TestApi, tokenFor } from '../helpers/test-app';
+import { bearer, TestApi, tokenFor } from '../helpers/test-app';
 
 /** 400 VALIDATION_FAILED naming this field (and, when given, saying this). */
 function expectInvalid(res: Res, field: string, message?: string | RegExp): void {
@@ -38,6 +37,7 @@ function expectInvalid(res: Res, field: string, message?: string | RegExp): void
 const cursorOf = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
 describe('case errors (e2e)', () => {
+  const bed = useCaseBed();
   let api: TestApi;
   let cc: CaseClient;
   let ids: DemoIds;
@@ -46,20 +46,9 @@ describe('case errors (e2e)', () => {
   let other: TestTree;
 
   beforeAll(async () => {
-    api = await startApi();
-    cc = new CaseClient(api);
-    ids = await demoIds(api);
-    xa1 = ids.community('xa', 0);
-    supId = await cc.userId('sup-xa');
+    ({ api, cc, ids, xa1, supId } = bed);
     other = await createTree(dataSourceOf(api), { streets: { s: 1 }, users: { staff: 'district', sup: 's', dir: 's-1' } });
     cc.addTree(other);
-  });
-  afterEach(() => {
-    // Whatever a test sent, nothing answered with a 5xx.
-    expect(cc.serverErrors.splice(0)).toEqual([]);
-  });
-  afterAll(async () => {
-    await api?.close();
   });
 
   const file = (overrides: CaseOverrides = {}) => cc.file('dir-xa-01', xa1, overrides);
@@ -86,7 +75,12 @@ describe('case errors (e2e)', () => {
       ['an unknown field of police', r1Violence({ police: { reportedAt: isoAgo(60_000), station: 'x' } }), 'police.station', 'is not an allowed field'],
       ['a narrative over 5000 characters', { report: { narrative: '长'.repeat(5001) } }, 'report.narrative', /5000/],
       ['a name over 50 characters', { child: { name: '名'.repeat(51) } }, 'child.name'],
-      ['an ID number with a wrong check character', { child: { birthDate: '2016-03-04', idNumber: nationalId('2016-03-04', { valid: false }) } }, 'child.idNumber', /check digit/],
+      [
+        'an ID number with a wrong check character',
+        { child: { birthDate: '2016-03-04', idNumber: nationalId('2016-03-04', { valid: false }) } },
+        'child.idNumber',
+        /check digit/,
+      ],
       ['an ID number of 17 digits', { child: { idNumber: '44030620160304123' } }, 'child.idNumber'],
       ['an ID number of another birth date', { child: { birthDate: '2016-03-04', idNumber: nationalId('2016-03-05') } }, 'child.birthDate', /does not match/],
       ['violence without police information', { categories: ['V01'], riskLevel: 'R2' }, 'police.reportedAt'],
@@ -100,11 +94,14 @@ describe('case errors (e2e)', () => {
       ['no narrative to submit', { report: { narrative: '   ' } }, 'report.narrative'],
       ['a child that is not an object', { child: null as never, categories: ['N02'] }, 'child'],
     ];
-    it.each(filing.map(([label, overrides, field, message]) => ({ label, overrides, field, message })))('POST /api/cases: $label', async ({ overrides, field, message }) => {
-      const body = caseBody(xa1, overrides);
-      if (overrides.child === null) body.child = null;
-      expectInvalid(await cc.post('dir-xa-01', '/api/cases', body), field, message);
-    });
+    it.each(filing.map(([label, overrides, field, message]) => ({ label, overrides, field, message })))(
+      'POST /api/cases: $label',
+      async ({ overrides, field, message }) => {
+        const body = caseBody(xa1, overrides);
+        if (overrides.child === null) body.child = null;
+        expectInvalid(await cc.post('dir-xa-01', '/api/cases', body), field, message);
+      },
+    );
 
     it('POST /api/cases: a body that is not an object, or not JSON', async () => {
       expectError(await cc.post('dir-xa-01', '/api/cases', [caseBody(xa1)]), 400, 'VALIDATION_FAILED');
@@ -157,7 +154,17 @@ describe('case errors (e2e)', () => {
       expectInvalid(await t('sup-xa', { action: 'accept', riskLevel: 'R3', assigneeId: supId }), 'version');
       expectInvalid(await t('sup-xa', { action: 'accept', version: 0, riskLevel: 'R3', assigneeId: supId }), 'version');
       expectInvalid(await t('sup-xa', { action: 'accept', version: '1', riskLevel: 'R3', assigneeId: supId }), 'version');
-      expectInvalid(await t('sup-xa', { action: 'accept', version: v, riskLevel: 'R3', assigneeId: supId, priority: 1 }), 'priority', 'is not an allowed field');
+      expectInvalid(
+        await t('sup-xa', { action: 'accept', version: v, riskLevel: 'R3', assigneeId: supId, priority: 1 }),
+        'priority',
+        'is not an allowed field',
+      );
+      // Each action takes its own fields: another action's field is refused like an unknown one.
+      expectInvalid(
+        await t('sup-xa', { action: 'accept', version: v, riskLevel: 'R3', assigneeId: supId, narrative: '补充' }),
+        'narrative',
+        'is not an allowed field',
+      );
       expectInvalid(await t('sup-xa', { action: 'request_closure', version: v, closureReason: 'done', checklist: {} }), 'closureReason');
       expectInvalid(await t('sup-xa', { action: 'request_closure', version: v, closureReason: 'other', checklist: { allGood: true } }), 'checklist.allGood');
       // None of these changed the case.
@@ -166,7 +173,8 @@ describe('case errors (e2e)', () => {
 
     it('accept: the assignee must work on this case (its community director, its street supervisor or district staff)', async () => {
       const c = await file();
-      const tryAssign = async (userId: string) => cc.transitionRaw('sup-xa', c.id, { action: 'accept', version: c.version, riskLevel: 'R3', assigneeId: userId });
+      const tryAssign = async (userId: string) =>
+        cc.transitionRaw('sup-xa', c.id, { action: 'accept', version: c.version, riskLevel: 'R3', assigneeId: userId });
       for (const username of ['sup-xx', 'dir-xa-02', 'admin']) {
         expectInvalid(await tryAssign(await cc.userId(username)), 'assigneeId');
       }
@@ -405,7 +413,11 @@ describe('case errors (e2e)', () => {
       const r2 = await accepted('R2', { categories: ['N03'] });
       await cc.assess('sup-xa', r2.id, 'R2');
       const planned = await cc.act('sup-xa', await cc.addMeasure('sup-xa', r2.id), 'start_intervention');
-      expectError(await cc.post(other.users.staff.username, `/api/approvals/${planned.pendingApproval.id}/decision`, { decision: 'approve' }), 404, 'NOT_FOUND');
+      expectError(
+        await cc.post(other.users.staff.username, `/api/approvals/${planned.pendingApproval.id}/decision`, { decision: 'approve' }),
+        404,
+        'NOT_FOUND',
+      );
       expectError(await cc.post('sup-xx', `/api/approvals/${planned.pendingApproval.id}/decision`, { decision: 'approve' }), 404, 'NOT_FOUND');
       const approvals = await cc.get(other.users.staff.username, '/api/approvals');
       expectStatus(approvals, 200);
@@ -426,14 +438,22 @@ describe('case errors (e2e)', () => {
       expectError(await t('district1', { action: 'reopen', version: c.version, reason: 'x' }), 409, 'INVALID_TRANSITION');
       expectError(await cc.post('sup-xa', `/api/cases/${c.id}/assessment`, assessmentBody('R3')), 409, 'INVALID_TRANSITION');
       expectError(await cc.post('sup-xa', `/api/cases/${c.id}/measures`, { type: 'medical', dueAt: isoIn(DAY) }), 409, 'INVALID_TRANSITION');
-      expectError(await cc.post('dir-xa-01', `/api/cases/${c.id}/visits`, { visitedAt: isoAgo(60_000), riskLevel: 'R3', outcome: 'x' }), 409, 'INVALID_TRANSITION');
-      expect((await cc.detail('sup-xa', c.id))).toMatchObject({ status: 'submitted', version: c.version });
+      expectError(
+        await cc.post('dir-xa-01', `/api/cases/${c.id}/visits`, { visitedAt: isoAgo(60_000), riskLevel: 'R3', outcome: 'x' }),
+        409,
+        'INVALID_TRANSITION',
+      );
+      expect(await cc.detail('sup-xa', c.id)).toMatchObject({ status: 'submitted', version: c.version });
 
       // A measure is completed once.
       const a = await cc.act('sup-xa', c, 'accept', { riskLevel: 'R3', assigneeId: supId });
       const m = await cc.addMeasure('sup-xa', a.id);
       await cc.closeMeasure('sup-xa', a.id, m.measures[0].id);
-      expectError(await cc.patch('sup-xa', `/api/cases/${a.id}/measures/${m.measures[0].id}`, { status: 'cancelled', outcome: 'x' }), 409, 'INVALID_TRANSITION');
+      expectError(
+        await cc.patch('sup-xa', `/api/cases/${a.id}/measures/${m.measures[0].id}`, { status: 'cancelled', outcome: 'x' }),
+        409,
+        'INVALID_TRANSITION',
+      );
     });
 
     it('STALE_VERSION: someone changed the case first', async () => {
@@ -465,7 +485,7 @@ describe('case errors (e2e)', () => {
       const m = await cc.addMeasure('sup-xa', c.id);
       c = await cc.closeMeasure('sup-xa', c.id, m.measures[0].id, 'cancelled');
       expectError(await start(), 422, 'PLAN_INCOMPLETE');
-      expect((await cc.detail('sup-xa', c.id))).toMatchObject({ status: 'assessing', version: c.version });
+      expect(await cc.detail('sup-xa', c.id)).toMatchObject({ status: 'assessing', version: c.version });
     });
 
     it('MEASURES_OPEN: follow-up cannot begin while a measure is planned', async () => {
@@ -508,7 +528,7 @@ describe('case errors (e2e)', () => {
       expect(c.allowedActions).not.toContain('decide_approval');
       expectError(await cc.post('sup-xa', `/api/approvals/${approval}/decision`, { decision: 'approve', reason: '自己批' }), 422, 'SELF_APPROVAL');
       expectError(await cc.transitionRaw('dir-xa-01', c.id, { action: 'request_closure', version: c.version, ...closureBody }), 422, 'APPROVAL_PENDING');
-      expect((await cc.detail('sup-xa', c.id))).toMatchObject({ status: 'follow_up', pendingApproval: { id: approval } });
+      expect(await cc.detail('sup-xa', c.id)).toMatchObject({ status: 'follow_up', pendingApproval: { id: approval } });
       const res = await cc.post('district1', `/api/approvals/${approval}/decision`, { decision: 'approve', reason: '同意' });
       expectStatus(res, 200);
       expect(res.body.status).toBe('closed');
@@ -541,7 +561,13 @@ describe('case errors (e2e)', () => {
         { action: 'merge', version: c.version, intoCaseId: c.id },
         { action: 'request_closure', version: c.version, closureReason: null, checklist: null },
         { child: 'x', report: [], police: 'y', categories: 'V01', mandatoryItems: 'all' },
-        { communityId: xa1, child: { name: {}, sex: [], birthDate: 20150101 }, categories: [null], riskLevel: {}, report: { reporterType: 1, discoveredAt: true } },
+        {
+          communityId: xa1,
+          child: { name: {}, sex: [], birthDate: 20150101 },
+          categories: [null],
+          riskLevel: {},
+          report: { reporterType: 1, discoveredAt: true },
+        },
         { type: null, dueAt: null, ownerId: null },
         { status: null, outcome: null },
         { text: { zh: '备注' } },
@@ -568,13 +594,29 @@ describe('case errors (e2e)', () => {
           for (const body of odd) {
             const token = await tokenFor(api, as);
             const req = method === 'post' ? api.http.post(path) : api.http.patch(path);
-            const res = cc.note(method.toUpperCase(), `${path} ${JSON.stringify(body)}`, await req.set(bearer(token)).set('content-type', 'application/json').send(JSON.stringify(body)));
+            const res = cc.note(
+              method.toUpperCase(),
+              `${path} ${JSON.stringify(body)}`,
+              await req.set(bearer(token)).set('content-type', 'application/json').send(JSON.stringify(body)),
+            );
             expect(res.status).toBeGreaterThanOrEqual(400);
             expect(res.status).toBeLessThan(500);
           }
         }
       }
-      const queries = ['status=', 'limit=', 'cursor=', 'sort=', 'q=', 'assignee=', 'riskLevel=,,', 'status=a&status=b', 'q=%00', 'communityId[]=x', 'q=' + 'A'.repeat(100)];
+      const queries = [
+        'status=',
+        'limit=',
+        'cursor=',
+        'sort=',
+        'q=',
+        'assignee=',
+        'riskLevel=,,',
+        'status=a&status=b',
+        'q=%00',
+        'communityId[]=x',
+        'q=' + 'A'.repeat(100),
+      ];
       for (const qs of queries) {
         const res = await cc.get('sup-xa', `/api/cases?${qs}`);
         expect(res.status).toBeLessThan(500);
@@ -582,4 +624,3 @@ describe('case errors (e2e)', () => {
     });
   });
 });
-

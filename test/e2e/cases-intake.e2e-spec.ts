@@ -2,29 +2,31 @@
  * Intake (POST /api/cases): duplicate reports of one child join its open case,
  * a report within 90 days of closure reopens it, drafts, and case numbers.
  */
-import { caseBody, CaseClient, CaseDetail, dataSourceOf, demoIds, DemoIds, expectStatus, isoAgo, nationalId, r1Violence, randomBirthDate, uniqueChildName } from '../helpers/cases';
-import { startApi, TestApi } from '../helpers/test-app';
+import {
+  caseBody,
+  CaseClient,
+  CaseDetail,
+  dataSourceOf,
+  DemoIds,
+  expectStatus,
+  isoAgo,
+  nationalId,
+  r1Violence,
+  randomBirthDate,
+  uniqueChildName,
+  useCaseBed,
+} from '../helpers/cases';
+import type { TestApi } from '../helpers/test-app';
 
 describe('case intake (e2e)', () => {
+  const bed = useCaseBed();
   let api: TestApi;
   let cc: CaseClient;
   let ids: DemoIds;
   let xa1: string;
   let supId: string;
 
-  beforeAll(async () => {
-    api = await startApi();
-    cc = new CaseClient(api);
-    ids = await demoIds(api);
-    xa1 = ids.community('xa', 0);
-    supId = await cc.userId('sup-xa');
-  });
-  afterEach(() => {
-    expect(cc.serverErrors.splice(0)).toEqual([]);
-  });
-  afterAll(async () => {
-    await api?.close();
-  });
+  beforeAll(() => ({ api, cc, ids, xa1, supId } = bed));
 
   const withId = () => {
     const birthDate = randomBirthDate();
@@ -57,7 +59,14 @@ describe('case intake (e2e)', () => {
     // that case, so they get a case of their own, linked on the server side, and learn nothing.
     const far = await cc.post('dir-xx-01', '/api/cases', caseBody(ids.community('xx', 0), { child: { ...child, name: `${child.name}某`, address: '别处' } }));
     expectStatus(far, 201);
-    expect(far.body).toMatchObject({ status: 'submitted', linkedToExisting: false, reopened: false, streetId: ids.street('xx'), relatedCaseIds: [], child: { name: `${child.name}某`, address: '别处' } });
+    expect(far.body).toMatchObject({
+      status: 'submitted',
+      linkedToExisting: false,
+      reopened: false,
+      streetId: ids.street('xx'),
+      relatedCaseIds: [],
+      child: { name: `${child.name}某`, address: '别处' },
+    });
     expect(far.body.id).not.toBe(first.id);
     expect(JSON.stringify(far.body)).not.toContain(first.id);
     expect(JSON.stringify(far.body)).not.toContain(first.caseNo);
@@ -84,8 +93,8 @@ describe('case intake (e2e)', () => {
     const byDistrict = await cc.post('district1', '/api/cases', caseBody(ids.community('xa', 2), { child }));
     expectStatus(byDistrict, 200);
     expect(byDistrict.body).toMatchObject({ id: same.body.id, linkedToExisting: true, child: { name: child.name } });
-    expect((await cc.eventTypes('sup-xa', first.id))).toEqual(['case.reported', 'case.related_report']);
-    expect((await cc.eventTypes('sup-xa', same.body.id))).toEqual(['case.reported', 'report.linked']);
+    expect(await cc.eventTypes('sup-xa', first.id)).toEqual(['case.reported', 'case.related_report']);
+    expect(await cc.eventTypes('sup-xa', same.body.id)).toEqual(['case.reported', 'report.linked']);
 
     // Another street: a different child as far as intake can tell.
     const elsewhere = await cc.file('dir-xx-01', ids.community('xx', 0), { child });
@@ -108,7 +117,15 @@ describe('case intake (e2e)', () => {
 
     const res = await cc.post('dir-xa-01', '/api/cases', caseBody(xa1, { child, report: { narrative: '又发现儿童独自在家。' } }));
     expectStatus(res, 200);
-    expect(res.body).toMatchObject({ id: c.id, linkedToExisting: true, reopened: true, status: 'assessing', closure: null, assigneeId: supId, version: c.version + 1 });
+    expect(res.body).toMatchObject({
+      id: c.id,
+      linkedToExisting: true,
+      reopened: true,
+      status: 'assessing',
+      closure: null,
+      assigneeId: supId,
+      version: c.version + 1,
+    });
     expect(res.body.flags).toContain('reopened');
     expect(res.body.reports).toHaveLength(2);
     expect(res.body.nextDeadline).toMatchObject({ kind: 'assessment' });
@@ -175,7 +192,11 @@ describe('case intake (e2e)', () => {
     expect(res.body.nextDeadline).toMatchObject({ kind: 'accept_report' });
     expect((await cc.detail('sup-xa', res.body.id)).allowedActions).toContain('accept');
     // The draft is as its director left it.
-    expect(await cc.detail('dir-xa-01', draft.id)).toMatchObject({ status: 'draft', version: 1, reports: [expect.objectContaining({ id: draft.reports[0].id })] });
+    expect(await cc.detail('dir-xa-01', draft.id)).toMatchObject({
+      status: 'draft',
+      version: 1,
+      reports: [expect.objectContaining({ id: draft.reports[0].id })],
+    });
     // Once both are open, further reports from those who may work on it join the submitted case, and the supervisor may merge the draft into it.
     const again = await cc.post('dir-xa-02', '/api/cases', caseBody(ids.community('xa', 1), { child }));
     expectStatus(again, 200);

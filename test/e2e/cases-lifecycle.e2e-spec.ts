@@ -9,20 +9,19 @@ import {
   CaseClient,
   closureBody,
   DAY,
-  demoIds,
   DemoIds,
   expectError,
   expectStatus,
   isoAgo,
   isoIn,
   r1Violence,
+  useCaseBed,
 } from '../helpers/cases';
-import { startApi, TestApi } from '../helpers/test-app';
 
 const sorted = (xs: string[]) => [...xs].sort();
 
 describe('case lifecycle (e2e)', () => {
-  let api: TestApi;
+  const bed = useCaseBed();
   let cc: CaseClient;
   let ids: DemoIds;
   let xa1: string;
@@ -30,17 +29,8 @@ describe('case lifecycle (e2e)', () => {
   let supId: string;
 
   beforeAll(async () => {
-    api = await startApi();
-    cc = new CaseClient(api);
-    ids = await demoIds(api);
-    xa1 = ids.community('xa', 0);
-    [dirId, supId] = await Promise.all([cc.userId('dir-xa-01'), cc.userId('sup-xa')]);
-  });
-  afterEach(() => {
-    expect(cc.serverErrors.splice(0)).toEqual([]);
-  });
-  afterAll(async () => {
-    await api?.close();
+    ({ cc, ids, xa1, supId } = bed);
+    dirId = await cc.userId('dir-xa-01');
   });
 
   /** Checks the timeline: these event types in this order, hash-chained, verified, and /verify agrees. */
@@ -53,7 +43,19 @@ describe('case lifecycle (e2e)', () => {
       expect(e.seq).toBe(i + 1);
       expect(e.prevHash).toBe(prev);
       // Recomputed here from what the API shows: the chain covers every shown field.
-      expect(eventHash({ caseId, seq: e.seq, type: e.type, at: e.at, actor: e.actor, fromStatus: e.fromStatus, toStatus: e.toStatus, data: e.data, prevHash: e.prevHash })).toBe(e.hash);
+      expect(
+        eventHash({
+          caseId,
+          seq: e.seq,
+          type: e.type,
+          at: e.at,
+          actor: e.actor,
+          fromStatus: e.fromStatus,
+          toStatus: e.toStatus,
+          data: e.data,
+          prevHash: e.prevHash,
+        }),
+      ).toBe(e.hash);
       prev = e.hash;
     });
     const v = await cc.get(as, `/api/cases/${caseId}/timeline/verify`);
@@ -66,7 +68,19 @@ describe('case lifecycle (e2e)', () => {
     // 1. The director files: V01, mandatory item 4, police told.
     const policeAt = isoAgo(3600_000);
     let c = await cc.file('dir-xa-01', xa1, r1Violence({ police: { reportedAt: policeAt, receiptNo: 'JJ-2026-001' } }));
-    expect(c).toMatchObject({ status: 'submitted', version: 1, riskLevel: 'R1', categories: ['V01'], mandatoryItems: [4], communityId: xa1, streetId: ids.street('xa'), districtId: ids.districtId, assigneeId: null, linkedToExisting: false, reopened: false });
+    expect(c).toMatchObject({
+      status: 'submitted',
+      version: 1,
+      riskLevel: 'R1',
+      categories: ['V01'],
+      mandatoryItems: [4],
+      communityId: xa1,
+      streetId: ids.street('xa'),
+      districtId: ids.districtId,
+      assigneeId: null,
+      linkedToExisting: false,
+      reopened: false,
+    });
     expect(c.caseNo).toMatch(/^BA-\d{4}-\d{6}$/);
     expect(c.police.reportedAt).toBe(new Date(policeAt).toISOString());
     expect(c.police.receiptNo).toBe('JJ-2026-001');
@@ -83,7 +97,9 @@ describe('case lifecycle (e2e)', () => {
     c = await cc.act('sup-xa', s, 'accept', { riskLevel: 'R1', assigneeId: supId });
     expect(c).toMatchObject({ status: 'assessing', version: 2, riskLevel: 'R1', assigneeId: supId });
     expect(c.acceptedAt).not.toBeNull();
-    expect(sorted(c.allowedActions)).toEqual(sorted(['close_unsubstantiated', 'merge', 'escalate', 'record_assessment', 'add_measure', 'add_note', 'add_report', 'record_police']));
+    expect(sorted(c.allowedActions)).toEqual(
+      sorted(['close_unsubstantiated', 'merge', 'escalate', 'record_assessment', 'add_measure', 'add_note', 'add_report', 'record_police']),
+    );
     expect(c.deadlines.find((d: { kind: string }) => d.kind === 'accept_report')).toMatchObject({ status: 'met' });
     expect(c.nextDeadline).toMatchObject({ kind: 'assessment' });
 
@@ -112,7 +128,9 @@ describe('case lifecycle (e2e)', () => {
 
     const pending = await cc.get('district1', '/api/approvals?status=pending');
     expectStatus(pending, 200);
-    expect(pending.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ id: planApproval, caseId: c.id, caseNo: c.caseNo, riskLevel: 'R1', kind: 'start_intervention' })]));
+    expect(pending.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: planApproval, caseId: c.id, caseNo: c.caseNo, riskLevel: 'R1', kind: 'start_intervention' })]),
+    );
     expect((await cc.detail('district1', c.id)).allowedActions).toContain('decide_approval');
 
     expectError(await cc.post('sup-xa', `/api/approvals/${planApproval}/decision`, { decision: 'approve', reason: '同意' }), 403, 'FORBIDDEN');
@@ -157,7 +175,12 @@ describe('case lifecycle (e2e)', () => {
     expect(dirFollow.allowedActions).toContain('request_closure');
     c = await cc.act('dir-xa-01', dirFollow, 'request_closure', { ...closureBody, reason: '风险已消除' });
     expect(c).toMatchObject({ status: 'follow_up', version: 7 });
-    expect(c.pendingApproval).toMatchObject({ kind: 'closure', decidedByRole: 'district_staff', requestedById: dirId, payload: { closureReason: 'risk_resolved' } });
+    expect(c.pendingApproval).toMatchObject({
+      kind: 'closure',
+      decidedByRole: 'district_staff',
+      requestedById: dirId,
+      payload: { closureReason: 'risk_resolved' },
+    });
     expect(c.allowedActions).not.toContain('request_closure');
     const closeApproval = c.pendingApproval.id as string;
     expect((await cc.detail('sup-xa', c.id)).allowedActions).not.toContain('decide_approval');
@@ -197,19 +220,41 @@ describe('case lifecycle (e2e)', () => {
     ]);
     const byType = (type: string) => events.filter((e) => e.type === type);
     expect(byType('case.reported')[0]).toMatchObject({ actor: { id: dirId, role: 'community_director' }, fromStatus: null, toStatus: 'submitted' });
-    expect(byType('case.accepted')[0]).toMatchObject({ actor: { id: supId, role: 'street_supervisor' }, fromStatus: 'submitted', toStatus: 'assessing', data: { riskLevel: 'R1', assigneeId: supId } });
-    expect(byType('case.intervention_started')[0]).toMatchObject({ actor: { role: 'district_staff' }, fromStatus: 'assessing', toStatus: 'intervening', data: { approvalId: planApproval } });
+    expect(byType('case.accepted')[0]).toMatchObject({
+      actor: { id: supId, role: 'street_supervisor' },
+      fromStatus: 'submitted',
+      toStatus: 'assessing',
+      data: { riskLevel: 'R1', assigneeId: supId },
+    });
+    expect(byType('case.intervention_started')[0]).toMatchObject({
+      actor: { role: 'district_staff' },
+      fromStatus: 'assessing',
+      toStatus: 'intervening',
+      data: { approvalId: planApproval },
+    });
     expect(byType('measure.done').map((e) => e.actor.id)).toEqual([dirId, supId]);
     expect(byType('case.follow_up_started')[0]).toMatchObject({ fromStatus: 'intervening', toStatus: 'follow_up' });
-    expect(byType('approval.requested')[1]).toMatchObject({ actor: { id: dirId, role: 'community_director' }, data: { approvalId: closeApproval, kind: 'closure' } });
-    expect(byType('case.closed')[0]).toMatchObject({ actor: { role: 'district_staff' }, fromStatus: 'follow_up', toStatus: 'closed', data: { kind: 'resolved', approvalId: closeApproval } });
+    expect(byType('approval.requested')[1]).toMatchObject({
+      actor: { id: dirId, role: 'community_director' },
+      data: { approvalId: closeApproval, kind: 'closure' },
+    });
+    expect(byType('case.closed')[0]).toMatchObject({
+      actor: { role: 'district_staff' },
+      fromStatus: 'follow_up',
+      toStatus: 'closed',
+      data: { kind: 'resolved', approvalId: closeApproval },
+    });
     // Timestamps never go backwards.
     const ats = events.map((e) => Date.parse(e.at));
     expect(ats).toEqual([...ats].sort((a, b) => a - b));
   });
 
   it('walks an R4 case: returned and resubmitted, plan started at once, closure approved by the supervisor', async () => {
-    let c = await cc.file('dir-xa-01', xa1, { categories: ['D05', 'D08'], riskLevel: 'R4', report: { reporterType: 'guardian', narrative: '留守儿童，需要帮扶。' } });
+    let c = await cc.file('dir-xa-01', xa1, {
+      categories: ['D05', 'D08'],
+      riskLevel: 'R4',
+      report: { reporterType: 'guardian', narrative: '留守儿童，需要帮扶。' },
+    });
     expect(c).toMatchObject({ status: 'submitted', version: 1, riskLevel: 'R4' });
 
     // Returned with a reason; the director completes and resubmits.
@@ -403,7 +448,14 @@ describe('case lifecycle (e2e)', () => {
     });
     expectStatus(res, 200);
     expect(res.body.reports).toHaveLength(2);
-    expect(res.body.reports[1]).toMatchObject({ reporterType: 'mandatory_staff', reporter: { name: '李医生', org: '社康中心' }, categories: ['V01'], mandatoryItems: [4], riskEstimate: 'R1', linked: false });
+    expect(res.body.reports[1]).toMatchObject({
+      reporterType: 'mandatory_staff',
+      reporter: { name: '李医生', org: '社康中心' },
+      categories: ['V01'],
+      mandatoryItems: [4],
+      riskEstimate: 'R1',
+      linked: false,
+    });
     expect(sorted(res.body.categories)).toEqual(['N02', 'V01']);
     expect(res.body.mandatoryItems).toEqual([4]);
     expect(res.body.version).toBe(3);
@@ -417,7 +469,10 @@ describe('case lifecycle (e2e)', () => {
     expect(res.body.police).toMatchObject({ reportedAt: new Date(toldAt).toISOString(), receiptNo: 'BA110-7788', feedbackAt: null, feedback: null });
     expect(res.body.version).toBe(4);
     expect(res.body.deadlines).toEqual(
-      expect.arrayContaining([expect.objectContaining({ kind: 'police_report', status: 'met' }), expect.objectContaining({ kind: 'police_feedback', status: 'pending' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'police_report', status: 'met' }),
+        expect.objectContaining({ kind: 'police_feedback', status: 'pending' }),
+      ]),
     );
     // Feedback cannot come before police were told.
     expectError(await cc.post('dir-xa-01', `/api/cases/${c.id}/police`, { feedbackAt: isoAgo(DAY), feedback: '已立案' }), 400, 'VALIDATION_FAILED');
@@ -425,10 +480,23 @@ describe('case lifecycle (e2e)', () => {
     const feedbackAt = isoAgo(60_000);
     res = await cc.post('sup-xa', `/api/cases/${c.id}/police`, { feedbackAt, feedback: '派出所已受案调查' });
     expectStatus(res, 200);
-    expect(res.body.police).toMatchObject({ reportedAt: new Date(toldAt).toISOString(), receiptNo: 'BA110-7788', feedbackAt: new Date(feedbackAt).toISOString(), feedback: '派出所已受案调查' });
+    expect(res.body.police).toMatchObject({
+      reportedAt: new Date(toldAt).toISOString(),
+      receiptNo: 'BA110-7788',
+      feedbackAt: new Date(feedbackAt).toISOString(),
+      feedback: '派出所已受案调查',
+    });
     expect(res.body.deadlines).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'police_feedback', status: 'met' })]));
 
-    const events = await expectTimeline('district1', c.id, ['case.reported', 'case.escalated', 'note.added', 'note.added', 'report.added', 'police.reported', 'police.feedback']);
+    const events = await expectTimeline('district1', c.id, [
+      'case.reported',
+      'case.escalated',
+      'note.added',
+      'note.added',
+      'report.added',
+      'police.reported',
+      'police.feedback',
+    ]);
     expect(events[1]).toMatchObject({ fromStatus: null, toStatus: null, data: { reason: '监护人拒绝配合', escalationLevel: 1 } });
     expect(events[5].data).toMatchObject({ reportedAt: toldAt, receiptNo: 'BA110-7788' });
   });
@@ -439,7 +507,12 @@ describe('case lifecycle (e2e)', () => {
     expect((await cc.detail('sup-xa', c.id)).reports[0].reporter).toEqual({ name: '王女士', org: null, phone: '13900000000' });
     expect((await cc.detail('district2', c.id)).reports[0].reporter).toEqual({ name: '王女士', org: null, phone: '13900000000' });
     // A report the supervisor adds: its reporter is hidden from the director.
-    const res = await cc.post('sup-xa', `/api/cases/${c.id}/reports`, { reporterType: 'hotline', reporterName: '热线接线员', discoveredAt: isoAgo(60_000), narrative: '热线转来同一情况。' });
+    const res = await cc.post('sup-xa', `/api/cases/${c.id}/reports`, {
+      reporterType: 'hotline',
+      reporterName: '热线接线员',
+      discoveredAt: isoAgo(60_000),
+      narrative: '热线转来同一情况。',
+    });
     expectStatus(res, 200);
     const asDirector = await cc.detail('dir-xa-01', c.id);
     expect(asDirector.reports[1].reporter).toBe('confidential');
@@ -452,4 +525,3 @@ describe('case lifecycle (e2e)', () => {
     expect(bad.body.details).toEqual([{ field: 'report.reporterName', message: 'must be empty for an anonymous report' }]);
   });
 });
-

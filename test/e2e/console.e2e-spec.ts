@@ -43,7 +43,15 @@ describe('the console at /', () => {
   });
 
   it('answers a page path of the console (client-side route) with index.html', async () => {
-    for (const path of ['/cases/00000000-0000-4000-8000-000000000000', '/queue?status=submitted', '/login', '/stats/', '/%E4%B8%AA%E6%A1%88', '/apix', '/metricsx']) {
+    for (const path of [
+      '/cases/00000000-0000-4000-8000-000000000000',
+      '/queue?status=submitted',
+      '/login',
+      '/stats/',
+      '/%E4%B8%AA%E6%A1%88',
+      '/apix',
+      '/metricsx',
+    ]) {
       const res = await api.http.get(path);
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
       expectIndex(res);
@@ -79,7 +87,7 @@ describe('the console at /', () => {
       try {
         expectError(res, 404, 'NOT_FOUND');
       } catch (error) {
-        throw new Error(`${path}: ${(error as Error).message}`);
+        throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
       }
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect(res.headers['cache-control']).toBe('no-store');
@@ -90,14 +98,24 @@ describe('the console at /', () => {
 
   it('keeps Cache-Control: no-store on the api and /metrics', async () => {
     const token = await tokenFor(api, 'sup-xa');
-    for (const res of [await api.http.get('/api/health'), await api.http.get('/api/me').set(bearer(token)), await api.http.get('/metrics'), await api.http.get('/api/docs-json')]) {
+    for (const res of [
+      await api.http.get('/api/health'),
+      await api.http.get('/api/me').set(bearer(token)),
+      await api.http.get('/metrics'),
+      await api.http.get('/api/docs-json'),
+    ]) {
       expect(res.headers['cache-control']).toBe('no-store');
     }
   });
 
   it('sends the CSP with every page: scripts from the origin only, inline styles allowed (antd)', async () => {
-    const csp = (await api.http.get('/')).headers['content-security-policy'] as string;
-    const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const csp = (await api.http.get('/')).headers['content-security-policy'];
+    const directives = Object.fromEntries(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
     expect(directives['script-src']).toEqual(["'self'"]);
     expect(directives['style-src']).toEqual(expect.arrayContaining(["'self'", "'unsafe-inline'"]));
     expect(directives['default-src']).toEqual(["'self'"]);

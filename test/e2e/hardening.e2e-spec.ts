@@ -8,7 +8,18 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { caseBody, CaseClient, closureBody, dataSourceOf, demoIds, DemoIds, expectStatus, nationalId, randomBirthDate, uniqueChildName } from '../helpers/cases';
+import {
+  caseBody,
+  CaseClient,
+  closureBody,
+  dataSourceOf,
+  demoIds,
+  DemoIds,
+  expectStatus,
+  nationalId,
+  randomBirthDate,
+  uniqueChildName,
+} from '../helpers/cases';
 import { spawnApi, TcpRelay } from '../helpers/processes';
 import { OwnRedis } from '../helpers/redis-server';
 import { bearer, expectError, startApi, TestApi, tokenFor } from '../helpers/test-app';
@@ -37,13 +48,23 @@ describe('hardening (e2e)', () => {
   /** A child filed by dir-xa-01 with real-looking identity: what an attacker wants to read. */
   async function victim() {
     const birthDate = randomBirthDate();
-    const child = { name: uniqueChildName(), sex: 'female', birthDate, idNumber: nationalId(birthDate), address: `真实地址${randomBytes(3).toString('hex')}号`, school: `真实学校${randomBytes(3).toString('hex')}` };
+    const child = {
+      name: uniqueChildName(),
+      sex: 'female',
+      birthDate,
+      idNumber: nationalId(birthDate),
+      address: `真实地址${randomBytes(3).toString('hex')}号`,
+      school: `真实学校${randomBytes(3).toString('hex')}`,
+    };
     const c = await cc.file('dir-xa-01', xa1, { child });
     return { c, child };
   }
 
   const identityReadsBy = async (caseId: string, username: string): Promise<number> => {
-    const [row] = await db.query(`SELECT count(*)::int AS n FROM access_log a JOIN "user" u ON u.id = a.actor_id WHERE a.case_id = $1 AND u.username = $2`, [caseId, username]);
+    const [row] = await db.query(`SELECT count(*)::int AS n FROM access_log a JOIN "user" u ON u.id = a.actor_id WHERE a.case_id = $1 AND u.username = $2`, [
+      caseId,
+      username,
+    ]);
     return row.n as number;
   };
 
@@ -56,9 +77,23 @@ describe('hardening (e2e)', () => {
     it('a director of another street filing a draft or a report with a stored ID number gets back only what they sent', async () => {
       const { c, child } = await victim();
       for (const submit of [false, true]) {
-        const res = await cc.post('dir-xx-01', '/api/cases', caseBody(ids.community('xx', 0), { submit, child: { name: '占位名', sex: 'male', birthDate: child.birthDate, idNumber: child.idNumber, address: '占位地址', school: '占位学校' } }));
+        const res = await cc.post(
+          'dir-xx-01',
+          '/api/cases',
+          caseBody(ids.community('xx', 0), {
+            submit,
+            child: { name: '占位名', sex: 'male', birthDate: child.birthDate, idNumber: child.idNumber, address: '占位地址', school: '占位学校' },
+          }),
+        );
         expectStatus(res, 201);
-        expect(res.body.child).toEqual({ name: '占位名', sex: 'male', birthDate: child.birthDate, idNumber: child.idNumber, address: '占位地址', school: '占位学校' });
+        expect(res.body.child).toEqual({
+          name: '占位名',
+          sex: 'male',
+          birthDate: child.birthDate,
+          idNumber: child.idNumber,
+          address: '占位地址',
+          school: '占位学校',
+        });
         expect(res.body.id).not.toBe(c.id);
         expectNoneOf(res.body, [child.name, child.address, child.school, c.id, c.caseNo]);
       }
@@ -70,10 +105,20 @@ describe('hardening (e2e)', () => {
 
     it('inside a street, name and birth date with placeholder address and school reveal nothing of the other community’s child', async () => {
       const birthDate = randomBirthDate();
-      const child = { name: uniqueChildName(), sex: 'male', birthDate, address: `真实地址${randomBytes(3).toString('hex')}`, school: `真实学校${randomBytes(3).toString('hex')}` };
+      const child = {
+        name: uniqueChildName(),
+        sex: 'male',
+        birthDate,
+        address: `真实地址${randomBytes(3).toString('hex')}`,
+        school: `真实学校${randomBytes(3).toString('hex')}`,
+      };
       const c = await cc.file('dir-xa-01', xa1, { child });
       for (const submit of [false, true]) {
-        const res = await cc.post('dir-xa-02', '/api/cases', caseBody(ids.community('xa', 1), { submit, child: { name: child.name, sex: 'male', birthDate, address: '?', school: '?' } }));
+        const res = await cc.post(
+          'dir-xa-02',
+          '/api/cases',
+          caseBody(ids.community('xa', 1), { submit, child: { name: child.name, sex: 'male', birthDate, address: '?', school: '?' } }),
+        );
         expectStatus(res, 201);
         expect(res.body.child).toMatchObject({ name: child.name, address: '?', school: '?' });
         expectNoneOf(res.body, [child.address, child.school, c.id, c.caseNo]);
@@ -125,7 +170,12 @@ describe('hardening (e2e)', () => {
       expectStatus(res, 201);
       expect(res.body).toMatchObject({ linkedToExisting: false, reopened: false, status: 'submitted' });
       const after = await cc.detail('district1', c.id);
-      expect(after).toMatchObject({ status: 'closed', version: s.version, relatedCaseIds: [res.body.id], closure: { kind: 'unsubstantiated', reason: '核实不实' } });
+      expect(after).toMatchObject({
+        status: 'closed',
+        version: s.version,
+        relatedCaseIds: [res.body.id],
+        closure: { kind: 'unsubstantiated', reason: '核实不实' },
+      });
       // District staff cover both: their report joins the child's open case (the new one), and the closed one stays closed.
       const joined = await cc.post('district1', '/api/cases', caseBody(xa1, { child }));
       expectStatus(joined, 200);
@@ -328,12 +378,13 @@ describe('hardening (e2e)', () => {
     it('connections PostgreSQL drops (a restart) are replaced: no 500', async () => {
       const token = await tokenFor(api, 'sup-xa');
       expectStatus(await api.http.get('/api/cases').set(bearer(token)), 200);
-      await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'shouhu' AND pid <> pg_backend_pid()`);
+      await db.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'shouhu' AND pid <> pg_backend_pid()`,
+      );
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) statuses.push((await api.http.get('/api/cases').set(bearer(token))).status);
       expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
       expect(statuses[statuses.length - 1]).toBe(200);
     });
   });
-
 });

@@ -1,5 +1,5 @@
 import { OwnRedis } from '../helpers/redis-server';
-import { bearer, DEMO_PASSWORD, expectError, startApi, TestApi } from '../helpers/test-app';
+import { bearer, DEMO_PASSWORD, startApi, TestApi } from '../helpers/test-app';
 
 describe('GET /api/health', () => {
   it('answers 200 with db and redis up, without a token', async () => {

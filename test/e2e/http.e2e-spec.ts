@@ -7,7 +7,15 @@ const ERROR_KEYS = ['code', 'details', 'message', 'requestId', 'statusCode'];
 /** Nothing internal in an error body: no stack frames, no SQL, no driver or framework names. */
 function expectNothingLeaked(res: request.Response): void {
   const text = res.text;
-  for (const leak of [/stack/i, /\bat [\w$.<>]+ \(/, /\bat .*:\d+:\d+/, /node_modules/, /\/work\//, /\b(SELECT|INSERT|UPDATE|DELETE)\b.*\b(FROM|INTO|SET)\b/i, /QueryFailed|TypeORM|syntax error|pg_|relation "/i]) {
+  for (const leak of [
+    /stack/i,
+    /\bat [\w$.<>]+ \(/,
+    /\bat .*:\d+:\d+/,
+    /node_modules/,
+    /\/work\//,
+    /\b(SELECT|INSERT|UPDATE|DELETE)\b.*\b(FROM|INTO|SET)\b/i,
+    /QueryFailed|TypeORM|syntax error|pg_|relation "/i,
+  ]) {
     expect({ status: res.status, body: text, leaked: leak.test(text) }).toEqual({ status: res.status, body: text, leaked: false });
   }
 }
@@ -62,7 +70,12 @@ describe('HTTP conventions', () => {
   describe('error bodies', () => {
     it('answers an unknown route with 404 NOT_FOUND in the api.md shape', async () => {
       // (GET / is the console's page: test/e2e/console.e2e-spec.ts.)
-      for (const res of [await api.http.get('/api/nowhere'), await api.http.delete('/api/me'), await api.http.post('/').send({}), await api.http.post('/api/users/x/y').send({})]) {
+      for (const res of [
+        await api.http.get('/api/nowhere'),
+        await api.http.delete('/api/me'),
+        await api.http.post('/').send({}),
+        await api.http.post('/api/users/x/y').send({}),
+      ]) {
         expectError(res, 404, 'NOT_FOUND');
         expect(Object.keys(res.body).sort()).toEqual(ERROR_KEYS);
         expect(res.body.statusCode).toBe(404);
@@ -120,7 +133,15 @@ describe('HTTP conventions', () => {
         ['JSON array body', () => api.http.post('/api/users').set(admin).set('Content-Type', 'application/json').send('[1,2]')],
         ['JSON string body', () => api.http.post('/api/users').set(admin).set('Content-Type', 'application/json').send('"text"')],
         ['nested object for a string', () => api.http.post('/api/auth/login').send({ username: { $gt: '' }, password: ['x'] })],
-        ['prototype pollution', () => api.http.post('/api/users').set(admin).set('Content-Type', 'application/json').send('{"__proto__": {"role": "admin"}, "constructor": {"prototype": {"x": 1}}}')],
+        [
+          'prototype pollution',
+          () =>
+            api.http
+              .post('/api/users')
+              .set(admin)
+              .set('Content-Type', 'application/json')
+              .send('{"__proto__": {"role": "admin"}, "constructor": {"prototype": {"x": 1}}}'),
+        ],
         ['SQL in a query filter', () => api.http.get("/api/users?jurisdictionId=' OR 1=1 --").set(admin)],
         ['repeated query parameter', () => api.http.get('/api/users?role=admin&role=district_staff').set(admin)],
         ['SQL in a path id', () => api.http.get(`/api/users/${encodeURIComponent("1' OR '1'='1")}`).set(admin)],
@@ -128,13 +149,20 @@ describe('HTTP conventions', () => {
         ['UUID-shaped but not hex', () => api.http.get('/api/users/zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz').set(admin)],
         ['unknown role in PATCH', () => api.http.patch(`/api/users/${randomUUID()}`).set(admin).send({ role: 'root' })],
         ['NUL bytes in a username', () => api.http.post('/api/auth/login').send({ username: 'adm\u0000in', password: 'shouhu-demo' })],
-        ['huge number', () => api.http.post('/api/users').set(admin).send({ username: 1e308, displayName: -0, role: NaN, jurisdictionId: true, password: null })],
+        [
+          'huge number',
+          () => api.http.post('/api/users').set(admin).send({ username: 1e308, displayName: -0, role: NaN, jurisdictionId: true, password: null }),
+        ],
         ['bad percent-encoding', () => api.http.get('/api/users/%E0%A4%A').set(admin)],
       ];
       for (const [what, attempt] of attempts) {
         const res = await attempt();
         expect({ what, status: res.status }).toEqual({ what, status: expect.any(Number) });
-        expect({ what, clientError: res.status >= 400 && res.status < 500, body: res.body }).toEqual({ what, clientError: true, body: expect.objectContaining({ code: expect.any(String) }) });
+        expect({ what, clientError: res.status >= 400 && res.status < 500, body: res.body }).toEqual({
+          what,
+          clientError: true,
+          body: expect.objectContaining({ code: expect.any(String) }),
+        });
         expect(res.body.requestId).toBe(res.headers['x-request-id']);
         expectNothingLeaked(res);
       }
@@ -146,7 +174,10 @@ describe('HTTP conventions', () => {
         await api.http.get('/api/me').set('Authorization', 'Bearer x.y.z'),
         await api.http.get('/api/users').set(bearer(await tokenFor(api, 'dir-xa-01'))),
         await api.http.get(`/api/users/${randomUUID()}`).set(bearer(await tokenFor(api, 'admin'))),
-        await api.http.post('/api/users').set(bearer(await tokenFor(api, 'admin'))).send({ nope: 1 }),
+        await api.http
+          .post('/api/users')
+          .set(bearer(await tokenFor(api, 'admin')))
+          .send({ nope: 1 }),
         await api.http.post('/api/auth/login').send({ username: 'admin', password: 'wrong-password' }),
       ];
       expect(responses.map((r) => r.status)).toEqual([404, 401, 403, 404, 400, 401]);
@@ -161,7 +192,7 @@ describe('HTTP conventions', () => {
     it('sets security headers on API responses and errors', async () => {
       for (const res of [await api.http.get('/api/health'), await api.http.get('/api/me')]) {
         expect(res.headers['x-content-type-options']).toBe('nosniff');
-        const csp = res.headers['content-security-policy'] as string;
+        const csp = res.headers['content-security-policy'];
         expect(csp).toContain("default-src 'self'");
         const framing = res.headers['x-frame-options'] ?? '';
         expect(/frame-ancestors 'none'/.test(csp) || /^(DENY|SAMEORIGIN)$/i.test(framing)).toBe(true);

@@ -57,7 +57,7 @@ const atMost = (n: number) => `must be at most ${n} characters`;
 function withPath(body: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
   const copy = structuredClone(body);
   const keys = path.split('.');
-  let node = copy as Record<string, unknown>;
+  let node = copy;
   for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
   node[keys[keys.length - 1]] = value;
   return copy;
@@ -111,8 +111,11 @@ describe('input limits (e2e)', () => {
       'ReportInput.narrative': 5000, // report.narrative text
       'PoliceInput.receiptNo': 64, // case.police_receipt_no varchar(64)
       'PoliceInput.notReportedReason': 1000, // case.police_not_reported_reason varchar(1000)
-      'TransitionDto.reason': 1000, // case.closure_note varchar(1000) (close_unsubstantiated, merge); event data otherwise
-      'TransitionDto.narrative': 5000, // report.narrative text
+      // A transition is validated by its action's class (each extends TransitionBase); TransitionFields is what the document shows.
+      'TransitionBase.reason': 1000, // case.closure_note varchar(1000) (close_unsubstantiated, merge); event data otherwise
+      'SubmitTransition.narrative': 5000, // report.narrative text
+      'TransitionFields.reason': 1000,
+      'TransitionFields.narrative': 5000,
       'AssessmentDto.safety': 5000, // assessment.* text
       'AssessmentDto.guardianship': 5000,
       'AssessmentDto.wellbeing': 5000,
@@ -138,23 +141,28 @@ describe('input limits (e2e)', () => {
 
     it('every DTO bounds strings with MaxChars/MinChars, at the limits above, and never with MaxLength/MinLength/Length', () => {
       // Every class-validator rule of every class loaded (the app imports every DTO).
-      type Rule = { name?: string; target: Function | string; propertyName: string; constraints: unknown[] };
-      const all = [...(getMetadataStorage() as unknown as { validationMetadatas: Map<Function, Rule[]> }).validationMetadatas.values()].flat();
+      type Rule = { name?: string; target: { name: string } | string; propertyName: string; constraints: unknown[] };
+      const all = [...(getMetadataStorage() as unknown as { validationMetadatas: Map<unknown, Rule[]> }).validationMetadatas.values()].flat();
       const limits = (name: string) =>
-        Object.fromEntries(all.filter((m) => m.name === name).map((m) => [`${(m.target as Function).name}.${m.propertyName}`, m.constraints[0]]));
+        Object.fromEntries(all.filter((m) => m.name === name).map((m) => [`${(m.target as { name: string }).name}.${m.propertyName}`, m.constraints[0]]));
       expect(limits('maxChars')).toEqual(LIMITS);
       expect(limits('minChars')).toEqual(MINIMUMS);
-      const byteOrUtf16 = all.filter((m) => ['maxLength', 'minLength', 'isLength', 'isByteLength'].includes(m.name ?? '') && (m.target as Function).name !== 'AppConfig');
-      expect(byteOrUtf16.map((m) => `${(m.target as Function).name}.${m.propertyName} ${m.name}`)).toEqual([]);
+      const byteOrUtf16 = all.filter(
+        (m) => ['maxLength', 'minLength', 'isLength', 'isByteLength'].includes(m.name ?? '') && (m.target as { name: string }).name !== 'AppConfig',
+      );
+      expect(byteOrUtf16.map((m) => `${(m.target as { name: string }).name}.${m.propertyName} ${m.name}`)).toEqual([]);
     });
 
     it('the OpenAPI document states the same limits', async () => {
       const res = await api.http.get('/api/docs-json');
       expectStatus(res, 200);
       const schemas = res.body.components.schemas as Record<string, { properties: Record<string, { maxLength?: number; minLength?: number }> }>;
+      // The document's name of a class where it differs (TransitionFields is the transitions' TransitionDto).
+      const SCHEMA_OF: Record<string, string> = { TransitionFields: 'TransitionDto' };
       for (const [key, max] of Object.entries(LIMITS)) {
-        const [schema, property] = key.split('.');
-        if (!schemas[schema]) continue; // a DTO no route uses yet
+        const [className, property] = key.split('.');
+        const schema = SCHEMA_OF[className] ?? className;
+        if (!schemas[schema]) continue; // a DTO no route uses yet (or a class only validation sees)
         expect({ key, maxLength: schemas[schema].properties[property]?.maxLength }).toEqual({ key, maxLength: max });
       }
       for (const [key, min] of Object.entries(MINIMUMS)) {
@@ -213,7 +221,11 @@ describe('input limits (e2e)', () => {
       const narrative = chars(5000);
       const police = { reportedAt: isoAgo(DAY), receiptNo: chars(64), notReportedReason: chars(1000) };
       expectInvalid(await cc.transitionRaw('dir-xa-01', c.id, { action: 'submit', version: c.version, narrative: over(5000) }), 'narrative', atMost(5000));
-      expectInvalid(await cc.transitionRaw('dir-xa-01', c.id, { action: 'submit', version: c.version, police: { ...police, receiptNo: over(64) } }), 'police.receiptNo', atMost(64));
+      expectInvalid(
+        await cc.transitionRaw('dir-xa-01', c.id, { action: 'submit', version: c.version, police: { ...police, receiptNo: over(64) } }),
+        'police.receiptNo',
+        atMost(64),
+      );
       expectInvalid(
         await cc.transitionRaw('dir-xa-01', c.id, { action: 'submit', version: c.version, police: { ...police, notReportedReason: over(1000) } }),
         'police.notReportedReason',
@@ -234,7 +246,11 @@ describe('input limits (e2e)', () => {
       c = await cc.act('dir-xa-01', c, 'submit');
       c = await cc.act('sup-xa', c, 'accept', { riskLevel: 'R3', assigneeId: supId });
       const closeReason = chars(1000);
-      expectInvalid(await cc.transitionRaw('sup-xa', c.id, { action: 'close_unsubstantiated', version: c.version, reason: over(1000) }), 'reason', atMost(1000));
+      expectInvalid(
+        await cc.transitionRaw('sup-xa', c.id, { action: 'close_unsubstantiated', version: c.version, reason: over(1000) }),
+        'reason',
+        atMost(1000),
+      );
       c = await cc.act('sup-xa', c, 'close_unsubstantiated', { reason: closeReason });
       // The free text is stored apart from the closure code (closure.note), formerly in closure.reason.
       expect([c.closure.note, c.closure.reason]).toContain(closeReason);
@@ -262,7 +278,9 @@ describe('input limits (e2e)', () => {
       const outcome = chars(2000);
       expectInvalid(await cc.patch('sup-xa', `/api/cases/${c.id}/measures/${measureId}`, { status: 'done', outcome: over(2000) }), 'outcome', atMost(2000));
       expectStatus(await cc.patch('sup-xa', `/api/cases/${c.id}/measures/${measureId}`, { status: 'done', outcome }), 200);
-      expect(await query('SELECT agency, note, outcome FROM measure WHERE id = $1', [measureId])).toEqual([{ agency: measure.agency, note: measure.note, outcome }]);
+      expect(await query('SELECT agency, note, outcome FROM measure WHERE id = $1', [measureId])).toEqual([
+        { agency: measure.agency, note: measure.note, outcome },
+      ]);
 
       c = await cc.addMeasure('sup-xa', c.id);
       c = await cc.act('sup-xa', c, 'start_intervention');
@@ -277,15 +295,27 @@ describe('input limits (e2e)', () => {
       expectStatus(await cc.post('dir-xa-01', `/api/cases/${c.id}/notes`, { text }), 200);
       expect(await query('SELECT text FROM note WHERE case_id = $1', [c.id])).toEqual([{ text }]);
 
-      const report = { reporterType: 'mandatory_institution', discoveredAt: isoAgo(DAY), reporterName: chars(50), reporterOrg: chars(100), location: chars(200), narrative: chars(5000) };
-      for (const [field, n] of [['reporterName', 50], ['reporterOrg', 100], ['location', 200], ['narrative', 5000]] as const) {
+      const report = {
+        reporterType: 'mandatory_institution',
+        discoveredAt: isoAgo(DAY),
+        reporterName: chars(50),
+        reporterOrg: chars(100),
+        location: chars(200),
+        narrative: chars(5000),
+      };
+      for (const [field, n] of [
+        ['reporterName', 50],
+        ['reporterOrg', 100],
+        ['location', 200],
+        ['narrative', 5000],
+      ] as const) {
         expectInvalid(await cc.post('dir-xa-01', `/api/cases/${c.id}/reports`, { ...report, [field]: over(n) }), field, atMost(n));
       }
       const added = await cc.post('dir-xa-01', `/api/cases/${c.id}/reports`, report);
       expectStatus(added, 200);
-      expect(await query('SELECT reporter_name, reporter_org, location, narrative FROM report WHERE case_id = $1 AND narrative = $2', [c.id, report.narrative])).toEqual([
-        { reporter_name: report.reporterName, reporter_org: report.reporterOrg, location: report.location, narrative: report.narrative },
-      ]);
+      expect(
+        await query('SELECT reporter_name, reporter_org, location, narrative FROM report WHERE case_id = $1 AND narrative = $2', [c.id, report.narrative]),
+      ).toEqual([{ reporter_name: report.reporterName, reporter_org: report.reporterOrg, location: report.location, narrative: report.narrative }]);
 
       const policeRecord = { reportedAt: isoAgo(2 * DAY), receiptNo: chars(64), feedbackAt: isoAgo(DAY), feedback: chars(2000) };
       expectInvalid(await cc.post('dir-xa-01', `/api/cases/${c.id}/police`, { ...policeRecord, receiptNo: over(64) }), 'receiptNo', atMost(64));
@@ -313,7 +343,8 @@ describe('input limits (e2e)', () => {
       const admin = bearer(await tokenFor(api, 'admin'));
       const jurisdictionId = xa1;
       const user = (displayName: string, password: string) => ({ username: unique('t'), displayName, role: 'community_director', jurisdictionId, password });
-      const passwordOf = async (id: string) => ((await query('SELECT password_hash FROM "user" WHERE id = $1', [id])) as { password_hash: string }[])[0].password_hash;
+      const passwordOf = async (id: string) =>
+        ((await query('SELECT password_hash FROM "user" WHERE id = $1', [id])) as { password_hash: string }[])[0].password_hash;
 
       for (const [displayName, password] of [
         [chars(100), chars(128)],
@@ -325,29 +356,88 @@ describe('input limits (e2e)', () => {
         expect(await query('SELECT display_name FROM "user" WHERE id = $1', [res.body.id])).toEqual([{ display_name: displayName }]);
         expect(await argon2.verify(await passwordOf(res.body.id), password)).toBe(true);
       }
-      expectInvalid(await api.http.post('/api/users').set(admin).send(user(over(100), chars(20))), 'displayName', atMost(100));
-      expectInvalid(await api.http.post('/api/users').set(admin).send(user('测试', over(128))), 'password', atMost(128));
-      expectInvalid(await api.http.post('/api/users').set(admin).send(user('测试', chars(9))), 'password', 'must be at least 10 characters');
+      expectInvalid(
+        await api.http
+          .post('/api/users')
+          .set(admin)
+          .send(user(over(100), chars(20))),
+        'displayName',
+        atMost(100),
+      );
+      expectInvalid(
+        await api.http
+          .post('/api/users')
+          .set(admin)
+          .send(user('测试', over(128))),
+        'password',
+        atMost(128),
+      );
+      expectInvalid(
+        await api.http
+          .post('/api/users')
+          .set(admin)
+          .send(user('测试', chars(9))),
+        'password',
+        'must be at least 10 characters',
+      );
 
-      const target = (await api.http.post('/api/users').set(admin).send(user('测试', chars(20)))).body.id as string;
+      const target = (
+        await api.http
+          .post('/api/users')
+          .set(admin)
+          .send(user('测试', chars(20)))
+      ).body.id as string;
       const displayName = chars(100);
       const patched = await api.http.patch(`/api/users/${target}`).set(admin).send({ displayName });
       expect(patched.status).toBeLessThan(300);
       expect(await query('SELECT display_name FROM "user" WHERE id = $1', [target])).toEqual([{ display_name: displayName }]);
-      expectInvalid(await api.http.patch(`/api/users/${target}`).set(admin).send({ displayName: over(100) }), 'displayName', atMost(100));
-      expectInvalid(await api.http.patch(`/api/users/${target}`).set(admin).send({ password: over(128) }), 'password', atMost(128));
-      expectInvalid(await api.http.patch(`/api/users/${target}`).set(admin).send({ password: chars(9) }), 'password', 'must be at least 10 characters');
+      expectInvalid(
+        await api.http
+          .patch(`/api/users/${target}`)
+          .set(admin)
+          .send({ displayName: over(100) }),
+        'displayName',
+        atMost(100),
+      );
+      expectInvalid(
+        await api.http
+          .patch(`/api/users/${target}`)
+          .set(admin)
+          .send({ password: over(128) }),
+        'password',
+        atMost(128),
+      );
+      expectInvalid(
+        await api.http
+          .patch(`/api/users/${target}`)
+          .set(admin)
+          .send({ password: chars(9) }),
+        'password',
+        'must be at least 10 characters',
+      );
     });
 
     it('account approvals: a rejection reason of at most 500 characters', async () => {
       const admin = bearer(await tokenFor(api, 'admin'));
-      const created = await api.http.post('/api/users').set(admin).send({ username: unique('t'), displayName: '测试', role: 'community_director', jurisdictionId: xa1, password: chars(20) });
+      const created = await api.http
+        .post('/api/users')
+        .set(admin)
+        .send({ username: unique('t'), displayName: '测试', role: 'community_director', jurisdictionId: xa1, password: chars(20) });
       expectStatus(created, 201);
       const staff = bearer(await tokenFor(api, 'district1'));
       const reason = chars(500);
-      expectInvalid(await api.http.post(`/api/users/${created.body.id}/approval`).set(staff).send({ decision: 'reject', reason: over(500) }), 'reason', atMost(500));
+      expectInvalid(
+        await api.http
+          .post(`/api/users/${created.body.id}/approval`)
+          .set(staff)
+          .send({ decision: 'reject', reason: over(500) }),
+        'reason',
+        atMost(500),
+      );
       expectStatus(await api.http.post(`/api/users/${created.body.id}/approval`).set(staff).send({ decision: 'reject', reason }), 200);
-      expect(await query(`SELECT data->>'reason' AS reason FROM user_event WHERE user_id = $1 AND type = 'user.rejected'`, [created.body.id])).toEqual([{ reason }]);
+      expect(await query(`SELECT data->>'reason' AS reason FROM user_event WHERE user_id = $1 AND type = 'user.rejected'`, [created.body.id])).toEqual([
+        { reason },
+      ]);
     });
 
     it('login: username at most 64, password at most 128 characters', async () => {
@@ -363,17 +453,29 @@ describe('input limits (e2e)', () => {
     it('a case version beyond the integer range is 400 naming it', async () => {
       const c = await file();
       for (const version of [2147483648, 1e300]) {
-        expectInvalid(await cc.transitionRaw('sup-xa', c.id, { action: 'accept', version, riskLevel: 'R3', assigneeId: supId }), 'version', 'must not be greater than 2147483647');
+        expectInvalid(
+          await cc.transitionRaw('sup-xa', c.id, { action: 'accept', version, riskLevel: 'R3', assigneeId: supId }),
+          'version',
+          'must not be greater than 2147483647',
+        );
       }
     });
 
     it('a date that is not on the calendar is 400, not rolled over into the next month', async () => {
-      expectInvalid(await cc.post('dir-xa-01', '/api/cases', caseBody(xa1, { report: { discoveredAt: '2025-02-29T10:00:00+08:00' } })), 'report.discoveredAt', 'must be an ISO-8601 date-time with offset, e.g. 2026-11-23T09:30:00+08:00');
+      expectInvalid(
+        await cc.post('dir-xa-01', '/api/cases', caseBody(xa1, { report: { discoveredAt: '2025-02-29T10:00:00+08:00' } })),
+        'report.discoveredAt',
+        'must be an ISO-8601 date-time with offset, e.g. 2026-11-23T09:30:00+08:00',
+      );
       let c: CaseDetail = await file();
       c = await cc.act('sup-xa', c, 'accept', { riskLevel: 'R3', assigneeId: supId });
       const year = new Date().getUTCFullYear() + 1;
       for (const dueAt of [`${year}-02-30T10:00:00+08:00`, `${year}-04-31T10:00:00+08:00`, `${year}-13-01T10:00:00+08:00`]) {
-        expectInvalid(await cc.post('sup-xa', `/api/cases/${c.id}/measures`, { type: 'counseling', dueAt }), 'dueAt', 'must be an ISO-8601 date-time with offset, e.g. 2026-11-30T17:00:00+08:00');
+        expectInvalid(
+          await cc.post('sup-xa', `/api/cases/${c.id}/measures`, { type: 'counseling', dueAt }),
+          'dueAt',
+          'must be an ISO-8601 date-time with offset, e.g. 2026-11-30T17:00:00+08:00',
+        );
       }
       expect((await cc.detail('sup-xa', c.id)).measures).toEqual([]);
     });
@@ -381,9 +483,17 @@ describe('input limits (e2e)', () => {
     it('years PostgreSQL cannot store (it ends at 294276) are refused wherever a date is read', async () => {
       const c = await cc.act('sup-xa', await file(), 'accept', { riskLevel: 'R3', assigneeId: supId });
       for (const dueAt of ['300000-01-01T00:00:00Z', '+300000-01-01T00:00:00Z']) {
-        expectInvalid(await cc.post('sup-xa', `/api/cases/${c.id}/measures`, { type: 'counseling', dueAt }), 'dueAt', 'must be an ISO-8601 date-time with offset, e.g. 2026-11-30T17:00:00+08:00');
+        expectInvalid(
+          await cc.post('sup-xa', `/api/cases/${c.id}/measures`, { type: 'counseling', dueAt }),
+          'dueAt',
+          'must be an ISO-8601 date-time with offset, e.g. 2026-11-30T17:00:00+08:00',
+        );
       }
-      expectInvalid(await cc.post('dir-xa-01', '/api/cases', caseBody(xa1, { child: { birthDate: '300000-01-01' } })), 'child.birthDate', 'must be a date YYYY-MM-DD');
+      expectInvalid(
+        await cc.post('dir-xa-01', '/api/cases', caseBody(xa1, { child: { birthDate: '300000-01-01' } })),
+        'child.birthDate',
+        'must be a date YYYY-MM-DD',
+      );
       expectInvalid(await cc.get('district1', '/api/audit/events?from=300000-01-01'), 'from', 'must be an ISO-8601 date or date-time');
       expectInvalid(await cc.get('district1', '/api/stats?to=300000-01-01T00:00:00Z'), 'to', 'must be an ISO-8601 date or date-time');
     });
@@ -463,7 +573,10 @@ describe('input limits (e2e)', () => {
     });
 
     it('up to 32 levels reach validation, which names the field', async () => {
-      const res = await api.http.post('/api/auth/login').set('Content-Type', 'application/json').send(`{"username": ${arrays(31, '"admin"')}, "password": "shouhu-demo"}`);
+      const res = await api.http
+        .post('/api/auth/login')
+        .set('Content-Type', 'application/json')
+        .send(`{"username": ${arrays(31, '"admin"')}, "password": "shouhu-demo"}`);
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(res.body.details).not.toContainEqual(TOO_DEEP);
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain('username');

@@ -40,7 +40,10 @@ describe('organisation', () => {
 
   const as = async (username: string) => bearer(await tokenFor(api, username));
   const list = async (username: string, query: Record<string, string> = {}) => {
-    const res = await api.http.get('/api/users').query(query).set(await as(username));
+    const res = await api.http
+      .get('/api/users')
+      .query(query)
+      .set(await as(username));
     if (res.status !== 200) throw new Error(`GET /api/users as ${username}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.items as UserItem[];
   };
@@ -96,7 +99,13 @@ describe('organisation', () => {
       const res = await api.http.get('/api/jurisdictions').set(await as('dir-xa-01'));
       expect(res.status).toBe(200);
       expect(res.body).toEqual([
-        expect.objectContaining({ code: communityCode('xa', 0), level: 'community', name: XA.communities[0], path: `宝安区 / 新安街道 / ${XA.communities[0]}`, children: [] }),
+        expect.objectContaining({
+          code: communityCode('xa', 0),
+          level: 'community',
+          name: XA.communities[0],
+          path: `宝安区 / 新安街道 / ${XA.communities[0]}`,
+          children: [],
+        }),
       ]);
     });
 
@@ -104,7 +113,11 @@ describe('organisation', () => {
       const token = await freshLogin(api, other.users[Role.Admin].username, other.password);
       const res = await api.http.get('/api/jurisdictions').set(bearer(token));
       expect(res.status).toBe(200);
-      expect(flattenTree(res.body).map((j) => j.id).sort()).toEqual([other.district.id, other.street.id, other.community.id].sort());
+      expect(
+        flattenTree(res.body)
+          .map((j) => j.id)
+          .sort(),
+      ).toEqual([other.district.id, other.street.id, other.community.id].sort());
     });
   });
 
@@ -127,7 +140,9 @@ describe('organisation', () => {
     });
 
     it('gives each user’s view without secrets', async () => {
-      const [sup] = (await list('district1', { role: Role.StreetSupervisor })).filter((u) => u.username === 'sup-xa') as (UserItem & { lastLoginAt: string | null })[];
+      const [sup] = (await list('district1', { role: Role.StreetSupervisor })).filter((u) => u.username === 'sup-xa') as (UserItem & {
+        lastLoginAt: string | null;
+      })[];
       expect(sup).toEqual({
         id: expect.any(String),
         username: 'sup-xa',
@@ -172,7 +187,11 @@ describe('organisation', () => {
 
     it('filters by active', async () => {
       const user = await createUser(api);
-      await api.http.patch(`/api/users/${user.id}`).set(await as('admin')).send({ active: false }).expect(200);
+      await api.http
+        .patch(`/api/users/${user.id}`)
+        .set(await as('admin'))
+        .send({ active: false })
+        .expect(200);
       const inactive = await list('district1', { active: 'false' });
       expect(usernames(inactive)).toContain(user.username);
       expect(inactive.every((u) => !u.active)).toBe(true);
@@ -193,7 +212,10 @@ describe('organisation', () => {
       [{ active: 'maybe' }, ['active']],
       [{ sort: 'username' }, ['sort']],
     ])('rejects the query %j with 400 naming %j', async (query, fields) => {
-      const res = await api.http.get('/api/users').query(query).set(await as('district1'));
+      const res = await api.http
+        .get('/api/users')
+        .query(query)
+        .set(await as('district1'));
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(res)).toEqual(fields);
     });
@@ -231,7 +253,11 @@ describe('organisation', () => {
       expectError(await api.http.get(`/api/users/${supXa}`).set(token), 404, 'NOT_FOUND');
       expectError(await api.http.patch(`/api/users/${supXa}`).set(token).send({ displayName: 'taken over' }), 404, 'NOT_FOUND');
       const own = await api.http.get('/api/users').set(token);
-      expect(usernames(own.body.items).sort()).toEqual(Object.values(other.users).map((u) => u.username).sort());
+      expect(usernames(own.body.items).sort()).toEqual(
+        Object.values(other.users)
+          .map((u) => u.username)
+          .sort(),
+      );
     });
 
     it('answers 400 naming id for an id that is not a UUID', async () => {
@@ -240,7 +266,10 @@ describe('organisation', () => {
         expectError(res, 400, 'VALIDATION_FAILED');
         expect(fieldsOf(res)).toEqual(['id']);
       }
-      const patch = await api.http.patch('/api/users/not-a-uuid').set(await as('admin')).send({ displayName: 'x' });
+      const patch = await api.http
+        .patch('/api/users/not-a-uuid')
+        .set(await as('admin'))
+        .send({ displayName: 'x' });
       expectError(patch, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(patch)).toEqual(['id']);
     });
@@ -249,13 +278,23 @@ describe('organisation', () => {
   describe('POST /api/users', () => {
     it.each(['district1', 'sup-xa', 'dir-xa-01'])('refuses %s with 403 FORBIDDEN and creates nothing', async (caller) => {
       const body = newUserBody();
-      expectError(await api.http.post('/api/users').set(await as(caller)).send(body), 403, 'FORBIDDEN');
+      expectError(
+        await api.http
+          .post('/api/users')
+          .set(await as(caller))
+          .send(body),
+        403,
+        'FORBIDDEN',
+      );
       expect(usernames(await list('admin'))).not.toContain(body.username);
     });
 
     it('lets the admin create a community director, who can sign in once district staff approve', async () => {
       const body = newUserBody({ username: `New-Dir-${randomUUID().slice(0, 8)}`, displayName: '  陈晓红  ' });
-      const res = await api.http.post('/api/users').set(await as('admin')).send(body);
+      const res = await api.http
+        .post('/api/users')
+        .set(await as('admin'))
+        .send(body);
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -289,7 +328,10 @@ describe('organisation', () => {
         [Role.Admin, DEMO_DISTRICT.code],
       ];
       for (const [role, code] of placements) {
-        const res = await api.http.post('/api/users').set(await as('admin')).send(newUserBody({ role, jurisdictionId: id(code) }));
+        const res = await api.http
+          .post('/api/users')
+          .set(await as('admin'))
+          .send(newUserBody({ role, jurisdictionId: id(code) }));
         expect(res.status).toBe(201);
         // Only admin accounts, which never read case content, need no approval.
         expect(res.body).toMatchObject({ role, jurisdiction: { code }, status: role === Role.Admin ? 'active' : 'pending_approval' });
@@ -298,13 +340,23 @@ describe('organisation', () => {
 
     it('can create an inactive user, who cannot sign in', async () => {
       const body = newUserBody({ active: false });
-      expect((await api.http.post('/api/users').set(await as('admin')).send(body)).body.active).toBe(false);
+      expect(
+        (
+          await api.http
+            .post('/api/users')
+            .set(await as('admin'))
+            .send(body)
+        ).body.active,
+      ).toBe(false);
       expectError(await api.http.post('/api/auth/login').send({ username: body.username, password: body.password }), 401, 'INVALID_CREDENTIALS');
     });
 
     it('rejects unknown fields with 400 naming them, and creates nothing', async () => {
       const body = newUserBody({ isSuperuser: true, passwordHash: 'x' });
-      const res = await api.http.post('/api/users').set(await as('admin')).send(body);
+      const res = await api.http
+        .post('/api/users')
+        .set(await as('admin'))
+        .send(body);
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(res)).toEqual(['isSuperuser', 'passwordHash']);
       expect(res.body.details).toContainEqual({ field: 'isSuperuser', message: 'is not an allowed field' });
@@ -318,7 +370,10 @@ describe('organisation', () => {
       [Role.DistrictStaff, () => streetCode('xa')],
       [Role.Admin, () => communityCode('xa', 0)],
     ])('rejects a %s placed at %s with 400 naming jurisdictionId', async (role, code) => {
-      const res = await api.http.post('/api/users').set(await as('admin')).send(newUserBody({ role, jurisdictionId: id(code()) }));
+      const res = await api.http
+        .post('/api/users')
+        .set(await as('admin'))
+        .send(newUserBody({ role, jurisdictionId: id(code()) }));
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(res)).toEqual(['jurisdictionId']);
     });
@@ -326,9 +381,13 @@ describe('organisation', () => {
     // An out-of-scope jurisdiction answers like a missing one: 404 naming jurisdictionId (api.md).
     it('rejects a jurisdiction of another district, or none at all, with 404 naming jurisdictionId', async () => {
       for (const jurisdictionId of [other.community.id, other.street.id, other.district.id, randomUUID()]) {
-        const role = jurisdictionId === other.street.id ? Role.StreetSupervisor : jurisdictionId === other.district.id ? Role.DistrictStaff : Role.CommunityDirector;
+        const role =
+          jurisdictionId === other.street.id ? Role.StreetSupervisor : jurisdictionId === other.district.id ? Role.DistrictStaff : Role.CommunityDirector;
         const body = newUserBody({ role, jurisdictionId });
-        const res = await api.http.post('/api/users').set(await as('admin')).send(body);
+        const res = await api.http
+          .post('/api/users')
+          .set(await as('admin'))
+          .send(body);
         expectError(res, 404, 'NOT_FOUND');
         expect(fieldsOf(res)).toEqual(['jurisdictionId']);
         expect(res.body.details[0].message).toBe('is not a jurisdiction you manage');
@@ -338,12 +397,18 @@ describe('organisation', () => {
 
     it('rejects a taken username with 409 USERNAME_TAKEN, whatever its case', async () => {
       for (const username of ['sup-xa', 'SUP-XA', ' dir-xa-01 ']) {
-        const res = await api.http.post('/api/users').set(await as('admin')).send(newUserBody({ username }));
+        const res = await api.http
+          .post('/api/users')
+          .set(await as('admin'))
+          .send(newUserBody({ username }));
         expectError(res, 409, 'USERNAME_TAKEN');
         expect(fieldsOf(res)).toEqual(['username']);
       }
       // Usernames are unique across districts too.
-      const res = await api.http.post('/api/users').set(await as('admin')).send(newUserBody({ username: other.users[Role.Admin].username }));
+      const res = await api.http
+        .post('/api/users')
+        .set(await as('admin'))
+        .send(newUserBody({ username: other.users[Role.Admin].username }));
       expectError(res, 409, 'USERNAME_TAKEN');
     });
 
@@ -359,13 +424,19 @@ describe('organisation', () => {
       [{ jurisdictionId: 'xa' }, ['jurisdictionId']],
       [{ active: 'yes' }, ['active']],
     ])('rejects %j with 400 naming %j', async (overrides, fields) => {
-      const res = await api.http.post('/api/users').set(await as('admin')).send(newUserBody(overrides));
+      const res = await api.http
+        .post('/api/users')
+        .set(await as('admin'))
+        .send(newUserBody(overrides));
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(res)).toEqual(fields);
     });
 
     it('names every missing field', async () => {
-      const res = await api.http.post('/api/users').set(await as('admin')).send({});
+      const res = await api.http
+        .post('/api/users')
+        .set(await as('admin'))
+        .send({});
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(res)).toEqual(['displayName', 'jurisdictionId', 'password', 'role', 'username']);
     });
@@ -374,7 +445,14 @@ describe('organisation', () => {
   describe('PATCH /api/users/:id', () => {
     it.each(['district1', 'sup-xa', 'dir-xa-01'])('refuses %s with 403 FORBIDDEN', async (caller) => {
       const target = await userIdOf(api, 'dir-xa-01');
-      expectError(await api.http.patch(`/api/users/${target}`).set(await as(caller)).send({ displayName: 'x' }), 403, 'FORBIDDEN');
+      expectError(
+        await api.http
+          .patch(`/api/users/${target}`)
+          .set(await as(caller))
+          .send({ displayName: 'x' }),
+        403,
+        'FORBIDDEN',
+      );
     });
 
     it('lets the admin rename a user at once, and move it or change its role once district staff approve', async () => {
@@ -384,17 +462,30 @@ describe('organisation', () => {
       expect(renamed.status).toBe(200);
       expect(renamed.body).toMatchObject({ id: user.id, displayName: '王建国', role: Role.CommunityDirector, pendingChange: null });
 
-      const moved = await api.http.patch(`/api/users/${user.id}`).set(admin).send({ jurisdictionId: id(communityCode('sy', 1)) });
+      const moved = await api.http
+        .patch(`/api/users/${user.id}`)
+        .set(admin)
+        .send({ jurisdictionId: id(communityCode('sy', 1)) });
       expect(moved.status).toBe(200);
       expect(moved.body.jurisdiction.code).toBe(communityCode('xa', 0));
       expect(moved.body.pendingChange).toEqual({ role: null, jurisdiction: expect.objectContaining({ code: communityCode('sy', 1) }), password: false });
       expect((await decideUser(api, user.id, { by: 'district1' })).jurisdiction).toMatchObject({ code: communityCode('sy', 1) });
 
-      const promoted = await api.http.patch(`/api/users/${user.id}`).set(admin).send({ role: Role.StreetSupervisor, jurisdictionId: id(streetCode('sy')) });
+      const promoted = await api.http
+        .patch(`/api/users/${user.id}`)
+        .set(admin)
+        .send({ role: Role.StreetSupervisor, jurisdictionId: id(streetCode('sy')) });
       expect(promoted.status).toBe(200);
-      expect(promoted.body).toMatchObject({ role: Role.CommunityDirector, pendingChange: { role: Role.StreetSupervisor, jurisdiction: { code: streetCode('sy'), level: 'street' } } });
+      expect(promoted.body).toMatchObject({
+        role: Role.CommunityDirector,
+        pendingChange: { role: Role.StreetSupervisor, jurisdiction: { code: streetCode('sy'), level: 'street' } },
+      });
       expect(usernames(await list('sup-sy', { role: Role.StreetSupervisor }))).not.toContain(user.username);
-      expect(await decideUser(api, user.id, { by: 'district1' })).toMatchObject({ role: Role.StreetSupervisor, jurisdiction: { code: streetCode('sy'), level: 'street' }, pendingChange: null });
+      expect(await decideUser(api, user.id, { by: 'district1' })).toMatchObject({
+        role: Role.StreetSupervisor,
+        jurisdiction: { code: streetCode('sy'), level: 'street' },
+        pendingChange: null,
+      });
       expect(usernames(await list('sup-sy', { role: Role.StreetSupervisor }))).toContain(user.username);
 
       const unchanged = await api.http.patch(`/api/users/${user.id}`).set(admin).send({});
@@ -404,7 +495,10 @@ describe('organisation', () => {
 
     it('rejects a role that does not fit the user’s jurisdiction with 400 naming jurisdictionId', async () => {
       const user = await createUser(api);
-      const res = await api.http.patch(`/api/users/${user.id}`).set(await as('admin')).send({ role: Role.StreetSupervisor });
+      const res = await api.http
+        .patch(`/api/users/${user.id}`)
+        .set(await as('admin'))
+        .send({ role: Role.StreetSupervisor });
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(res)).toEqual(['jurisdictionId']);
     });
@@ -424,14 +518,20 @@ describe('organisation', () => {
 
     it('rejects fields that cannot be changed', async () => {
       const user = await createUser(api);
-      const res = await api.http.patch(`/api/users/${user.id}`).set(await as('admin')).send({ username: 'renamed', credentialsChangedAt: '2020-01-01T00:00:00Z' });
+      const res = await api.http
+        .patch(`/api/users/${user.id}`)
+        .set(await as('admin'))
+        .send({ username: 'renamed', credentialsChangedAt: '2020-01-01T00:00:00Z' });
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(res)).toEqual(['credentialsChangedAt', 'username']);
     });
 
     it('names a too short password', async () => {
       const user = await createUser(api);
-      const res = await api.http.patch(`/api/users/${user.id}`).set(await as('admin')).send({ password: 'short' });
+      const res = await api.http
+        .patch(`/api/users/${user.id}`)
+        .set(await as('admin'))
+        .send({ password: 'short' });
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(res)).toEqual(['password']);
     });
@@ -458,13 +558,22 @@ describe('organisation', () => {
     });
 
     it('answers 404 for a user that does not exist', async () => {
-      expectError(await api.http.patch(`/api/users/${randomUUID()}`).set(await as('admin')).send({ displayName: 'x' }), 404, 'NOT_FOUND');
+      expectError(
+        await api.http
+          .patch(`/api/users/${randomUUID()}`)
+          .set(await as('admin'))
+          .send({ displayName: 'x' }),
+        404,
+        'NOT_FOUND',
+      );
     });
   });
 
   it('the demo organisation matches its definition', async () => {
     // Guards the fixtures the tests above rely on.
     expect(codes.get(demoCode.district)?.name).toBe(DEMO_DISTRICT.name);
-    expect(flattenTree([...codes.values()].filter((j) => j.level === 'district'))).toHaveLength(1 + DEMO_STREETS.length + DEMO_STREETS.reduce((n, s) => n + s.communities.length, 0));
+    expect(flattenTree([...codes.values()].filter((j) => j.level === 'district'))).toHaveLength(
+      1 + DEMO_STREETS.length + DEMO_STREETS.reduce((n, s) => n + s.communities.length, 0),
+    );
   });
 });

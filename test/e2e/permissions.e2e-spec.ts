@@ -68,7 +68,9 @@ describe('permission matrix', () => {
   }
 
   /** A new case in 海旺社区 (dir-xa-01), taken as far as `stage`. */
-  async function newCase(stage: 'submitted' | 'assessing' | 'intervening' | 'awaiting_approval'): Promise<{ id: string; version: number; measureId?: string; approvalId?: string }> {
+  async function newCase(
+    stage: 'submitted' | 'assessing' | 'intervening' | 'awaiting_approval',
+  ): Promise<{ id: string; version: number; measureId?: string; approvalId?: string }> {
     const r1 = stage === 'awaiting_approval';
     let c = await ok<{ id: string; version: number }>(
       await api.http
@@ -86,10 +88,25 @@ describe('permission matrix', () => {
     );
     if (stage === 'submitted') return c;
     const sup = await as('sup-xa');
-    c = await ok(await api.http.post(`/api/cases/${c.id}/transitions`).set(sup).send({ action: 'accept', version: c.version, riskLevel: r1 ? 'R1' : 'R3', assigneeId: supervisorXaId }));
+    c = await ok(
+      await api.http
+        .post(`/api/cases/${c.id}/transitions`)
+        .set(sup)
+        .send({ action: 'accept', version: c.version, riskLevel: r1 ? 'R1' : 'R3', assigneeId: supervisorXaId }),
+    );
     if (stage === 'assessing') return c;
-    await ok(await api.http.post(`/api/cases/${c.id}/assessment`).set(sup).send({ safety: 's', guardianship: 'g', wellbeing: 'w', riskLevel: r1 ? 'R1' : 'R3', summary: 'x' }));
-    c = await ok(await api.http.post(`/api/cases/${c.id}/measures`).set(sup).send({ type: 'counseling', dueAt: new Date(Date.now() + 7 * 86400_000).toISOString() }));
+    await ok(
+      await api.http
+        .post(`/api/cases/${c.id}/assessment`)
+        .set(sup)
+        .send({ safety: 's', guardianship: 'g', wellbeing: 'w', riskLevel: r1 ? 'R1' : 'R3', summary: 'x' }),
+    );
+    c = await ok(
+      await api.http
+        .post(`/api/cases/${c.id}/measures`)
+        .set(sup)
+        .send({ type: 'counseling', dueAt: new Date(Date.now() + 7 * 86400_000).toISOString() }),
+    );
     const started = await ok<{ id: string; version: number; pendingApproval: { id: string } | null }>(
       await api.http.post(`/api/cases/${c.id}/transitions`).set(sup).send({ action: 'start_intervention', version: c.version }),
     );
@@ -130,26 +147,86 @@ describe('permission matrix', () => {
   const version = async (id: string) => (await ok<{ version: number }>(await api.http.get(`/api/cases/${id}`).set(await as('district1')))).version;
 
   const ROWS: Row[] = [
-    { method: 'POST', route: '/api/auth/login', call: async (who, scope) => ({ path: '/api/auth/login', body: { username: usernameOf(who, scope), password: usernameOf(who, scope).startsWith('other-') ? other.password : 'shouhu-demo' } }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
-    { method: 'POST', route: '/api/auth/logout', call: async () => ({ path: '/api/auth/logout' }), freshToken: true, expect: { director: same(204), supervisor: same(204), district: same(204), admin: same(204) } },
-    { method: 'GET', route: '/api/me', call: async () => ({ path: '/api/me' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
-    { method: 'GET', route: '/api/jurisdictions', call: async () => ({ path: '/api/jurisdictions' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
-    { method: 'GET', route: '/api/users', call: async () => ({ path: '/api/users' }), expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(200) } },
-    { method: 'GET', route: '/api/users/:id', call: async () => ({ path: `/api/users/${directorXa1Id}` }), expect: { director: same(403), supervisor: [200, 404], district: [200, 404], admin: [200, 404] } },
+    {
+      method: 'POST',
+      route: '/api/auth/login',
+      call: async (who, scope) => ({
+        path: '/api/auth/login',
+        body: { username: usernameOf(who, scope), password: usernameOf(who, scope).startsWith('other-') ? other.password : 'shouhu-demo' },
+      }),
+      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) },
+    },
+    {
+      method: 'POST',
+      route: '/api/auth/logout',
+      call: async () => ({ path: '/api/auth/logout' }),
+      freshToken: true,
+      expect: { director: same(204), supervisor: same(204), district: same(204), admin: same(204) },
+    },
+    {
+      method: 'GET',
+      route: '/api/me',
+      call: async () => ({ path: '/api/me' }),
+      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) },
+    },
+    {
+      method: 'GET',
+      route: '/api/jurisdictions',
+      call: async () => ({ path: '/api/jurisdictions' }),
+      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) },
+    },
+    {
+      method: 'GET',
+      route: '/api/users',
+      call: async () => ({ path: '/api/users' }),
+      expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(200) },
+    },
+    {
+      method: 'GET',
+      route: '/api/users/:id',
+      call: async () => ({ path: `/api/users/${directorXa1Id}` }),
+      expect: { director: same(403), supervisor: [200, 404], district: [200, 404], admin: [200, 404] },
+    },
     {
       method: 'POST',
       route: '/api/users',
-      call: async () => ({ path: '/api/users', body: { username: `perm-${randomBytes(4).toString('hex')}`, displayName: '权限测试', role: 'community_director', jurisdictionId: communityXa1, password: 'a-long-password-1' } }),
+      call: async () => ({
+        path: '/api/users',
+        body: {
+          username: `perm-${randomBytes(4).toString('hex')}`,
+          displayName: '权限测试',
+          role: 'community_director',
+          jurisdictionId: communityXa1,
+          password: 'a-long-password-1',
+        },
+      }),
       expect: { director: same(403), supervisor: same(403), district: same(403), admin: [201, 404] },
     },
-    { method: 'PATCH', route: '/api/users/:id', call: async () => ({ path: `/api/users/${directorXa1Id}`, body: { displayName: '海旺社区儿童主任' } }), expect: { director: same(403), supervisor: same(403), district: same(403), admin: [200, 404] } },
+    {
+      method: 'PATCH',
+      route: '/api/users/:id',
+      call: async () => ({ path: `/api/users/${directorXa1Id}`, body: { displayName: '海旺社区儿童主任' } }),
+      expect: { director: same(403), supervisor: same(403), district: same(403), admin: [200, 404] },
+    },
     {
       method: 'POST',
       route: '/api/users/:id/approval',
       // A new account of 海旺社区 the admin asked for: only district staff of 宝安区 decide it.
       call: async () => {
-        const body = { username: `perm-${randomBytes(4).toString('hex')}`, displayName: '权限测试', role: 'community_director', jurisdictionId: communityXa1, password: 'a-long-password-1' };
-        const created = await ok<{ id: string }>(await api.http.post('/api/users').set(await as('admin')).send(body), 201);
+        const body = {
+          username: `perm-${randomBytes(4).toString('hex')}`,
+          displayName: '权限测试',
+          role: 'community_director',
+          jurisdictionId: communityXa1,
+          password: 'a-long-password-1',
+        };
+        const created = await ok<{ id: string }>(
+          await api.http
+            .post('/api/users')
+            .set(await as('admin'))
+            .send(body),
+          201,
+        );
         return { path: `/api/users/${created.id}/approval`, body: { decision: 'approve' } };
       },
       expect: { director: same(403), supervisor: same(403), district: [200, 404], admin: same(403) },
@@ -159,28 +236,53 @@ describe('permission matrix', () => {
       route: '/api/cases',
       call: async () => ({
         path: '/api/cases',
-        body: { communityId: communityXa1, child: { name: `新建${randomBytes(3).toString('hex')}`, sex: 'male', birthDate: '2015-01-02' }, categories: ['D05'], riskLevel: 'R4', report: { reporterType: 'internal_discovery', discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '留守' } },
+        body: {
+          communityId: communityXa1,
+          child: { name: `新建${randomBytes(3).toString('hex')}`, sex: 'male', birthDate: '2015-01-02' },
+          categories: ['D05'],
+          riskLevel: 'R4',
+          report: { reporterType: 'internal_discovery', discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '留守' },
+        },
       }),
       expect: { director: [201, 404], supervisor: same(403), district: [201, 404], admin: same(403) },
     },
-    { method: 'GET', route: '/api/cases', call: async () => ({ path: '/api/cases?limit=5' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(403) } },
-    { method: 'GET', route: '/api/cases/:id', call: async () => ({ path: `/api/cases/${shared.assessing.id}` }), expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) } },
+    {
+      method: 'GET',
+      route: '/api/cases',
+      call: async () => ({ path: '/api/cases?limit=5' }),
+      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(403) },
+    },
+    {
+      method: 'GET',
+      route: '/api/cases/:id',
+      call: async () => ({ path: `/api/cases/${shared.assessing.id}` }),
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
+    },
     {
       method: 'POST',
       route: '/api/cases/:id/transitions',
-      call: async () => ({ path: `/api/cases/${shared.assessing.id}/transitions`, body: { action: 'escalate', version: await version(shared.assessing.id), reason: '需要上级关注' } }),
+      call: async () => ({
+        path: `/api/cases/${shared.assessing.id}/transitions`,
+        body: { action: 'escalate', version: await version(shared.assessing.id), reason: '需要上级关注' },
+      }),
       expect: { director: [200, 404], supervisor: [200, 404], district: [403, 404], admin: same(403) },
     },
     {
       method: 'POST',
       route: '/api/cases/:id/assessment',
-      call: async () => ({ path: `/api/cases/${shared.assessing.id}/assessment`, body: { safety: 's', guardianship: 'g', wellbeing: 'w', riskLevel: 'R3', summary: 'again' } }),
+      call: async () => ({
+        path: `/api/cases/${shared.assessing.id}/assessment`,
+        body: { safety: 's', guardianship: 'g', wellbeing: 'w', riskLevel: 'R3', summary: 'again' },
+      }),
       expect: { director: [403, 404], supervisor: [200, 404], district: [403, 404], admin: same(403) },
     },
     {
       method: 'POST',
       route: '/api/cases/:id/measures',
-      call: async () => ({ path: `/api/cases/${shared.assessing.id}/measures`, body: { type: 'legal_aid', dueAt: new Date(Date.now() + 86400_000).toISOString() } }),
+      call: async () => ({
+        path: `/api/cases/${shared.assessing.id}/measures`,
+        body: { type: 'legal_aid', dueAt: new Date(Date.now() + 86400_000).toISOString() },
+      }),
       expect: { director: [403, 404], supervisor: [200, 404], district: [403, 404], admin: same(403) },
     },
     {
@@ -195,21 +297,57 @@ describe('permission matrix', () => {
     {
       method: 'POST',
       route: '/api/cases/:id/visits',
-      call: async () => ({ path: `/api/cases/${shared.intervening.id}/visits`, body: { visitedAt: new Date(Date.now() - 60_000).toISOString(), riskLevel: 'R3', outcome: '家访' } }),
+      call: async () => ({
+        path: `/api/cases/${shared.intervening.id}/visits`,
+        body: { visitedAt: new Date(Date.now() - 60_000).toISOString(), riskLevel: 'R3', outcome: '家访' },
+      }),
       expect: { director: [200, 404], supervisor: [200, 404], district: [403, 404], admin: same(403) },
     },
-    { method: 'POST', route: '/api/cases/:id/notes', call: async () => ({ path: `/api/cases/${shared.assessing.id}/notes`, body: { text: '备注' } }), expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) } },
+    {
+      method: 'POST',
+      route: '/api/cases/:id/notes',
+      call: async () => ({ path: `/api/cases/${shared.assessing.id}/notes`, body: { text: '备注' } }),
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
+    },
     {
       method: 'POST',
       route: '/api/cases/:id/reports',
-      call: async () => ({ path: `/api/cases/${shared.assessing.id}/reports`, body: { reporterType: 'public', anonymous: true, discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '补充' } }),
+      call: async () => ({
+        path: `/api/cases/${shared.assessing.id}/reports`,
+        body: { reporterType: 'public', anonymous: true, discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '补充' },
+      }),
       expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
     },
-    { method: 'POST', route: '/api/cases/:id/police', call: async () => ({ path: `/api/cases/${shared.assessing.id}/police`, body: { receiptNo: 'R-2' } }), expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) } },
-    { method: 'GET', route: '/api/cases/:id/timeline', call: async () => ({ path: `/api/cases/${shared.assessing.id}/timeline` }), expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) } },
-    { method: 'GET', route: '/api/cases/:id/timeline/verify', call: async () => ({ path: `/api/cases/${shared.assessing.id}/timeline/verify` }), expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) } },
-    { method: 'GET', route: '/api/cases/:id/deadlines', call: async () => ({ path: `/api/cases/${shared.assessing.id}/deadlines` }), expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) } },
-    { method: 'GET', route: '/api/approvals', call: async () => ({ path: '/api/approvals?status=pending' }), expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(403) } },
+    {
+      method: 'POST',
+      route: '/api/cases/:id/police',
+      call: async () => ({ path: `/api/cases/${shared.assessing.id}/police`, body: { receiptNo: 'R-2' } }),
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
+    },
+    {
+      method: 'GET',
+      route: '/api/cases/:id/timeline',
+      call: async () => ({ path: `/api/cases/${shared.assessing.id}/timeline` }),
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
+    },
+    {
+      method: 'GET',
+      route: '/api/cases/:id/timeline/verify',
+      call: async () => ({ path: `/api/cases/${shared.assessing.id}/timeline/verify` }),
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
+    },
+    {
+      method: 'GET',
+      route: '/api/cases/:id/deadlines',
+      call: async () => ({ path: `/api/cases/${shared.assessing.id}/deadlines` }),
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
+    },
+    {
+      method: 'GET',
+      route: '/api/approvals',
+      call: async () => ({ path: '/api/approvals?status=pending' }),
+      expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(403) },
+    },
     {
       method: 'POST',
       route: '/api/approvals/:id/decision',
@@ -220,19 +358,61 @@ describe('permission matrix', () => {
       // An R1 plan: only district staff decide; a supervisor of the street is refused (403).
       expect: { director: same(403), supervisor: [403, 404], district: [200, 404], admin: same(403) },
     },
-    { method: 'GET', route: '/api/notifications', call: async () => ({ path: '/api/notifications' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
+    {
+      method: 'GET',
+      route: '/api/notifications',
+      call: async () => ({ path: '/api/notifications' }),
+      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) },
+    },
     // Someone else's (or no) notification is not yours to read.
-    { method: 'POST', route: '/api/notifications/:id/read', call: async () => ({ path: `/api/notifications/${randomUUID()}/read` }), expect: { director: same(404), supervisor: same(404), district: same(404), admin: same(404) } },
-    { method: 'GET', route: '/api/audit/events', call: async () => ({ path: '/api/audit/events?limit=5' }), expect: { director: same(403), supervisor: same(403), district: same(200), admin: same(403) } },
-    { method: 'GET', route: '/api/stats', call: async () => ({ path: '/api/stats' }), expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(403) } },
-    { method: 'GET', route: '/api/stats/export', call: async () => ({ path: '/api/stats/export?format=csv' }), expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(403) } },
-    { method: 'GET', route: '/api/health', call: async () => ({ path: '/api/health' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
-    { method: 'GET', route: '/api/health/live', call: async () => ({ path: '/api/health/live' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
-    { method: 'GET', route: '/metrics', call: async () => ({ path: '/metrics' }), expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) } },
+    {
+      method: 'POST',
+      route: '/api/notifications/:id/read',
+      call: async () => ({ path: `/api/notifications/${randomUUID()}/read` }),
+      expect: { director: same(404), supervisor: same(404), district: same(404), admin: same(404) },
+    },
+    {
+      method: 'GET',
+      route: '/api/audit/events',
+      call: async () => ({ path: '/api/audit/events?limit=5' }),
+      expect: { director: same(403), supervisor: same(403), district: same(200), admin: same(403) },
+    },
+    {
+      method: 'GET',
+      route: '/api/stats',
+      call: async () => ({ path: '/api/stats' }),
+      expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(403) },
+    },
+    {
+      method: 'GET',
+      route: '/api/stats/export',
+      call: async () => ({ path: '/api/stats/export?format=csv' }),
+      expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(403) },
+    },
+    {
+      method: 'GET',
+      route: '/api/health',
+      call: async () => ({ path: '/api/health' }),
+      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) },
+    },
+    {
+      method: 'GET',
+      route: '/api/health/live',
+      call: async () => ({ path: '/api/health/live' }),
+      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) },
+    },
+    {
+      method: 'GET',
+      route: '/metrics',
+      call: async () => ({ path: '/metrics' }),
+      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) },
+    },
   ];
 
   it('lists every registered route', () => {
-    const registered = registeredRoutes(api.app).map((r) => `${r.method} ${r.path}`).sort();
+    const registered = registeredRoutes(api.app)
+      .map((r) => `${r.method} ${r.path}`)
+      .sort();
     const covered = ROWS.map((r) => `${r.method} ${r.route}`).sort();
     expect(covered).toEqual(registered);
   });
@@ -247,7 +427,10 @@ describe('permission matrix', () => {
           const bearerToken = row.freshToken ? await freshToken(who, scope) : await token(who, scope);
           const res = await req.set(bearer(bearerToken)).send(call.body as object);
           const want = row.expect[who][scope === 'in' ? 0 : 1];
-          if (res.status !== want) wrong.push(`${row.method} ${row.route} as ${who} (${scope} of scope): expected ${want}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
+          if (res.status !== want)
+            wrong.push(
+              `${row.method} ${row.route} as ${who} (${scope} of scope): expected ${want}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`,
+            );
         }
       }
     }

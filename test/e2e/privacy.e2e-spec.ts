@@ -37,7 +37,15 @@ describe('privacy and tamper evidence', () => {
         child: { name, sex: 'female', birthDate, idNumber: extra.idNumber, address: '宝安区某小区 3 栋', school: '某小学' },
         categories: ['N02'],
         riskLevel: 'R3',
-        report: { reporterType: 'mandatory_institution', reporterName: '陈老师', reporterOrg: '某小学', reporterPhone: '13800138000', discoveredAt: new Date(Date.now() - 3600_000).toISOString(), narrative: '儿童独自在家', ...extra.reporter },
+        report: {
+          reporterType: 'mandatory_institution',
+          reporterName: '陈老师',
+          reporterOrg: '某小学',
+          reporterPhone: '13800138000',
+          discoveredAt: new Date(Date.now() - 3600_000).toISOString(),
+          narrative: '儿童独自在家',
+          ...extra.reporter,
+        },
       });
     if (res.status !== 201) throw new Error(`filing: ${res.status} ${JSON.stringify(res.body)}`);
     return { ...(res.body as { id: string; version: number; caseNo: string }), name };
@@ -69,7 +77,10 @@ describe('privacy and tamper evidence', () => {
     it('chains each event to the previous one and detects a row changed behind the trigger', async () => {
       const c = await file('dir-xa-01');
       const sup = await as('sup-xa');
-      const accepted = await api.http.post(`/api/cases/${c.id}/transitions`).set(sup).send({ action: 'accept', version: c.version, riskLevel: 'R3', assigneeId: supervisorId });
+      const accepted = await api.http
+        .post(`/api/cases/${c.id}/transitions`)
+        .set(sup)
+        .send({ action: 'accept', version: c.version, riskLevel: 'R3', assigneeId: supervisorId });
       expect(accepted.status).toBe(200);
       await api.http.post(`/api/cases/${c.id}/notes`).set(sup).send({ text: '第三个事件' }).expect(200);
 
@@ -107,14 +118,20 @@ describe('privacy and tamper evidence', () => {
       const [{ dump }] = await db.query(`SELECT row_to_json(ch)::text AS dump FROM child ch JOIN "case" c ON c.child_id = ch.id WHERE c.id = $1`, [c.id]);
       expect(dump).not.toContain(id);
       // The detail shows it to a caller whose scope covers the case.
-      const detail = await api.http.get(`/api/cases/${c.id}`).set(await as('sup-xa')).expect(200);
+      const detail = await api.http
+        .get(`/api/cases/${c.id}`)
+        .set(await as('sup-xa'))
+        .expect(200);
       expect(detail.body.child.idNumber).toBe(id);
     });
 
     it('shows lists only the masked name and never the ID number, address or school', async () => {
       const id = nationalId('2013-07-08');
       const c = await file('dir-xa-01', { idNumber: id });
-      const list = await api.http.get(`/api/cases?q=${c.caseNo}`).set(await as('sup-xa')).expect(200);
+      const list = await api.http
+        .get(`/api/cases?q=${c.caseNo}`)
+        .set(await as('sup-xa'))
+        .expect(200);
       expect(list.body.items).toHaveLength(1);
       const text = JSON.stringify(list.body);
       expect(text).not.toContain(c.name);
@@ -128,9 +145,17 @@ describe('privacy and tamper evidence', () => {
       const c = await file('dir-xa-01', { idNumber: nationalId('2013-07-08') });
       const before = Date.now();
       const sup = (await api.http.get('/api/me').set(await as('sup-xa'))).body.id as string;
-      await api.http.get(`/api/cases/${c.id}`).set(await as('sup-xa')).expect(200);
-      const audit = await api.http.get(`/api/audit/events?caseId=${c.id}`).set(await as('district1')).expect(200);
-      const reads = (audit.body.items as { source: string; actorId: string; at: string; fields: string[]; caseNo: string }[]).filter((r) => r.source === 'access' && r.actorId === sup);
+      await api.http
+        .get(`/api/cases/${c.id}`)
+        .set(await as('sup-xa'))
+        .expect(200);
+      const audit = await api.http
+        .get(`/api/audit/events?caseId=${c.id}`)
+        .set(await as('district1'))
+        .expect(200);
+      const reads = (audit.body.items as { source: string; actorId: string; at: string; fields: string[]; caseNo: string }[]).filter(
+        (r) => r.source === 'access' && r.actorId === sup,
+      );
       expect(reads).toHaveLength(1);
       expect(Date.parse(reads[0].at)).toBeGreaterThanOrEqual(before - 1000);
       expect(reads[0].caseNo).toBe(c.caseNo);
@@ -141,7 +166,13 @@ describe('privacy and tamper evidence', () => {
   describe('reporter confidentiality', () => {
     it('shows the reporter to the filer, the street supervisor and district staff only', async () => {
       const c = await file('district1');
-      const reporterOf = async (username: string) => (await api.http.get(`/api/cases/${c.id}`).set(await as(username)).expect(200)).body.reports[0].reporter;
+      const reporterOf = async (username: string) =>
+        (
+          await api.http
+            .get(`/api/cases/${c.id}`)
+            .set(await as(username))
+            .expect(200)
+        ).body.reports[0].reporter;
       expect(await reporterOf('district1')).toEqual({ name: '陈老师', org: '某小学', phone: '13800138000' });
       expect(await reporterOf('district2')).toEqual({ name: '陈老师', org: '某小学', phone: '13800138000' });
       expect(await reporterOf('sup-xa')).toEqual({ name: '陈老师', org: '某小学', phone: '13800138000' });
@@ -150,7 +181,9 @@ describe('privacy and tamper evidence', () => {
     });
 
     it('stores nothing of an anonymous reporter, and refuses identity sent with one', async () => {
-      const c = await file('dir-xa-01', { reporter: { reporterType: 'public', anonymous: true, reporterName: undefined, reporterOrg: undefined, reporterPhone: undefined } });
+      const c = await file('dir-xa-01', {
+        reporter: { reporterType: 'public', anonymous: true, reporterName: undefined, reporterOrg: undefined, reporterPhone: undefined },
+      });
       const [row] = await db.query(`SELECT reporter_name, reporter_org, reporter_phone, anonymous FROM report WHERE case_id = $1`, [c.id]);
       expect(row).toEqual({ reporter_name: null, reporter_org: null, reporter_phone: null, anonymous: true });
       const refused = await api.http
@@ -171,15 +204,30 @@ describe('privacy and tamper evidence', () => {
   describe('audit export', () => {
     it('is JSON or CSV of the same rows, for district staff of the district only', async () => {
       const c = await file('dir-xa-01');
-      const json = await api.http.get(`/api/audit/events?caseId=${c.id}`).set(await as('district1')).expect(200);
-      const csv = await api.http.get(`/api/audit/events?caseId=${c.id}&format=csv`).set(await as('district1')).expect(200);
+      const json = await api.http
+        .get(`/api/audit/events?caseId=${c.id}`)
+        .set(await as('district1'))
+        .expect(200);
+      const csv = await api.http
+        .get(`/api/audit/events?caseId=${c.id}&format=csv`)
+        .set(await as('district1'))
+        .expect(200);
       expect(csv.headers['content-type']).toMatch(/text\/csv/);
-      const lines = (csv.text as string).replace(/^\uFEFF/, '').trim().split('\n');
+      const lines = csv.text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\n');
       expect(lines[0]).toBe('source,at,caseNo,caseId,seq,type,actorId,actorRole,fromStatus,toStatus,fields,data,hash');
       expect(lines.length - 1).toBe(json.body.items.length);
       expect(lines.slice(1).every((l) => l.includes(c.caseNo))).toBe(true);
-      await api.http.get('/api/audit/events').set(await as('sup-xa')).expect(403);
-      const bad = await api.http.get('/api/audit/events?from=yesterday').set(await as('district1')).expect(400);
+      await api.http
+        .get('/api/audit/events')
+        .set(await as('sup-xa'))
+        .expect(403);
+      const bad = await api.http
+        .get('/api/audit/events?from=yesterday')
+        .set(await as('district1'))
+        .expect(400);
       expect(bad.body.details[0].field).toBe('from');
     });
   });
@@ -189,7 +237,11 @@ describe('privacy and tamper evidence', () => {
 
     it('is harmless in every filter of every list: 200 within scope or 400, never 500', async () => {
       const lists: { path: string; params: string[]; user: string }[] = [
-        { path: '/api/cases', params: ['status', 'riskLevel', 'category', 'communityId', 'streetId', 'assignee', 'overdue', 'q', 'sort', 'limit', 'cursor'], user: 'sup-xa' },
+        {
+          path: '/api/cases',
+          params: ['status', 'riskLevel', 'category', 'communityId', 'streetId', 'assignee', 'overdue', 'q', 'sort', 'limit', 'cursor'],
+          user: 'sup-xa',
+        },
         { path: '/api/users', params: ['jurisdictionId', 'role', 'active', 'status'], user: 'district1' },
         { path: '/api/approvals', params: ['status'], user: 'district1' },
         { path: '/api/notifications', params: ['unread'], user: 'dir-xa-01' },
@@ -217,7 +269,11 @@ describe('privacy and tamper evidence', () => {
     it('treats metacharacters in text fields as text', async () => {
       const c = await file('dir-xa-01');
       const text = `'); DELETE FROM "case"; -- <script>alert(1)</script> =cmd|' /C calc'!A0`;
-      const res = await api.http.post(`/api/cases/${c.id}/notes`).set(await as('sup-xa')).send({ text }).expect(200);
+      const res = await api.http
+        .post(`/api/cases/${c.id}/notes`)
+        .set(await as('sup-xa'))
+        .send({ text })
+        .expect(200);
       expect(res.body.notes[res.body.notes.length - 1].text).toBe(text);
       const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM "case" WHERE id = $1`, [c.id]);
       expect(n).toBe(1);
@@ -228,7 +284,13 @@ describe('privacy and tamper evidence', () => {
       const res = await api.http
         .post('/api/cases')
         .set(await as('dir-xa-01'))
-        .send({ communityId: community, child: { name, sex: 'female', birthDate: '2013-01-01' }, categories: ['N02'], riskLevel: 'R3', report: { reporterType: 'public', discoveredAt: new Date().toISOString(), narrative: 'x'.repeat(api.config.BODY_LIMIT_BYTES + 10) } });
+        .send({
+          communityId: community,
+          child: { name, sex: 'female', birthDate: '2013-01-01' },
+          categories: ['N02'],
+          riskLevel: 'R3',
+          report: { reporterType: 'public', discoveredAt: new Date().toISOString(), narrative: 'x'.repeat(api.config.BODY_LIMIT_BYTES + 10) },
+        });
       expect(res.status).toBe(413);
       expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
       const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM child WHERE name = $1`, [name]);

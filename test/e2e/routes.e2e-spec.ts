@@ -86,7 +86,7 @@ describe('routes', () => {
     const outsideNest = served.filter((r) => !fromControllers.has(`${r.method} ${r.path}`) && !isDocs(r.path) && !isConsole(r));
     expect(outsideNest).toEqual([]);
     expect(served.filter(isConsole)).toHaveLength(1);
-    for (const route of routes) expect(api.app.getHttpAdapter().getInstance().hasRoute({ method: route.method as 'GET', url: route.path })).toBe(true);
+    for (const route of routes) expect(api.app.getHttpAdapter().getInstance().hasRoute({ method: route.method, url: route.path })).toBe(true);
   });
 
   it('every non-public route answers 401 without a token, and with a bad one', async () => {
@@ -98,7 +98,7 @@ describe('routes', () => {
         try {
           expectError(res, 401, 'UNAUTHENTICATED');
         } catch (error) {
-          throw new Error(`${route.method} ${route.path} (${route.handler}): ${(error as Error).message}`);
+          throw new Error(`${route.method} ${route.path} (${route.handler}): ${(error as Error).message}`, { cause: error });
         }
       }
     }
@@ -123,7 +123,10 @@ describe('routes', () => {
         const where = `${role} on ${route.method} ${route.path}: ${res.status} ${JSON.stringify(res.body)}`;
         if (allowed.includes(role)) {
           // Past the guard: the empty body or the random id decides (400/404), never a 5xx.
-          expect({ where, refusedByGuard: res.status === 403 && res.body.message === `role ${role} may not do this` }).toEqual({ where, refusedByGuard: false });
+          expect({ where, refusedByGuard: res.status === 403 && res.body.message === `role ${role} may not do this` }).toEqual({
+            where,
+            refusedByGuard: false,
+          });
           expect({ where, ok: res.status !== 401 && res.status < 500 }).toEqual({ where, ok: true });
         } else {
           expect({ where, status: res.status, code: res.body.code }).toEqual({ where, status: 403, code: 'FORBIDDEN' });
@@ -138,7 +141,10 @@ describe('routes', () => {
     for (const route of anyRole) {
       for (const role of ROLES) {
         // Logout revokes the token it is called with: not the cached one the other tests use.
-        const token = route.path === '/api/auth/logout' ? (await api.http.post('/api/auth/login').send({ username: USER_OF[role], password: DEMO_PASSWORD })).body.accessToken : await tokenFor(api, USER_OF[role]);
+        const token =
+          route.path === '/api/auth/logout'
+            ? (await api.http.post('/api/auth/login').send({ username: USER_OF[role], password: DEMO_PASSWORD })).body.accessToken
+            : await tokenFor(api, USER_OF[role]);
         const res = await call(route, bearer(token));
         expect({ route: `${route.method} ${route.path}`, role, ok: ![401, 403].includes(res.status) && res.status < 500 }).toEqual({
           route: `${route.method} ${route.path}`,

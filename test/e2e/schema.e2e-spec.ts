@@ -11,17 +11,20 @@ const ROOT = join(__dirname, '..', '..');
  * Every entity class of the libraries: the foundation's, plus whatever a library
  * declares later under src/entities/ (the same files the migration CLI loads).
  */
-function allEntities(): Function[] {
+type EntityClass = abstract new (...args: never[]) => object;
+
+function allEntities(): EntityClass[] {
   for (const lib of readdirSync(join(ROOT, 'libs'))) {
     const dir = join(ROOT, 'libs', lib, 'src', 'entities');
     if (!existsSync(dir)) continue;
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.entity.ts'))) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded for their decorators only, as the migration CLI's glob loads them
       require(join(dir, file));
     }
   }
   const found = getMetadataArgsStorage()
     .tables.map((t) => t.target)
-    .filter((t): t is Function => typeof t === 'function');
+    .filter((t): t is EntityClass => typeof t === 'function');
   return [...new Set([Jurisdiction, User, ...found])];
 }
 
@@ -50,7 +53,7 @@ describe('database schema', () => {
       if (!match) throw new Error(`${f} declares no migration class`);
       return match[1];
     });
-    const applied = (await ds.query('SELECT name FROM migrations ORDER BY id')) as { name: string }[];
+    const applied = await ds.query<{ name: string }[]>('SELECT name FROM migrations ORDER BY id');
     expect(applied.map((m) => m.name).sort()).toEqual(expected.sort());
   });
 
@@ -58,9 +61,7 @@ describe('database schema', () => {
     const sql = await ds.driver.createSchemaBuilder().log();
     const pending = sql.upQueries.map((q) => q.query.trim());
     if (pending.length > 0) {
-      throw new Error(
-        `the entities and the migrations disagree; run "npm run migration:generate -- <Name>" and review it. Pending:\n${pending.join(';\n')};`,
-      );
+      throw new Error(`the entities and the migrations disagree; run "npm run migration:generate -- <Name>" and review it. Pending:\n${pending.join(';\n')};`);
     }
     expect(pending).toEqual([]);
   });

@@ -33,27 +33,67 @@ describe('district indicators (监测评估)', () => {
   }
 
   async function kase(c: {
-    no: string; status: string; risk: string; categories: string[]; items?: number[]; childId: string; street: 'A' | 'B';
-    reportedAt: Date; acceptedAt?: Date; assessedAt?: Date; interventionAt?: Date; policeAt?: Date; feedbackAt?: Date; assignee?: string; reporter: string;
+    no: string;
+    status: string;
+    risk: string;
+    categories: string[];
+    items?: number[];
+    childId: string;
+    street: 'A' | 'B';
+    reportedAt: Date;
+    acceptedAt?: Date;
+    assessedAt?: Date;
+    interventionAt?: Date;
+    policeAt?: Date;
+    feedbackAt?: Date;
+    assignee?: string;
+    reporter: string;
   }): Promise<string> {
     const id = randomUUID();
     await db.query(
       `INSERT INTO "case" (id, case_no, status, risk_level, categories, mandatory_items, child_id, community_id, street_id, district_id, created_by_id,
                            reported_at, accepted_at, assessed_at, intervention_started_at, police_reported_at, police_feedback_at, assignee_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-      [id, c.no, c.status, c.risk, c.categories, c.items ?? [], c.childId, c.street === 'A' ? communityA : communityB, c.street === 'A' ? streetA : streetB, other.district.id, u1,
-        c.reportedAt, c.acceptedAt ?? null, c.assessedAt ?? null, c.interventionAt ?? null, c.policeAt ?? null, c.feedbackAt ?? null, c.assignee ?? null],
+      [
+        id,
+        c.no,
+        c.status,
+        c.risk,
+        c.categories,
+        c.items ?? [],
+        c.childId,
+        c.street === 'A' ? communityA : communityB,
+        c.street === 'A' ? streetA : streetB,
+        other.district.id,
+        u1,
+        c.reportedAt,
+        c.acceptedAt ?? null,
+        c.assessedAt ?? null,
+        c.interventionAt ?? null,
+        c.policeAt ?? null,
+        c.feedbackAt ?? null,
+        c.assignee ?? null,
+      ],
     );
     await report(id, c.reporter, c.reportedAt);
     return id;
   }
 
   async function report(caseId: string, reporterType: string, filedAt: Date): Promise<void> {
-    await db.query(`INSERT INTO report (case_id, reporter_type, discovered_at, filed_at, filed_by_id) VALUES ($1, $2, $3, $4, $5)`, [caseId, reporterType, filedAt, filedAt, u1]);
+    await db.query(`INSERT INTO report (case_id, reporter_type, discovered_at, filed_at, filed_by_id) VALUES ($1, $2, $3, $4, $5)`, [
+      caseId,
+      reporterType,
+      filedAt,
+      filedAt,
+      u1,
+    ]);
   }
 
   async function deadline(caseId: string, kind: string, status: string): Promise<void> {
-    await db.query(`INSERT INTO deadline (case_id, kind, due_at, remind_at, status, responsible_role, closed_at) VALUES ($1, $2, now(), now(), $3::deadline_status, 'street_supervisor', CASE WHEN $3::text = 'pending' THEN NULL ELSE now() END)`, [caseId, kind, status]);
+    await db.query(
+      `INSERT INTO deadline (case_id, kind, due_at, remind_at, status, responsible_role, closed_at) VALUES ($1, $2, now(), now(), $3::deadline_status, 'street_supervisor', CASE WHEN $3::text = 'pending' THEN NULL ELSE now() END)`,
+      [caseId, kind, status],
+    );
   }
 
   beforeAll(async () => {
@@ -74,7 +114,12 @@ describe('district indicators (监测评估)', () => {
     u1 = other.users[Role.StreetSupervisor].id;
     u2 = other.users[Role.CommunityDirector].id;
     // A supervisor of street B, to see the street scoping.
-    const { identifiers } = await db.query(`INSERT INTO "user" (username, display_name, role, jurisdiction_id, password_hash) SELECT $1, '乙街道督导员', 'street_supervisor', $2, password_hash FROM "user" WHERE id = $3 RETURNING id`, [`${other.users[Role.StreetSupervisor].username}-b`, streetB, u1]).then((rows: { id: string }[]) => ({ identifiers: rows }));
+    const { identifiers } = await db
+      .query(
+        `INSERT INTO "user" (username, display_name, role, jurisdiction_id, password_hash) SELECT $1, '乙街道督导员', 'street_supervisor', $2, password_hash FROM "user" WHERE id = $3 RETURNING id`,
+        [`${other.users[Role.StreetSupervisor].username}-b`, streetB, u1],
+      )
+      .then((rows: { id: string }[]) => ({ identifiers: rows }));
     expect(identifiers).toHaveLength(1);
     staff = {
       district: await tokenFor(api, other.users[Role.DistrictStaff].username, other.password),
@@ -85,36 +130,112 @@ describe('district indicators (监测评估)', () => {
     // c1 & c7: the same girl (born 2015-06-01; 10 at both reports) in street A.
     const girl = await child('甲一', 'female', '2015-06-01', streetA);
     const c1 = await kase({
-      no: `${other.district.code}-1`, status: 'closed', risk: 'R1', categories: ['V01'], items: [4], childId: girl, street: 'A', reporter: 'mandatory_institution',
-      reportedAt: at('2026-02-01T00:00:00Z'), acceptedAt: at('2026-02-01T00:00:00Z', 2 * H), assessedAt: at('2026-02-01T00:00:00Z', 10 * H), interventionAt: at('2026-02-01T00:00:00Z', 30 * H),
-      policeAt: at('2026-02-01T00:00:00Z', 0.5 * H), feedbackAt: at('2026-02-01T00:00:00Z', 0.5 * H + 2 * D), assignee: u1,
+      no: `${other.district.code}-1`,
+      status: 'closed',
+      risk: 'R1',
+      categories: ['V01'],
+      items: [4],
+      childId: girl,
+      street: 'A',
+      reporter: 'mandatory_institution',
+      reportedAt: at('2026-02-01T00:00:00Z'),
+      acceptedAt: at('2026-02-01T00:00:00Z', 2 * H),
+      assessedAt: at('2026-02-01T00:00:00Z', 10 * H),
+      interventionAt: at('2026-02-01T00:00:00Z', 30 * H),
+      policeAt: at('2026-02-01T00:00:00Z', 0.5 * H),
+      feedbackAt: at('2026-02-01T00:00:00Z', 0.5 * H + 2 * D),
+      assignee: u1,
     });
-    const c7 = await kase({ no: `${other.district.code}-7`, status: 'submitted', risk: 'R3', categories: ['N04'], childId: girl, street: 'A', reporter: 'hotline', reportedAt: at('2026-03-15T00:00:00Z') });
+    const c7 = await kase({
+      no: `${other.district.code}-7`,
+      status: 'submitted',
+      risk: 'R3',
+      categories: ['N04'],
+      childId: girl,
+      street: 'A',
+      reporter: 'hotline',
+      reportedAt: at('2026-03-15T00:00:00Z'),
+    });
     // c2: a boy born 2012-01-15 (14), street A.
     const c2 = await kase({
-      no: `${other.district.code}-2`, status: 'assessing', risk: 'R2', categories: ['N02', 'D05'], childId: await child('甲二', 'male', '2012-01-15', streetA), street: 'A', reporter: 'internal_discovery',
-      reportedAt: at('2026-03-01T00:00:00Z'), acceptedAt: at('2026-03-01T00:00:00Z', 4 * H), assessedAt: at('2026-03-01T00:00:00Z', 20 * H), assignee: u1,
+      no: `${other.district.code}-2`,
+      status: 'assessing',
+      risk: 'R2',
+      categories: ['N02', 'D05'],
+      childId: await child('甲二', 'male', '2012-01-15', streetA),
+      street: 'A',
+      reporter: 'internal_discovery',
+      reportedAt: at('2026-03-01T00:00:00Z'),
+      acceptedAt: at('2026-03-01T00:00:00Z', 4 * H),
+      assessedAt: at('2026-03-01T00:00:00Z', 20 * H),
+      assignee: u1,
     });
     // c3: a girl born 2021-04-10 (5), street B; police told 30 h after (R2 window 24 h: late), feedback 5 days later (late).
     const c3 = await kase({
-      no: `${other.district.code}-3`, status: 'intervening', risk: 'R2', categories: ['V03'], childId: await child('乙三', 'female', '2021-04-10', streetB), street: 'B', reporter: 'public',
-      reportedAt: at('2026-04-10T00:00:00Z'), acceptedAt: at('2026-04-10T00:00:00Z', 6 * H), assessedAt: at('2026-04-10T00:00:00Z', 30 * H), interventionAt: at('2026-04-10T00:00:00Z', 50 * H),
-      policeAt: at('2026-04-10T00:00:00Z', 30 * H), feedbackAt: at('2026-04-10T00:00:00Z', 30 * H + 5 * D), assignee: u2,
+      no: `${other.district.code}-3`,
+      status: 'intervening',
+      risk: 'R2',
+      categories: ['V03'],
+      childId: await child('乙三', 'female', '2021-04-10', streetB),
+      street: 'B',
+      reporter: 'public',
+      reportedAt: at('2026-04-10T00:00:00Z'),
+      acceptedAt: at('2026-04-10T00:00:00Z', 6 * H),
+      assessedAt: at('2026-04-10T00:00:00Z', 30 * H),
+      interventionAt: at('2026-04-10T00:00:00Z', 50 * H),
+      policeAt: at('2026-04-10T00:00:00Z', 30 * H),
+      feedbackAt: at('2026-04-10T00:00:00Z', 30 * H + 5 * D),
+      assignee: u2,
     });
     // c4: a boy born 2009-05-06, reported 2026-05-05 (still 16), street B; a second report 10 days later.
-    const c4 = await kase({ no: `${other.district.code}-4`, status: 'submitted', risk: 'R4', categories: ['D08'], childId: await child('乙四', 'male', '2009-05-06', streetB), street: 'B', reporter: 'guardian', reportedAt: at('2026-05-05T00:00:00Z') });
+    const c4 = await kase({
+      no: `${other.district.code}-4`,
+      status: 'submitted',
+      risk: 'R4',
+      categories: ['D08'],
+      childId: await child('乙四', 'male', '2009-05-06', streetB),
+      street: 'B',
+      reporter: 'guardian',
+      reportedAt: at('2026-05-05T00:00:00Z'),
+    });
     await report(c4, 'guardian', at('2026-05-05T00:00:00Z', 10 * D));
     // Outside the population: reported before the period, and a draft.
-    await kase({ no: `${other.district.code}-5`, status: 'closed', risk: 'R3', categories: ['N02'], childId: await child('甲五', 'male', '2014-01-01', streetA), street: 'A', reporter: 'public', reportedAt: at('2025-12-01T00:00:00Z'), assignee: u2 });
-    await kase({ no: `${other.district.code}-6`, status: 'draft', risk: 'R3', categories: ['N02'], childId: await child('甲六', 'male', '2014-01-01', streetA), street: 'A', reporter: 'public', reportedAt: at('2026-02-10T00:00:00Z') });
+    await kase({
+      no: `${other.district.code}-5`,
+      status: 'closed',
+      risk: 'R3',
+      categories: ['N02'],
+      childId: await child('甲五', 'male', '2014-01-01', streetA),
+      street: 'A',
+      reporter: 'public',
+      reportedAt: at('2025-12-01T00:00:00Z'),
+      assignee: u2,
+    });
+    await kase({
+      no: `${other.district.code}-6`,
+      status: 'draft',
+      risk: 'R3',
+      categories: ['N02'],
+      childId: await child('甲六', 'male', '2014-01-01', streetA),
+      street: 'A',
+      reporter: 'public',
+      reportedAt: at('2026-02-10T00:00:00Z'),
+    });
 
     for (const [c, kind, status] of [
-      [c1, 'accept_report', 'met'], [c1, 'assessment', 'met'], [c1, 'police_feedback', 'met'],
-      [c2, 'accept_report', 'breached'], [c2, 'assessment', 'pending'],
-      [c3, 'accept_report', 'met'], [c3, 'assessment', 'breached'], [c3, 'start_plan', 'breached'], [c3, 'police_feedback', 'breached'],
+      [c1, 'accept_report', 'met'],
+      [c1, 'assessment', 'met'],
+      [c1, 'police_feedback', 'met'],
+      [c2, 'accept_report', 'breached'],
+      [c2, 'assessment', 'pending'],
+      [c3, 'accept_report', 'met'],
+      [c3, 'assessment', 'breached'],
+      [c3, 'start_plan', 'breached'],
+      [c3, 'police_feedback', 'breached'],
       [c4, 'accept_report', 'pending'],
       [c7, 'accept_report', 'cancelled'],
-    ] as const) await deadline(c, kind, status);
+    ] as const)
+      await deadline(c, kind, status);
   }, 60_000);
 
   afterAll(async () => {
@@ -135,7 +256,12 @@ describe('district indicators (监测评估)', () => {
     expect(s.byCategory).toEqual({ D05: 1, D08: 1, N02: 1, N04: 1, V01: 1, V03: 1 });
     expect(s.byReporterType).toEqual({ guardian: 1, hotline: 1, internal_discovery: 1, mandatory_institution: 1, public: 1 });
     expect(s.byRiskLevel).toEqual({ R1: 1, R2: 2, R3: 1, R4: 1 });
-    expect(s.byStreet.map((x: { streetId: string; cases: number }) => [x.streetId, x.cases]).sort()).toEqual([[streetA, 3], [streetB, 2]].sort());
+    expect(s.byStreet.map((x: { streetId: string; cases: number }) => [x.streetId, x.cases]).sort()).toEqual(
+      [
+        [streetA, 3],
+        [streetB, 2],
+      ].sort(),
+    );
     expect(s.bySexAndAgeBand).toEqual(
       expect.arrayContaining([
         { sex: 'female', ageBand: '6-11', cases: 2 },
@@ -164,7 +290,12 @@ describe('district indicators (监测评估)', () => {
     // Re-reports within 90 days: c1 (the same girl again in c7 six weeks later) and c4 (a second report after 10 days).
     expect(s.reReportWithin90Days).toEqual({ numerator: 2, denominator: 5, share: 0.4 });
     // Open caseload now: c2 (u1) and c3 (u2); c1 and c5 are closed.
-    expect(s.openCasesPerWorker.map((w: { userId: string; openCases: number }) => [w.userId, w.openCases]).sort()).toEqual([[u1, 1], [u2, 1]].sort());
+    expect(s.openCasesPerWorker.map((w: { userId: string; openCases: number }) => [w.userId, w.openCases]).sort()).toEqual(
+      [
+        [u1, 1],
+        [u2, 1],
+      ].sort(),
+    );
   });
 
   it('is de-identified: no names, no ID numbers, no case rows', async () => {
@@ -195,9 +326,20 @@ describe('district indicators (监测评估)', () => {
   it('exports the same figures as CSV and XLSX', async () => {
     const csv = await api.http.get(`/api/stats/export?${PERIOD}&format=csv`).set(bearer(staff.district)).expect(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\n');
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     expect(lines[0]).toBe('section,key,value');
-    expect(lines).toEqual(expect.arrayContaining(['total,cases,5', 'byStatus,submitted,2', 'breachRateByStep,accept_report,0.3333', 'medianHours,reportToAssessment,20', 'share,reReportWithin90Days,0.4']));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'total,cases,5',
+        'byStatus,submitted,2',
+        'breachRateByStep,accept_report,0.3333',
+        'medianHours,reportToAssessment,20',
+        'share,reReportWithin90Days,0.4',
+      ]),
+    );
 
     const xlsx = await api.http
       .get(`/api/stats/export?${PERIOD}&format=xlsx`)
@@ -214,7 +356,13 @@ describe('district indicators (监测评估)', () => {
     const rows: unknown[][] = [];
     book.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
     expect(rows[0]).toEqual(['section', 'key', 'value']);
-    expect(rows).toEqual(expect.arrayContaining([['total', 'cases', 5], ['medianHours', 'reportToIntervention', 40], ['share', 'policeToldOnTime', 0.5]]));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        ['total', 'cases', 5],
+        ['medianHours', 'reportToIntervention', 40],
+        ['share', 'policeToldOnTime', 0.5],
+      ]),
+    );
     expect(rows.length).toBe(lines.length);
   });
 });

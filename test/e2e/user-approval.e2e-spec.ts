@@ -40,19 +40,28 @@ describe('user approval (maker-checker) and the user audit trail', () => {
   const as = async (username: string) => bearer(await tokenFor(api, username));
   const login = (username: string, password: string) => api.http.post('/api/auth/login').send({ username, password });
   const approval = async (userId: string, body: Record<string, unknown>, caller = 'district1') =>
-    api.http.post(`/api/users/${userId}/approval`).set(await as(caller)).send(body);
+    api.http
+      .post(`/api/users/${userId}/approval`)
+      .set(await as(caller))
+      .send(body);
 
   /** The admin asks for an account; nothing is approved. */
   async function requestAccount(role: Role, code: string): Promise<{ id: string; username: string; password: string; body: Record<string, unknown> }> {
     const username = unique('mc');
     const password = `pw-${randomBytes(8).toString('hex')}`;
-    const res = await api.http.post('/api/users').set(await as('admin')).send({ username, displayName: '审批测试', role, jurisdictionId: id(code), password });
+    const res = await api.http
+      .post('/api/users')
+      .set(await as('admin'))
+      .send({ username, displayName: '审批测试', role, jurisdictionId: id(code), password });
     if (res.status !== 201) throw new Error(`POST /api/users: ${res.status} ${JSON.stringify(res.body)}`);
     return { id: res.body.id, username, password, body: res.body };
   }
 
   async function audit(query: Record<string, string>, caller = 'district1'): Promise<AuditItem[]> {
-    const res = await api.http.get('/api/audit/events').query(query).set(await as(caller));
+    const res = await api.http
+      .get('/api/audit/events')
+      .query(query)
+      .set(await as(caller));
     if (res.status !== 200) throw new Error(`GET /api/audit/events: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.items as AuditItem[];
   }
@@ -103,18 +112,30 @@ describe('user approval (maker-checker) and the user audit trail', () => {
 
     it('is listed by ?status=pending_approval for district staff and the admin, not for supervisors', async () => {
       for (const caller of ['district1', 'admin']) {
-        const res = await api.http.get('/api/users').query({ status: 'pending_approval' }).set(await as(caller));
+        const res = await api.http
+          .get('/api/users')
+          .query({ status: 'pending_approval' })
+          .set(await as(caller));
         expect(res.status).toBe(200);
         const items = res.body.items as { id: string; status: string; pendingChange: unknown; approvalRequestedAt: string | null }[];
         expect(items.map((u) => u.id)).toContain(account.id);
         expect(items.every((u) => u.approvalRequestedAt !== null)).toBe(true);
-        const active = await api.http.get('/api/users').query({ status: 'active' }).set(await as(caller));
+        const active = await api.http
+          .get('/api/users')
+          .query({ status: 'active' })
+          .set(await as(caller));
         expect((active.body.items as { id: string }[]).map((u) => u.id)).not.toContain(account.id);
       }
-      const sup = await api.http.get('/api/users').query({ status: 'pending_approval', jurisdictionId: id(streetCode('xa')) }).set(await as('sup-xa'));
+      const sup = await api.http
+        .get('/api/users')
+        .query({ status: 'pending_approval', jurisdictionId: id(streetCode('xa')) })
+        .set(await as('sup-xa'));
       expect(sup.status).toBe(200);
       expect(sup.body.items).toEqual([]);
-      const bad = await api.http.get('/api/users').query({ status: 'approved' }).set(await as('district1'));
+      const bad = await api.http
+        .get('/api/users')
+        .query({ status: 'approved' })
+        .set(await as('district1'));
       expectError(bad, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(bad)).toEqual(['status']);
     });
@@ -142,7 +163,10 @@ describe('user approval (maker-checker) and the user audit trail', () => {
     });
 
     it('answers 400 naming id for an id that is not a UUID, 404 for no such user', async () => {
-      const res = await api.http.post('/api/users/not-a-uuid/approval').set(await as('district1')).send({ decision: 'approve' });
+      const res = await api.http
+        .post('/api/users/not-a-uuid/approval')
+        .set(await as('district1'))
+        .send({ decision: 'approve' });
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(res)).toEqual(['id']);
       expectError(await approval(randomUUID(), { decision: 'approve' }), 404, 'NOT_FOUND');
@@ -206,7 +230,10 @@ describe('user approval (maker-checker) and the user audit trail', () => {
       await decideUser(api, user.id, { by: 'district1' });
       expectError(await api.http.get('/api/me').set(bearer(token)), 401, 'UNAUTHENTICATED');
       const again = await freshLogin(api, user.username, user.password);
-      expect((await api.http.get('/api/me').set(bearer(again))).body).toMatchObject({ role: Role.StreetSupervisor, jurisdiction: { id: id(streetCode('xa')) } });
+      expect((await api.http.get('/api/me').set(bearer(again))).body).toMatchObject({
+        role: Role.StreetSupervisor,
+        jurisdiction: { id: id(streetCode('xa')) },
+      });
     });
 
     it('a password the admin sets is held: the admin cannot sign in with it; a rejection discards it', async () => {
@@ -219,7 +246,10 @@ describe('user approval (maker-checker) and the user audit trail', () => {
       expect((await login(user.username, user.password)).status).toBe(200);
 
       // The account itself may not decide about its own password.
-      const self = await api.http.post(`/api/users/${user.id}/approval`).set(bearer(await freshLogin(api, user.username, user.password))).send({ decision: 'approve' });
+      const self = await api.http
+        .post(`/api/users/${user.id}/approval`)
+        .set(bearer(await freshLogin(api, user.username, user.password)))
+        .send({ decision: 'approve' });
       expectError(self, 422, 'SELF_APPROVAL');
 
       expectError(await approval(user.id, { decision: 'reject' }), 400, 'VALIDATION_FAILED');
@@ -244,7 +274,12 @@ describe('user approval (maker-checker) and the user audit trail', () => {
       const account = await requestAccount(Role.CommunityDirector, communityCode('xa', 0));
       await approval(account.id, { decision: 'approve' });
       const newPassword = `pw-${randomBytes(8).toString('hex')}`;
-      await patchUser(api, account.id, { displayName: '改名 审计', password: newPassword, role: Role.CommunityDirector, jurisdictionId: id(communityCode('xa', 1)) });
+      await patchUser(api, account.id, {
+        displayName: '改名 审计',
+        password: newPassword,
+        role: Role.CommunityDirector,
+        jurisdictionId: id(communityCode('xa', 1)),
+      });
       await approval(account.id, { decision: 'approve' });
       await patchUser(api, account.id, { active: false });
 
@@ -266,8 +301,12 @@ describe('user approval (maker-checker) and the user audit trail', () => {
         expect(e.type.startsWith('user.')).toBe(true);
       }
       const byType = (type: string) => items.filter((e) => e.type === type);
-      expect(byType('user.created')[0]).toMatchObject({ actorId: adminId, actorRole: Role.Admin, data: { role: Role.CommunityDirector, username: account.username } });
-      expect(byType('user.approved').every((e) => e.actorId === district1Id && e.actorRole === Role.DistrictStaff)).toBe(true);
+      expect(byType('user.created')[0]).toMatchObject({
+        actorId: adminId,
+        actorRole: Role.Admin,
+        data: { role: Role.CommunityDirector, username: account.username },
+      });
+      expect(byType('user.approved').every((e) => e.actorId === district1Id && e.actorRole === (Role.DistrictStaff as string))).toBe(true);
       expect(byType('user.change_requested')[0].data).toMatchObject({ jurisdictionId: id(communityCode('xa', 1)), password: true });
       expect(byType('user.change_applied')[0].data).toMatchObject({ jurisdictionId: { from: id(communityCode('xa', 0)), to: id(communityCode('xa', 1)) } });
       const text = JSON.stringify(items);
@@ -282,9 +321,12 @@ describe('user approval (maker-checker) and the user audit trail', () => {
       // A case filter is about cases: no user events.
       expect(eventsAbout(await audit({ from, caseId: randomUUID() }), account.id)).toEqual([]);
 
-      const csv = await api.http.get('/api/audit/events').query({ from, format: 'csv' }).set(await as('district1'));
+      const csv = await api.http
+        .get('/api/audit/events')
+        .query({ from, format: 'csv' })
+        .set(await as('district1'));
       expect(csv.status).toBe(200);
-      const [header, ...rows] = parse((csv.text as string).replace(/^\uFEFF/, '')) as string[][];
+      const [header, ...rows] = parse(csv.text.replace(/^\uFEFF/, ''));
       expect(header).toEqual(['source', 'at', 'caseNo', 'caseId', 'seq', 'type', 'actorId', 'actorRole', 'fromStatus', 'toStatus', 'fields', 'data', 'hash']);
       const mineInCsv = rows.filter((r) => r[0] === 'user' && (JSON.parse(r[11]) as { userId: string }).userId === account.id);
       expect(mineInCsv.map((r) => r[5]).reverse()).toEqual(types);

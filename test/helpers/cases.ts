@@ -8,8 +8,9 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type request from 'supertest';
 import { DataSource } from 'typeorm';
 import { maskName } from '@shouhu/access';
+import type { TimelineView } from '@shouhu/timeline';
 import * as argon2 from 'argon2';
-import { bearer, expectError, TestApi, tokenFor } from './test-app';
+import { bearer, expectError, startApi, TestApi, tokenFor } from './test-app';
 
 export { maskName };
 
@@ -128,7 +129,10 @@ export const assessmentBody = (riskLevel: string) => ({
   summary: '需要处置帮扶。',
 });
 
-export const closureBody = { closureReason: 'risk_resolved', checklist: { riskLowOnTwoVisits: true, safeCareArranged: true, measuresDone: true, policeOutcomeRecorded: true, reporterInformed: true } };
+export const closureBody = {
+  closureReason: 'risk_resolved',
+  checklist: { riskLowOnTwoVisits: true, safeCareArranged: true, measuresDone: true, policeOutcomeRecorded: true, reporterInformed: true },
+};
 
 // ── HTTP ────────────────────────────────────────────────────────────────────
 
@@ -174,11 +178,25 @@ export class CaseClient {
   }
 
   async post(as: string, path: string, body: unknown): Promise<Res> {
-    return this.note('POST', path, await this.api.http.post(path).set(await this.auth(as)).send(body as object));
+    return this.note(
+      'POST',
+      path,
+      await this.api.http
+        .post(path)
+        .set(await this.auth(as))
+        .send(body as object),
+    );
   }
 
   async patch(as: string, path: string, body: unknown): Promise<Res> {
-    return this.note('PATCH', path, await this.api.http.patch(path).set(await this.auth(as)).send(body as object));
+    return this.note(
+      'PATCH',
+      path,
+      await this.api.http
+        .patch(path)
+        .set(await this.auth(as))
+        .send(body as object),
+    );
   }
 
   /** POST /api/cases; expects 201 (or the given status) and returns the body. */
@@ -230,7 +248,7 @@ export class CaseClient {
     return res.body;
   }
 
-  async timeline(as: string, id: string): Promise<{ events: TimelineEvent[]; verified: boolean }> {
+  async timeline(as: string, id: string): Promise<TimelineView> {
     const res = await this.get(as, `/api/cases/${id}/timeline`);
     expectStatus(res, 200);
     return res.body;
@@ -257,7 +275,7 @@ export class CaseClient {
     let cursor: string | null = null;
     for (let page = 0; page < 1000; page += 1) {
       const qs = new URLSearchParams({ ...query, limit: String(limit), ...(cursor ? { cursor } : {}) });
-      const res = await this.get(as, `/api/cases?${qs}`);
+      const res = await this.get(as, `/api/cases?${qs.toString()}`);
       expectStatus(res, 200);
       expect(res.body.items.length).toBeLessThanOrEqual(limit);
       for (const item of res.body.items as CaseSummary[]) {
@@ -271,18 +289,6 @@ export class CaseClient {
     }
     throw new Error('pagination does not end');
   }
-}
-
-export interface TimelineEvent {
-  seq: number;
-  type: string;
-  at: string;
-  actor: { id: string | null; role: string };
-  fromStatus: string | null;
-  toStatus: string | null;
-  data: Record<string, unknown>;
-  hash: string;
-  prevHash: string;
 }
 
 export interface CaseSummary {
@@ -304,6 +310,44 @@ export interface CaseSummary {
 }
 
 export { expectError };
+
+// ── The shared set-up of the case files ─────────────────────────────────────
+
+/** What every case e2e file starts from: the API in process, a client that records 5xx answers, the demo ids. */
+export interface CaseBed {
+  api: TestApi;
+  cc: CaseClient;
+  ids: DemoIds;
+  /** The community of dir-xa-01. */
+  xa1: string;
+  /** sup-xa's user id. */
+  supId: string;
+}
+
+/**
+ * Registers what every case e2e file does around its tests: start the API and read the
+ * demo ids (beforeAll), check that no request of a test got a 5xx (afterEach), close the
+ * API (afterAll). Call it first in the file's describe: its fields are set before the
+ * file's own beforeAll hooks run.
+ */
+export function useCaseBed(overrides: Record<string, string> = {}): CaseBed {
+  const bed = {} as CaseBed;
+  beforeAll(async () => {
+    bed.api = await startApi(overrides);
+    bed.cc = new CaseClient(bed.api);
+    bed.ids = await demoIds(bed.api);
+    bed.xa1 = bed.ids.community('xa', 0);
+    bed.supId = await bed.cc.userId('sup-xa');
+  });
+  afterEach(() => {
+    // Whatever a test sent, nothing answered with a 5xx.
+    expect(bed.cc.serverErrors.splice(0)).toEqual([]);
+  });
+  afterAll(async () => {
+    await bed.api?.close();
+  });
+  return bed;
+}
 
 // ── The demo organisation ───────────────────────────────────────────────────
 
@@ -383,11 +427,33 @@ export async function createTree(db: DataSource, spec: TreeSpec): Promise<TestTr
     const streetId = randomUUID();
     streets[key] = streetId;
     const streetName = `${key}街道`;
-    rows.push([streetId, `${code}-${key.toUpperCase()}`, streetName, 'street', districtId, districtId, streetId, null, null, `${districtName} / ${streetName}`]);
+    rows.push([
+      streetId,
+      `${code}-${key.toUpperCase()}`,
+      streetName,
+      'street',
+      districtId,
+      districtId,
+      streetId,
+      null,
+      null,
+      `${districtName} / ${streetName}`,
+    ]);
     for (let n = 1; n <= count; n += 1) {
       const id = randomUUID();
       communities[`${key}-${n}`] = id;
-      rows.push([id, `${code}-${key.toUpperCase()}-${n}`, `${key}${n}社区`, 'community', streetId, districtId, streetId, id, null, `${districtName} / ${streetName} / ${key}${n}社区`]);
+      rows.push([
+        id,
+        `${code}-${key.toUpperCase()}-${n}`,
+        `${key}${n}社区`,
+        'community',
+        streetId,
+        districtId,
+        streetId,
+        id,
+        null,
+        `${districtName} / ${streetName} / ${key}${n}社区`,
+      ]);
     }
   }
   for (const r of rows) {
@@ -401,7 +467,11 @@ export async function createTree(db: DataSource, spec: TreeSpec): Promise<TestTr
   const users: TestTree['users'] = {};
   for (const [key, where] of Object.entries(spec.users)) {
     const [jurisdictionId, role] =
-      where === 'district' ? [districtId, 'district_staff'] : streets[where] ? [streets[where], 'street_supervisor'] : [communities[where], 'community_director'];
+      where === 'district'
+        ? [districtId, 'district_staff']
+        : streets[where]
+          ? [streets[where], 'street_supervisor']
+          : [communities[where], 'community_director'];
     if (!jurisdictionId) throw new Error(`no jurisdiction "${where}" in the tree`);
     const username = `t${tag.toLowerCase()}-${key}`.toLowerCase();
     // Credentials dated a minute back, so a token issued right away is not "older than the password".
@@ -425,4 +495,4 @@ export function dataSourceOf(api: TestApi): DataSource {
   return api.app.get(DataSource);
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -36,19 +36,56 @@ export async function createOtherDistrict(ds: DataSource): Promise<OtherDistrict
   const streetId = randomUUID();
   const communityId = randomUUID();
   const jurisdictions = ds.getRepository(Jurisdiction);
-  const district = jurisdictions.create({ id: districtId, code, name, level: JurisdictionLevel.District, parentId: null, districtId, streetId: null, communityId: null, path: name });
-  const street = jurisdictions.create({ id: streetId, code: `${code}-S`, name: '测试街道', level: JurisdictionLevel.Street, parentId: districtId, districtId, streetId, communityId: null, path: `${name} / 测试街道` });
-  const community = jurisdictions.create({ id: communityId, code: `${code}-S-01`, name: '测试社区', level: JurisdictionLevel.Community, parentId: streetId, districtId, streetId, communityId, path: `${name} / 测试街道 / 测试社区` });
+  const district = jurisdictions.create({
+    id: districtId,
+    code,
+    name,
+    level: JurisdictionLevel.District,
+    parentId: null,
+    districtId,
+    streetId: null,
+    communityId: null,
+    path: name,
+  });
+  const street = jurisdictions.create({
+    id: streetId,
+    code: `${code}-S`,
+    name: '测试街道',
+    level: JurisdictionLevel.Street,
+    parentId: districtId,
+    districtId,
+    streetId,
+    communityId: null,
+    path: `${name} / 测试街道`,
+  });
+  const community = jurisdictions.create({
+    id: communityId,
+    code: `${code}-S-01`,
+    name: '测试社区',
+    level: JurisdictionLevel.Community,
+    parentId: streetId,
+    districtId,
+    streetId,
+    communityId,
+    path: `${name} / 测试街道 / 测试社区`,
+  });
   await jurisdictions.save([district, street, community]);
 
   const password = `other-${randomUUID()}`;
   const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
-  const place: Record<Role, Jurisdiction> = { [Role.Admin]: district, [Role.DistrictStaff]: district, [Role.StreetSupervisor]: street, [Role.CommunityDirector]: community };
+  const place: Record<Role, Jurisdiction> = {
+    [Role.Admin]: district,
+    [Role.DistrictStaff]: district,
+    [Role.StreetSupervisor]: street,
+    [Role.CommunityDirector]: community,
+  };
   const users = {} as Record<Role, User>;
   for (const role of Object.values(Role)) {
     const username = unique(`other-${role.split('_')[0]}`);
-    const { identifiers } = await ds.getRepository(User).insert({ username, displayName: `外区 ${role}`, role, jurisdictionId: place[role].id, passwordHash, active: true });
-    users[role] = (await ds.getRepository(User).findOneByOrFail({ id: identifiers[0].id as string })) as User;
+    const { identifiers } = await ds
+      .getRepository(User)
+      .insert({ username, displayName: `外区 ${role}`, role, jurisdictionId: place[role].id, passwordHash, active: true });
+    users[role] = await ds.getRepository(User).findOneByOrFail({ id: identifiers[0].id as string });
   }
 
   return {

@@ -3,7 +3,7 @@
  * dist/, bounded polling, the deadlines queue as BullMQ sees it, and direct
  * counts of what the escalation steps wrote (events, notifications) per case.
  */
-import { demoIds, DemoIds, expectStatus } from './cases';
+import { demoIds, DemoIds, expectStatus, sleep } from './cases';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -13,11 +13,12 @@ import type request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@shouhu/config';
 import { JobName, QueueName } from '@shouhu/jobs';
+import type { EventType } from '@shouhu/timeline';
 import { bearer, TestApi, tokenFor } from './test-app';
 
 export const ROOT = resolve(__dirname, '../..');
 export const WORKER_MAIN = join(ROOT, 'dist/apps/worker/src/main.js');
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export { sleep };
 
 /** A timer for Promise.race that does not keep the test process alive once the race is over. */
 function deadline(ms: number): { elapsed: Promise<void>; cancel(): void } {
@@ -185,7 +186,10 @@ export async function apiGet(api: TestApi, as: string, path: string): Promise<re
 }
 
 export async function apiPost(api: TestApi, as: string, path: string, body: object = {}): Promise<request.Response> {
-  return api.http.post(path).set(bearer(await tokenFor(api, as))).send(body);
+  return api.http
+    .post(path)
+    .set(bearer(await tokenFor(api, as)))
+    .send(body);
 }
 
 export interface FiledCase {
@@ -224,9 +228,20 @@ export function deadlineCaseBody(communityId: string, kind: CaseKind): Record<st
   };
   switch (kind) {
     case 'r1-violence-no-police':
-      return { ...base, categories: ['V01'], riskLevel: 'R1', report: { ...base.report, reporterType: 'mandatory_institution', reporterOrg: '测试小学', narrative: '儿童身上多处淤青，疑似家庭暴力。' }, police: { notReportedReason: '监护人在场，先行安置儿童后再报警。' } };
+      return {
+        ...base,
+        categories: ['V01'],
+        riskLevel: 'R1',
+        report: { ...base.report, reporterType: 'mandatory_institution', reporterOrg: '测试小学', narrative: '儿童身上多处淤青，疑似家庭暴力。' },
+        police: { notReportedReason: '监护人在场，先行安置儿童后再报警。' },
+      };
     case 'r1-neglect':
-      return { ...base, categories: ['N02'], riskLevel: 'R1', child: { ...base.child, birthDate: new Date(Date.now() - 5 * 365 * 24 * 3600_000).toISOString().slice(0, 10) } };
+      return {
+        ...base,
+        categories: ['N02'],
+        riskLevel: 'R1',
+        child: { ...base.child, birthDate: new Date(Date.now() - 5 * 365 * 24 * 3600_000).toISOString().slice(0, 10) },
+      };
     case 'r4-welfare':
       return { ...base, categories: ['D05'], riskLevel: 'R4' };
   }
@@ -269,7 +284,7 @@ export async function deadlineOf(api: TestApi, as: string, caseId: string, kind:
 
 export interface EventRow {
   seq: number;
-  type: string;
+  type: EventType;
   data: Record<string, unknown>;
 }
 
@@ -288,8 +303,8 @@ export class Ledger {
     return new Ledger(api.app.get(DataSource));
   }
 
-  async events(caseId: string, type?: string): Promise<EventRow[]> {
-    const rows: { seq: number; type: string; data: Record<string, unknown> }[] = await this.db.query(
+  async events(caseId: string, type?: EventType): Promise<EventRow[]> {
+    const rows: EventRow[] = await this.db.query(
       `SELECT seq, type, data FROM case_event WHERE case_id = $1 ${type ? 'AND type = $2' : ''} ORDER BY seq`,
       type ? [caseId, type] : [caseId],
     );
@@ -297,22 +312,22 @@ export class Ledger {
   }
 
   /** Events of a type about one deadline (data.deadlineId). */
-  async eventsFor(caseId: string, type: string, deadlineId: string): Promise<EventRow[]> {
+  async eventsFor(caseId: string, type: EventType, deadlineId: string): Promise<EventRow[]> {
     return (await this.events(caseId, type)).filter((e) => e.data.deadlineId === deadlineId);
   }
 
   async notifications(caseId: string): Promise<NotificationRow[]> {
-    return this.db.query(`SELECT id, user_id AS "userId", kind, dedupe_key AS "dedupeKey" FROM notification WHERE case_id = $1 ORDER BY created_at, id`, [caseId]);
+    return this.db.query(`SELECT id, user_id AS "userId", kind, dedupe_key AS "dedupeKey" FROM notification WHERE case_id = $1 ORDER BY created_at, id`, [
+      caseId,
+    ]);
   }
 
   /** Everything that may only happen once, as a comparable snapshot. */
   async snapshot(caseIds: string[]): Promise<Record<string, { events: number; notifications: number; deadlines: string }>> {
     const out: Record<string, { events: number; notifications: number; deadlines: string }> = {};
     for (const id of caseIds) {
-      const deadlines: { id: string; status: string; escalation_level: number; reminded_at: Date | null; second_stage_done_at: Date | null }[] = await this.db.query(
-        'SELECT id, status, escalation_level, reminded_at, second_stage_done_at FROM deadline WHERE case_id = $1 ORDER BY id',
-        [id],
-      );
+      const deadlines: { id: string; status: string; escalation_level: number; reminded_at: Date | null; second_stage_done_at: Date | null }[] =
+        await this.db.query('SELECT id, status, escalation_level, reminded_at, second_stage_done_at FROM deadline WHERE case_id = $1 ORDER BY id', [id]);
       out[id] = {
         events: (await this.events(id)).length,
         notifications: (await this.notifications(id)).length,
@@ -330,7 +345,10 @@ export class Ledger {
 
   /** Active users of a role in a jurisdiction (who a role-addressed notification reaches). */
   async activeUserIds(role: string, jurisdictionId: string): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.query('SELECT id FROM "user" WHERE role = $1 AND jurisdiction_id = $2 AND active ORDER BY id', [role, jurisdictionId]);
+    const rows: { id: string }[] = await this.db.query('SELECT id FROM "user" WHERE role = $1 AND jurisdiction_id = $2 AND active ORDER BY id', [
+      role,
+      jurisdictionId,
+    ]);
     return rows.map((r) => r.id);
   }
 }

@@ -92,7 +92,10 @@ export async function decideUser(
 
 /** Edits a user through the admin API; fails the test unless it answers 200. */
 export async function patchUser(api: TestApi, id: string, changes: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const res = await api.http.patch(`/api/users/${id}`).set(bearer(await tokenFor(api, 'admin'))).send(changes);
+  const res = await api.http
+    .patch(`/api/users/${id}`)
+    .set(bearer(await tokenFor(api, 'admin')))
+    .send(changes);
   if (res.status !== 200) throw new Error(`PATCH /api/users/${id}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }

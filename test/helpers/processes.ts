@@ -36,7 +36,10 @@ export async function spawnApi(env: Record<string, string>, timeoutMs = 20_000):
   const started = Date.now();
   for (;;) {
     if (child.exitCode !== null) throw new Error(`api exited early:\n${chunks.join('')}`);
-    const ok = await fetch(`${url}/api/health/live`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/api/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() - started > timeoutMs) {
       child.kill('SIGKILL');

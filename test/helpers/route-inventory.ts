@@ -12,8 +12,13 @@ export interface ControllerRoute {
   access: AccessDeclaration | undefined;
 }
 
-const segments = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [String(value ?? '')]);
-const join = (...parts: string[]) => '/' + parts.flatMap((p) => p.split('/')).filter(Boolean).join('/');
+const segments = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [typeof value === 'string' ? value : '']);
+const join = (...parts: string[]) =>
+  '/' +
+  parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/');
 
 /**
  * Every route of every controller in the application, with its access declaration
@@ -40,7 +45,7 @@ export function controllerRoutes(app: NestFastifyApplication, globalPrefix = 'ap
         for (const sub of segments(methodPath)) {
           const prefixed = join(globalPrefix, base, sub);
           const unprefixed = join(base, sub);
-          const served = !fastify.hasRoute({ method: method as 'GET', url: prefixed }) && fastify.hasRoute({ method: method as 'GET', url: unprefixed });
+          const served = !fastify.hasRoute({ method: method, url: prefixed }) && fastify.hasRoute({ method: method, url: unprefixed });
           routes.push({ method, path: served ? unprefixed : prefixed, handler: `${controller.name}.${name}`, access });
         }
       }
@@ -64,7 +69,10 @@ export function fastifyRoutes(app: NestFastifyApplication): { method: string; pa
     const path = (stack[depth - 1] ?? '') + match[2];
     stack[depth] = path;
     stack.length = depth + 1;
-    const methods = (match[3] ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+    const methods = (match[3] ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
     for (const method of methods) {
       if (method === 'HEAD' && methods.includes('GET')) continue;
       routes.push({ method, path });

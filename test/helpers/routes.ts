@@ -11,7 +11,12 @@ export interface RouteInfo {
   access: string;
 }
 
-const join = (...parts: string[]) => '/' + parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+const join = (...parts: string[]) =>
+  '/' +
+  parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/');
 
 /** Every route the app registered, with its declared access, from Nest's own metadata. */
 export function registeredRoutes(app: INestApplication): RouteInfo[] {

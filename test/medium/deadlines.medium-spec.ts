@@ -1,0 +1,262 @@
+/**
+ * The deadline and escalation rules through the services (the module the apps use),
+ * against the real PostgreSQL, without HTTP, without a worker and without waiting: a
+ * test moves a deadline's times back and runs the step its timer would run. The real
+ * timers and workers are test/e2e/deadlines.e2e-spec.ts's subject.
+ */
+import { Role } from '@shouhu/access';
+import { CaseAction, CaseFlag, RiskLevel } from '@shouhu/cases';
+import { deadlineJobId } from '@shouhu/jobs';
+import { EventType } from '@shouhu/timeline';
+import { waitFor } from '../helpers/deadlines';
+import { actorOf, deadlineOf, deadlineRow, fileCase, makeDue, makeSecondStageDue, Services, startServices } from '../helpers/medium';
+
+const HOUR_MS = 3600_000;
+
+describe('deadlines and escalation (services, real PostgreSQL)', () => {
+  let s: Services;
+  let supXa: string;
+  let district1: string;
+  let directorXa01: string;
+
+  beforeAll(async () => {
+    s = await startServices();
+    [supXa, district1, directorXa01] = await Promise.all(['sup-xa', 'district1', 'dir-xa-01'].map(async (u) => (await actorOf(s, u)).id));
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  /** sup-xa accepts the case as R1, handling it itself. */
+  const accept = async (caseId: string, version: number) => {
+    const supervisor = await actorOf(s, 'sup-xa');
+    return s.transitions.transition(supervisor, caseId, { action: CaseAction.Accept, version, riskLevel: RiskLevel.R1, assigneeId: supervisor.id });
+  };
+  const notified = async (caseId: string, deadlineId: string, stage: 'remind' | 'breach' | 'stage2') =>
+    (await s.ledger.notifications(caseId)).filter((n) => n.dedupeKey.startsWith(`dl:${deadlineId}:${stage}:`)).map((n) => n.userId);
+
+  it('filing an R1 V01 case without police opens accept_report and police_report, due an hour after the report, reminded at 75%', async () => {
+    const c = await fileCase(s, 'dir-xa-01', 'r1-violence-no-police');
+    const deadlines = await s.deadlines.deadlinesOf(c.id);
+    expect(deadlines.map((d) => d.kind).sort()).toEqual(['accept_report', 'police_report']);
+    for (const d of deadlines) {
+      expect(d).toMatchObject({ status: 'pending', escalationLevel: 0, overdue: false, breachedAt: null, closedAt: null });
+      const offset = Date.parse(d.dueAt) - Date.parse(c.reportedAt);
+      expect(offset).toBeGreaterThanOrEqual(HOUR_MS - 5);
+      expect(offset).toBeLessThan(HOUR_MS + 1000);
+      expect(Date.parse(d.dueAt) - Date.parse(d.remindAt)).toBeCloseTo(0.25 * HOUR_MS, -3);
+    }
+    expect(deadlines.find((d) => d.kind === 'accept_report')).toMatchObject({ responsibleRole: Role.StreetSupervisor });
+    expect(deadlines.find((d) => d.kind === 'police_report')).toMatchObject({ responsibleRole: Role.CommunityDirector });
+    const earliest = [...deadlines].sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
+    expect(c.nextDeadline).toEqual({ kind: earliest.kind, dueAt: earliest.dueAt, overdue: false });
+    // The timers wait in the queue for their instants.
+    for (const d of deadlines) expect(await s.queue.getJobState(deadlineJobId(d.id, 'due'))).toBe('delayed');
+  });
+
+  it('a timer that fires early changes nothing and is re-armed for the deadline’s own instant', async () => {
+    const c = await fileCase(s, 'dir-xa-01', 'r1-neglect');
+    const d = await deadlineOf(s, c.id, 'accept_report');
+    expect(await s.escalation.breach(d.id)).toBe('not_due');
+    expect(await s.escalation.remind(d.id)).toBe('not_due');
+    expect(await deadlineRow(s, d.id)).toMatchObject({ status: 'pending', reminded_at: null });
+    for (const [stage, at] of [
+      ['due', d.dueAt],
+      ['remind', d.remindAt],
+    ] as const) {
+      const job = await waitFor(`the ${stage} timer re-armed`, () => s.queue.getJob(`${deadlineJobId(d.id, stage)}-at-${Date.parse(at)}`), { timeoutMs: 5000 });
+      expect(Math.abs(job.timestamp + (job.delay ?? 0) - Date.parse(at))).toBeLessThan(1000);
+    }
+  });
+
+  describe('a case nobody acts on', () => {
+    let late: Awaited<ReturnType<typeof fileCase>>;
+    let acceptReport: Awaited<ReturnType<typeof deadlineOf>>;
+    let police: Awaited<ReturnType<typeof deadlineOf>>;
+
+    beforeAll(async () => {
+      late = await fileCase(s, 'dir-xa-01', 'r1-violence-no-police');
+      acceptReport = await deadlineOf(s, late.id, 'accept_report');
+      police = await deadlineOf(s, late.id, 'police_report');
+    });
+
+    it('reminds the responsible role once, at the reminder time', async () => {
+      await makeDue(s, acceptReport.id, 10_000);
+      expect(await s.escalation.remind(acceptReport.id)).toBe('done');
+      expect(await s.escalation.remind(acceptReport.id)).toBe('noop');
+      const supervisors = await s.ledger.activeUserIds(Role.StreetSupervisor, late.streetId);
+      expect((await notified(late.id, acceptReport.id, 'remind')).sort()).toEqual([...supervisors].sort());
+      expect(await notified(late.id, acceptReport.id, 'remind')).not.toContain(district1);
+      for (const n of (await s.ledger.notifications(late.id)).filter((x) => x.kind === 'deadline.reminder')) expect(n.userId).not.toBe(district1);
+    });
+
+    it('breaches accept_report once: the event by the system, the flag, level 1, the version kept, the breach told one level up', async () => {
+      const before = await deadlineRow(s, acceptReport.id);
+      expect(await s.escalation.breach(acceptReport.id)).toBe('done');
+      expect(await s.escalation.breach(acceptReport.id)).toBe('noop');
+
+      const row = await deadlineRow(s, acceptReport.id);
+      expect(row).toMatchObject({ status: 'breached', escalation_level: 1 });
+      // The second window is as long as the first.
+      const window = before.due_at.getTime() - before.created_at.getTime();
+      expect((row.second_stage_at as Date).getTime() - (row.breached_at as Date).getTime()).toBeGreaterThanOrEqual(window - 50);
+
+      const events = await s.ledger.eventsFor(late.id, EventType.DeadlineBreached, acceptReport.id);
+      expect(events).toHaveLength(1);
+      expect(events[0].data).toMatchObject({
+        kind: 'accept_report',
+        responsibleRole: Role.StreetSupervisor,
+        escalatedTo: Role.DistrictStaff,
+        escalationLevel: 1,
+      });
+      const timeline = await s.db.query<{ actor_id: string | null; actor_role: string }[]>(
+        'SELECT actor_id, actor_role FROM case_event WHERE case_id = $1 AND seq = $2',
+        [late.id, events[0].seq],
+      );
+      expect(timeline[0]).toEqual({ actor_id: null, actor_role: 'system' });
+
+      const detail = await s.queries.get(await actorOf(s, 'sup-xa'), late.id);
+      expect(detail.flags).toContain(CaseFlag.DeadlineBreached);
+      expect(detail.escalationLevel).toBe(1);
+      // A system event does not bump the version a user is working with.
+      expect(detail.version).toBe(late.version);
+      expect(detail.nextDeadline).toMatchObject({ overdue: true });
+
+      expect(await notified(late.id, acceptReport.id, 'breach')).toEqual(expect.arrayContaining([supXa, district1]));
+      // Notifications name the case, never the child.
+      for (const n of await s.db.query<{ title: string; body: string }[]>('SELECT title, body FROM notification WHERE case_id = $1', [late.id])) {
+        expect(`${n.title} ${n.body}`).toContain(late.caseNo);
+        expect(`${n.title} ${n.body}`).not.toContain(late.child.name);
+      }
+    });
+
+    it('breaches police_report: the community director reminded and responsible, the street supervisor told', async () => {
+      await makeDue(s, police.id);
+      expect(await s.escalation.remind(police.id)).toBe('done');
+      expect(await s.escalation.breach(police.id)).toBe('done');
+      const [event] = await s.ledger.eventsFor(late.id, EventType.DeadlineBreached, police.id);
+      expect(event.data).toMatchObject({ kind: 'police_report', responsibleRole: Role.CommunityDirector, escalatedTo: Role.StreetSupervisor });
+      expect(await notified(late.id, police.id, 'remind')).toContain(directorXa01);
+      expect(await notified(late.id, police.id, 'breach')).toEqual(expect.arrayContaining([directorXa01, supXa]));
+    });
+
+    it('escalates to the district at the second stage, once: level 2, the escalated flag, district staff only', async () => {
+      expect(await s.escalation.secondStage(acceptReport.id)).toBe('not_due');
+      await makeSecondStageDue(s, acceptReport.id);
+      expect(await s.escalation.secondStage(acceptReport.id)).toBe('done');
+      expect(await s.escalation.secondStage(acceptReport.id)).toBe('noop');
+      expect(await deadlineRow(s, acceptReport.id)).toMatchObject({ status: 'breached', escalation_level: 2, second_stage_done_at: expect.any(Date) });
+      const escalations = await s.ledger.eventsFor(late.id, EventType.DeadlineEscalated, acceptReport.id);
+      expect(escalations).toHaveLength(1);
+      expect(escalations[0].data).toMatchObject({ kind: 'accept_report', escalatedTo: Role.DistrictStaff, escalationLevel: 2 });
+      const detail = await s.queries.get(await actorOf(s, 'district1'), late.id);
+      expect(detail.escalationLevel).toBe(2);
+      expect(detail.flags).toEqual(expect.arrayContaining([CaseFlag.DeadlineBreached, CaseFlag.Escalated]));
+      expect(await notified(late.id, acceptReport.id, 'stage2')).toContain(district1);
+      expect(await notified(late.id, acceptReport.id, 'stage2')).not.toContain(supXa);
+    });
+
+    it('exactly once: every step run again changes nothing', async () => {
+      await makeSecondStageDue(s, police.id);
+      expect(await s.escalation.secondStage(police.id)).toBe('done');
+      const before = await s.ledger.snapshot([late.id]);
+      for (const d of [acceptReport, police]) {
+        expect(await s.escalation.remind(d.id)).toBe('noop');
+        expect(await s.escalation.breach(d.id)).toBe('noop');
+        expect(await s.escalation.secondStage(d.id)).toBe('noop');
+      }
+      expect(await s.ledger.snapshot([late.id])).toEqual(before);
+    });
+  });
+
+  it('a case accepted in time: accept_report is met, its timers leave the queue, and its steps find nothing to do', async () => {
+    const c = await fileCase(s, 'dir-xa-01', 'r1-neglect');
+    const d = await deadlineOf(s, c.id, 'accept_report');
+    const accepted = await accept(c.id, c.version);
+    const met = await deadlineOf(s, c.id, 'accept_report');
+    expect(met).toMatchObject({ id: d.id, status: 'met', escalationLevel: 0, overdue: false, breachedAt: null });
+    expect(met.closedAt).not.toBeNull();
+    await waitFor(
+      'the met deadline’s timers to leave the queue',
+      async () => !(await s.queue.getJob(deadlineJobId(d.id, 'due'))) && !(await s.queue.getJob(deadlineJobId(d.id, 'remind'))),
+      {
+        timeoutMs: 5000,
+      },
+    );
+    // Its time comes (a timer that had already fired, or the reconciler): nothing happens.
+    await makeDue(s, d.id);
+    expect(await s.escalation.remind(d.id)).toBe('noop');
+    expect(await s.escalation.breach(d.id)).toBe('noop');
+    expect(await s.escalation.secondStage(d.id)).toBe('noop');
+    expect(await s.ledger.events(c.id, EventType.DeadlineBreached)).toHaveLength(0);
+    expect((await s.ledger.notifications(c.id)).filter((n) => n.dedupeKey.startsWith(`dl:${d.id}:`))).toHaveLength(0);
+    const detail = await s.queries.get(await actorOf(s, 'sup-xa'), c.id);
+    expect(detail.flags).not.toContain(CaseFlag.DeadlineBreached);
+    expect(detail.escalationLevel).toBe(0);
+    // The next step, the assessment, is due 24 h after acceptance (R1).
+    const assessment = await deadlineOf(s, c.id, 'assessment');
+    expect(Date.parse(assessment.dueAt) - Date.parse(accepted.acceptedAt as string)).toBeGreaterThanOrEqual(24 * HOUR_MS - 5);
+    expect(Date.parse(assessment.dueAt) - Date.parse(accepted.acceptedAt as string)).toBeLessThan(24 * HOUR_MS + 1000);
+    expect(detail.nextDeadline).toEqual({ kind: 'assessment', dueAt: assessment.dueAt, overdue: false });
+  });
+
+  it('a breached step keeps its one deadline through later changes: met late it never escalates; telling the police starts the feedback deadline', async () => {
+    const c = await fileCase(s, 'dir-xa-02', 'r1-violence-no-police');
+    const police = await deadlineOf(s, c.id, 'police_report');
+    const acceptReport = await deadlineOf(s, c.id, 'accept_report');
+    for (const d of [police, acceptReport]) {
+      await makeDue(s, d.id);
+      expect(await s.escalation.breach(d.id)).toBe('done');
+    }
+
+    // The supervisor accepts late: accept_report is met late, police are still not told.
+    const accepted = await accept(c.id, c.version);
+    expect(accepted.status).toBe('assessing');
+    const policeRows = (await s.deadlines.deadlinesOf(c.id)).filter((d) => d.kind === 'police_report');
+    expect(policeRows).toEqual([expect.objectContaining({ id: police.id, status: 'breached', closedAt: null })]);
+    expect(await deadlineOf(s, c.id, 'accept_report')).toMatchObject({ status: 'breached', closedAt: expect.any(String) });
+
+    // accept_report was met before its second stage: it never escalates to the district; police_report does.
+    await makeSecondStageDue(s, acceptReport.id);
+    await makeSecondStageDue(s, police.id);
+    expect(await s.escalation.secondStage(acceptReport.id)).toBe('noop');
+    expect(await s.escalation.secondStage(police.id)).toBe('done');
+    expect((await s.ledger.events(c.id, EventType.DeadlineBreached)).map((e) => e.data.kind).sort()).toEqual(['accept_report', 'police_report']);
+    expect((await s.ledger.events(c.id, EventType.DeadlineEscalated)).map((e) => e.data.kind)).toEqual(['police_report']);
+
+    // Telling the police later closes the police deadline and starts the feedback one.
+    await s.records.recordPolice(await actorOf(s, 'dir-xa-02'), c.id, { reportedAt: new Date(Date.now() - 1000).toISOString(), receiptNo: 'JJ-TEST-1' });
+    const after = await s.deadlines.deadlinesOf(c.id);
+    expect(after.filter((d) => d.kind === 'police_report')).toEqual([
+      expect.objectContaining({ id: police.id, status: 'breached', closedAt: expect.any(String) }),
+    ]);
+    expect(after.filter((d) => d.kind === 'police_feedback')).toEqual([expect.objectContaining({ status: 'pending' })]);
+  });
+
+  it('the reconciler processes each late step exactly once, however often it runs', async () => {
+    const cases = await Promise.all([0, 1, 2].map(() => fileCase(s, 'dir-fy-01', 'r1-neglect')));
+    const deadlines = await Promise.all(cases.map((c) => deadlineOf(s, c.id, 'accept_report')));
+    // Past the due time and the reconciler's grace, with nobody to run the timers.
+    for (const d of deadlines) await makeDue(s, d.id, 5000);
+    const first = await s.escalation.reconcile();
+    expect(first.processed).toBeGreaterThanOrEqual(deadlines.length);
+    await s.escalation.reconcile();
+    for (const [i, d] of deadlines.entries()) {
+      expect(await deadlineRow(s, d.id)).toMatchObject({ status: 'breached', escalation_level: 1, reminded_at: expect.any(Date) });
+      expect(await s.ledger.eventsFor(cases[i].id, EventType.DeadlineBreached, d.id)).toHaveLength(1);
+    }
+    // The second stage falls due too: one escalation each, however often the reconciler runs.
+    for (const d of deadlines) await makeSecondStageDue(s, d.id, 5000);
+    await s.escalation.reconcile();
+    await s.escalation.reconcile();
+    const supFy = await actorOf(s, 'sup-fy');
+    for (const [i, d] of deadlines.entries()) {
+      expect(await s.ledger.eventsFor(cases[i].id, EventType.DeadlineEscalated, d.id)).toHaveLength(1);
+      const notes = await s.ledger.notifications(cases[i].id);
+      expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:breach:${supFy.id}`)).toHaveLength(1);
+      expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:breach:${district1}`)).toHaveLength(1);
+      expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:remind:${supFy.id}`)).toHaveLength(1);
+      expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:stage2:${district1}`)).toHaveLength(1);
+    }
+  });
+});
