@@ -38,7 +38,7 @@ function UnauthorizedRedirect() {
   useEffect(() => {
     setUnauthorizedHandler(() => {
       const here = `${window.location.pathname}${window.location.search}`;
-      if (!here.startsWith('/login')) navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
+      if (!here.startsWith('/login')) void navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
     });
     return () => setUnauthorizedHandler(null);
   }, [navigate]);

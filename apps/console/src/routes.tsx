@@ -7,7 +7,17 @@
  * an entry below (element: lazy(() => import(...)) so it loads only when opened).
  */
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
-import { ApartmentOutlined, BarChartOutlined, BellOutlined, CheckSquareOutlined, FileAddOutlined, FileSearchOutlined, HomeOutlined, InboxOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  BarChartOutlined,
+  BellOutlined,
+  CheckSquareOutlined,
+  FileAddOutlined,
+  FileSearchOutlined,
+  HomeOutlined,
+  InboxOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import type { Role } from './i18n/labels';
 import { prefetchQueue } from './pages/queue/queueQuery';
 

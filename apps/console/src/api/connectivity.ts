@@ -24,7 +24,7 @@ export const connectivity = {
   get: (): Connectivity => state,
   requestFailed: () => set({ online: false }),
   responded: (status: number) => set({ online: true, serviceDown: status === 503 }),
-  subscribe(listener: () => void): () => void {
+  subscribe: (listener: () => void): (() => void) => {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },

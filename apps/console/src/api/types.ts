@@ -10,9 +10,7 @@ import type { CaseStatus, RiskLevel, Role, Sex } from '../i18n/labels';
 type JsonOf<R> = R extends { content: { 'application/json': infer J } } ? J : never;
 type OkJson<Op> = Op extends { responses: infer Rs } ? JsonOf<Rs[200 & keyof Rs]> | JsonOf<Rs[201 & keyof Rs]> : never;
 /** The 2xx JSON body of `method` on `path` per schema.d.ts, or `Fallback` when it has none. */
-export type ApiData<P extends keyof paths, M extends keyof paths[P], Fallback> = [OkJson<paths[P][M]>] extends [never]
-  ? Fallback
-  : OkJson<paths[P][M]>;
+export type ApiData<P extends keyof paths, M extends keyof paths[P], Fallback> = [OkJson<paths[P][M]>] extends [never] ? Fallback : OkJson<paths[P][M]>;
 
 export interface NextDeadline {
   kind: string;
@@ -33,7 +31,7 @@ export interface CaseSummaryShape {
   districtId: string;
   childDisplayName: string;
   childAgeYears: number;
-  childSex: Sex | string;
+  childSex: Sex;
   assigneeId: string | null;
   reportedAt: string;
   nextDeadline: NextDeadline | null;
@@ -93,12 +91,12 @@ export interface DeadlineShape {
   id: string;
   kind: string;
   dueAt: string;
-  status: 'pending' | 'met' | 'breached' | 'cancelled' | string;
+  status: 'pending' | 'met' | 'breached' | 'cancelled';
   escalationLevel: number;
 }
 
 export interface CaseDetailShape extends CaseSummaryShape {
-  child: { name: string; sex: Sex | string; birthDate: string; idNumber?: string | null; address?: string | null; school?: string | null };
+  child: { name: string; sex: Sex; birthDate: string; idNumber?: string | null; address?: string | null; school?: string | null };
   reports: ReportShape[];
   assessment: { riskLevel: RiskLevel; summary: string; assessedAt: string } | null;
   measures: MeasureShape[];

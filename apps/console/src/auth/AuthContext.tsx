@@ -8,8 +8,8 @@ import { clearSession, getSession, setSession, subscribeSession, type Session, t
 interface AuthValue {
   user: SessionUser | null;
   role: Role | null;
-  login(username: string, password: string): Promise<SessionUser>;
-  logout(): Promise<void>;
+  login: (username: string, password: string) => Promise<SessionUser>;
+  logout: () => Promise<void>;
 }
 
 const AuthContext = createContext<AuthValue | null>(null);
@@ -18,14 +18,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const session = useSyncExternalStore(subscribeSession, getSession, getSession);
   const queryClient = useQueryClient();
 
-  const login = useCallback(async (username: string, password: string) => {
-    const r = await unwrap<LoginResult>(api.POST('/api/auth/login', { body: { username, password } }));
-    const s = r as unknown as Session;
-    queryClient.clear();
-    setSession({ accessToken: s.accessToken, expiresAt: s.expiresAt, user: s.user });
-    sessionStorage.removeItem('shouhu.loginReason');
-    return s.user;
-  }, [queryClient]);
+  const login = useCallback(
+    async (username: string, password: string) => {
+      const r = await unwrap<LoginResult>(api.POST('/api/auth/login', { body: { username, password } }));
+      const s = r as unknown as Session;
+      queryClient.clear();
+      setSession({ accessToken: s.accessToken, expiresAt: s.expiresAt, user: s.user });
+      sessionStorage.removeItem('shouhu.loginReason');
+      return s.user;
+    },
+    [queryClient],
+  );
 
   const logout = useCallback(async () => {
     try {
@@ -40,10 +43,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     queryClient.clear();
   }, [queryClient]);
 
-  const value = useMemo<AuthValue>(
-    () => ({ user: session?.user ?? null, role: session?.user.role ?? null, login, logout }),
-    [session, login, logout],
-  );
+  const value = useMemo<AuthValue>(() => ({ user: session?.user ?? null, role: session?.user.role ?? null, login, logout }), [session, login, logout]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -17,7 +17,13 @@ export function useNow(intervalMs = 30_000): number {
  * "受理或退回 · 还剩 3 小时 20 分" — red and bold once overdue, orange within 4 hours.
  * The due time itself is in the title (and the accessible name).
  */
-export function DeadlineCountdown({ deadline, showKind = true }: { deadline: { kind: string; dueAt: string; overdue?: boolean } | null | undefined; showKind?: boolean }) {
+export function DeadlineCountdown({
+  deadline,
+  showKind = true,
+}: {
+  deadline: { kind: string; dueAt: string; overdue?: boolean } | null | undefined;
+  showKind?: boolean;
+}) {
   const now = useNow();
   if (!deadline) return <span style={{ color: 'rgba(0,0,0,0.65)' }}>无待办期限</span>;
   const c = countdownText(deadline.dueAt, now);

@@ -22,7 +22,15 @@ export function waitText(seconds: number): string {
  * A whole page that could not be shown: 403 and 404 say so plainly (a 404 never tells
  * whether the record exists elsewhere), 503 and network failures offer a retry.
  */
-export function ErrorPage({ error, onRetry, level = 2 }: { error: unknown; onRetry?: () => void; /** 1 when the error is the whole page (no PageTitle above). */ level?: 1 | 2 }) {
+export function ErrorPage({
+  error,
+  onRetry,
+  level = 2,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  /** 1 when the error is the whole page (no PageTitle above). */ level?: 1 | 2;
+}) {
   const navigate = useNavigate();
   const status = isApiError(error) ? error.status : 500;
   const home = (
@@ -39,13 +47,33 @@ export function ErrorPage({ error, onRetry, level = 2 }: { error: unknown; onRet
   const Heading = level === 1 ? 'h1' : 'h2';
   const page =
     status === 403
-      ? { icon: <LockFilled style={{ color: '#ad4e00' }} />, title: '无权访问', text: '您的角色不能查看或进行此操作。如需办理，请联系上级或系统管理员。', actions: [home] }
+      ? {
+          icon: <LockFilled style={{ color: '#ad4e00' }} />,
+          title: '无权访问',
+          text: '您的角色不能查看或进行此操作。如需办理，请联系上级或系统管理员。',
+          actions: [home],
+        }
       : status === 404
-        ? { icon: <QuestionCircleFilled style={{ color: '#0958d9' }} />, title: '没有找到', text: '该记录不存在，或不在您的管辖范围内。请检查链接，或从列表重新打开。', actions: [home] }
+        ? {
+            icon: <QuestionCircleFilled style={{ color: '#0958d9' }} />,
+            title: '没有找到',
+            text: '该记录不存在，或不在您的管辖范围内。请检查链接，或从列表重新打开。',
+            actions: [home],
+          }
         : status === 503
-          ? { icon: <ExclamationCircleFilled style={{ color: '#ad4e00' }} />, title: '服务暂不可用，请稍后重试', text: '系统正在恢复。您正在填写的报告草稿保存在本机，不会丢失。', actions: [retry, home] }
+          ? {
+              icon: <ExclamationCircleFilled style={{ color: '#ad4e00' }} />,
+              title: '服务暂不可用，请稍后重试',
+              text: '系统正在恢复。您正在填写的报告草稿保存在本机，不会丢失。',
+              actions: [retry, home],
+            }
           : status === 0
-            ? { icon: <ExclamationCircleFilled style={{ color: '#ad4e00' }} />, title: '网络连接失败', text: '请检查网络后重试。您正在填写的报告草稿保存在本机，不会丢失。', actions: [retry, home] }
+            ? {
+                icon: <ExclamationCircleFilled style={{ color: '#ad4e00' }} />,
+                title: '网络连接失败',
+                text: '请检查网络后重试。您正在填写的报告草稿保存在本机，不会丢失。',
+                actions: [retry, home],
+              }
             : { icon: <CloseCircleFilled style={{ color: '#cf1322' }} />, title: '页面加载失败', text: `${errorText(error)}${id}`, actions: [retry, home] };
   return (
     <section role="alert" data-testid="error-page" data-status={status} style={{ textAlign: 'center', padding: '48px 16px' }}>

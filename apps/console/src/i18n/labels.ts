@@ -4,14 +4,7 @@
  */
 
 // ── Roles (domain.md §1) ─────────────────────────────────────────────────────────────────
-export type Role =
-  | 'community_director'
-  | 'street_supervisor'
-  | 'district_staff'
-  | 'district_leader'
-  | 'hotline_intake'
-  | 'agency_liaison'
-  | 'admin';
+export type Role = 'community_director' | 'street_supervisor' | 'district_staff' | 'district_leader' | 'hotline_intake' | 'agency_liaison' | 'admin';
 
 export const ROLE_LABELS: Record<Role, string> = {
   community_director: '社区儿童主任',
@@ -103,8 +96,7 @@ export const CATEGORY_HINTS: Partial<Record<CategoryCode, string>> = {
   N04: '委托照护不当，或父母与儿童联系少于每周一次（第22–23条）',
 };
 /** "V01 家庭暴力" — the code stays visible so people learn the codes the reports use. */
-export const categoryText = (code: string): string =>
-  code in CATEGORY_LABELS ? `${code} ${CATEGORY_LABELS[code as CategoryCode]}` : code;
+export const categoryText = (code: string): string => (code in CATEGORY_LABELS ? `${code} ${CATEGORY_LABELS[code as CategoryCode]}` : code);
 export const isViolenceCategory = (code: string): boolean => code.startsWith('V');
 
 // ── The nine 强制报告 situations (强制报告意见 2020, Art.4), statutory wording ─────────────
@@ -128,14 +120,7 @@ export const mandatoryItemShort = (n: number): string => `强制报告第${n}项
 
 // ── Reporters (domain.md §2) ─────────────────────────────────────────────────────────────
 export type ReporterType =
-  | 'mandatory_institution'
-  | 'mandatory_staff'
-  | 'guardian'
-  | 'public'
-  | 'child_self'
-  | 'hotline'
-  | 'internal_discovery'
-  | 'agency_referral';
+  'mandatory_institution' | 'mandatory_staff' | 'guardian' | 'public' | 'child_self' | 'hotline' | 'internal_discovery' | 'agency_referral';
 export const REPORTER_TYPE_LABELS: Record<ReporterType, string> = {
   mandatory_institution: '强制报告单位（居村委会、学校、幼儿园、托育机构、医院、福利机构、社工机构、旅馆等）',
   mandatory_staff: '强制报告单位工作人员',

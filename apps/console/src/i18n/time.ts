@@ -28,7 +28,11 @@ export function formatDate(iso: string | null | undefined): string {
 
 /** The Shanghai wall clock of an instant, as a local dayjs for antd pickers. */
 export function toWall(iso?: string | null): Dayjs {
-  return dayjs(dayjs(iso ?? undefined).tz(TZ).format(WALL));
+  return dayjs(
+    dayjs(iso ?? undefined)
+      .tz(TZ)
+      .format(WALL),
+  );
 }
 export const nowWall = (): Dayjs => toWall();
 

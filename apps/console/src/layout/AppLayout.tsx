@@ -1,6 +1,6 @@
 import { Suspense, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate, matchPath } from 'react-router';
-import { Badge, Button, Drawer, Grid, Layout, Menu, Typography } from 'antd';
+import { Badge, Button, Drawer, Grid, Layout, Menu } from 'antd';
 import { BellOutlined, LogoutOutlined, MenuOutlined, SafetyCertificateFilled } from '@ant-design/icons';
 import { useAuth, useUser } from '../auth/AuthContext';
 import { useNotifications } from '../api/hooks';
@@ -40,8 +40,8 @@ export function AppLayout() {
   const tabs = mine.filter((r) => r.tab).slice(0, 4);
 
   const signOut = async () => {
-    await logout();
-    navigate('/login', { replace: true });
+    await logout(); // never rejects: it signs out locally even when the server cannot be told
+    void navigate('/login', { replace: true });
   };
 
   const who = (
@@ -93,9 +93,7 @@ export function AppLayout() {
             zIndex: 10,
           }}
         >
-          {!desk && (
-            <Button type="text" size="large" icon={<MenuOutlined aria-hidden />} aria-label="打开菜单" onClick={() => setDrawerOpen(true)} />
-          )}
+          {!desk && <Button type="text" size="large" icon={<MenuOutlined aria-hidden />} aria-label="打开菜单" onClick={() => setDrawerOpen(true)} />}
           {!desk && <span style={{ fontSize: 17, fontWeight: 700, flex: 1 }}>守护工作台</span>}
           {desk && <div style={{ flex: 1 }}>{who}</div>}
           {bell}

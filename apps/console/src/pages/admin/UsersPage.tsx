@@ -21,7 +21,12 @@ import type { JurisdictionNode, UserView } from '../case/model';
 
 const ROLES = ['community_director', 'street_supervisor', 'district_staff', 'admin'] as const;
 type ApiRole = (typeof ROLES)[number];
-const LEVEL_FOR_ROLE: Record<ApiRole, JurisdictionNode['level']> = { community_director: 'community', street_supervisor: 'street', district_staff: 'district', admin: 'district' };
+const LEVEL_FOR_ROLE: Record<ApiRole, JurisdictionNode['level']> = {
+  community_director: 'community',
+  street_supervisor: 'street',
+  district_staff: 'district',
+  admin: 'district',
+};
 
 function statusTag(u: UserView) {
   const color = u.status === 'active' ? (u.active ? 'success' : 'default') : u.status === 'pending_approval' ? 'warning' : 'error';
@@ -36,7 +41,11 @@ function statusTag(u: UserView) {
 function pendingText(u: UserView): string | null {
   const p = u.pendingChange;
   if (!p) return null;
-  const parts = [p.role && `角色改为 ${ROLE_LABELS[p.role] ?? p.role}`, p.jurisdiction && `辖区改为 ${p.jurisdiction.path ?? p.jurisdiction.name}`, p.password && '重置密码'].filter(Boolean);
+  const parts = [
+    p.role && `角色改为 ${ROLE_LABELS[p.role] ?? p.role}`,
+    p.jurisdiction && `辖区改为 ${p.jurisdiction.path ?? p.jurisdiction.name}`,
+    p.password && '重置密码',
+  ].filter(Boolean);
   return parts.length ? parts.join('；') : '有待审批的变更';
 }
 
@@ -47,7 +56,10 @@ export default function UsersPage() {
   const role = sp.get('role') ?? '';
   const status = sp.get('status') ?? (admin ? '' : 'pending_approval');
   const [text, setText] = useState('');
-  const query: UsersQuery = useMemo(() => ({ ...(role ? { role: role as ApiRole } : {}), ...(status ? { status: status as UsersQuery['status'] } : {}) }), [role, status]);
+  const query: UsersQuery = useMemo(
+    () => ({ ...(role ? { role: role as ApiRole } : {}), ...(status ? { status: status as UsersQuery['status'] } : {}) }),
+    [role, status],
+  );
   const list = useQuery({ queryKey: ['users', 'admin', query], queryFn: () => unwrap<{ items: UserView[] }>(api.GET('/api/users', { params: { query } })) });
   const tree = useJurisdictions();
   const [dialog, setDialog] = useState<Dialog | null>(null);
@@ -74,11 +86,19 @@ export default function UsersPage() {
         <div>
           {statusTag(u)}
           {pendingText(u) && <div style={{ fontSize: 13, color: '#873800' }}>待审批：{pendingText(u)}</div>}
-          {u.approvalRequestedAt && (u.status === 'pending_approval' || u.pendingChange) && <div style={{ ...muted, fontSize: 12 }}>提交于 {formatDateTime(u.approvalRequestedAt)}</div>}
+          {u.approvalRequestedAt && (u.status === 'pending_approval' || u.pendingChange) && (
+            <div style={{ ...muted, fontSize: 12 }}>提交于 {formatDateTime(u.approvalRequestedAt)}</div>
+          )}
         </div>
       ),
     },
-    { title: '最近登录', dataIndex: 'lastLoginAt', key: 'lastLoginAt', width: 150, render: (t: string | null) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(t)}</span> },
+    {
+      title: '最近登录',
+      dataIndex: 'lastLoginAt',
+      key: 'lastLoginAt',
+      width: 150,
+      render: (t: string | null) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(t)}</span>,
+    },
     {
       title: '操作',
       key: 'actions',
@@ -137,9 +157,13 @@ export default function UsersPage() {
         {admin ? '用户' : '账号审批'}
       </PageTitle>
       {admin ? (
-        <Typography.Paragraph style={muted}>除系统管理员外，新账号以及角色、辖区、密码的变更，须经本区区级人员审批后生效；审批前账号不能登录（或按原设置工作）。</Typography.Paragraph>
+        <Typography.Paragraph style={muted}>
+          除系统管理员外，新账号以及角色、辖区、密码的变更，须经本区区级人员审批后生效；审批前账号不能登录（或按原设置工作）。
+        </Typography.Paragraph>
       ) : (
-        <Typography.Paragraph style={muted}>系统管理员新建的账号及其角色、辖区、密码变更，须经区级人员审批（“四眼原则”）。驳回须写明理由。</Typography.Paragraph>
+        <Typography.Paragraph style={muted}>
+          系统管理员新建的账号及其角色、辖区、密码变更，须经区级人员审批（“四眼原则”）。驳回须写明理由。
+        </Typography.Paragraph>
       )}
       <div role="search" aria-label="筛选用户" style={{ display: 'flex', gap: 12, flexWrap: 'wrap', alignItems: 'end', marginBottom: 12 }}>
         <div style={{ width: 200 }}>
@@ -152,7 +176,13 @@ export default function UsersPage() {
           <label htmlFor="u-role" style={{ display: 'block', marginBottom: 4 }}>
             角色
           </label>
-          <NativeSelect id="u-role" value={role} onChange={(v) => set('role', v)} placeholder="全部角色" options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
+          <NativeSelect
+            id="u-role"
+            value={role}
+            onChange={(v) => set('role', v)}
+            placeholder="全部角色"
+            options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+          />
         </div>
         <div style={{ width: 200 }}>
           <label htmlFor="u-status" style={{ display: 'block', marginBottom: 4 }}>
@@ -199,9 +229,7 @@ export default function UsersPage() {
   );
 }
 
-type Dialog =
-  | { kind: 'create' }
-  | { kind: 'edit' | 'deactivate' | 'reactivate' | 'password' | 'approve' | 'reject'; user: UserView };
+type Dialog = { kind: 'create' } | { kind: 'edit' | 'deactivate' | 'reactivate' | 'password' | 'approve' | 'reject'; user: UserView };
 
 const TITLES: Record<Dialog['kind'], string> = {
   create: '新建用户',
@@ -237,7 +265,7 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const user = dialog.kind === 'create' ? null : dialog.user;
-  const role = (Form.useWatch('role', form) as ApiRole | undefined) ?? user?.role as ApiRole | undefined;
+  const role = Form.useWatch('role', form) ?? (user?.role as ApiRole | undefined);
   const needsApproval = role !== 'admin';
 
   const submit = async () => {
@@ -252,7 +280,18 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
     try {
       switch (dialog.kind) {
         case 'create':
-          await unwrap(api.POST('/api/users', { body: { username: v.username!.trim(), displayName: v.displayName!.trim(), role: v.role!, jurisdictionId: v.jurisdictionId!, password: v.password!, active: true } }));
+          await unwrap(
+            api.POST('/api/users', {
+              body: {
+                username: v.username!.trim(),
+                displayName: v.displayName!.trim(),
+                role: v.role!,
+                jurisdictionId: v.jurisdictionId!,
+                password: v.password!,
+                active: true,
+              },
+            }),
+          );
           void message.success(needsApproval ? '已创建，等待区级审批后可登录' : '已创建');
           break;
         case 'edit': {
@@ -261,7 +300,9 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
           if (v.role && v.role !== dialog.user.role) body.role = v.role;
           if (v.jurisdictionId && v.jurisdictionId !== dialog.user.jurisdiction.id) body.jurisdictionId = v.jurisdictionId;
           await unwrap(api.PATCH('/api/users/{id}', { params: { path: { id: dialog.user.id } }, body }));
-          void message.success(body.role || body.jurisdictionId ? (dialog.user.role === 'admin' && !needsApproval ? '已保存' : '已保存；角色/辖区变更待区级审批') : '已保存');
+          void message.success(
+            body.role || body.jurisdictionId ? (dialog.user.role === 'admin' && !needsApproval ? '已保存' : '已保存；角色/辖区变更待区级审批') : '已保存',
+          );
           break;
         }
         case 'deactivate':
@@ -275,7 +316,12 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
           break;
         case 'approve':
         case 'reject':
-          await unwrap(api.POST('/api/users/{id}/approval', { params: { path: { id: dialog.user.id } }, body: { decision: dialog.kind, reason: v.reason?.trim() || undefined } }));
+          await unwrap(
+            api.POST('/api/users/{id}/approval', {
+              params: { path: { id: dialog.user.id } },
+              body: { decision: dialog.kind, reason: v.reason?.trim() || undefined },
+            }),
+          );
           void message.success(dialog.kind === 'approve' ? '已批准' : '已驳回');
           break;
       }
@@ -289,7 +335,9 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
     }
   };
 
-  const initial: UserForm = user ? { displayName: user.displayName, role: user.role as ApiRole, jurisdictionId: user.jurisdiction.id } : { role: 'community_director' };
+  const initial: UserForm = user
+    ? { displayName: user.displayName, role: user.role as ApiRole, jurisdictionId: user.jurisdiction.id }
+    : { role: 'community_director' };
   const showIdentity = dialog.kind === 'create' || dialog.kind === 'edit';
   const level = role ? LEVEL_FOR_ROLE[role] : 'community';
 
@@ -303,7 +351,13 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
       footer={
         <Flex justify="end" gap={8}>
           <Button onClick={onClose}>取消</Button>
-          <Button type="primary" danger={dialog.kind === 'deactivate' || dialog.kind === 'reject'} loading={busy} onClick={() => void submit()} data-testid="dialog-submit">
+          <Button
+            type="primary"
+            danger={dialog.kind === 'deactivate' || dialog.kind === 'reject'}
+            loading={busy}
+            onClick={() => void submit()}
+            data-testid="dialog-submit"
+          >
             确定
           </Button>
         </Flex>
@@ -311,7 +365,14 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
     >
       <Form form={form} name={`user-${dialog.kind}`} layout="vertical" initialValues={initial}>
         {dialog.kind === 'create' && (
-          <Form.Item name="username" label="用户名" rules={[{ required: true, message: '请填写用户名' }, { pattern: /^[a-z0-9._-]{3,64}$/i, message: '3–64 个字符：字母、数字、“.”“_”“-”' }]}>
+          <Form.Item
+            name="username"
+            label="用户名"
+            rules={[
+              { required: true, message: '请填写用户名' },
+              { pattern: /^[a-z0-9._-]{3,64}$/i, message: '3–64 个字符：字母、数字、“.”“_”“-”' },
+            ]}
+          >
             <Input autoComplete="off" />
           </Form.Item>
         )}
@@ -321,19 +382,36 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
               <Input maxLength={100} />
             </Form.Item>
             <Form.Item name="role" label="角色" rules={[{ required: true, message: '请选择角色' }]}>
-              <NativeSelect options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} onChange={(v) => form.setFieldsValue({ role: v as ApiRole, jurisdictionId: undefined })} />
+              <NativeSelect
+                options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+                onChange={(v) => form.setFieldsValue({ role: v as ApiRole, jurisdictionId: undefined })}
+              />
             </Form.Item>
-            <Form.Item name="jurisdictionId" label="所属辖区" rules={[{ required: true, message: '请选择辖区' }]} extra="社区儿童主任选社区，街道督导员选街道，区级人员和管理员选区。">
+            <Form.Item
+              name="jurisdictionId"
+              label="所属辖区"
+              rules={[{ required: true, message: '请选择辖区' }]}
+              extra="社区儿童主任选社区，街道督导员选街道，区级人员和管理员选区。"
+            >
               <NativeSelect placeholder="请选择" groups={jurisdictionGroups(tree, level)} />
             </Form.Item>
           </>
         )}
         {(dialog.kind === 'create' || dialog.kind === 'password') && (
-          <Form.Item name="password" label={dialog.kind === 'create' ? '初始密码' : '新密码'} rules={[{ required: true, message: '请填写密码' }, { min: 10, message: '至少 10 个字符' }]}>
+          <Form.Item
+            name="password"
+            label={dialog.kind === 'create' ? '初始密码' : '新密码'}
+            rules={[
+              { required: true, message: '请填写密码' },
+              { min: 10, message: '至少 10 个字符' },
+            ]}
+          >
             <Input.Password autoComplete="new-password" maxLength={128} />
           </Form.Item>
         )}
-        {dialog.kind === 'deactivate' && <Typography.Paragraph>停用后，{user?.displayName} 立即退出登录且不能再登录；其负责的案件需重新分派。</Typography.Paragraph>}
+        {dialog.kind === 'deactivate' && (
+          <Typography.Paragraph>停用后，{user?.displayName} 立即退出登录且不能再登录；其负责的案件需重新分派。</Typography.Paragraph>
+        )}
         {dialog.kind === 'reactivate' && <Typography.Paragraph>启用后，{user?.displayName} 可以重新登录。</Typography.Paragraph>}
         {(dialog.kind === 'approve' || dialog.kind === 'reject') && user && (
           <>
@@ -342,13 +420,25 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
               <br />
               {user.status === 'pending_approval' ? '新账号，批准后可以登录。' : `待审批的变更：${pendingText(user) ?? '—'}`}
             </Typography.Paragraph>
-            <Form.Item name="reason" label={dialog.kind === 'reject' ? '驳回理由' : '审批意见'} rules={dialog.kind === 'reject' ? [{ required: true, whitespace: true, message: '驳回须填写理由' }] : []}>
+            <Form.Item
+              name="reason"
+              label={dialog.kind === 'reject' ? '驳回理由' : '审批意见'}
+              rules={dialog.kind === 'reject' ? [{ required: true, whitespace: true, message: '驳回须填写理由' }] : []}
+            >
               <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={500} />
             </Form.Item>
           </>
         )}
         {needsApproval && (dialog.kind === 'create' || dialog.kind === 'edit' || dialog.kind === 'password') && (
-          <Alert type="info" showIcon title={dialog.kind === 'create' ? '该账号可以查看案件内容：创建后为“待区级审批”，批准前不能登录。' : '角色、辖区和密码的变更须经区级审批后生效；在此之前账号按原设置工作。'} />
+          <Alert
+            type="info"
+            showIcon
+            title={
+              dialog.kind === 'create'
+                ? '该账号可以查看案件内容：创建后为“待区级审批”，批准前不能登录。'
+                : '角色、辖区和密码的变更须经区级审批后生效；在此之前账号按原设置工作。'
+            }
+          />
         )}
       </Form>
       {error ? (

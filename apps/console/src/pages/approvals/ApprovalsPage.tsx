@@ -10,7 +10,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { useUser } from '../../auth/AuthContext';
 import { ApiErrorAlert, PageTitle, RiskTag } from '../../components';
-import { APPROVAL_KIND_LABELS, APPROVAL_STATUS_LABELS, CLOSURE_CHECKLIST_LABELS, CLOSURE_REASON_LABELS, ROLE_LABELS, type Role } from '../../i18n/labels';
+import { APPROVAL_KIND_LABELS, APPROVAL_STATUS_LABELS, CLOSURE_CHECKLIST_LABELS, CLOSURE_REASON_LABELS, ROLE_LABELS } from '../../i18n/labels';
 import { formatDateTime } from '../../i18n/time';
 import { muted, NativeSelect } from '../case/controls';
 import { useUsers } from '../case/lookups';
@@ -34,7 +34,9 @@ export default function ApprovalsPage() {
   });
   const users = useUsers();
   const [deciding, setDeciding] = useState<{ approval: ApprovalView; decision: 'approve' | 'reject' } | null>(null);
-  const items = [...(q.data?.items ?? [])].sort((a, b) => (status === 'pending' ? a.requestedAt.localeCompare(b.requestedAt) : b.requestedAt.localeCompare(a.requestedAt)));
+  const items = [...(q.data?.items ?? [])].sort((a, b) =>
+    status === 'pending' ? a.requestedAt.localeCompare(b.requestedAt) : b.requestedAt.localeCompare(a.requestedAt),
+  );
   const name = (id: string | null) => (id ? (id === me.id ? `${me.displayName}（我）` : (users.byId.get(id)?.displayName ?? '—')) : '—');
 
   const columns: TableColumnsType<ApprovalView> = [
@@ -92,7 +94,7 @@ export default function ApprovalsPage() {
       width: 200,
       render: (_, a) =>
         status === 'pending' ? (
-          ROLE_LABELS[a.decidedByRole as Role] ?? a.decidedByRole
+          (ROLE_LABELS[a.decidedByRole] ?? a.decidedByRole)
         ) : (
           <div>
             <div>
@@ -189,7 +191,9 @@ function DecisionDialog({ approval, decision, onClose }: { approval: ApprovalVie
     setBusy(true);
     setError(null);
     try {
-      await unwrap(api.POST('/api/approvals/{id}/decision', { params: { path: { id: approval.id } }, body: { decision, reason: v.reason?.trim() || undefined } }));
+      await unwrap(
+        api.POST('/api/approvals/{id}/decision', { params: { path: { id: approval.id } }, body: { decision, reason: v.reason?.trim() || undefined } }),
+      );
       void message.success(reject ? `已驳回 ${approval.caseNo ?? ''}` : `已批准 ${approval.caseNo ?? ''}`);
       await Promise.all([qc.invalidateQueries({ queryKey: ['approvals'] }), qc.invalidateQueries({ queryKey: ['cases'] })]);
       onClose();
@@ -225,7 +229,11 @@ function DecisionDialog({ approval, decision, onClose }: { approval: ApprovalVie
             : '批准后案件转入“处置帮扶”，各项措施开始计时。'}
       </Typography.Paragraph>
       <Form form={form} name={`decision-${decision}`} layout="vertical">
-        <Form.Item name="reason" label={reject ? '驳回理由' : '审批意见'} rules={reject ? [{ required: true, whitespace: true, message: '驳回须填写理由' }] : []}>
+        <Form.Item
+          name="reason"
+          label={reject ? '驳回理由' : '审批意见'}
+          rules={reject ? [{ required: true, whitespace: true, message: '驳回须填写理由' }] : []}
+        >
           <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} maxLength={1000} />
         </Form.Item>
       </Form>

@@ -19,7 +19,7 @@ import { eventDataText, HIDDEN_DATA_KEYS } from '../case/eventText';
 import { useJurisdictions, useUsers } from '../case/lookups';
 
 interface AuditRow {
-  source: 'event' | 'access' | 'user' | string;
+  source: 'event' | 'access' | 'user';
   at: string;
   caseId: string | null;
   caseNo: string | null;
@@ -102,7 +102,10 @@ export default function AuditPage() {
   const actorGroups: OptionGroup[] = useMemo(
     () =>
       (['community_director', 'street_supervisor', 'district_staff', 'admin'] as const)
-        .map((r) => ({ label: ROLE_LABELS[r], options: users.users.filter((u) => u.role === r).map((u) => ({ value: u.id, label: `${u.displayName}（${u.username}）` })) }))
+        .map((r) => ({
+          label: ROLE_LABELS[r],
+          options: users.users.filter((u) => u.role === r).map((u) => ({ value: u.id, label: `${u.displayName}（${u.username}）` })),
+        }))
         .filter((g) => g.options.length),
     [users.users],
   );
@@ -120,7 +123,9 @@ export default function AuditPage() {
       dataIndex: 'source',
       key: 'source',
       width: 120,
-      render: (s: string) => <Tag style={{ color: s === 'access' ? '#873800' : '#262626', borderColor: s === 'access' ? '#ffc069' : undefined }}>{AUDIT_SOURCE_LABELS[s] ?? s}</Tag>,
+      render: (s: string) => (
+        <Tag style={{ color: s === 'access' ? '#873800' : '#262626', borderColor: s === 'access' ? '#ffc069' : undefined }}>{AUDIT_SOURCE_LABELS[s] ?? s}</Tag>
+      ),
     },
     { title: '事件', dataIndex: 'type', key: 'type', width: 150, render: (t: string) => eventTypeText(t) },
     {
@@ -154,7 +159,8 @@ export default function AuditPage() {
       render: (_, r) => {
         if (r.source === 'access') return <span>查看：{r.fields.map((f) => IDENTITY_FIELD_LABELS[f] ?? f).join('、')}</span>;
         const parts: string[] = [];
-        if (r.fromStatus || r.toStatus) parts.push(`${STATUS_LABELS[r.fromStatus as CaseStatus] ?? r.fromStatus ?? '—'} → ${STATUS_LABELS[r.toStatus as CaseStatus] ?? r.toStatus ?? '—'}`);
+        if (r.fromStatus || r.toStatus)
+          parts.push(`${STATUS_LABELS[r.fromStatus as CaseStatus] ?? r.fromStatus ?? '—'} → ${STATUS_LABELS[r.toStatus as CaseStatus] ?? r.toStatus ?? '—'}`);
         for (const [k, v] of Object.entries(r.data ?? {})) {
           if (HIDDEN_DATA_KEYS.has(k) || v === null || (typeof v === 'object' && !Array.isArray(v))) continue;
           parts.push(`${EVENT_DATA_LABELS[k] ?? k}：${eventDataText(k, v, r.type, resolvers)}`);
@@ -175,7 +181,11 @@ export default function AuditPage() {
       >
         审计
       </PageTitle>
-      <div role="search" aria-label="筛选审计记录" style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))', gap: '8px 12px', alignItems: 'end', marginBottom: 12 }}>
+      <div
+        role="search"
+        aria-label="筛选审计记录"
+        style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))', gap: '8px 12px', alignItems: 'end', marginBottom: 12 }}
+      >
         <div>
           <label htmlFor="a-from" style={{ display: 'block', marginBottom: 4 }}>
             起始日期
@@ -209,7 +219,16 @@ export default function AuditPage() {
             placeholder="如 BA-2026-000001"
             aria-invalid={caseLookupError ? true : undefined}
             aria-describedby={caseLookupError ? 'a-case-error' : undefined}
-            style={{ height: 40, width: '100%', boxSizing: 'border-box', padding: '0 11px', font: 'inherit', fontSize: 15, border: '1px solid #8c8c8c', borderRadius: 8 }}
+            style={{
+              height: 40,
+              width: '100%',
+              boxSizing: 'border-box',
+              padding: '0 11px',
+              font: 'inherit',
+              fontSize: 15,
+              border: '1px solid #8c8c8c',
+              borderRadius: 8,
+            }}
           />
         </div>
         <Flex gap={8} align="center" style={{ minHeight: 40 }}>

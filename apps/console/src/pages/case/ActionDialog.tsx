@@ -24,7 +24,6 @@ import {
   REPORTER_TYPE_SHORT,
   ROLE_LABELS,
   STATUS_LABELS,
-  type CaseStatus,
   type ReporterType,
   type RiskLevel,
 } from '../../i18n/labels';
@@ -54,7 +53,22 @@ export function dialogTitle(spec: DialogSpec): string {
       return spec.status === 'done' ? '完成处置措施' : '取消处置措施';
     case 'decide_approval':
       return spec.decision === 'approve' ? '批准申请' : '驳回申请';
-    default:
+    case 'submit':
+    case 'return':
+    case 'start_intervention':
+    case 'begin_follow_up':
+    case 'request_closure':
+    case 'close_unsubstantiated':
+    case 'reopen':
+    case 'transfer':
+    case 'merge':
+    case 'escalate':
+    case 'record_assessment':
+    case 'add_measure':
+    case 'add_visit':
+    case 'add_note':
+    case 'add_report':
+    case 'record_police':
       return ACTION_LABELS[spec.kind] ?? WORK_ACTION_LABELS[spec.kind] ?? spec.kind;
   }
 }
@@ -67,10 +81,28 @@ const RISK_DOT: Record<RiskLevel, string> = { R1: '#cf1322', R2: '#fa8c16', R3: 
 /** R1–R4 as plain radios (each named "R1 紧急" …) with the risk colour beside the text. */
 export function RiskRadios({ id, value, onChange, label }: { id?: string; value?: RiskLevel; onChange?: (v: RiskLevel) => void; label: string }) {
   return (
-    <Radio.Group id={id} aria-label={label} value={value} onChange={(e) => onChange?.(e.target.value as RiskLevel)} className="big-choice" style={{ display: 'flex', flexWrap: 'wrap', columnGap: 16 }}>
+    <Radio.Group
+      id={id}
+      aria-label={label}
+      value={value}
+      onChange={(e) => onChange?.(e.target.value as RiskLevel)}
+      className="big-choice"
+      style={{ display: 'flex', flexWrap: 'wrap', columnGap: 16 }}
+    >
       {RISK_LEVELS.map((r) => (
         <Radio key={r} value={r}>
-          <span aria-hidden style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 2, background: RISK_DOT[r], marginInlineEnd: 6, border: '1px solid rgba(0,0,0,0.25)' }} />
+          <span
+            aria-hidden
+            style={{
+              display: 'inline-block',
+              width: 10,
+              height: 10,
+              borderRadius: 2,
+              background: RISK_DOT[r],
+              marginInlineEnd: 6,
+              border: '1px solid rgba(0,0,0,0.25)',
+            }}
+          />
           {r} {RISK_LABELS[r]}
         </Radio>
       ))}
@@ -155,13 +187,37 @@ export function ActionDialog({ c, spec, onClose }: { c: CaseFull; spec: DialogSp
       footer={
         <Flex justify="end" gap={8} wrap>
           <Button onClick={onClose}>取消</Button>
-          <Button type="primary" danger={spec.kind === 'decide_approval' && spec.decision === 'reject'} loading={busy} onClick={() => void submit()} data-testid="dialog-submit">
+          <Button
+            type="primary"
+            danger={spec.kind === 'decide_approval' && spec.decision === 'reject'}
+            loading={busy}
+            onClick={() => void submit()}
+            data-testid="dialog-submit"
+          >
             确定
           </Button>
         </Flex>
       }
     >
-      <Form form={form} name={formName} layout="vertical" requiredMark={(label, { required: r }) => (r ? <>{label}<span aria-hidden style={{ color: '#cf1322', marginInlineStart: 4 }}>*</span></> : label)} onFinish={() => void submit()} initialValues={initialValues(spec, c)}>
+      <Form
+        form={form}
+        name={formName}
+        layout="vertical"
+        requiredMark={(label, { required: r }) =>
+          r ? (
+            <>
+              {label}
+              <span aria-hidden style={{ color: '#cf1322', marginInlineStart: 4 }}>
+                *
+              </span>
+            </>
+          ) : (
+            label
+          )
+        }
+        onFinish={() => void submit()}
+        initialValues={initialValues(spec, c)}
+      >
         <Fields spec={spec} c={c} />
         {error ? (
           <div style={{ marginTop: 8 }}>
@@ -189,10 +245,17 @@ function initialValues(spec: DialogSpec, c: CaseFull): FormValues {
     case 'accept':
       return { riskLevel: c.riskLevel };
     case 'submit':
-      return { riskLevel: c.riskLevel, narrative: c.reports[0]?.narrative ?? '', police_reportedAt: c.police.reportedAt ? isoToWallInput(c.police.reportedAt) : undefined, police_receiptNo: c.police.receiptNo ?? undefined };
+      return {
+        riskLevel: c.riskLevel,
+        narrative: c.reports[0]?.narrative ?? '',
+        police_reportedAt: c.police.reportedAt ? isoToWallInput(c.police.reportedAt) : undefined,
+        police_receiptNo: c.police.receiptNo ?? undefined,
+      };
     case 'record_assessment': {
       const a = c.assessment;
-      return a ? { safety: a.safety, guardianship: a.guardianship, wellbeing: a.wellbeing, riskLevel: a.riskLevel, summary: a.summary } : { riskLevel: c.riskLevel };
+      return a
+        ? { safety: a.safety, guardianship: a.guardianship, wellbeing: a.wellbeing, riskLevel: a.riskLevel, summary: a.summary }
+        : { riskLevel: c.riskLevel };
     }
     case 'add_measure':
       return { dueAt: nowWallInput(24 * 7) };
@@ -202,7 +265,18 @@ function initialValues(spec: DialogSpec, c: CaseFull): FormValues {
       return { discoveredAt: nowWallInput(), anonymous: false };
     case 'request_closure':
       return { closureReason: 'risk_resolved', checklist: [] };
-    default:
+    case 'return':
+    case 'start_intervention':
+    case 'begin_follow_up':
+    case 'close_unsubstantiated':
+    case 'reopen':
+    case 'transfer':
+    case 'merge':
+    case 'escalate':
+    case 'add_note':
+    case 'record_police':
+    case 'update_measure':
+    case 'decide_approval':
       return {};
   }
 }
@@ -220,7 +294,11 @@ async function send(spec: DialogSpec, v: FormValues, w: ReturnType<typeof useCas
     case 'escalate':
       return t({ action: spec.kind, reason: str(v.reason) });
     case 'submit': {
-      const police = { reportedAt: str(v.police_reportedAt) ? wallInputToIso(v.police_reportedAt as string) : undefined, receiptNo: str(v.police_receiptNo), notReportedReason: str(v.police_notReportedReason) };
+      const police = {
+        reportedAt: str(v.police_reportedAt) ? wallInputToIso(v.police_reportedAt as string) : undefined,
+        receiptNo: str(v.police_receiptNo),
+        notReportedReason: str(v.police_notReportedReason),
+      };
       const hasPolice = Object.values(police).some(Boolean);
       return t({ action: 'submit', riskLevel: v.riskLevel as RiskLevel, narrative: str(v.narrative), police: hasPolice ? police : undefined });
     }
@@ -237,7 +315,13 @@ async function send(spec: DialogSpec, v: FormValues, w: ReturnType<typeof useCas
     case 'merge':
       return t({ action: 'merge', intoCaseId: v.intoCaseId as string, reason: str(v.reason) });
     case 'record_assessment':
-      return w.assessment({ safety: str(v.safety) ?? '', guardianship: str(v.guardianship) ?? '', wellbeing: str(v.wellbeing) ?? '', riskLevel: v.riskLevel as RiskLevel, summary: str(v.summary) ?? '' });
+      return w.assessment({
+        safety: str(v.safety) ?? '',
+        guardianship: str(v.guardianship) ?? '',
+        wellbeing: str(v.wellbeing) ?? '',
+        riskLevel: v.riskLevel as RiskLevel,
+        summary: str(v.summary) ?? '',
+      });
     case 'add_measure':
       return w.addMeasure({
         type: v.type as Parameters<typeof w.addMeasure>[0]['type'],
@@ -249,7 +333,12 @@ async function send(spec: DialogSpec, v: FormValues, w: ReturnType<typeof useCas
     case 'update_measure':
       return w.updateMeasure(spec.measure.id, { status: spec.status, outcome: str(v.outcome) ?? '' });
     case 'add_visit':
-      return w.addVisit({ visitedAt: wallInputToIso(v.visitedAt as string), riskLevel: v.riskLevel as RiskLevel, outcome: str(v.outcome) ?? '', notes: str(v.notes) });
+      return w.addVisit({
+        visitedAt: wallInputToIso(v.visitedAt as string),
+        riskLevel: v.riskLevel as RiskLevel,
+        outcome: str(v.outcome) ?? '',
+        notes: str(v.notes),
+      });
     case 'add_note':
       return w.addNote({ text: str(v.text) ?? '' });
     case 'add_report': {
@@ -265,7 +354,7 @@ async function send(spec: DialogSpec, v: FormValues, w: ReturnType<typeof useCas
         narrative: str(v.narrative) ?? '',
         categories: (v.categories as string[] | undefined)?.length ? (v.categories as string[]) : undefined,
         riskEstimate: (str(v.riskEstimate) as RiskLevel | undefined) ?? undefined,
-      } as Parameters<typeof w.addReport>[0]);
+      });
     }
     case 'record_police':
       return w.police({
@@ -281,8 +370,22 @@ async function send(spec: DialogSpec, v: FormValues, w: ReturnType<typeof useCas
   return c;
 }
 
-const TA = ({ rows = 3, ...rest }: { rows?: number; id?: string; value?: string; onChange?: (e: React.ChangeEvent<HTMLTextAreaElement>) => void; maxLength?: number; placeholder?: string }) => (
-  <Input.TextArea autoSize={{ minRows: rows, maxRows: 10 }} showCount={rest.maxLength ? { formatter: ({ count, maxLength }) => `${count} / ${maxLength}` } : false} {...rest} />
+const TA = ({
+  rows = 3,
+  ...rest
+}: {
+  rows?: number;
+  id?: string;
+  value?: string;
+  onChange?: (e: React.ChangeEvent<HTMLTextAreaElement>) => void;
+  maxLength?: number;
+  placeholder?: string;
+}) => (
+  <Input.TextArea
+    autoSize={{ minRows: rows, maxRows: 10 }}
+    showCount={rest.maxLength ? { formatter: ({ count, maxLength }) => `${count} / ${maxLength}` } : false}
+    {...rest}
+  />
 );
 
 function Fields({ spec, c }: { spec: DialogSpec; c: CaseFull }): ReactNode {
@@ -341,7 +444,9 @@ function Fields({ spec, c }: { spec: DialogSpec; c: CaseFull }): ReactNode {
     case 'record_assessment':
       return (
         <>
-          {c.assessment && <Typography.Paragraph>已有评估记录（{formatDateTime(c.assessment.assessedAt)}）；本次保存为重新评估，原记录保留在时间线上。</Typography.Paragraph>}
+          {c.assessment && (
+            <Typography.Paragraph>已有评估记录（{formatDateTime(c.assessment.assessedAt)}）；本次保存为重新评估，原记录保留在时间线上。</Typography.Paragraph>
+          )}
           <Form.Item name="safety" label="安全状况" rules={required('请填写安全状况')}>
             <TA maxLength={5000} />
           </Form.Item>
@@ -367,7 +472,11 @@ function Fields({ spec, c }: { spec: DialogSpec; c: CaseFull }): ReactNode {
           <Typography.Paragraph>
             措施：<strong>{MEASURE_TYPE_LABELS[spec.measure.type] ?? spec.measure.type}</strong>（截止 {formatDateTime(spec.measure.dueAt)}）
           </Typography.Paragraph>
-          <Form.Item name="outcome" label={spec.status === 'done' ? '完成情况' : '取消原因'} rules={required(spec.status === 'done' ? '请填写完成情况' : '请填写取消原因')}>
+          <Form.Item
+            name="outcome"
+            label={spec.status === 'done' ? '完成情况' : '取消原因'}
+            rules={required(spec.status === 'done' ? '请填写完成情况' : '请填写取消原因')}
+          >
             <TA maxLength={2000} />
           </Form.Item>
         </>
@@ -378,7 +487,12 @@ function Fields({ spec, c }: { spec: DialogSpec; c: CaseFull }): ReactNode {
           <Form.Item name="visitedAt" label="走访时间" rules={[{ required: true, message: '请填写走访时间' }]}>
             <DateTimeInput max={nowWallInput()} />
           </Form.Item>
-          <Form.Item name="riskLevel" label="本次观察到的风险等级" rules={[{ required: true, message: '请选择风险等级' }]} extra="与当前风险等级不同时，案件风险随之调整，并记入时间线。">
+          <Form.Item
+            name="riskLevel"
+            label="本次观察到的风险等级"
+            rules={[{ required: true, message: '请选择风险等级' }]}
+            extra="与当前风险等级不同时，案件风险随之调整，并记入时间线。"
+          >
             <RiskRadios label="本次观察到的风险等级" />
           </Form.Item>
           <Form.Item name="outcome" label="走访结果" rules={required('请填写走访结果')}>
@@ -401,7 +515,8 @@ function Fields({ spec, c }: { spec: DialogSpec; c: CaseFull }): ReactNode {
       return (
         <>
           <Typography.Paragraph>
-            当前：报警时间 {formatDateTime(c.police.reportedAt)}；回执号 {c.police.receiptNo ?? '—'}；公安反馈 {formatDateTime(c.police.feedbackAt)}。只填写需要登记或更新的项目。
+            当前：报警时间 {formatDateTime(c.police.reportedAt)}；回执号 {c.police.receiptNo ?? '—'}；公安反馈 {formatDateTime(c.police.feedbackAt)}
+            。只填写需要登记或更新的项目。
           </Typography.Paragraph>
           <Form.Item name="reportedAt" label="报警时间">
             <DateTimeInput max={nowWallInput()} />
@@ -434,18 +549,16 @@ function AcceptFields({ c }: { c: CaseFull }) {
   }, [a.meAssignable, form, me.id]);
   return (
     <>
-      <Typography.Paragraph>报告人预估风险：{c.riskLevel} {RISK_LABELS[c.riskLevel as RiskLevel]}。受理后案件进入“已受理·核实评估”，评估期限按确认的风险等级计算。</Typography.Paragraph>
+      <Typography.Paragraph>
+        报告人预估风险：{c.riskLevel} {RISK_LABELS[c.riskLevel]}。受理后案件进入“已受理·核实评估”，评估期限按确认的风险等级计算。
+      </Typography.Paragraph>
       <Form.Item name="riskLevel" label="确认风险等级" rules={[{ required: true, message: '请选择风险等级' }]}>
         <RiskRadios label="确认风险等级" />
       </Form.Item>
       <Form.Item name="assigneeId" label="负责人" rules={[{ required: true, message: '请选择负责人' }]}>
         <NativeSelect placeholder={a.loading ? '正在加载人员…' : '请选择负责人'} groups={a.groups} />
       </Form.Item>
-      <Form.Item
-        name="reason"
-        label="说明"
-        extra={lowered ? '确认的等级低于报告人预估；如低于系统规定的风险下限，必须写明理由（记入时间线）。' : '可选。'}
-      >
+      <Form.Item name="reason" label="说明" extra={lowered ? '确认的等级低于报告人预估；如低于系统规定的风险下限，必须写明理由（记入时间线）。' : '可选。'}>
         <TA maxLength={1000} />
       </Form.Item>
     </>
@@ -494,7 +607,7 @@ function StartInterventionInfo({ c }: { c: CaseFull }) {
           title="此处置计划须经区级审批"
           description={
             <>
-              {isHighRisk(c.riskLevel) ? `本案风险等级为 ${c.riskLevel}（${RISK_LABELS[c.riskLevel as RiskLevel]}），` : ''}
+              {isHighRisk(c.riskLevel) ? `本案风险等级为 ${c.riskLevel}（${RISK_LABELS[c.riskLevel]}），` : ''}
               {districtMeasures.length > 0 ? `计划包含${districtMeasures.map((m) => MEASURE_TYPE_LABELS[m.type]).join('、')}（由区民政部门决定），` : ''}
               点击“确定”后生成一条待审批申请，由区民政局/未保中心批准后案件才转入“处置帮扶”。审批期间案件保持“已受理·核实评估”。
             </>
@@ -538,10 +651,22 @@ function ClosureFields({ c }: { c: CaseFull }) {
   );
 }
 
-function CheckGroup({ id, value, onChange, options, label }: { id?: string; value?: string[]; onChange?: (v: string[]) => void; options: { value: string; label: string }[]; label: string }) {
+function CheckGroup({
+  id,
+  value,
+  onChange,
+  options,
+  label,
+}: {
+  id?: string;
+  value?: string[];
+  onChange?: (v: string[]) => void;
+  options: { value: string; label: string }[];
+  label: string;
+}) {
   return (
     <div role="group" aria-label={label} id={id} className="big-choice">
-      <Checkbox.Group value={value} onChange={(v) => onChange?.(v as string[])} style={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
+      <Checkbox.Group value={value} onChange={(v) => onChange?.(v)} style={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
         {options.map((o) => (
           <Checkbox key={o.value} value={o.value}>
             {o.label}
@@ -560,7 +685,9 @@ function TransferFields({ c }: { c: CaseFull }) {
   }));
   return (
     <>
-      <Typography.Paragraph>当前社区：{tree.byId.get(c.communityId)?.path ?? '—'}。儿童迁居时使用；移交后由新社区的儿童主任和街道督导员跟进。</Typography.Paragraph>
+      <Typography.Paragraph>
+        当前社区：{tree.byId.get(c.communityId)?.path ?? '—'}。儿童迁居时使用；移交后由新社区的儿童主任和街道督导员跟进。
+      </Typography.Paragraph>
       <Form.Item name="communityId" label="移交至社区" rules={[{ required: true, message: '请选择社区' }]}>
         <NativeSelect placeholder="请选择社区" groups={groups} />
       </Form.Item>
@@ -575,22 +702,34 @@ function MergeFields({ c }: { c: CaseFull }) {
   const [q, setQ] = useState('');
   const search = useQuery({
     queryKey: ['cases', 'list', 'merge-search', q],
-    queryFn: () => unwrap<CaseListShape>(api.GET('/api/cases', { params: { query: { q, limit: 20, status: ['draft', 'submitted', 'returned', 'assessing', 'intervening', 'follow_up'] } } })),
+    queryFn: () =>
+      unwrap<CaseListShape>(
+        api.GET('/api/cases', { params: { query: { q, limit: 20, status: ['draft', 'submitted', 'returned', 'assessing', 'intervening', 'follow_up'] } } }),
+      ),
     enabled: /^[A-Za-z0-9-]{2,24}$/.test(q),
   });
   const related = c.relatedCaseIds ?? [];
   const options = (search.data?.items ?? [])
     .filter((x) => x.id !== c.id)
-    .map((x) => ({ value: x.id, label: `${x.caseNo} · ${x.childDisplayName} · ${STATUS_LABELS[x.status as CaseStatus] ?? x.status}` }));
+    .map((x) => ({ value: x.id, label: `${x.caseNo} · ${x.childDisplayName} · ${STATUS_LABELS[x.status] ?? x.status}` }));
   return (
     <>
       <Typography.Paragraph>本案是重复个案时使用：本案的报告并入目标案件，本案以“合并”结案。目标案件必须是未结案的案件。</Typography.Paragraph>
       {related.length > 0 && <Typography.Paragraph>系统发现同一儿童的关联案件 {related.length} 件，可在“关联案件”中查看其编号。</Typography.Paragraph>}
       <Form.Item label="查找目标案件编号" htmlFor="merge-search">
-        <Input.Search id="merge-search" placeholder="输入案件编号或其开头，如 BA-2026-0000" enterButton="查找" onSearch={(v) => setQ(v.trim().toUpperCase())} loading={search.isFetching} />
+        <Input.Search
+          id="merge-search"
+          placeholder="输入案件编号或其开头，如 BA-2026-0000"
+          enterButton="查找"
+          onSearch={(v) => setQ(v.trim().toUpperCase())}
+          loading={search.isFetching}
+        />
       </Form.Item>
       <Form.Item name="intoCaseId" label="并入案件" rules={[{ required: true, message: '请选择要并入的案件' }]}>
-        <NativeSelect placeholder={q ? (search.isFetching ? '正在查找…' : options.length ? '请选择案件' : '没有找到未结案的案件') : '请先查找案件编号'} options={options} />
+        <NativeSelect
+          placeholder={q ? (search.isFetching ? '正在查找…' : options.length ? '请选择案件' : '没有找到未结案的案件') : '请先查找案件编号'}
+          options={options}
+        />
       </Form.Item>
       <Form.Item name="reason" label="合并说明">
         <TA maxLength={1000} />
@@ -685,7 +824,11 @@ function DecisionFields({ spec }: { spec: Extract<DialogSpec, { kind: 'decide_ap
   return (
     <>
       <Typography.Paragraph>
-        {reject ? '驳回后申请人会收到通知，案件保持当前状态。' : spec.approval.kind === 'closure' ? '批准后案件结案。' : '批准后案件转入“处置帮扶”，各项措施开始计时。'}
+        {reject
+          ? '驳回后申请人会收到通知，案件保持当前状态。'
+          : spec.approval.kind === 'closure'
+            ? '批准后案件结案。'
+            : '批准后案件转入“处置帮扶”，各项措施开始计时。'}
       </Typography.Paragraph>
       <Form.Item name="reason" label={reject ? '驳回理由' : '审批意见'} rules={reject ? required('驳回须填写理由') : []}>
         <TA maxLength={1000} />

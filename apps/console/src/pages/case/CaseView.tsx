@@ -30,7 +30,6 @@ import {
   deadlineKindText,
   sexText,
   type ReporterType,
-  type RiskLevel,
 } from '../../i18n/labels';
 import { ageOn, formatDate, formatDateTime } from '../../i18n/time';
 import type { MeasureShape, ReportShape } from '../../api/types';
@@ -72,10 +71,16 @@ export function CaseView({ caseId, timelinePath }: { caseId: string; timelinePat
   const q = useCaseFull(caseId);
   if (q.isPending) return <PageLoading label="正在加载案件…" />;
   if (q.error && !q.data) return <ErrorPage error={q.error} onRetry={() => void q.refetch()} />;
-  const c = q.data as CaseFull;
+  const c = q.data;
   return (
     <ConfigProvider button={{ autoInsertSpace: false }}>
-      <CaseBody c={c} refreshing={q.isFetching} refetchError={q.error} onReload={() => void q.refetch()} timelinePath={timelinePath ?? `/cases/${c.id}/timeline`} />
+      <CaseBody
+        c={c}
+        refreshing={q.isFetching}
+        refetchError={q.error}
+        onReload={() => void q.refetch()}
+        timelinePath={timelinePath ?? `/cases/${c.id}/timeline`}
+      />
     </ConfigProvider>
   );
 }
@@ -92,7 +97,19 @@ function useNames(c: CaseFull) {
   };
 }
 
-function CaseBody({ c, refreshing, refetchError, onReload, timelinePath }: { c: CaseFull; refreshing: boolean; refetchError: unknown; onReload: () => void; timelinePath: string }) {
+function CaseBody({
+  c,
+  refreshing,
+  refetchError,
+  onReload,
+  timelinePath,
+}: {
+  c: CaseFull;
+  refreshing: boolean;
+  refetchError: unknown;
+  onReload: () => void;
+  timelinePath: string;
+}) {
   const [dialog, setDialog] = useState<DialogSpec | null>(null);
   const tree = useJurisdictions();
   const name = useNames(c);
@@ -157,7 +174,15 @@ function CaseBody({ c, refreshing, refetchError, onReload, timelinePath }: { c: 
         )}
       </Section>
 
-      {pending && <PendingApprovalBanner c={c} approval={pending} canDecide={allowed.has('decide_approval')} onDecide={(decision) => setDialog({ kind: 'decide_approval', approval: pending, decision })} name={name} />}
+      {pending && (
+        <PendingApprovalBanner
+          c={c}
+          approval={pending}
+          canDecide={allowed.has('decide_approval')}
+          onDecide={(decision) => setDialog({ kind: 'decide_approval', approval: pending, decision })}
+          name={name}
+        />
+      )}
       {c.status === 'returned' && <ReturnedBanner c={c} />}
 
       <Section title="可进行的操作" id="case-actions" testId="case-actions">
@@ -186,7 +211,12 @@ function CaseBody({ c, refreshing, refetchError, onReload, timelinePath }: { c: 
           <ChildSection c={c} />
           <ReportsSection c={c} name={name} />
           <AssessmentSection c={c} name={name} />
-          <MeasuresSection c={c} name={name} canUpdate={allowed.has('update_measure')} onUpdate={(measure, status) => setDialog({ kind: 'update_measure', measure, status })} />
+          <MeasuresSection
+            c={c}
+            name={name}
+            canUpdate={allowed.has('update_measure')}
+            onUpdate={(measure, status) => setDialog({ kind: 'update_measure', measure, status })}
+          />
           <VisitsSection c={c} name={name} />
           <NotesSection c={c} name={name} />
         </Col>
@@ -229,8 +259,23 @@ function NextStepHint({ c, allowed }: { c: CaseFull; allowed: Set<string> }) {
   return null;
 }
 
-function PendingApprovalBanner({ c, approval, canDecide, onDecide, name }: { c: CaseFull; approval: ApprovalView; canDecide: boolean; onDecide: (d: 'approve' | 'reject') => void; name: (id: string | null) => string }) {
-  const who = approval.decidedByRole === 'district_staff' ? '区民政局/未保中心' : ROLE_LABELS[approval.decidedByRole as keyof typeof ROLE_LABELS] ?? approval.decidedByRole;
+function PendingApprovalBanner({
+  c,
+  approval,
+  canDecide,
+  onDecide,
+  name,
+}: {
+  c: CaseFull;
+  approval: ApprovalView;
+  canDecide: boolean;
+  onDecide: (d: 'approve' | 'reject') => void;
+  name: (id: string | null) => string;
+}) {
+  const who =
+    approval.decidedByRole === 'district_staff'
+      ? '区民政局/未保中心'
+      : (ROLE_LABELS[approval.decidedByRole as keyof typeof ROLE_LABELS] ?? approval.decidedByRole);
   return (
     <Alert
       type="warning"
@@ -345,7 +390,11 @@ function ReportsSection({ c, name }: { c: CaseFull; name: (id: string | null) =>
     <Section title={`报告（${c.reports.length}）`} id="case-reports">
       {c.reports.length === 0 && <Empty description="暂无报告" />}
       {c.reports.map((r, i) => (
-        <article key={r.id} aria-labelledby={`report-${r.id}`} style={{ borderTop: i ? '1px solid #f0f0f0' : undefined, paddingTop: i ? 12 : 0, marginTop: i ? 12 : 0 }}>
+        <article
+          key={r.id}
+          aria-labelledby={`report-${r.id}`}
+          style={{ borderTop: i ? '1px solid #f0f0f0' : undefined, paddingTop: i ? 12 : 0, marginTop: i ? 12 : 0 }}
+        >
           <Typography.Title level={3} id={`report-${r.id}`} style={{ fontSize: 15 }}>
             {i === 0 ? '首次报告' : `补充报告 ${i}`}
             {r.linked && <Tag style={{ marginInlineStart: 8 }}>并入的报告</Tag>}
@@ -410,7 +459,7 @@ function AssessmentSection({ c, name }: { c: CaseFull; name: (id: string | null)
                   .filter((a) => a.id !== latest.id)
                   .map((a) => (
                     <li key={a.id}>
-                      {formatDateTime(a.assessedAt)} · {a.riskLevel} {RISK_LABELS[a.riskLevel as RiskLevel]} · {a.summary}
+                      {formatDateTime(a.assessedAt)} · {a.riskLevel} {RISK_LABELS[a.riskLevel]} · {a.summary}
                     </li>
                   ))}
               </ul>
@@ -422,7 +471,17 @@ function AssessmentSection({ c, name }: { c: CaseFull; name: (id: string | null)
   );
 }
 
-function MeasuresSection({ c, name, canUpdate, onUpdate }: { c: CaseFull; name: (id: string | null, f?: string) => string; canUpdate: boolean; onUpdate: (m: MeasureShape, s: 'done' | 'cancelled') => void }) {
+function MeasuresSection({
+  c,
+  name,
+  canUpdate,
+  onUpdate,
+}: {
+  c: CaseFull;
+  name: (id: string | null, f?: string) => string;
+  canUpdate: boolean;
+  onUpdate: (m: MeasureShape, s: 'done' | 'cancelled') => void;
+}) {
   const me = useUser();
   return (
     <Section title={`处置措施（${c.measures.length}）`} id="case-measures">
@@ -432,11 +491,18 @@ function MeasuresSection({ c, name, canUpdate, onUpdate }: { c: CaseFull; name: 
           const label = MEASURE_TYPE_LABELS[m.type] ?? m.type;
           const mayUpdate = canUpdate && m.status === 'planned' && (me.role !== 'community_director' || m.ownerId === me.id);
           return (
-            <li key={m.id} data-measure-type={m.type} data-measure-status={m.status} style={{ borderTop: i ? '1px solid #f0f0f0' : undefined, padding: '10px 0' }}>
+            <li
+              key={m.id}
+              data-measure-type={m.type}
+              data-measure-status={m.status}
+              style={{ borderTop: i ? '1px solid #f0f0f0' : undefined, padding: '10px 0' }}
+            >
               <Flex justify="space-between" gap={8} wrap>
                 <div style={{ minWidth: 0 }}>
                   <Typography.Text strong>{label}</Typography.Text>{' '}
-                  <Tag color={m.status === 'done' ? 'success' : m.status === 'cancelled' ? 'default' : 'processing'}>{MEASURE_STATUS_LABELS[m.status] ?? m.status}</Tag>
+                  <Tag color={m.status === 'done' ? 'success' : m.status === 'cancelled' ? 'default' : 'processing'}>
+                    {MEASURE_STATUS_LABELS[m.status] ?? m.status}
+                  </Tag>
                   <div style={muted}>
                     负责人：{name(m.ownerId, '未指定')}
                     {m.agency ? ` · 承办单位：${m.agency}` : ''}
@@ -444,7 +510,12 @@ function MeasuresSection({ c, name, canUpdate, onUpdate }: { c: CaseFull; name: 
                   <div>
                     {m.status === 'planned' ? <DeadlineCountdown deadline={{ kind: 'measure', dueAt: m.dueAt }} showKind={false} /> : null}
                     <span style={muted}> 截止 {formatDateTime(m.dueAt)}</span>
-                    {m.completedAt && <span style={muted}> · {m.status === 'done' ? '完成' : '取消'}于 {formatDateTime(m.completedAt)}</span>}
+                    {m.completedAt && (
+                      <span style={muted}>
+                        {' '}
+                        · {m.status === 'done' ? '完成' : '取消'}于 {formatDateTime(m.completedAt)}
+                      </span>
+                    )}
                   </div>
                   {m.note && <Prose>说明：{m.note}</Prose>}
                   {m.outcome && <Prose>结果：{m.outcome}</Prose>}
@@ -520,7 +591,9 @@ function DeadlinesSection({ c }: { c: CaseFull }) {
           <li key={d.id} style={{ padding: '6px 0', borderBottom: '1px solid #f5f5f5' }}>
             <Flex justify="space-between" gap={8} wrap>
               <span>{deadlineKindText(d.kind)}</span>
-              <Tag color={d.status === 'breached' ? 'error' : d.status === 'met' ? 'success' : d.status === 'pending' ? 'processing' : 'default'}>{DEADLINE_STATUS_LABELS[d.status] ?? d.status}</Tag>
+              <Tag color={d.status === 'breached' ? 'error' : d.status === 'met' ? 'success' : d.status === 'pending' ? 'processing' : 'default'}>
+                {DEADLINE_STATUS_LABELS[d.status] ?? d.status}
+              </Tag>
             </Flex>
             <div style={{ fontSize: 13 }}>
               {d.status === 'pending' ? <DeadlineCountdown deadline={{ kind: d.kind, dueAt: d.dueAt, overdue: d.overdue }} showKind={false} /> : null}
@@ -544,7 +617,9 @@ function ApprovalsSection({ c, name }: { c: CaseFull; name: (id: string | null) 
           <li key={a.id} style={{ padding: '6px 0', borderBottom: '1px solid #f5f5f5' }}>
             <Flex justify="space-between" gap={8} wrap>
               <span>{APPROVAL_KIND_LABELS[a.kind] ?? a.kind}</span>
-              <Tag color={a.status === 'approved' ? 'success' : a.status === 'rejected' ? 'error' : 'warning'}>{APPROVAL_STATUS_LABELS[a.status] ?? a.status}</Tag>
+              <Tag color={a.status === 'approved' ? 'success' : a.status === 'rejected' ? 'error' : 'warning'}>
+                {APPROVAL_STATUS_LABELS[a.status] ?? a.status}
+              </Tag>
             </Flex>
             <div style={{ ...muted, fontSize: 13 }}>
               申请：{name(a.requestedById)} · {formatDateTime(a.requestedAt)}
@@ -555,7 +630,9 @@ function ApprovalsSection({ c, name }: { c: CaseFull; name: (id: string | null) 
                 </>
               )}
             </div>
-            {a.kind === 'closure' && a.payload.closureReason && <div style={{ fontSize: 13 }}>结案原因：{CLOSURE_REASON_LABELS[a.payload.closureReason] ?? a.payload.closureReason}</div>}
+            {a.kind === 'closure' && a.payload.closureReason && (
+              <div style={{ fontSize: 13 }}>结案原因：{CLOSURE_REASON_LABELS[a.payload.closureReason] ?? a.payload.closureReason}</div>
+            )}
             {a.decisionReason && <Prose>意见：{a.decisionReason}</Prose>}
           </li>
         ))}
@@ -631,4 +708,3 @@ function RelatedSection({ c }: { c: CaseFull }) {
     </Section>
   );
 }
-

@@ -126,8 +126,28 @@ export function DateTimeInput({
   );
 }
 
-export function DateInput({ id, value, onChange, 'aria-label': ariaLabel }: { id?: string; value?: string; onChange?: (value: string) => void; 'aria-label'?: string }) {
-  return <input id={id} type="date" className="native-field" value={value ?? ''} onChange={(e) => onChange?.(e.target.value)} style={fieldStyle} aria-label={ariaLabel} />;
+export function DateInput({
+  id,
+  value,
+  onChange,
+  'aria-label': ariaLabel,
+}: {
+  id?: string;
+  value?: string;
+  onChange?: (value: string) => void;
+  'aria-label'?: string;
+}) {
+  return (
+    <input
+      id={id}
+      type="date"
+      className="native-field"
+      value={value ?? ''}
+      onChange={(e) => onChange?.(e.target.value)}
+      style={fieldStyle}
+      aria-label={ariaLabel}
+    />
+  );
 }
 
 /** A card with a real heading (h2 by default), so the page reads as an outline. */

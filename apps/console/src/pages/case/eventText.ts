@@ -23,7 +23,19 @@ export interface Resolvers {
 }
 
 /** Record ids that say nothing to a reader. */
-export const HIDDEN_DATA_KEYS = new Set(['reportId', 'assessmentId', 'measureId', 'approvalId', 'deadlineId', 'visitId', 'fromCaseId', 'intoCaseId', 'guardianId', 'attachmentId', 'referralId']);
+export const HIDDEN_DATA_KEYS = new Set([
+  'reportId',
+  'assessmentId',
+  'measureId',
+  'approvalId',
+  'deadlineId',
+  'visitId',
+  'fromCaseId',
+  'intoCaseId',
+  'guardianId',
+  'attachmentId',
+  'referralId',
+]);
 
 export function eventDataText(k: string, v: unknown, type: string, r: Resolvers): string {
   if (v === null || v === undefined || v === '') return '—';
@@ -41,9 +53,15 @@ export function eventDataText(k: string, v: unknown, type: string, r: Resolvers)
   if (k === 'categories' && Array.isArray(v)) return v.map((x) => `${x} ${CATEGORY_LABELS[x as CategoryCode] ?? ''}`.trim()).join('、');
   if ((k === 'assigneeId' || k === 'ownerId' || k === 'userId') && typeof v === 'string') return r.user(v);
   if ((k === 'fromCommunityId' || k === 'toCommunityId' || k === 'communityId') && typeof v === 'string') return r.community(v);
-  if (k === 'decidedByRole' || k === 'escalatedTo' || k === 'role') return ROLE_LABELS[v as Role] ?? String(v);
+  if (k === 'decidedByRole' || k === 'escalatedTo' || k === 'role') return ROLE_LABELS[v as Role] ?? plainText(v);
   if (/At$/.test(k) && typeof v === 'string') return formatDateTime(v);
   if (Array.isArray(v)) return v.join('、');
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  return plainText(v);
+}
+
+/** A scalar as itself, anything else as JSON (event data is parsed JSON: no functions or symbols). */
+function plainText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v) ?? '';
 }

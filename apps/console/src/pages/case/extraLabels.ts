@@ -124,7 +124,7 @@ export const IDENTITY_FIELD_LABELS: Record<string, string> = {
   'child.address': '住址',
   'child.school': '学校',
   'reports.reporter': '报告人身份',
-  'guardians': '监护人信息',
+  guardians: '监护人信息',
 };
 
 export const AGE_BAND_LABELS: Record<string, string> = {

@@ -24,9 +24,9 @@ export interface AssessmentView {
 export interface ApprovalView {
   id: string;
   caseId: string;
-  kind: 'start_intervention' | 'closure' | string;
-  status: 'pending' | 'approved' | 'rejected' | string;
-  decidedByRole: Role | string;
+  kind: 'start_intervention' | 'closure';
+  status: 'pending' | 'approved' | 'rejected';
+  decidedByRole: Role;
   payload: { closureReason?: string; checklist?: Record<string, boolean>; reason?: string | null } & Record<string, unknown>;
   requestedById: string;
   requestedAt: string;
@@ -83,7 +83,7 @@ export interface UserView {
   roleLabel?: string;
   jurisdiction: { id: string; code?: string; level: string; name: string; path?: string };
   active: boolean;
-  status: 'active' | 'pending_approval' | 'rejected' | string;
+  status: 'active' | 'pending_approval' | 'rejected';
   pendingChange: { role: Role | null; jurisdiction: { id: string; name: string; path?: string; level?: string } | null; password: boolean } | null;
   approvalRequestedBy: string | null;
   approvalRequestedAt: string | null;

@@ -74,8 +74,7 @@ export function useCaseWrites(caseId: string) {
   const version = () => qc.getQueryData<CaseFull>(caseKeys.detail(caseId))?.version ?? 0;
 
   return {
-    transition: (body: TransitionBody) =>
-      settle(unwrap<CaseFull>(api.POST('/api/cases/{id}/transitions', { ...path, body: { ...body, version: version() } }))),
+    transition: (body: TransitionBody) => settle(unwrap<CaseFull>(api.POST('/api/cases/{id}/transitions', { ...path, body: { ...body, version: version() } }))),
     assessment: (body: AssessmentBody) => settle(unwrap<CaseFull>(api.POST('/api/cases/{id}/assessment', { ...path, body }))),
     addMeasure: (body: MeasureBody) => settle(unwrap<CaseFull>(api.POST('/api/cases/{id}/measures', { ...path, body }))),
     updateMeasure: (measureId: string, body: UpdateMeasureBody) =>

@@ -65,7 +65,10 @@ export function SubmitPanel({ caseDetail: c, onChanged, onReload }: PanelProps) 
     mutationFn: (v: SubmitValues) => {
       const police =
         v.policeTold === 'yes'
-          ? { reportedAt: v.police?.reportedAt ? wallToIso(v.police.reportedAt) : undefined, receiptNo: blank(v.police?.receiptNo) ? undefined : v.police?.receiptNo?.trim() }
+          ? {
+              reportedAt: v.police?.reportedAt ? wallToIso(v.police.reportedAt) : undefined,
+              receiptNo: blank(v.police?.receiptNo) ? undefined : v.police?.receiptNo?.trim(),
+            }
           : v.policeTold === 'no'
             ? { notReportedReason: v.police?.notReportedReason?.trim() }
             : undefined;
@@ -87,7 +90,10 @@ export function SubmitPanel({ caseDetail: c, onChanged, onReload }: PanelProps) 
       await invalidateCase(queryClient, c.id);
       onChanged?.();
     },
-    onError: (e) => applyFieldErrors(form, e, (f) => (f.startsWith('police') && !form.getFieldValue('policeTold') ? ['policeTold'] : f === 'narrative' ? ['narrative'] : f.split('.'))),
+    onError: (e) =>
+      applyFieldErrors(form, e, (f) =>
+        f.startsWith('police') && !form.getFieldValue('policeTold') ? ['policeTold'] : f === 'narrative' ? ['narrative'] : f.split('.'),
+      ),
   });
 
   if (!can(c, 'submit')) return null;
@@ -124,7 +130,10 @@ export function SubmitPanel({ caseDetail: c, onChanged, onReload }: PanelProps) 
         <Form.Item
           label="情况描述"
           name="narrative"
-          rules={[{ required: true, whitespace: true, message: '提交报告需要填写情况描述' }, { max: 5000, message: '最多5000个字' }]}
+          rules={[
+            { required: true, whitespace: true, message: '提交报告需要填写情况描述' },
+            { max: 5000, message: '最多5000个字' },
+          ]}
           extra="按退回原因补充事实。"
         >
           <Input.TextArea autoSize={{ minRows: 5, maxRows: 14 }} showCount maxLength={5000} />
@@ -143,13 +152,21 @@ export function SubmitPanel({ caseDetail: c, onChanged, onReload }: PanelProps) 
             type="info"
             showIcon
             style={{ marginBottom: 16 }}
-            title={c.police?.reportedAt ? `已记录报警：${formatDateTime(c.police.reportedAt)}${c.police.receiptNo ? `，回执号 ${c.police.receiptNo}` : ''}` : `已记录未报警原因：${c.police?.notReportedReason ?? ''}`}
+            title={
+              c.police?.reportedAt
+                ? `已记录报警：${formatDateTime(c.police.reportedAt)}${c.police.receiptNo ? `，回执号 ${c.police.receiptNo}` : ''}`
+                : `已记录未报警原因：${c.police?.notReportedReason ?? ''}`
+            }
           />
         )}
         {!c.police?.reportedAt && (
           <>
             <Form.Item
-              label={<span id="resubmit-police-label">{mustTellPolice && !policeKnown ? '是否已报警（涉及侵害或强制报告情形，必填）' : policeKnown ? '更新报警情况（选填）' : '是否已报警（选填）'}</span>}
+              label={
+                <span id="resubmit-police-label">
+                  {mustTellPolice && !policeKnown ? '是否已报警（涉及侵害或强制报告情形，必填）' : policeKnown ? '更新报警情况（选填）' : '是否已报警（选填）'}
+                </span>
+              }
               name="policeTold"
               rules={mustTellPolice && !policeKnown ? [{ required: true, message: '请选择是否已报警' }] : []}
             >
@@ -161,7 +178,13 @@ export function SubmitPanel({ caseDetail: c, onChanged, onReload }: PanelProps) 
             {told === 'yes' && (
               <>
                 <Form.Item label="报警时间" name={['police', 'reportedAt']} rules={[{ required: true, message: '请填写报警时间' }, notFuture('报警时间')]}>
-                  <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} disabledDate={disableFuture} placeholder="选择日期和时间" />
+                  <DatePicker
+                    showTime={{ format: 'HH:mm' }}
+                    format="YYYY-MM-DD HH:mm"
+                    style={{ width: '100%' }}
+                    disabledDate={disableFuture}
+                    placeholder="选择日期和时间"
+                  />
                 </Form.Item>
                 <Form.Item label="接报回执号（选填）" name={['police', 'receiptNo']} rules={[{ max: 64, message: '最多64个字' }]}>
                   <Input autoComplete="off" />
@@ -169,7 +192,14 @@ export function SubmitPanel({ caseDetail: c, onChanged, onReload }: PanelProps) 
               </>
             )}
             {told === 'no' && (
-              <Form.Item label="未报警原因" name={['police', 'notReportedReason']} rules={[{ required: mustTellPolice, whitespace: true, message: '请说明未报警的原因' }, { max: 1000, message: '最多1000个字' }]}>
+              <Form.Item
+                label="未报警原因"
+                name={['police', 'notReportedReason']}
+                rules={[
+                  { required: mustTellPolice, whitespace: true, message: '请说明未报警的原因' },
+                  { max: 1000, message: '最多1000个字' },
+                ]}
+              >
                 <Input.TextArea autoSize={{ minRows: 3 }} />
               </Form.Item>
             )}
@@ -207,7 +237,12 @@ export function VisitButton({ caseDetail: c, onChanged, onReload }: PanelProps) 
       unwrap(
         api.POST('/api/cases/{id}/visits', {
           params: { path: { id: c.id } },
-          body: { visitedAt: wallToIso(v.visitedAt as Dayjs), riskLevel: v.riskLevel as RiskLevel, outcome: (v.outcome ?? '').trim(), notes: blank(v.notes) ? undefined : v.notes?.trim() },
+          body: {
+            visitedAt: wallToIso(v.visitedAt as Dayjs),
+            riskLevel: v.riskLevel as RiskLevel,
+            outcome: (v.outcome ?? '').trim(),
+            notes: blank(v.notes) ? undefined : v.notes?.trim(),
+          },
         }),
       ),
     onSuccess: async () => {
@@ -236,11 +271,28 @@ export function VisitButton({ caseDetail: c, onChanged, onReload }: PanelProps) 
         destroyOnHidden
         forceRender
       >
-        <Form<VisitValues> form={form} layout="vertical" size="large" initialValues={{ visitedAt: nowWall().second(0), riskLevel: c.riskLevel }} onFinish={(v) => add.mutate(v)}>
+        <Form<VisitValues>
+          form={form}
+          layout="vertical"
+          size="large"
+          initialValues={{ visitedAt: nowWall().second(0), riskLevel: c.riskLevel }}
+          onFinish={(v) => add.mutate(v)}
+        >
           <Form.Item label="走访时间" name="visitedAt" rules={[{ required: true, message: '请填写走访时间' }, notFuture('走访时间')]}>
-            <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} disabledDate={disableFuture} placeholder="选择日期和时间" />
+            <DatePicker
+              showTime={{ format: 'HH:mm' }}
+              format="YYYY-MM-DD HH:mm"
+              style={{ width: '100%' }}
+              disabledDate={disableFuture}
+              placeholder="选择日期和时间"
+            />
           </Form.Item>
-          <Form.Item label={<span id="visit-risk-label">本次走访看到的风险</span>} name="riskLevel" rules={[{ required: true, message: '请选择风险等级' }]} extra="会成为案件当前的风险等级。">
+          <Form.Item
+            label={<span id="visit-risk-label">本次走访看到的风险</span>}
+            name="riskLevel"
+            rules={[{ required: true, message: '请选择风险等级' }]}
+            extra="会成为案件当前的风险等级。"
+          >
             <Radio.Group optionType="button" buttonStyle="solid" aria-labelledby="visit-risk-label" role="radiogroup">
               {RISK_LEVELS.map((l) => (
                 <Radio.Button key={l} value={l} title={RISK_GUIDANCE[l]}>
@@ -249,13 +301,28 @@ export function VisitButton({ caseDetail: c, onChanged, onReload }: PanelProps) 
               ))}
             </Radio.Group>
           </Form.Item>
-          <Form.Item label="走访结果" name="outcome" rules={[{ required: true, whitespace: true, message: '请填写走访结果' }, { max: 2000, message: '最多2000个字' }]}>
+          <Form.Item
+            label="走访结果"
+            name="outcome"
+            rules={[
+              { required: true, whitespace: true, message: '请填写走访结果' },
+              { max: 2000, message: '最多2000个字' },
+            ]}
+          >
             <Input.TextArea autoSize={{ minRows: 3 }} />
           </Form.Item>
           <Form.Item label="备注（选填）" name="notes" rules={[{ max: 5000, message: '最多5000个字' }]}>
             <Input.TextArea autoSize={{ minRows: 2 }} />
           </Form.Item>
-          {add.isError && <ApiErrorAlert error={add.error} onReload={() => { setOpen(false); onReload(); }} />}
+          {add.isError && (
+            <ApiErrorAlert
+              error={add.error}
+              onReload={() => {
+                setOpen(false);
+                onReload();
+              }}
+            />
+          )}
         </Form>
       </Modal>
     </>
@@ -280,7 +347,15 @@ export function NoteForm({ caseDetail: c, onChanged }: Omit<PanelProps, 'onReloa
   if (!can(c, 'add_note')) return null;
   return (
     <Form form={form} layout="vertical" onFinish={(v) => add.mutate((v.text ?? '').trim())}>
-      <Form.Item label="添加备注" name="text" rules={[{ required: true, whitespace: true, message: '请填写备注内容' }, { max: 5000, message: '最多5000个字' }]} extra="备注保存后不能修改或删除。">
+      <Form.Item
+        label="添加备注"
+        name="text"
+        rules={[
+          { required: true, whitespace: true, message: '请填写备注内容' },
+          { max: 5000, message: '最多5000个字' },
+        ]}
+        extra="备注保存后不能修改或删除。"
+      >
         <Input.TextArea autoSize={{ minRows: 2, maxRows: 8 }} />
       </Form.Item>
       {add.isError && (
@@ -321,8 +396,19 @@ export function PoliceForm({ caseDetail: c, onChanged }: Omit<PanelProps, 'onRel
   return (
     <Form form={form} layout="vertical" onFinish={(v) => rec.mutate(v)}>
       <Space orientation="vertical" style={{ width: '100%' }}>
-        <Form.Item label="报警时间" name="reportedAt" rules={[{ required: true, message: '请填写报警时间' }, notFuture('报警时间')]} style={{ marginBottom: 8 }}>
-          <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} disabledDate={disableFuture} placeholder="选择日期和时间" />
+        <Form.Item
+          label="报警时间"
+          name="reportedAt"
+          rules={[{ required: true, message: '请填写报警时间' }, notFuture('报警时间')]}
+          style={{ marginBottom: 8 }}
+        >
+          <DatePicker
+            showTime={{ format: 'HH:mm' }}
+            format="YYYY-MM-DD HH:mm"
+            style={{ width: '100%' }}
+            disabledDate={disableFuture}
+            placeholder="选择日期和时间"
+          />
         </Form.Item>
         <Form.Item label="接报回执号（选填）" name="receiptNo" rules={[{ max: 64, message: '最多64个字' }]} style={{ marginBottom: 8 }}>
           <Input autoComplete="off" />

@@ -15,7 +15,6 @@ import {
   deadlineKindText,
   mandatoryItemNo,
   sexText,
-  type ReporterType,
 } from '../../i18n/labels';
 import { ageOn, formatDate, formatDateTime } from '../../i18n/time';
 import { CategoryTags, DeadlineCountdown, ErrorPage, PageLoading, PageTitle, RiskTag, StatusTag } from '../../components';
@@ -73,7 +72,8 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
           style={{ marginBottom: 16 }}
           title={
             <span>
-              下一个期限：<DeadlineCountdown deadline={c.nextDeadline} />
+              下一个期限：
+              <DeadlineCountdown deadline={c.nextDeadline} />
             </span>
           }
           description={`截止 ${formatDateTime(c.nextDeadline.dueAt)}`}
@@ -135,7 +135,7 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
           {(c.reports ?? []).map((r, i) => (
             <li key={r.id}>
               <div style={{ fontWeight: 600 }}>
-                {i === 0 ? '首次报告' : `补充报告 ${i}`} · {REPORTER_TYPE_SHORT[r.reporterType as ReporterType] ?? r.reporterType}
+                {i === 0 ? '首次报告' : `补充报告 ${i}`} · {REPORTER_TYPE_SHORT[r.reporterType] ?? r.reporterType}
                 {r.anonymous ? '（匿名）' : r.reporter && r.reporter !== 'confidential' && r.reporter.name ? `：${r.reporter.name}` : ''}
               </div>
               <div style={{ color: 'rgba(0,0,0,0.68)', fontSize: 13 }}>
@@ -199,31 +199,35 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
       <Card title={<h2 style={{ fontSize: 17, margin: 0 }}>走访记录</h2>} size="small" style={{ marginBottom: 16 }}>
         {(c.visits ?? []).length === 0 && <p className="muted">暂无走访记录</p>}
         <ul className="plain-list">
-          {[...(c.visits ?? [])].sort((a, b) => Date.parse(b.visitedAt) - Date.parse(a.visitedAt)).map((v) => (
-            <li key={v.id}>
-              <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
-                <strong>{formatDateTime(v.visitedAt)}</strong>
-                <RiskTag level={v.riskLevel} />
-                <span style={{ color: 'rgba(0,0,0,0.68)' }}>{who(v.visitorId)}</span>
-              </div>
-              <div style={{ whiteSpace: 'pre-wrap' }}>{v.outcome}</div>
-              {v.notes && <div style={{ whiteSpace: 'pre-wrap', color: 'rgba(0,0,0,0.72)' }}>{v.notes}</div>}
-            </li>
-          ))}
+          {[...(c.visits ?? [])]
+            .sort((a, b) => Date.parse(b.visitedAt) - Date.parse(a.visitedAt))
+            .map((v) => (
+              <li key={v.id}>
+                <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
+                  <strong>{formatDateTime(v.visitedAt)}</strong>
+                  <RiskTag level={v.riskLevel} />
+                  <span style={{ color: 'rgba(0,0,0,0.68)' }}>{who(v.visitorId)}</span>
+                </div>
+                <div style={{ whiteSpace: 'pre-wrap' }}>{v.outcome}</div>
+                {v.notes && <div style={{ whiteSpace: 'pre-wrap', color: 'rgba(0,0,0,0.72)' }}>{v.notes}</div>}
+              </li>
+            ))}
         </ul>
       </Card>
 
       <Card title={<h2 style={{ fontSize: 17, margin: 0 }}>备注</h2>} size="small" style={{ marginBottom: 16 }}>
         {(c.notes ?? []).length === 0 && <p className="muted">暂无备注</p>}
         <ul className="plain-list">
-          {[...(c.notes ?? [])].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)).map((n) => (
-            <li key={n.id}>
-              <div style={{ color: 'rgba(0,0,0,0.68)', fontSize: 13 }}>
-                {formatDateTime(n.createdAt)} · {who(n.authorId)}
-              </div>
-              <div style={{ whiteSpace: 'pre-wrap' }}>{n.text}</div>
-            </li>
-          ))}
+          {[...(c.notes ?? [])]
+            .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+            .map((n) => (
+              <li key={n.id}>
+                <div style={{ color: 'rgba(0,0,0,0.68)', fontSize: 13 }}>
+                  {formatDateTime(n.createdAt)} · {who(n.authorId)}
+                </div>
+                <div style={{ whiteSpace: 'pre-wrap' }}>{n.text}</div>
+              </li>
+            ))}
         </ul>
         <div style={{ marginTop: 12 }}>
           <NoteForm {...panel} />

@@ -25,7 +25,6 @@ import {
   mandatoryItemNo,
   mayBeAnonymous,
   sexText,
-  type CategoryCode,
   type ReporterType,
   type RiskLevel,
   type Sex,
@@ -69,10 +68,23 @@ const STEPS = [
 
 type NamePath = (string | number)[];
 const STEP_FIELDS: NamePath[][] = [
-  [['child', 'name'], ['child', 'sex'], ['child', 'birthDate'], ['child', 'idNumber'], ['child', 'address'], ['child', 'school']],
+  [
+    ['child', 'name'],
+    ['child', 'sex'],
+    ['child', 'birthDate'],
+    ['child', 'idNumber'],
+    ['child', 'address'],
+    ['child', 'school'],
+  ],
   [['categories'], ['mandatoryItems'], ['report', 'discoveredAt'], ['report', 'location'], ['report', 'narrative']],
   [['riskLevel'], ['emergencyPlacement']],
-  [['report', 'reporterType'], ['report', 'anonymous'], ['report', 'reporterName'], ['report', 'reporterOrg'], ['report', 'reporterPhone']],
+  [
+    ['report', 'reporterType'],
+    ['report', 'anonymous'],
+    ['report', 'reporterName'],
+    ['report', 'reporterOrg'],
+    ['report', 'reporterPhone'],
+  ],
   [['policeTold'], ['police', 'reportedAt'], ['police', 'receiptNo'], ['police', 'notReportedReason']],
   [],
 ];
@@ -131,7 +143,7 @@ function toBody(v: ReportFormValues, communityId: string, submit: boolean): Crea
     },
     police: hasPolice ? police : undefined,
     submit,
-  } as CreateBody;
+  };
 }
 
 export default function NewReportPage() {
@@ -139,6 +151,8 @@ export default function NewReportPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<ReportFormValues>();
+  /** Everything entered so far, on every step (antd types the whole store as `any`). */
+  const allValues = (): ReportFormValues => form.getFieldsValue(true) as ReportFormValues;
   const restored = useMemo(() => loadDraft<ReportFormValues>(user.id), [user.id]);
   const [step, setStep] = useState(restored?.step ?? 0);
   const [maxStep, setMaxStep] = useState(restored?.step ?? 0);
@@ -175,7 +189,7 @@ export default function NewReportPage() {
 
   const persist = (s = step) => {
     if (done) return;
-    const ok = saveDraft(user.id, form.getFieldsValue(true), s);
+    const ok = saveDraft(user.id, allValues(), s);
     setStorageFailed(!ok);
   };
 
@@ -199,7 +213,17 @@ export default function NewReportPage() {
   const send = async (submit: boolean) => {
     mode.current = submit ? 'submit' : 'draft';
     setError(null);
-    const draftFields: NamePath[] = [['child', 'name'], ['child', 'sex'], ['child', 'birthDate'], ['child', 'idNumber'], ['categories'], ['report', 'discoveredAt'], ['riskLevel'], ['report', 'reporterType'], ['report', 'reporterPhone']];
+    const draftFields: NamePath[] = [
+      ['child', 'name'],
+      ['child', 'sex'],
+      ['child', 'birthDate'],
+      ['child', 'idNumber'],
+      ['categories'],
+      ['report', 'discoveredAt'],
+      ['riskLevel'],
+      ['report', 'reporterType'],
+      ['report', 'reporterPhone'],
+    ];
     try {
       await form.validateFields(submit ? undefined : draftFields);
     } catch (e) {
@@ -211,7 +235,7 @@ export default function NewReportPage() {
     setBusy(submit ? 'submit' : 'draft');
     persist();
     try {
-      const body = toBody(form.getFieldsValue(true), user.jurisdiction.id, submit);
+      const body = toBody(allValues(), user.jurisdiction.id, submit);
       const detail = await unwrap<CaseDetail>(api.POST('/api/cases', { body }));
       // Only now, with the server's 2xx in hand, is the local copy let go.
       clearDraft(user.id);
@@ -234,13 +258,28 @@ export default function NewReportPage() {
   const discard = () => {
     clearDraft(user.id);
     form.resetFields();
-    form.setFieldsValue({ categories: [], mandatoryItems: [], report: { reporterType: 'internal_discovery', anonymous: false, discoveredAt: nowWall().second(0) } });
+    form.setFieldsValue({
+      categories: [],
+      mandatoryItems: [],
+      report: { reporterType: 'internal_discovery', anonymous: false, discoveredAt: nowWall().second(0) },
+    });
     setShowRestored(false);
     setStep(0);
     setMaxStep(0);
   };
 
-  if (done) return <Sent detail={done.detail} submitted={done.submitted} onOpen={(to) => navigate(to)} onAnother={() => { setDone(null); discard(); }} />;
+  if (done)
+    return (
+      <Sent
+        detail={done.detail}
+        submitted={done.submitted}
+        onOpen={(to) => navigate(to)}
+        onAnother={() => {
+          setDone(null);
+          discard();
+        }}
+      />
+    );
 
   const required = (message: string) => ({ required: true, message });
   const submitOnly = (message: string, check: () => boolean) => ({
@@ -266,7 +305,15 @@ export default function NewReportPage() {
           closable={{ 'aria-label': '关闭提示', onClose: () => setShowRestored(false) }}
         />
       )}
-      {storageFailed && <Alert type="error" showIcon role="alert" style={{ marginBottom: 12 }} title="本机无法保存草稿（存储空间已满或被禁用）。请尽快提交，或不要关闭此页面。" />}
+      {storageFailed && (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          style={{ marginBottom: 12 }}
+          title="本机无法保存草稿（存储空间已满或被禁用）。请尽快提交，或不要关闭此页面。"
+        />
+      )}
 
       <Card styles={{ body: { padding: '16px 12px' } }}>
         <nav aria-label="填写步骤">
@@ -295,7 +342,12 @@ export default function NewReportPage() {
         >
           {/* ── 1 儿童 ───────────────────────────────────────────────────── */}
           <div hidden={step !== 0}>
-            <Form.Item label="儿童姓名" name={['child', 'name']} rules={[required('请填写儿童姓名'), { max: 50, message: '姓名最多50个字' }]} extra="姓名只在案件页完整显示，列表中会隐去部分。">
+            <Form.Item
+              label="儿童姓名"
+              name={['child', 'name']}
+              rules={[required('请填写儿童姓名'), { max: 50, message: '姓名最多50个字' }]}
+              extra="姓名只在案件页完整显示，列表中会隐去部分。"
+            >
               <Input autoComplete="off" />
             </Form.Item>
             <Form.Item label="性别" name={['child', 'sex']} rules={[required('请选择性别')]}>
@@ -355,7 +407,10 @@ export default function NewReportPage() {
           <div hidden={step !== 1}>
             <Form.Item
               name="categories"
-              dependencies={[['child', 'birthDate'], ['report', 'discoveredAt']]}
+              dependencies={[
+                ['child', 'birthDate'],
+                ['report', 'discoveredAt'],
+              ]}
               rules={[
                 { type: 'array', min: 1, message: '请至少选择一种情形类别' },
                 { type: 'array', max: 10, message: '最多选择10种情形类别' },
@@ -376,9 +431,7 @@ export default function NewReportPage() {
                       {CATEGORY_CODES.filter((c) => c.startsWith(g.prefix)).map((c) => (
                         <Checkbox key={c} value={c}>
                           {categoryText(c)}
-                          {CATEGORY_HINTS[c as CategoryCode] && (
-                            <span style={{ display: 'block', fontSize: 12, color: 'rgba(0,0,0,0.68)' }}>{CATEGORY_HINTS[c as CategoryCode]}</span>
-                          )}
+                          {CATEGORY_HINTS[c] && <span style={{ display: 'block', fontSize: 12, color: 'rgba(0,0,0,0.68)' }}>{CATEGORY_HINTS[c]}</span>}
                         </Checkbox>
                       ))}
                     </div>
@@ -389,7 +442,11 @@ export default function NewReportPage() {
 
             <Form.Item
               name="mandatoryItems"
-              dependencies={[['child', 'sex'], ['child', 'birthDate'], ['report', 'discoveredAt']]}
+              dependencies={[
+                ['child', 'sex'],
+                ['child', 'birthDate'],
+                ['report', 'discoveredAt'],
+              ]}
               rules={[
                 {
                   validator: (_, v?: number[]) => {
@@ -428,7 +485,13 @@ export default function NewReportPage() {
                 },
               ]}
             >
-              <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} disabledDate={disableFuture} placeholder="选择日期和时间" />
+              <DatePicker
+                showTime={{ format: 'HH:mm' }}
+                format="YYYY-MM-DD HH:mm"
+                style={{ width: '100%' }}
+                disabledDate={disableFuture}
+                placeholder="选择日期和时间"
+              />
             </Form.Item>
             <Form.Item label="发现地点（选填）" name={['report', 'location']} rules={[{ max: 200, message: '最多200个字' }]}>
               <Input autoComplete="off" />
@@ -436,7 +499,7 @@ export default function NewReportPage() {
             <Form.Item
               label="情况描述"
               name={['report', 'narrative']}
-              rules={[submitOnly('提交报告需要填写情况描述', () => !blank(form.getFieldValue(['report', 'narrative']))), { max: 4900, message: '最多4900个字' }]}
+              rules={[submitOnly('提交报告需要填写情况描述', () => !blank(allValues().report?.narrative)), { max: 4900, message: '最多4900个字' }]}
               extra="写清看到或听到的事实：谁、何时、何地、发生了什么、儿童现在是否安全。保存草稿时可暂不填写。"
             >
               <Input.TextArea autoSize={{ minRows: 5, maxRows: 14 }} showCount maxLength={4900} />
@@ -470,7 +533,12 @@ export default function NewReportPage() {
             >
               <Radio.Group style={{ display: 'grid', gap: 8 }} aria-labelledby="risk-label" role="radiogroup">
                 {RISK_LEVELS.map((l) => (
-                  <Radio key={l} value={l} disabled={belowFloor(l, floor)} style={{ border: '1px solid #d9d9d9', borderRadius: 8, padding: '10px 12px', marginInlineEnd: 0 }}>
+                  <Radio
+                    key={l}
+                    value={l}
+                    disabled={belowFloor(l, floor)}
+                    style={{ border: '1px solid #d9d9d9', borderRadius: 8, padding: '10px 12px', marginInlineEnd: 0 }}
+                  >
                     <span style={{ fontWeight: 600 }}>
                       {l} {RISK_LABELS[l]}
                     </span>
@@ -501,7 +569,12 @@ export default function NewReportPage() {
               </Radio.Group>
             </Form.Item>
             {mayBeAnonymous(reporterType) && (
-              <Form.Item name={['report', 'anonymous']} valuePropName="checked" className="big-choice" extra="只有社会公众可以匿名报告；匿名时不记录报告人姓名、单位和电话。">
+              <Form.Item
+                name={['report', 'anonymous']}
+                valuePropName="checked"
+                className="big-choice"
+                extra="只有社会公众可以匿名报告；匿名时不记录报告人姓名、单位和电话。"
+              >
                 <Checkbox>匿名报告</Checkbox>
               </Form.Item>
             )}
@@ -516,7 +589,10 @@ export default function NewReportPage() {
                   dependencies={[['report', 'reporterType']]}
                   rules={[
                     { max: 50, message: '最多50个字' },
-                    submitOnly('强制报告须实名：请填写报告人姓名', () => !isMandatoryReporter(form.getFieldValue(['report', 'reporterType'])) || !blank(form.getFieldValue(['report', 'reporterName']))),
+                    submitOnly(
+                      '强制报告须实名：请填写报告人姓名',
+                      () => !isMandatoryReporter(allValues().report?.reporterType) || !blank(allValues().report?.reporterName),
+                    ),
                   ]}
                   extra="报告人信息保密，只有报告人本人、街道督导员和区级工作人员可见。"
                 >
@@ -528,7 +604,7 @@ export default function NewReportPage() {
                   dependencies={[['report', 'reporterType']]}
                   rules={[
                     { max: 100, message: '最多100个字' },
-                    submitOnly('请填写报告单位', () => form.getFieldValue(['report', 'reporterType']) !== 'mandatory_institution' || !blank(form.getFieldValue(['report', 'reporterOrg']))),
+                    submitOnly('请填写报告单位', () => allValues().report?.reporterType !== 'mandatory_institution' || !blank(allValues().report?.reporterOrg)),
                   ]}
                 >
                   <Input autoComplete="off" />
@@ -557,7 +633,12 @@ export default function NewReportPage() {
               label={<span id="police-told-label">是否已报警</span>}
               name="policeTold"
               dependencies={['categories', 'mandatoryItems']}
-              rules={[submitOnly('涉及侵害或强制报告情形：请选择是否已报警', () => !policeDue(form.getFieldValue('categories') ?? [], form.getFieldValue('mandatoryItems') ?? []) || !!form.getFieldValue('policeTold'))]}
+              rules={[
+                submitOnly(
+                  '涉及侵害或强制报告情形：请选择是否已报警',
+                  () => !policeDue(allValues().categories ?? [], allValues().mandatoryItems ?? []) || !!allValues().policeTold,
+                ),
+              ]}
             >
               <Radio.Group optionType="button" buttonStyle="solid" aria-labelledby="police-told-label" role="radiogroup">
                 <Radio.Button value="yes" style={{ minWidth: 96, textAlign: 'center' }}>
@@ -575,10 +656,19 @@ export default function NewReportPage() {
                   name={['police', 'reportedAt']}
                   rules={[
                     submitOnly('请填写报警时间', () => !!form.getFieldValue(['police', 'reportedAt'])),
-                    { validator: (_, d?: Dayjs) => (d && d.isAfter(nowWall().add(5, 'minute')) ? Promise.reject(new Error('报警时间不能晚于现在')) : Promise.resolve()) },
+                    {
+                      validator: (_, d?: Dayjs) =>
+                        d && d.isAfter(nowWall().add(5, 'minute')) ? Promise.reject(new Error('报警时间不能晚于现在')) : Promise.resolve(),
+                    },
                   ]}
                 >
-                  <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} disabledDate={disableFuture} placeholder="选择日期和时间" />
+                  <DatePicker
+                    showTime={{ format: 'HH:mm' }}
+                    format="YYYY-MM-DD HH:mm"
+                    style={{ width: '100%' }}
+                    disabledDate={disableFuture}
+                    placeholder="选择日期和时间"
+                  />
                 </Form.Item>
                 <Form.Item label="接报回执号（选填）" name={['police', 'receiptNo']} rules={[{ max: 64, message: '最多64个字' }]}>
                   <Input autoComplete="off" />
@@ -591,7 +681,10 @@ export default function NewReportPage() {
                 name={['police', 'notReportedReason']}
                 rules={[
                   { max: 1000, message: '最多1000个字' },
-                  submitOnly('请说明未报警的原因', () => !policeDue(form.getFieldValue('categories') ?? [], form.getFieldValue('mandatoryItems') ?? []) || !blank(form.getFieldValue(['police', 'notReportedReason']))),
+                  submitOnly(
+                    '请说明未报警的原因',
+                    () => !policeDue(allValues().categories ?? [], allValues().mandatoryItems ?? []) || !blank(allValues().police?.notReportedReason),
+                  ),
                 ]}
               >
                 <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} />
@@ -600,7 +693,7 @@ export default function NewReportPage() {
           </div>
 
           {/* ── 6 确认 ───────────────────────────────────────────────────── */}
-          {step === 5 && <Review values={form.getFieldsValue(true)} onEdit={goTo} mustTellPolice={mustTellPolice} />}
+          {step === 5 && <Review values={allValues()} onEdit={goTo} mustTellPolice={mustTellPolice} />}
 
           {error !== null && (
             <div style={{ margin: '16px 0' }}>
@@ -623,7 +716,14 @@ export default function NewReportPage() {
                 <Button size="large" onClick={() => send(false)} loading={busy === 'draft'} disabled={!!busy} style={{ marginInlineStart: 'auto' }}>
                   保存为草稿
                 </Button>
-                <Button type="primary" size="large" onClick={() => send(true)} loading={busy === 'submit'} disabled={!!busy} style={{ flex: '1 1 auto', maxWidth: 200 }}>
+                <Button
+                  type="primary"
+                  size="large"
+                  onClick={() => send(true)}
+                  loading={busy === 'submit'}
+                  disabled={!!busy}
+                  style={{ flex: '1 1 auto', maxWidth: 200 }}
+                >
                   提交报告
                 </Button>
               </>
@@ -669,12 +769,14 @@ function Review({ values: v, onEdit, mustTellPolice }: { values: ReportFormValue
         <Descriptions.Item label="强制报告情形">
           {v.mandatoryItems?.length ? (
             <ul style={{ margin: 0, paddingInlineStart: 18 }}>
-              {[...v.mandatoryItems].sort((a, b) => a - b).map((n) => (
-                <li key={n}>
-                  {mandatoryItemNo(n)}
-                  {MANDATORY_ITEMS[n]}
-                </li>
-              ))}
+              {[...v.mandatoryItems]
+                .sort((a, b) => a - b)
+                .map((n) => (
+                  <li key={n}>
+                    {mandatoryItemNo(n)}
+                    {MANDATORY_ITEMS[n]}
+                  </li>
+                ))}
             </ul>
           ) : (
             '无'
@@ -687,7 +789,15 @@ function Review({ values: v, onEdit, mustTellPolice }: { values: ReportFormValue
           </Typography.Paragraph>
         </Descriptions.Item>
       </Descriptions>
-      <Descriptions size="small" column={1} bordered styles={{ label: { width: 104 } }} title="风险与报告人" extra={edit(2, '风险等级')} style={{ marginBottom: 16 }}>
+      <Descriptions
+        size="small"
+        column={1}
+        bordered
+        styles={{ label: { width: 104 } }}
+        title="风险与报告人"
+        extra={edit(2, '风险等级')}
+        style={{ marginBottom: 16 }}
+      >
         <Descriptions.Item label="风险等级">{v.riskLevel ? <RiskTag level={v.riskLevel} /> : '—'}</Descriptions.Item>
         <Descriptions.Item label="紧急安置">{v.emergencyPlacement ? '需要' : '未勾选'}</Descriptions.Item>
         <Descriptions.Item label="报告人">
@@ -722,7 +832,10 @@ function Sent({ detail, submitted, onAnother, onOpen }: { detail: CaseDetail; su
         <div role="status" style={{ textAlign: 'center', marginBottom: 16 }}>
           <h1 style={{ fontSize: 22, margin: '0 0 8px', color: '#135200' }}>{submitted ? '报告已提交' : '草稿已保存到系统'}</h1>
           <div style={{ fontSize: 15 }}>
-            案件编号 <strong data-testid="case-no" style={{ fontSize: 20, letterSpacing: 1 }}>{c.caseNo}</strong>
+            案件编号{' '}
+            <strong data-testid="case-no" style={{ fontSize: 20, letterSpacing: 1 }}>
+              {c.caseNo}
+            </strong>
           </div>
         </div>
         {c.linkedToExisting && <Alert type="info" showIcon style={{ marginBottom: 16 }} title="该儿童已有未结案件，本报告已并入该案件。" />}
@@ -765,4 +878,3 @@ function Sent({ detail, submitted, onAnother, onOpen }: { detail: CaseDetail; su
     </div>
   );
 }
-

@@ -36,7 +36,13 @@ export default function WorkbenchPage() {
   const returned = items.filter((c) => c.status === 'returned');
   const drafts = items.filter((c) => c.status === 'draft');
   const shown =
-    filter === 'returned' ? returned : filter === 'draft' ? drafts : filter === 'todo' ? items.filter((c) => c.nextDeadline || c.status === 'returned' || c.status === 'draft') : items;
+    filter === 'returned'
+      ? returned
+      : filter === 'draft'
+        ? drafts
+        : filter === 'todo'
+          ? items.filter((c) => c.nextDeadline || c.status === 'returned' || c.status === 'draft')
+          : items;
 
   return (
     <div style={{ maxWidth: 900, margin: '0 auto' }}>
@@ -162,7 +168,12 @@ function CaseCard({ c }: { c: CaseSummary }) {
   const overdue = !!c.nextDeadline && (c.nextDeadline.overdue || Date.parse(c.nextDeadline.dueAt) < Date.now());
   return (
     <Link to={casePathFor('community_director', c.id)} className="case-card" data-testid={`case-card-${c.caseNo}`}>
-      <Card size="small" hoverable style={{ borderInlineStart: `4px solid ${overdue ? '#cf1322' : c.status === 'returned' ? '#c41d7f' : '#d9d9d9'}` }} styles={{ body: { padding: 12 } }}>
+      <Card
+        size="small"
+        hoverable
+        style={{ borderInlineStart: `4px solid ${overdue ? '#cf1322' : c.status === 'returned' ? '#c41d7f' : '#d9d9d9'}` }}
+        styles={{ body: { padding: 12 } }}
+      >
         <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
           <Space size={4} wrap>
             <RiskTag level={c.riskLevel} />

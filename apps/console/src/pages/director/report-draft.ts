@@ -5,7 +5,6 @@
  * phone does not see it.
  */
 import { dayjs } from '../../i18n/time';
-import type { Dayjs } from 'dayjs';
 
 const WALL = 'YYYY-MM-DDTHH:mm:ss';
 const key = (userId: string) => `shouhu.reportDraft.${userId}`;
@@ -18,7 +17,7 @@ export interface StoredDraft<V> {
 
 /** dayjs values become { $wall } so they come back as the same wall-clock times. */
 function encode(v: unknown): unknown {
-  if (dayjs.isDayjs(v)) return { $wall: (v as Dayjs).format(WALL) };
+  if (dayjs.isDayjs(v)) return { $wall: v.format(WALL) };
   if (Array.isArray(v)) return v.map(encode);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encode(x)]));
   return v;

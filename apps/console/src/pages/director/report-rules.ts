@@ -29,12 +29,10 @@ export function riskFloor(categories: readonly string[], items: readonly number[
 }
 
 /** R1 is "higher" than R2: is `level` below the floor? */
-export const belowFloor = (level: RiskLevel, floor: Floor | null): boolean =>
-  !!floor && RISK_LEVELS.indexOf(level) > RISK_LEVELS.indexOf(floor.level);
+export const belowFloor = (level: RiskLevel, floor: Floor | null): boolean => !!floor && RISK_LEVELS.indexOf(level) > RISK_LEVELS.indexOf(floor.level);
 
 /** Police must be told (or why not given) for any V* category or any mandatory item. */
-export const policeDue = (categories: readonly string[], items: readonly number[]): boolean =>
-  categories.some(isViolenceCategory) || items.length > 0;
+export const policeDue = (categories: readonly string[], items: readonly number[]): boolean => categories.some(isViolenceCategory) || items.length > 0;
 
 /** Age/sex rules of categories and items (domain.md §3), given the age on the discovery date. */
 export function categoryProblems(categories: readonly string[], age: number | null): string[] {

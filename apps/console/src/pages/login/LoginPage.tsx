@@ -33,7 +33,7 @@ export default function LoginPage() {
     setError(null);
     try {
       const u = await login(v.username.trim(), v.password);
-      navigate(next ?? homePathFor(u.role), { replace: true });
+      void navigate(next ?? homePathFor(u.role), { replace: true });
     } catch (e) {
       setError(e);
     } finally {

@@ -60,7 +60,13 @@ export default function NotificationsPage() {
                 return (
                   <li key={n.id} data-testid="notification" data-read={n.read ? 'true' : 'false'}>
                     <div style={{ display: 'flex', gap: 8, alignItems: 'flex-start', flexWrap: 'wrap' }}>
-                      <Tag style={breach ? { color: '#a8071a', borderColor: '#ffa39e', background: '#fff1f0' } : { color: '#003eb3', borderColor: '#91caff', background: '#e6f4ff' }}>
+                      <Tag
+                        style={
+                          breach
+                            ? { color: '#a8071a', borderColor: '#ffa39e', background: '#fff1f0' }
+                            : { color: '#003eb3', borderColor: '#91caff', background: '#e6f4ff' }
+                        }
+                      >
                         {notificationKindText(n.kind)}
                       </Tag>
                       <span style={{ fontWeight: n.read ? 400 : 600, flex: 1, minWidth: 200 }}>
@@ -71,7 +77,11 @@ export default function NotificationsPage() {
                     <div style={{ display: 'flex', gap: 16, alignItems: 'center', flexWrap: 'wrap', marginTop: 4 }}>
                       <span className="muted">{formatDateTime(n.createdAt)}</span>
                       {n.caseId && (
-                        <Link to={casePathFor(role, n.caseId)} onClick={() => !n.read && markRead.mutate(n.id)} style={{ minHeight: 44, display: 'inline-flex', alignItems: 'center' }}>
+                        <Link
+                          to={casePathFor(role, n.caseId)}
+                          onClick={() => !n.read && markRead.mutate(n.id)}
+                          style={{ minHeight: 44, display: 'inline-flex', alignItems: 'center' }}
+                        >
                           查看案件
                         </Link>
                       )}

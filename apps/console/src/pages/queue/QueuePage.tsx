@@ -14,7 +14,17 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import type { CaseListShape, CaseSummaryShape } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
 import { ApiErrorAlert, CategoryTags, DeadlineCountdown, MaskedName, PageTitle, RiskTag, StatusTag } from '../../components';
-import { CATEGORY_CODES, CATEGORY_LABELS, ESCALATION_LABELS, FLAG_LABELS, RISK_LABELS, RISK_LEVELS, ROLE_LABELS, STATUS_LABELS, type CaseStatus } from '../../i18n/labels';
+import {
+  CATEGORY_CODES,
+  CATEGORY_LABELS,
+  ESCALATION_LABELS,
+  FLAG_LABELS,
+  RISK_LABELS,
+  RISK_LEVELS,
+  ROLE_LABELS,
+  STATUS_LABELS,
+  type CaseStatus,
+} from '../../i18n/labels';
 import { formatDateTime } from '../../i18n/time';
 import { NativeSelect, type OptionGroup } from '../case/controls';
 import { useJurisdictions, useUsers } from '../case/lookups';
@@ -33,7 +43,10 @@ const categoryGroups: OptionGroup[] = [
   { label: '侵害 (V)', prefix: 'V' },
   { label: '监护缺失/不当 (N)', prefix: 'N' },
   { label: '困境儿童 (D)', prefix: 'D' },
-].map((g) => ({ label: g.label, options: CATEGORY_CODES.filter((c) => c.startsWith(g.prefix)).map((c) => ({ value: c, label: `${c} ${CATEGORY_LABELS[c]}` })) }));
+].map((g) => ({
+  label: g.label,
+  options: CATEGORY_CODES.filter((c) => c.startsWith(g.prefix)).map((c) => ({ value: c, label: `${c} ${CATEGORY_LABELS[c]}` })),
+}));
 
 export default function QueuePage() {
   const user = useUser();
@@ -45,7 +58,7 @@ export default function QueuePage() {
   const list = useInfiniteQuery({
     queryKey: ['cases', 'list', 'queue', query],
     queryFn: ({ pageParam }) => (pageParam ? fetchQueuePage({ ...query, cursor: pageParam }) : (takePrefetched(query) ?? fetchQueuePage(query))),
-    initialPageParam: '' as string,
+    initialPageParam: '',
     getNextPageParam: (last: CaseListShape) => last.nextCursor ?? undefined,
   });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
@@ -73,7 +86,10 @@ export default function QueuePage() {
   const assigneeGroups: OptionGroup[] = useMemo(() => {
     const active = users.users.filter((u) => u.active && u.status === 'active' && u.role !== 'admin' && u.id !== user.id);
     return (['street_supervisor', 'community_director', 'district_staff'] as const)
-      .map((r) => ({ label: ROLE_LABELS[r], options: active.filter((u) => u.role === r).map((u) => ({ value: u.id, label: `${u.displayName}（${u.jurisdiction.name}）` })) }))
+      .map((r) => ({
+        label: ROLE_LABELS[r],
+        options: active.filter((u) => u.role === r).map((u) => ({ value: u.id, label: `${u.displayName}（${u.jurisdiction.name}）` })),
+      }))
       .filter((g) => g.options.length > 0);
   }, [users.users, user.id]);
 
@@ -110,7 +126,10 @@ export default function QueuePage() {
             value={filters.status}
             onChange={(v) => set({ status: v })}
             placeholder="全部状态"
-            options={[{ value: OPEN, label: '全部未结案' }, ...(Object.keys(STATUS_LABELS) as CaseStatus[]).map((s) => ({ value: s, label: STATUS_LABELS[s] }))]}
+            options={[
+              { value: OPEN, label: '全部未结案' },
+              ...(Object.keys(STATUS_LABELS) as CaseStatus[]).map((s) => ({ value: s, label: STATUS_LABELS[s] })),
+            ]}
           />
         </div>
         <div className="qf">
@@ -133,7 +152,14 @@ export default function QueuePage() {
         </div>
         <div className="qf">
           <label htmlFor="f-assignee">负责人</label>
-          <NativeSelect id="f-assignee" value={filters.assignee} onChange={(v) => set({ assignee: v })} placeholder="全部负责人" options={[{ value: 'me', label: '我负责的' }]} groups={assigneeGroups} />
+          <NativeSelect
+            id="f-assignee"
+            value={filters.assignee}
+            onChange={(v) => set({ assignee: v })}
+            placeholder="全部负责人"
+            options={[{ value: 'me', label: '我负责的' }]}
+            groups={assigneeGroups}
+          />
         </div>
         <div className="qf">
           <label htmlFor="f-sort">排序</label>
@@ -151,7 +177,9 @@ export default function QueuePage() {
       {list.error ? <ApiErrorAlert error={list.error} onReload={() => void list.refetch()} /> : null}
 
       <div role="status" aria-live="polite" className="queue-count" data-testid="queue-count">
-        {list.isPending ? '正在加载案件…' : `已显示 ${total} 件${list.hasNextPage ? '（还有更多）' : ''}${overdueCount ? `，其中 ${overdueCount} 件已超期` : ''}`}
+        {list.isPending
+          ? '正在加载案件…'
+          : `已显示 ${total} 件${list.hasNextPage ? '（还有更多）' : ''}${overdueCount ? `，其中 ${overdueCount} 件已超期` : ''}`}
       </div>
 
       <div className="queue-scroll" role="region" aria-label="案件列表" tabIndex={0} data-testid="queue-table">
@@ -161,15 +189,31 @@ export default function QueuePage() {
           </caption>
           <thead>
             <tr>
-              <th scope="col" style={{ width: 138 }}>案件编号</th>
-              <th scope="col" style={{ width: 118 }}>儿童</th>
-              <th scope="col" style={{ width: 82 }}>风险</th>
+              <th scope="col" style={{ width: 138 }}>
+                案件编号
+              </th>
+              <th scope="col" style={{ width: 118 }}>
+                儿童
+              </th>
+              <th scope="col" style={{ width: 82 }}>
+                风险
+              </th>
               <th scope="col">类别</th>
-              <th scope="col" style={{ width: 124 }}>状态</th>
-              <th scope="col" style={{ width: 100 }}>社区</th>
-              <th scope="col" style={{ width: 212 }}>下一期限</th>
-              <th scope="col" style={{ width: 108 }}>升级</th>
-              <th scope="col" style={{ width: 100 }}>负责人</th>
+              <th scope="col" style={{ width: 124 }}>
+                状态
+              </th>
+              <th scope="col" style={{ width: 100 }}>
+                社区
+              </th>
+              <th scope="col" style={{ width: 212 }}>
+                下一期限
+              </th>
+              <th scope="col" style={{ width: 108 }}>
+                升级
+              </th>
+              <th scope="col" style={{ width: 100 }}>
+                负责人
+              </th>
             </tr>
           </thead>
           <tbody>

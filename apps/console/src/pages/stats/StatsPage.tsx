@@ -12,7 +12,21 @@ import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { useUser } from '../../auth/AuthContext';
 import { ApiErrorAlert, errorText, PageTitle } from '../../components';
-import { CATEGORY_LABELS, REPORTER_TYPE_SHORT, RISK_LABELS, ROLE_LABELS, SEX_LABELS, STATUS_LABELS, deadlineKindText, type CaseStatus, type CategoryCode, type ReporterType, type RiskLevel, type Role, type Sex } from '../../i18n/labels';
+import {
+  CATEGORY_LABELS,
+  REPORTER_TYPE_SHORT,
+  RISK_LABELS,
+  ROLE_LABELS,
+  SEX_LABELS,
+  STATUS_LABELS,
+  deadlineKindText,
+  type CaseStatus,
+  type CategoryCode,
+  type ReporterType,
+  type RiskLevel,
+  type Role,
+  type Sex,
+} from '../../i18n/labels';
 import { formatDateTime } from '../../i18n/time';
 import { DateInput, muted, NativeSelect } from '../case/controls';
 import { dayAfter, dayStart, saveDownload } from '../case/download';
@@ -56,12 +70,26 @@ const SEX_COLOR: Record<string, string> = { female: '#c41d7f', male: '#0958d9', 
 const drawn = (c: Count): number => (typeof c === 'number' ? c : 2);
 const shown = (c: Count): string => (typeof c === 'number' ? String(c) : c);
 const pct = (s: Share | undefined): string => (s && s.share !== null ? `${(s.share * 100).toFixed(1)}%` : '—');
-const hoursText = (h: number | null | undefined): string => (h === null || h === undefined ? '—' : h < 48 ? `${h.toFixed(1)} 小时` : `${(h / 24).toFixed(1)} 天`);
+const hoursText = (h: number | null | undefined): string =>
+  h === null || h === undefined ? '—' : h < 48 ? `${h.toFixed(1)} 小时` : `${(h / 24).toFixed(1)} 天`;
 
 function barOption(names: string[], values: Count[], opts: { horizontal?: boolean; colors?: string[]; percent?: boolean } = {}): ChartOption {
-  const data = values.map((v, i) => ({ value: opts.percent ? (typeof v === 'number' ? Math.round(v * 1000) / 10 : 0) : drawn(v), label: { show: true, formatter: () => (opts.percent ? `${typeof v === 'number' ? (v * 100).toFixed(1) : '—'}%` : shown(v)) }, itemStyle: { color: opts.colors?.[i] ?? BLUE } }));
-  const cat = { type: 'category' as const, data: names, axisLabel: { interval: 0, width: opts.horizontal ? 150 : 80, overflow: 'truncate' as const, color: '#262626' } };
-  const val = { type: 'value' as const, axisLabel: { color: '#434343', formatter: opts.percent ? '{value}%' : '{value}' }, max: opts.percent ? 100 : undefined, minInterval: 1 };
+  const data = values.map((v, i) => ({
+    value: opts.percent ? (typeof v === 'number' ? Math.round(v * 1000) / 10 : 0) : drawn(v),
+    label: { show: true, formatter: () => (opts.percent ? `${typeof v === 'number' ? (v * 100).toFixed(1) : '—'}%` : shown(v)) },
+    itemStyle: { color: opts.colors?.[i] ?? BLUE },
+  }));
+  const cat = {
+    type: 'category' as const,
+    data: names,
+    axisLabel: { interval: 0, width: opts.horizontal ? 150 : 80, overflow: 'truncate' as const, color: '#262626' },
+  };
+  const val = {
+    type: 'value' as const,
+    axisLabel: { color: '#434343', formatter: opts.percent ? '{value}%' : '{value}' },
+    max: opts.percent ? 100 : undefined,
+    minInterval: 1,
+  };
   return {
     grid: { left: opts.horizontal ? 170 : 40, right: 40, top: 16, bottom: opts.horizontal ? 24 : 56, containLabel: false },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -74,7 +102,15 @@ function barOption(names: string[], values: Count[], opts: { horizontal?: boolea
 function Figure({ title, summary, chart, table, id }: { title: string; summary: string; chart: ReactNode; table: ReactNode; id: string }) {
   return (
     <section aria-labelledby={`${id}-h`} style={{ height: '100%' }}>
-      <Card size="small" style={{ height: '100%' }} title={<Typography.Title level={2} id={`${id}-h`} style={{ fontSize: 16, margin: 0 }}>{title}</Typography.Title>}>
+      <Card
+        size="small"
+        style={{ height: '100%' }}
+        title={
+          <Typography.Title level={2} id={`${id}-h`} style={{ fontSize: 16, margin: 0 }}>
+            {title}
+          </Typography.Title>
+        }
+      >
         {chart}
         <details>
           <summary style={{ cursor: 'pointer', color: '#0958d9' }}>查看数据表</summary>
@@ -197,7 +233,13 @@ export default function StatsPage() {
             <label htmlFor="s-street" style={{ display: 'block', marginBottom: 4 }}>
               街道
             </label>
-            <NativeSelect id="s-street" value={street} onChange={(v) => set('street', v)} placeholder="全区" options={tree.streets.map((x) => ({ value: x.id, label: x.name }))} />
+            <NativeSelect
+              id="s-street"
+              value={street}
+              onChange={(v) => set('street', v)}
+              placeholder="全区"
+              options={tree.streets.map((x) => ({ value: x.id, label: x.name }))}
+            />
           </div>
         )}
         {s && (
@@ -235,9 +277,21 @@ export default function StatsPage() {
             <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
               {[
                 { t: '报告总数', v: shown(s.totalCases), d: '期间内报告的案件（不含草稿）' },
-                { t: '按时报警率', v: pct(s.policeToldOnTime), d: `${shown(s.policeToldOnTime.numerator)} / ${shown(s.policeToldOnTime.denominator)} 件强制报告按时告知公安` },
-                { t: '公安3日内反馈率', v: pct(s.policeFeedbackWithin3Days), d: `${shown(s.policeFeedbackWithin3Days.numerator)} / ${shown(s.policeFeedbackWithin3Days.denominator)}` },
-                { t: '90日内重复报告率', v: pct(s.reReportWithin90Days), d: `${shown(s.reReportWithin90Days.numerator)} / ${shown(s.reReportWithin90Days.denominator)}` },
+                {
+                  t: '按时报警率',
+                  v: pct(s.policeToldOnTime),
+                  d: `${shown(s.policeToldOnTime.numerator)} / ${shown(s.policeToldOnTime.denominator)} 件强制报告按时告知公安`,
+                },
+                {
+                  t: '公安3日内反馈率',
+                  v: pct(s.policeFeedbackWithin3Days),
+                  d: `${shown(s.policeFeedbackWithin3Days.numerator)} / ${shown(s.policeFeedbackWithin3Days.denominator)}`,
+                },
+                {
+                  t: '90日内重复报告率',
+                  v: pct(s.reReportWithin90Days),
+                  d: `${shown(s.reReportWithin90Days.numerator)} / ${shown(s.reReportWithin90Days.denominator)}`,
+                },
                 { t: '报告→受理（中位）', v: hoursText(s.medianHours.reportToAcceptance), d: '从报告到受理或退回' },
                 { t: '报告→评估（中位）', v: hoursText(s.medianHours.reportToAssessment), d: '从报告到记录核实评估' },
                 { t: '报告→处置（中位）', v: hoursText(s.medianHours.reportToIntervention), d: '从报告到处置计划开始' },
@@ -256,16 +310,33 @@ export default function StatsPage() {
           <Row gutter={[12, 12]}>
             {charts.map((c) => (
               <Col key={c.id} xs={24} xl={c.wide ? 24 : 12}>
-                <Figure id={c.id} title={c.title} summary={c.summary} chart={<EChart option={c.option} label={`${c.title}：${c.summary}`} height={c.height} />} table={<DataTable caption={c.title} head={c.head} rows={c.rows} />} />
+                <Figure
+                  id={c.id}
+                  title={c.title}
+                  summary={c.summary}
+                  chart={<EChart option={c.option} label={`${c.title}：${c.summary}`} height={c.height} />}
+                  table={<DataTable caption={c.title} head={c.head} rows={c.rows} />}
+                />
               </Col>
             ))}
             <Col xs={24}>
               <section aria-labelledby="workers-h">
-                <Card size="small" title={<Typography.Title level={2} id="workers-h" style={{ fontSize: 16, margin: 0 }}>在办案件（按人员）</Typography.Title>}>
+                <Card
+                  size="small"
+                  title={
+                    <Typography.Title level={2} id="workers-h" style={{ fontSize: 16, margin: 0 }}>
+                      在办案件（按人员）
+                    </Typography.Title>
+                  }
+                >
                   <DataTable
                     caption="在办案件（按人员）"
                     head={['人员', '角色', '在办案件']}
-                    rows={s.openCasesPerWorker.map((w) => [users.byId.get(w.userId)?.displayName ?? w.username, ROLE_LABELS[w.role as Role] ?? w.role, shown(w.openCases)])}
+                    rows={s.openCasesPerWorker.map((w) => [
+                      users.byId.get(w.userId)?.displayName ?? w.username,
+                      ROLE_LABELS[w.role as Role] ?? w.role,
+                      shown(w.openCases),
+                    ])}
                   />
                 </Card>
               </section>
@@ -303,7 +374,11 @@ function buildCharts(s: Stats): ChartSpec[] {
     id: 'by-category',
     title: '按类别',
     summary: cats.map((c, i) => `${catNames[i]} ${shown(s.byCategory[c])} 件`).join('，') || '无数据',
-    option: barOption(catNames, cats.map((c) => s.byCategory[c]), { horizontal: true, colors: cats.map((c) => (c.startsWith('V') ? '#cf1322' : c.startsWith('N') ? '#d46b08' : BLUE)) }),
+    option: barOption(
+      catNames,
+      cats.map((c) => s.byCategory[c]),
+      { horizontal: true, colors: cats.map((c) => (c.startsWith('V') ? '#cf1322' : c.startsWith('N') ? '#d46b08' : BLUE)) },
+    ),
     head: ['类别', '案件数'],
     rows: cats.map((c, i) => [catNames[i], shown(s.byCategory[c])]),
     height: Math.max(220, cats.length * 28 + 40),
@@ -313,7 +388,10 @@ function buildCharts(s: Stats): ChartSpec[] {
     id: 'by-street',
     title: '按街道',
     summary: s.byStreet.map((x) => `${x.name} ${shown(x.cases)} 件`).join('，') || '无数据',
-    option: barOption(s.byStreet.map((x) => x.name), s.byStreet.map((x) => x.cases)),
+    option: barOption(
+      s.byStreet.map((x) => x.name),
+      s.byStreet.map((x) => x.cases),
+    ),
     head: ['街道', '案件数'],
     rows: s.byStreet.map((x) => [x.name, shown(x.cases)]),
   });
@@ -324,18 +402,28 @@ function buildCharts(s: Stats): ChartSpec[] {
     id: 'by-reporter',
     title: '按报告人类型',
     summary: reporters.map((r, i) => `${repNames[i]} ${shown(s.byReporterType[r])} 件`).join('，') || '无数据',
-    option: barOption(repNames, reporters.map((r) => s.byReporterType[r]), { horizontal: true }),
+    option: barOption(
+      repNames,
+      reporters.map((r) => s.byReporterType[r]),
+      { horizontal: true },
+    ),
     head: ['报告人类型', '案件数'],
     rows: reporters.map((r, i) => [repNames[i], shown(s.byReporterType[r])]),
   });
 
-  const sexes = Array.from(new Set(s.bySexAndAgeBand.map((x) => x.sex))).sort((a, b) => ['female', 'male', 'unknown'].indexOf(a) - ['female', 'male', 'unknown'].indexOf(b));
-  const bands = AGE_BANDS.filter((b) => s.bySexAndAgeBand.some((x) => x.ageBand === b)).concat(Array.from(new Set(s.bySexAndAgeBand.map((x) => x.ageBand))).filter((b) => !AGE_BANDS.includes(b)));
+  const sexes = Array.from(new Set(s.bySexAndAgeBand.map((x) => x.sex))).sort(
+    (a, b) => ['female', 'male', 'unknown'].indexOf(a) - ['female', 'male', 'unknown'].indexOf(b),
+  );
+  const bands = AGE_BANDS.filter((b) => s.bySexAndAgeBand.some((x) => x.ageBand === b)).concat(
+    Array.from(new Set(s.bySexAndAgeBand.map((x) => x.ageBand))).filter((b) => !AGE_BANDS.includes(b)),
+  );
   const cell = (sex: string, band: string): Count => s.bySexAndAgeBand.find((x) => x.sex === sex && x.ageBand === band)?.cases ?? 0;
   out.push({
     id: 'by-sex-age',
     title: '性别 × 年龄段',
-    summary: sexes.map((sx) => `${SEX_LABELS[sx as Sex] ?? sx}：${bands.map((b) => `${AGE_BAND_LABELS[b] ?? b} ${shown(cell(sx, b))}`).join('，')}`).join('；') || '无数据',
+    summary:
+      sexes.map((sx) => `${SEX_LABELS[sx as Sex] ?? sx}：${bands.map((b) => `${AGE_BAND_LABELS[b] ?? b} ${shown(cell(sx, b))}`).join('，')}`).join('；') ||
+      '无数据',
     option: {
       grid: { left: 40, right: 24, top: 36, bottom: 32 },
       legend: { top: 0, textStyle: { color: '#262626' } },
@@ -363,7 +451,11 @@ function buildCharts(s: Stats): ChartSpec[] {
     id: 'breach-step',
     title: '超时率（按环节）',
     summary: steps.map((k, i) => `${stepNames[i]} ${pct(s.breachRateByStep[k])}`).join('，') || '无数据',
-    option: barOption(stepNames, steps.map((k) => s.breachRateByStep[k].share ?? 0), { horizontal: true, percent: true, colors: steps.map((k) => ((s.breachRateByStep[k].share ?? 0) > 0.2 ? '#cf1322' : BLUE)) }),
+    option: barOption(
+      stepNames,
+      steps.map((k) => s.breachRateByStep[k].share ?? 0),
+      { horizontal: true, percent: true, colors: steps.map((k) => ((s.breachRateByStep[k].share ?? 0) > 0.2 ? '#cf1322' : BLUE)) },
+    ),
     head: ['环节', '超时', '期限数', '超时率'],
     rows: steps.map((k, i) => [stepNames[i], shown(s.breachRateByStep[k].numerator), shown(s.breachRateByStep[k].denominator), pct(s.breachRateByStep[k])]),
     height: Math.max(220, steps.length * 28 + 40),
@@ -373,7 +465,11 @@ function buildCharts(s: Stats): ChartSpec[] {
     id: 'breach-street',
     title: '超时率（按街道）',
     summary: s.breachRateByStreet.map((x) => `${x.name} ${pct(x.rate)}`).join('，') || '无数据',
-    option: barOption(s.breachRateByStreet.map((x) => x.name), s.breachRateByStreet.map((x) => x.rate.share ?? 0), { percent: true, colors: s.breachRateByStreet.map((x) => ((x.rate.share ?? 0) > 0.2 ? '#cf1322' : BLUE)) }),
+    option: barOption(
+      s.breachRateByStreet.map((x) => x.name),
+      s.breachRateByStreet.map((x) => x.rate.share ?? 0),
+      { percent: true, colors: s.breachRateByStreet.map((x) => ((x.rate.share ?? 0) > 0.2 ? '#cf1322' : BLUE)) },
+    ),
     head: ['街道', '超时', '期限数', '超时率'],
     rows: s.breachRateByStreet.map((x) => [x.name, shown(x.rate.numerator), shown(x.rate.denominator), pct(x.rate)]),
   });
@@ -383,7 +479,11 @@ function buildCharts(s: Stats): ChartSpec[] {
     id: 'by-risk',
     title: '按风险等级',
     summary: risks.map((r) => `${r} ${RISK_LABELS[r as RiskLevel]} ${shown(s.byRiskLevel[r])} 件`).join('，') || '无数据',
-    option: barOption(risks.map((r) => `${r} ${RISK_LABELS[r as RiskLevel]}`), risks.map((r) => s.byRiskLevel[r]), { colors: risks.map((r) => RISK_COLOR[r]) }),
+    option: barOption(
+      risks.map((r) => `${r} ${RISK_LABELS[r as RiskLevel]}`),
+      risks.map((r) => s.byRiskLevel[r]),
+      { colors: risks.map((r) => RISK_COLOR[r]) },
+    ),
     head: ['风险等级', '案件数'],
     rows: risks.map((r) => [`${r} ${RISK_LABELS[r as RiskLevel]}`, shown(s.byRiskLevel[r])]),
     height: 240,
@@ -394,7 +494,10 @@ function buildCharts(s: Stats): ChartSpec[] {
     id: 'by-status',
     title: '按状态',
     summary: statuses.map((k) => `${STATUS_LABELS[k as CaseStatus]} ${shown(s.byStatus[k])} 件`).join('，') || '无数据',
-    option: barOption(statuses.map((k) => STATUS_LABELS[k as CaseStatus]), statuses.map((k) => s.byStatus[k])),
+    option: barOption(
+      statuses.map((k) => STATUS_LABELS[k as CaseStatus]),
+      statuses.map((k) => s.byStatus[k]),
+    ),
     head: ['状态', '案件数'],
     rows: statuses.map((k) => [STATUS_LABELS[k as CaseStatus], shown(s.byStatus[k])]),
     height: 240,

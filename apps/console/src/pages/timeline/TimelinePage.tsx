@@ -44,7 +44,6 @@ export default function TimelinePage() {
     community: (id: string) => tree.byId.get(id)?.name ?? '（社区）',
   };
 
-
   const columns: TableColumnsType<TimelineEvent> = [
     { title: '序号', dataIndex: 'seq', key: 'seq', width: 70 },
     { title: '时间', dataIndex: 'at', key: 'at', width: 150, render: (at: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(at)}</span> },
@@ -74,7 +73,9 @@ export default function TimelinePage() {
             {entries.map(([k, v]) => (
               <div key={k} style={{ display: 'contents' }}>
                 <dt style={muted}>{EVENT_DATA_LABELS[k] ?? k}</dt>
-                <dd style={{ margin: 0, overflowWrap: 'anywhere' }}>{k.toLowerCase().includes('risklevel') && typeof v === 'string' ? <RiskTag level={v} /> : eventDataText(k, v, e.type, resolvers)}</dd>
+                <dd style={{ margin: 0, overflowWrap: 'anywhere' }}>
+                  {k.toLowerCase().includes('risklevel') && typeof v === 'string' ? <RiskTag level={v} /> : eventDataText(k, v, e.type, resolvers)}
+                </dd>
               </div>
             ))}
           </dl>
@@ -119,24 +120,24 @@ export default function TimelinePage() {
           事件（{events.length}）
         </Typography.Title>
         <div className="tl-scroll" role="region" aria-label="时间线事件表" tabIndex={0}>
-        <Table<TimelineEvent>
-          style={{ minWidth: 960 }}
-          rowKey="seq"
-          size="small"
-          columns={columns}
-          dataSource={events}
-          loading={tl.isPending}
-          pagination={false}
-          components={{
-            table: (props: ComponentProps<'table'>) => (
-              <table {...props}>
-                <caption className="sr-only">案件{caseNo ?? ''}的时间线事件，按发生顺序排列</caption>
-                {props.children}
-              </table>
-            ),
-          }}
-          locale={{ emptyText: <span style={muted}>暂无事件</span> }}
-        />
+          <Table<TimelineEvent>
+            style={{ minWidth: 960 }}
+            rowKey="seq"
+            size="small"
+            columns={columns}
+            dataSource={events}
+            loading={tl.isPending}
+            pagination={false}
+            components={{
+              table: (props: ComponentProps<'table'>) => (
+                <table {...props}>
+                  <caption className="sr-only">案件{caseNo ?? ''}的时间线事件，按发生顺序排列</caption>
+                  {props.children}
+                </table>
+              ),
+            }}
+            locale={{ emptyText: <span style={muted}>暂无事件</span> }}
+          />
         </div>
         <style>{`.tl-scroll { overflow-x: auto; } .tl-scroll:focus-visible { outline: 2px solid #0958d9; }`}</style>
       </section>
@@ -144,11 +145,26 @@ export default function TimelinePage() {
   );
 }
 
-export function VerifyResult({ loading, data, error }: { loading: boolean; data?: { valid: boolean; events: number; brokenAtSeq?: number | null }; error?: unknown }) {
+export function VerifyResult({
+  loading,
+  data,
+  error,
+}: {
+  loading: boolean;
+  data?: { valid: boolean; events: number; brokenAtSeq?: number | null };
+  error?: unknown;
+}) {
   if (error && !data) return <Alert type="error" showIcon title="无法完成校验，请稍后重试" role="alert" />;
   if (!data) return <span role="status">{loading ? '正在校验…' : ''}</span>;
   return data.valid ? (
-    <Alert type="success" showIcon role="status" data-testid="timeline-verify" title="时间线完整" description={`已校验全部 ${data.events} 条事件，哈希链未被改动。`} />
+    <Alert
+      type="success"
+      showIcon
+      role="status"
+      data-testid="timeline-verify"
+      title="时间线完整"
+      description={`已校验全部 ${data.events} 条事件，哈希链未被改动。`}
+    />
   ) : (
     <Alert
       type="error"
@@ -160,4 +176,3 @@ export function VerifyResult({ loading, data, error }: { loading: boolean; data?
     />
   );
 }
-
