@@ -3,6 +3,10 @@
  * (English) codes; people see the Chinese. Import from here — never spell a label in a page.
  */
 
+// One list of categories for the server and the console: domain.ts imports nothing, so the
+// bundle takes it as it is.
+import { CATEGORY_CODES, CATEGORY_LABELS, type CategoryCode } from '../../../../libs/cases/src/domain';
+
 // ── Roles (domain.md §1) ─────────────────────────────────────────────────────────────────
 export type Role = 'community_director' | 'street_supervisor' | 'district_staff' | 'district_leader' | 'hotline_intake' | 'agency_liaison' | 'admin';
 
@@ -56,35 +60,9 @@ export const RISK_GUIDANCE: Record<RiskLevel, string> = {
 };
 
 // ── Categories (domain.md §3) ────────────────────────────────────────────────────────────
-export const CATEGORY_LABELS = {
-  V01: '家庭暴力',
-  V02: '性侵害/猥亵',
-  V03: '虐待',
-  V04: '学生欺凌',
-  V05: '其他暴力伤害',
-  V06: '拐卖/失踪/来源不明',
-  V07: '组织乞讨/经济剥削/童工',
-  V08: '网络侵害',
-  V09: '教唆利用违法犯罪',
-  V10: '自杀自残/非正常伤亡',
-  N01: '遗弃',
-  N02: '无人照料',
-  N03: '未满16周岁单独生活',
-  N04: '委托照护不当',
-  N05: '严重营养不良/拒医/失学',
-  N06: '监护人下落不明/丧失监护能力',
-  D01: '孤儿',
-  D02: '事实无人抚养',
-  D03: '残疾',
-  D04: '重病',
-  D05: '留守',
-  D06: '流动',
-  D07: '流浪乞讨/身份不明',
-  D08: '低保/特困家庭',
-  D09: '父母服刑/戒毒',
-} as const;
-export type CategoryCode = keyof typeof CATEGORY_LABELS;
-export const CATEGORY_CODES = Object.keys(CATEGORY_LABELS) as CategoryCode[];
+// Categories: one list for the server and the console (libs/cases/src/domain.ts).
+export { CATEGORY_CODES, CATEGORY_LABELS };
+export type { CategoryCode };
 export const CATEGORY_GROUPS: { prefix: 'V' | 'N' | 'D'; label: string }[] = [
   { prefix: 'V', label: '侵害 (V)' },
   { prefix: 'N', label: '监护缺失/不当 (N)' },
