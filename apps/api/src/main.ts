@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   app.get(Logger).log(`api listening on ${url}/api (docs ${url}/api/docs)`);
   // npm start (scripts/start.sh) waits for this file before its banner: the port this very
   // process bound, so it never announces a port another program answers on.
-  if (process.env.SHOUHU_READY_FILE) writeFileSync(process.env.SHOUHU_READY_FILE, `${process.pid} ${port}\n`);
+  if (config.SHOUHU_READY_FILE) writeFileSync(config.SHOUHU_READY_FILE, `${process.pid} ${port}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -172,6 +172,12 @@ export class AppConfig {
   @IsNotEmpty()
   CONSOLE_DIR = DEFAULT_CONSOLE_DIR;
 
+  /** Set by npm start: the api writes "<pid> <port>" there once it listens, so the banner names the port it really bound. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  SHOUHU_READY_FILE?: string;
+
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
   @IsOptional()
   @IsString()
