@@ -20,6 +20,8 @@ const APPROVAL_LIST_LIMIT = 500;
  * are never the same person, and an approval outside the caller's scope is as unknown
  * as one that does not exist.
  */
+const approvalNotFound = () => DomainError.notFound('approval');
+
 @Injectable()
 export class CaseApprovalsService {
   constructor(
@@ -33,54 +35,59 @@ export class CaseApprovalsService {
     // One answer for an unknown approval and one of a case outside the caller's scope:
     // a difference would confirm that the case exists.
     const approval = await this.approvals.inScope(approvalId, caseScope(actor, 'update'));
-    if (!approval) throw DomainError.notFound('approval');
-    await this.writer.write(actor, approval.caseId, CaseAction.DecideApproval, async (ctx) => {
-      const { manager, c } = ctx;
-      const current = await this.approvals.get(manager, approvalId);
-      if (current.status !== ApprovalStatus.Pending) throw new DomainError(ErrorCode.InvalidTransition, `the approval is already ${current.status}`);
-      if (actor.role !== current.decidedByRole && actor.role !== Role.DistrictStaff) {
-        throw new DomainError(
-          ErrorCode.Forbidden,
-          `only ${current.decidedByRole === Role.DistrictStaff ? 'district staff' : 'the street supervisor or district staff'} decide this`,
-        );
-      }
-      this.writer.judge(ctx, CaseAction.DecideApproval);
-      if (current.requestedById === actor.id) throw CaseErrors.selfApproval();
-      const approved = dto.decision === 'approve';
-      await this.approvals.decide(manager, current.id, {
-        status: approved ? ApprovalStatus.Approved : ApprovalStatus.Rejected,
-        decidedById: actor.id,
-        decidedAt: new Date(),
-        decisionReason: dto.reason ?? null,
-      });
-      await this.writer.event(manager, c, actor, approved ? EventType.ApprovalApproved : EventType.ApprovalRejected, {
-        data: { approvalId: current.id, kind: current.kind, reason: dto.reason ?? null },
-      });
-      if (!approved) {
-        await this.writer.update(ctx, {});
-        await this.writer.follow({ manager, caseRow: c, actor, change: { kind: 'approval_decided', approvalKind: current.kind } });
-        return;
-      }
-      if (current.kind === ApprovalKind.StartIntervention) {
-        await this.writer.move(
-          ctx,
-          CaseStatus.Intervening,
-          EventType.CaseInterventionStarted,
-          { approvalId: current.id },
-          { interventionStartedAt: new Date() },
-        );
-      } else {
-        // Code and free text stay apart: a concatenation of two bounded values overflows its column.
-        const p = current.payload as { closureReason?: string; reason?: string | null };
-        await this.writer.move(
-          ctx,
-          CaseStatus.Closed,
-          EventType.CaseClosed,
-          { kind: ClosureKind.Resolved, closureReason: p.closureReason, approvalId: current.id },
-          { closedAt: new Date(), closureKind: ClosureKind.Resolved, closureReason: p.closureReason ?? null, closureNote: p.reason ?? null },
-        );
-      }
-    });
+    if (!approval) throw approvalNotFound();
+    await this.writer.write(
+      actor,
+      approval.caseId,
+      async (ctx) => {
+        const { manager, c } = ctx;
+        const current = await this.approvals.get(manager, approvalId);
+        if (current.status !== ApprovalStatus.Pending) throw new DomainError(ErrorCode.InvalidTransition, `the approval is already ${current.status}`);
+        if (actor.role !== current.decidedByRole && actor.role !== Role.DistrictStaff) {
+          throw new DomainError(
+            ErrorCode.Forbidden,
+            `only ${current.decidedByRole === Role.DistrictStaff ? 'district staff' : 'the street supervisor or district staff'} decide this`,
+          );
+        }
+        this.writer.judge(ctx, CaseAction.DecideApproval);
+        if (current.requestedById === actor.id) throw CaseErrors.selfApproval();
+        const approved = dto.decision === 'approve';
+        await this.approvals.decide(manager, current.id, {
+          status: approved ? ApprovalStatus.Approved : ApprovalStatus.Rejected,
+          decidedById: actor.id,
+          decidedAt: new Date(),
+          decisionReason: dto.reason ?? null,
+        });
+        await this.writer.event(manager, c, actor, approved ? EventType.ApprovalApproved : EventType.ApprovalRejected, {
+          data: { approvalId: current.id, kind: current.kind, reason: dto.reason ?? null },
+        });
+        if (!approved) {
+          await this.writer.update(ctx, {});
+          await this.writer.follow({ manager, caseRow: c, actor, change: { kind: 'approval_decided', approvalKind: current.kind } });
+          return;
+        }
+        if (current.kind === ApprovalKind.StartIntervention) {
+          await this.writer.move(
+            ctx,
+            CaseStatus.Intervening,
+            EventType.CaseInterventionStarted,
+            { approvalId: current.id },
+            { interventionStartedAt: new Date() },
+          );
+        } else {
+          // Code and free text stay apart: a concatenation of two bounded values overflows its column.
+          const p = current.payload as { closureReason?: string; reason?: string | null };
+          await this.writer.move(
+            ctx,
+            CaseStatus.Closed,
+            EventType.CaseClosed,
+            { kind: ClosureKind.Resolved, closureReason: p.closureReason, approvalId: current.id },
+            { closedAt: new Date(), closureKind: ClosureKind.Resolved, closureReason: p.closureReason ?? null, closureNote: p.reason ?? null },
+          );
+        }
+      },
+      approvalNotFound,
+    );
     return this.queries.get(actor, approval.caseId);
   }
 

@@ -30,7 +30,7 @@ export class CaseRecordsService {
   ) {}
 
   async recordAssessment(actor: Actor, id: string, dto: AssessmentDto): Promise<CaseDetailView> {
-    await this.writer.write(actor, id, CaseAction.RecordAssessment, async (ctx) => {
+    await this.writer.write(actor, id, async (ctx) => {
       this.writer.judge(ctx, CaseAction.RecordAssessment);
       const a = await this.records.insertAssessment(ctx.manager, { ...dto, caseId: ctx.c.id, assessedById: actor.id });
       await this.writer.update(ctx, { riskLevel: dto.riskLevel, assessedAt: ctx.c.assessedAt ?? new Date() });
@@ -43,7 +43,7 @@ export class CaseRecordsService {
   }
 
   async addMeasure(actor: Actor, id: string, dto: MeasureDto): Promise<CaseDetailView> {
-    await this.writer.write(actor, id, CaseAction.AddMeasure, async (ctx) => {
+    await this.writer.write(actor, id, async (ctx) => {
       this.writer.judge(ctx, CaseAction.AddMeasure);
       const owner = dto.ownerId ? await this.staff.assignable(ctx.manager, ctx.c, dto.ownerId, 'ownerId') : null;
       if (Date.parse(dto.dueAt) < Date.now() - 60_000) throw CaseErrors.invalid('dueAt', 'must not be in the past');
@@ -71,7 +71,7 @@ export class CaseRecordsService {
   }
 
   async updateMeasure(actor: Actor, id: string, measureId: string, dto: UpdateMeasureDto): Promise<CaseDetailView> {
-    await this.writer.write(actor, id, CaseAction.UpdateMeasure, async (ctx) => {
+    await this.writer.write(actor, id, async (ctx) => {
       this.writer.judge(ctx, CaseAction.UpdateMeasure);
       const m = await this.records.findMeasure(ctx.manager, ctx.c.id, measureId);
       if (!m) throw DomainError.notFound('measure');
@@ -93,7 +93,7 @@ export class CaseRecordsService {
   }
 
   async addVisit(actor: Actor, id: string, dto: VisitDto): Promise<CaseDetailView> {
-    await this.writer.write(actor, id, CaseAction.AddVisit, async (ctx) => {
+    await this.writer.write(actor, id, async (ctx) => {
       this.writer.judge(ctx, CaseAction.AddVisit);
       const v = await this.records.insertVisit(ctx.manager, {
         caseId: ctx.c.id,
@@ -112,7 +112,7 @@ export class CaseRecordsService {
   }
 
   async addNote(actor: Actor, id: string, dto: NoteDto): Promise<CaseDetailView> {
-    await this.writer.write(actor, id, CaseAction.AddNote, async (ctx) => {
+    await this.writer.write(actor, id, async (ctx) => {
       this.writer.judge(ctx, CaseAction.AddNote);
       const n = await this.records.insertNote(ctx.manager, { caseId: ctx.c.id, text: dto.text, authorId: actor.id });
       await this.writer.event(ctx.manager, ctx.c, actor, EventType.NoteAdded, { data: { noteId: n.id } });
@@ -122,7 +122,7 @@ export class CaseRecordsService {
 
   async addReport(actor: Actor, id: string, dto: AddReportDto): Promise<CaseDetailView> {
     checkReporter(dto, 'report');
-    await this.writer.write(actor, id, CaseAction.AddReport, async (ctx) => {
+    await this.writer.write(actor, id, async (ctx) => {
       this.writer.judge(ctx, CaseAction.AddReport);
       const r = await this.records.insertReport(
         ctx.manager,
@@ -151,7 +151,7 @@ export class CaseRecordsService {
       throw CaseErrors.missing(['reportedAt']);
     }
     if (dto.feedback != null && dto.feedbackAt == null) throw CaseErrors.missing(['feedbackAt']);
-    await this.writer.write(actor, id, CaseAction.RecordPolice, async (ctx) => {
+    await this.writer.write(actor, id, async (ctx) => {
       this.writer.judge(ctx, CaseAction.RecordPolice);
       const c = ctx.c;
       const reportedAt = dto.reportedAt ? new Date(dto.reportedAt) : c.policeReportedAt;

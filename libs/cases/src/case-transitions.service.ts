@@ -51,7 +51,7 @@ export class CaseTransitionsService {
 
   async transition(actor: Actor, id: string, dto: TransitionDto): Promise<CaseDetailView> {
     const rule = ruleOf(dto.action);
-    await this.writer.write(actor, id, dto.action, async (ctx) => {
+    await this.writer.write(actor, id, async (ctx) => {
       // A role that may never take the action hears so whatever version it sent.
       if (!rule.roles.includes(actor.role)) throw CaseErrors.roleForbidden(actor.role, dto.action);
       if (ctx.c.version !== dto.version) throw CaseErrors.staleVersion(dto.version, ctx.c.version);

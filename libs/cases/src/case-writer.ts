@@ -45,12 +45,14 @@ export class CaseWriter {
     @Inject(CASE_LIFECYCLE_HOOKS) private readonly hooks: CaseLifecycleHooks,
   ) {}
 
-  /** One transaction: lock the case in the caller's scope (404 otherwise), then the work. */
-  async write(actor: Actor, id: string, action: CaseAction, work: (ctx: WriteContext) => Promise<void>): Promise<void> {
+  /**
+   * One transaction: lock the case in the caller's scope, then the work. Not in scope:
+   * `notFound()` (404), the same answer as for no such record.
+   */
+  async write(actor: Actor, id: string, work: (ctx: WriteContext) => Promise<void>, notFound: () => DomainError = CaseErrors.notFound): Promise<void> {
     await this.tx.run(async (manager) => {
       const c = await this.cases.lockInScope(manager, id, caseScope(actor, 'update'));
-      // One answer for an approval of a case outside the scope and an unknown one (see CaseApprovalsService).
-      if (!c) throw action === CaseAction.DecideApproval ? DomainError.notFound('approval') : CaseErrors.notFound();
+      if (!c) throw notFound();
       await work({ manager, actor, c });
     });
   }
