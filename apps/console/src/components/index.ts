@@ -6,3 +6,4 @@ export { ErrorPage, ApiErrorAlert, applyFieldErrors, useApiErrorNotice, errorTex
 export { OfflineBanner } from './OfflineBanner';
 export { PageTitle } from './PageTitle';
 export { PageLoading } from './PageLoading';
+export { PastDateTime, notFuture } from './PastDateTime';

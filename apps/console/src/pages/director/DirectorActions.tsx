@@ -6,15 +6,15 @@
  * and reports a stale case (409) with a reload button.
  */
 import { useState } from 'react';
-import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Radio, Space } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Modal, Radio, Space } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { invalidateCase, useTimeline } from '../../api/hooks';
 import type { CaseDetail } from '../../api/types';
 import { RISK_GUIDANCE, RISK_LABELS, RISK_LEVELS, type RiskLevel } from '../../i18n/labels';
-import { disableFuture, formatDateTime, nowWall, wallToIso } from '../../i18n/time';
-import { ApiErrorAlert, applyFieldErrors } from '../../components';
+import { formatDateTime, nowWall, wallToIso } from '../../i18n/time';
+import { ApiErrorAlert, applyFieldErrors, notFuture, PastDateTime } from '../../components';
 import { policeDue } from './report-rules';
 
 interface PanelProps {
@@ -27,10 +27,6 @@ interface PanelProps {
 
 const can = (c: CaseDetail, action: string) => ((c.allowedActions ?? []) as readonly string[]).includes(action);
 const blank = (s?: string) => !s || !s.trim();
-/** antd rule: a picked time may not be in the future (5 minutes of clock slack, like the server). */
-const notFuture = (what: string) => ({
-  validator: (_: unknown, d?: Dayjs) => (d && d.isAfter(nowWall().add(5, 'minute')) ? Promise.reject(new Error(`${what}不能晚于现在`)) : Promise.resolve()),
-});
 
 /** The reason of the latest return, from the case timeline (case.returned event). */
 export function useReturnReason(c: CaseDetail): { reason: string | null; at: string | null; loading: boolean } {
@@ -178,13 +174,7 @@ export function SubmitPanel({ caseDetail: c, onChanged, onReload }: PanelProps) 
             {told === 'yes' && (
               <>
                 <Form.Item label="报警时间" name={['police', 'reportedAt']} rules={[{ required: true, message: '请填写报警时间' }, notFuture('报警时间')]}>
-                  <DatePicker
-                    showTime={{ format: 'HH:mm' }}
-                    format="YYYY-MM-DD HH:mm"
-                    style={{ width: '100%' }}
-                    disabledDate={disableFuture}
-                    placeholder="选择日期和时间"
-                  />
+                  <PastDateTime />
                 </Form.Item>
                 <Form.Item label="接报回执号（选填）" name={['police', 'receiptNo']} rules={[{ max: 64, message: '最多64个字' }]}>
                   <Input autoComplete="off" />
@@ -279,13 +269,7 @@ export function VisitButton({ caseDetail: c, onChanged, onReload }: PanelProps) 
           onFinish={(v) => add.mutate(v)}
         >
           <Form.Item label="走访时间" name="visitedAt" rules={[{ required: true, message: '请填写走访时间' }, notFuture('走访时间')]}>
-            <DatePicker
-              showTime={{ format: 'HH:mm' }}
-              format="YYYY-MM-DD HH:mm"
-              style={{ width: '100%' }}
-              disabledDate={disableFuture}
-              placeholder="选择日期和时间"
-            />
+            <PastDateTime />
           </Form.Item>
           <Form.Item
             label={<span id="visit-risk-label">本次走访看到的风险</span>}
@@ -402,13 +386,7 @@ export function PoliceForm({ caseDetail: c, onChanged }: Omit<PanelProps, 'onRel
           rules={[{ required: true, message: '请填写报警时间' }, notFuture('报警时间')]}
           style={{ marginBottom: 8 }}
         >
-          <DatePicker
-            showTime={{ format: 'HH:mm' }}
-            format="YYYY-MM-DD HH:mm"
-            style={{ width: '100%' }}
-            disabledDate={disableFuture}
-            placeholder="选择日期和时间"
-          />
+          <PastDateTime />
         </Form.Item>
         <Form.Item label="接报回执号（选填）" name="receiptNo" rules={[{ max: 64, message: '最多64个字' }]} style={{ marginBottom: 8 }}>
           <Input autoComplete="off" />

@@ -31,7 +31,7 @@ import {
 } from '../../i18n/labels';
 import { ageOn, disableFuture, formatDateTime, nowWall, wallToDate, wallToIso } from '../../i18n/time';
 import { nationalIdProblem, normaliseNationalId } from '../../lib/national-id';
-import { ApiErrorAlert, applyFieldErrors, CategoryTags, DeadlineCountdown, PageTitle, RiskTag, StatusTag } from '../../components';
+import { ApiErrorAlert, applyFieldErrors, CategoryTags, DeadlineCountdown, notFuture, PageTitle, PastDateTime, RiskTag, StatusTag } from '../../components';
 import { casePathFor } from '../../routes';
 import { belowFloor, categoryProblems, itemProblems, policeDue, riskFloor } from './report-rules';
 import { clearDraft, loadDraft, saveDraft } from './report-draft';
@@ -485,13 +485,7 @@ export default function NewReportPage() {
                 },
               ]}
             >
-              <DatePicker
-                showTime={{ format: 'HH:mm' }}
-                format="YYYY-MM-DD HH:mm"
-                style={{ width: '100%' }}
-                disabledDate={disableFuture}
-                placeholder="选择日期和时间"
-              />
+              <PastDateTime />
             </Form.Item>
             <Form.Item label="发现地点（选填）" name={['report', 'location']} rules={[{ max: 200, message: '最多200个字' }]}>
               <Input autoComplete="off" />
@@ -654,21 +648,9 @@ export default function NewReportPage() {
                 <Form.Item
                   label="报警时间"
                   name={['police', 'reportedAt']}
-                  rules={[
-                    submitOnly('请填写报警时间', () => !!form.getFieldValue(['police', 'reportedAt'])),
-                    {
-                      validator: (_, d?: Dayjs) =>
-                        d && d.isAfter(nowWall().add(5, 'minute')) ? Promise.reject(new Error('报警时间不能晚于现在')) : Promise.resolve(),
-                    },
-                  ]}
+                  rules={[submitOnly('请填写报警时间', () => !!form.getFieldValue(['police', 'reportedAt'])), notFuture('报警时间')]}
                 >
-                  <DatePicker
-                    showTime={{ format: 'HH:mm' }}
-                    format="YYYY-MM-DD HH:mm"
-                    style={{ width: '100%' }}
-                    disabledDate={disableFuture}
-                    placeholder="选择日期和时间"
-                  />
+                  <PastDateTime />
                 </Form.Item>
                 <Form.Item label="接报回执号（选填）" name={['police', 'receiptNo']} rules={[{ max: 64, message: '最多64个字' }]}>
                   <Input autoComplete="off" />
