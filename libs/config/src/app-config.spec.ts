@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AppConfig, ConfigError, configWith, DEFAULT_CONSOLE_DIR, loadConfig, NodeEnv } from './app-config';
+import { AppConfig, ConfigError, configWith, DEFAULT_CALENDAR_DIR, DEFAULT_CONSOLE_DIR, DEFAULT_SLA_POLICY_FILE, loadConfig, NodeEnv } from './app-config';
 
 const SECRET = `jwt-${randomBytes(24).toString('hex')}`;
 const KEY = randomBytes(32).toString('base64');
@@ -52,7 +52,8 @@ describe('loadConfig', () => {
       SLA_TIME_SCALE: 1,
       CONSOLE_DIR: DEFAULT_CONSOLE_DIR,
     });
-    expect(config.SLA_POLICY_FILE).toBeUndefined();
+    expect(config.SLA_POLICY_FILE).toBe(DEFAULT_SLA_POLICY_FILE);
+    expect(config.CALENDAR_DIR).toBe(DEFAULT_CALENDAR_DIR);
     expect(config.isProduction).toBe(false);
   });
 

@@ -29,6 +29,9 @@ export enum NodeEnv {
 const ROOT = __filename.endsWith('.ts') ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..', '..', '..');
 /** Where Vite writes the console (apps/console/dist); its absence is not an error. */
 export const DEFAULT_CONSOLE_DIR = join(ROOT, 'apps', 'console', 'dist');
+/** The shipped official calendars (one validated JSON file per year) and the default SLA policy. */
+export const DEFAULT_CALENDAR_DIR = join(ROOT, 'config', 'calendar');
+export const DEFAULT_SLA_POLICY_FILE = join(ROOT, 'config', 'sla-policy.json');
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
@@ -163,9 +166,35 @@ export class AppConfig {
   @IsPositive()
   SLA_TIME_SCALE = 1;
 
-  @IsOptional()
+  /** The deadline policy (domain.md §6–7): durations in h, d or wd. Defaults to the shipped config/sla-policy.json. */
   @IsString()
-  SLA_POLICY_FILE?: string;
+  @IsNotEmpty()
+  SLA_POLICY_FILE = DEFAULT_SLA_POLICY_FILE;
+
+  /** Where the shipped official calendars live (config/calendar/<year>.json); years not yet in the database are loaded from here. */
+  @IsString()
+  @IsNotEmpty()
+  CALENDAR_DIR = DEFAULT_CALENDAR_DIR;
+
+  /** /api/stats alerts: a deadline breach rate (0–1) above this, by step or street, is an alert. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  STATS_ALERT_BREACH_RATE = 0.2;
+
+  /** /api/stats alerts: a re-report rate within 90 days (0–1) above this is an alert. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  STATS_ALERT_REREPORT_RATE = 0.15;
+
+  /** How often the worker checks each district's indicators for new alerts and tells district staff. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  STATS_ALERT_CHECK_MS = 15 * 60 * 1000;
 
   /** The built browser console, served at /. Missing: the api serves only /api and /metrics, and says so once at start-up. */
   @IsString()
@@ -221,7 +250,6 @@ const known = new Set([
   'REDIS_URL',
   'JWT_SECRET',
   'DATA_ENCRYPTION_KEY',
-  'SLA_POLICY_FILE',
   'METRICS_TOKEN',
   'DATA_ENCRYPTION_PREVIOUS_KEYS',
   'DATA_MATCH_KEY',

@@ -26,16 +26,9 @@ export const KINDS_BY_STATUS: Record<CaseStatus, readonly DeadlineKind[]> = {
   [CaseStatus.Closed]: [],
 };
 
-/** One level up the chain: community → street → district. */
+/** One level up the chain: community → street → district (the second stage, to district leadership, is the escalation service's). */
 export function nextLevel(role: Role): Role {
-  switch (role) {
-    case Role.CommunityDirector:
-      return Role.StreetSupervisor;
-    case Role.StreetSupervisor:
-    case Role.DistrictStaff:
-    case Role.Admin:
-      return Role.DistrictStaff;
-  }
+  return role === Role.CommunityDirector ? Role.StreetSupervisor : Role.DistrictStaff;
 }
 
 /** Police must be told (an alert deadline) for violence or mandatory items at R1/R2 until they are. */
