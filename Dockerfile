@@ -35,6 +35,8 @@ COPY --from=build /app/dist dist
 # Served at / (CONSOLE_DIR defaults to apps/console/dist beside dist/).
 COPY --from=build /app/apps/console/dist apps/console/dist
 COPY package.json ./
+# The deadline policy and the official calendars are data read at start.
+COPY config config
 # The image's own unprivileged user (uid 1000); the app writes nothing under /app.
 USER node
 EXPOSE 3000

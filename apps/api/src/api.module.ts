@@ -13,6 +13,7 @@ import { JobsModule } from '@shouhu/jobs';
 import { StatsModule } from '@shouhu/stats';
 import { ApprovalsController } from './approvals.controller';
 import { AuditController } from './audit.controller';
+import { CalendarController } from './calendar.controller';
 import { CasesController } from './cases.controller';
 import { NotificationsController } from './notifications.controller';
 import { StatsController } from './stats.controller';
@@ -83,6 +84,7 @@ export class ApiModule {
         AuditController,
         NotificationsController,
         StatsController,
+        CalendarController,
         HealthController,
         MetricsController,
       ],

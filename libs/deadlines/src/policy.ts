@@ -1,16 +1,23 @@
 /**
- * The deadline policy of domain.md §6–7 as data. Durations are in hours; the
- * configured SLA_TIME_SCALE multiplies every one of them (0.0001 turns 24 h into
- * about 9 s for demos and tests). A JSON file (SLA_POLICY_FILE) may override any
- * part; it is validated at start.
+ * The deadline policy of domain.md §6–7 as data. The shipped config/sla-policy.json is
+ * THE default (its numbers live nowhere else); SLA_POLICY_FILE may name another file,
+ * a partial override merged onto it. Both are validated at start, errors naming the path.
+ *
+ * Durations are strings: "<n>h" clock hours, "<n>d" clock days of 24 h, "<n>wd" working
+ * days on the official calendar (calendar/working-calendar.ts states the rule). The
+ * configured SLA_TIME_SCALE multiplies every duration (0.0001 turns 24 h into about 9 s
+ * for demos and tests); for working days it scales the calendar's answer.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEFAULT_SLA_POLICY_FILE } from '@shouhu/config';
+import { WorkingCalendar } from './calendar/working-calendar';
 
 export type Risk = 'R1' | 'R2' | 'R3' | 'R4';
 export const RISKS: readonly Risk[] = ['R1', 'R2', 'R3', 'R4'];
 
 export enum DeadlineKind {
-  /** Police told, for V* categories and mandatory items (R1/R2). */
+  /** Police told, for V* categories and mandatory items. */
   PoliceReport = 'police_report',
   /** submitted → accepted or returned. */
   AcceptReport = 'accept_report',
@@ -28,6 +35,10 @@ export enum DeadlineKind {
   Visit = 'visit',
   /** A pending approval (R1/R2 plan or closure) decided. */
   Decision = 'decision',
+  /** The reporting unit told the outcome after the plan starts (Art.11¶3 反馈; mandatory reporters). */
+  OutcomeFeedback = 'outcome_feedback',
+  /** A protection-order application decided: 24 h if urgent, else 72 h (反家庭暴力法 Art.28). */
+  ProtectionOrder = 'protection_order',
 }
 
 export const DEADLINE_KINDS: readonly DeadlineKind[] = Object.values(DeadlineKind);
@@ -42,7 +53,15 @@ export const DEADLINE_LABELS: Record<DeadlineKind, string> = {
   [DeadlineKind.Measure]: '处置措施 measure',
   [DeadlineKind.Visit]: '回访 follow-up visit',
   [DeadlineKind.Decision]: '审批 decision',
+  [DeadlineKind.OutcomeFeedback]: '反馈报告单位 outcome told to the reporting unit',
+  [DeadlineKind.ProtectionOrder]: '保护令裁定 protection order decided',
 };
+
+/** The steps whose window the policy sets per risk level (`windows`). */
+export type WindowKind = Exclude<DeadlineKind, DeadlineKind.Measure | DeadlineKind.Visit | DeadlineKind.ProtectionOrder>;
+export const WINDOW_KINDS: readonly WindowKind[] = DEADLINE_KINDS.filter(
+  (k): k is WindowKind => k !== DeadlineKind.Measure && k !== DeadlineKind.Visit && k !== DeadlineKind.ProtectionOrder,
+);
 
 export interface VisitSchedule {
   /** Days after follow-up starts, in order. */
@@ -52,8 +71,10 @@ export interface VisitSchedule {
 }
 
 export interface SlaPolicy {
-  /** Hours per risk level for each step with a fixed window. */
-  hours: Record<Exclude<DeadlineKind, DeadlineKind.Measure | DeadlineKind.Visit>, Partial<Record<Risk, number>>>;
+  /** The window of each step per risk level, as a duration ("4h", "3d", "5wd"); a missing risk level has no deadline. */
+  windows: Record<WindowKind, Partial<Record<Risk, string>>>;
+  /** A protection-order application is decided within these (反家庭暴力法 Art.28), not by risk level. */
+  protectionOrder: { urgent: string; standard: string };
   /** The reminder goes out at this fraction of the window. */
   remindAtFraction: number;
   /** After a breach, the second stage (district leadership) comes this fraction of the first window later. */
@@ -65,34 +86,59 @@ export interface SlaPolicy {
   maxVisitIntervalDaysFor: Record<string, number>;
 }
 
-const D = 24;
-
-export const DEFAULT_POLICY: SlaPolicy = {
-  hours: {
-    [DeadlineKind.PoliceReport]: { R1: 1, R2: 24 },
-    [DeadlineKind.AcceptReport]: { R1: 1, R2: 4, R3: 24, R4: 72 },
-    [DeadlineKind.Resubmit]: { R1: 2, R2: 8, R3: 48, R4: 72 },
-    [DeadlineKind.Assessment]: { R1: 24, R2: 3 * D, R3: 7 * D, R4: 15 * D },
-    [DeadlineKind.StartPlan]: { R1: 2 * D, R2: 2 * D, R3: 5 * D, R4: 5 * D },
-    [DeadlineKind.PoliceFeedback]: { R1: 3 * D, R2: 3 * D, R3: 3 * D, R4: 3 * D },
-    [DeadlineKind.Decision]: { R1: 3 * D, R2: 3 * D, R3: 5 * D, R4: 5 * D },
-  },
-  remindAtFraction: 0.75,
-  secondStageFraction: 1,
-  visits: {
-    R1: { days: [1, 3, 7, 14, 21, 28, 42, 56, 70, 84], thenEveryDays: 30 },
-    R2: { days: [7, 14, 21, 28, 60, 90, 120, 150, 180], thenEveryDays: 30 },
-    R3: { days: [30, 60, 90, 120, 150, 180], thenEveryDays: 90 },
-    R4: { days: [90], thenEveryDays: 90 },
-  },
-  afterWarningLetter: { days: [7, 37, 67, 97], thenEveryDays: 0 },
-  maxVisitIntervalDaysFor: { D02: 30, N03: 30 },
-};
-
 export class PolicyError extends Error {}
 
-function isHours(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 24 * 366;
+// ── Durations ────────────────────────────────────────────────────────────────
+
+export type DurationUnit = 'h' | 'd' | 'wd';
+export interface Duration {
+  amount: number;
+  unit: DurationUnit;
+}
+
+const DURATION = /^(\d{1,6}(?:\.\d{1,9})?)(h|d|wd)$/;
+/** The longest window any unit may express: a leap year. */
+const MAX_DAYS = 366;
+const DURATION_RULE = 'must be a duration "<n>h", "<n>d" or "<n>wd" (n > 0, a whole number for wd, at most 366 days)';
+
+/** A duration string parsed, or null when it is not one: "<n>h", "<n>d" or "<n>wd", n > 0 (whole for wd), at most 366 days. */
+export function parseDuration(text: unknown): Duration | null {
+  if (typeof text !== 'string') return null;
+  const m = DURATION.exec(text);
+  if (!m) return null;
+  const amount = Number(m[1]);
+  const unit = m[2] as DurationUnit;
+  if (!(amount > 0)) return null;
+  if (unit === 'wd' && !Number.isInteger(amount)) return null;
+  if ((unit === 'h' ? amount / 24 : amount) > MAX_DAYS) return null;
+  return { amount, unit };
+}
+
+function durationAt(where: string, v: unknown): string {
+  if (parseDuration(v) === null) throw new PolicyError(`${where}: ${DURATION_RULE} (got ${JSON.stringify(v)?.slice(0, 40)})`);
+  return v as string;
+}
+
+// ── Parsing and merging ──────────────────────────────────────────────────────
+
+const POLICY_KEYS = [
+  '$comment',
+  'windows',
+  'hours',
+  'protectionOrder',
+  'remindAtFraction',
+  'secondStageFraction',
+  'visits',
+  'afterWarningLetter',
+  'maxVisitIntervalDaysFor',
+] as const;
+type PolicyKey = (typeof POLICY_KEYS)[number];
+/** What the shipped file must set: everything but the comment and the legacy `hours`. */
+const REQUIRED_KEYS: readonly PolicyKey[] = POLICY_KEYS.filter((k) => k !== '$comment' && k !== 'hours');
+
+/** Before durations, overrides gave plain numbers of hours under `hours`; such files keep working. */
+function isLegacyHours(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 24 * MAX_DAYS;
 }
 
 /** A JSON object (not null, not an array) at `where`, else a PolicyError naming it. */
@@ -115,21 +161,30 @@ function checkSchedule(where: string, s: unknown): VisitSchedule {
   return { days: [...v.days], thenEveryDays: v.thenEveryDays };
 }
 
-/** Merges an override onto the defaults and validates the result; errors name the path. */
-export function buildPolicy(override: unknown = {}): SlaPolicy {
-  if (typeof override !== 'object' || override === null || Array.isArray(override)) throw new PolicyError('the policy must be a JSON object');
-  const o = override as Partial<Record<keyof SlaPolicy, unknown>>;
-  const known = new Set(Object.keys(DEFAULT_POLICY));
-  for (const key of Object.keys(o)) if (!known.has(key)) throw new PolicyError(`unknown policy key "${key}"`);
-  const policy: SlaPolicy = structuredClone(DEFAULT_POLICY);
-  if (o.hours !== undefined) {
-    for (const [kind, byRisk] of Object.entries(objectAt('hours', o.hours))) {
-      if (!(kind in policy.hours)) throw new PolicyError(`hours.${kind}: not a step with a fixed window`);
-      for (const [risk, h] of Object.entries(objectAt(`hours.${kind}`, byRisk))) {
-        if (!RISKS.includes(risk as Risk)) throw new PolicyError(`hours.${kind}.${risk}: not a risk level`);
-        if (!isHours(h)) throw new PolicyError(`hours.${kind}.${risk}: must be a number of hours > 0`);
-        (policy.hours as Record<string, Partial<Record<Risk, number>>>)[kind][risk as Risk] = h;
+/** Validates every key `o` sets and applies it onto `policy` (which it changes). */
+function applyPolicy(policy: SlaPolicy, o: Record<string, unknown>): SlaPolicy {
+  for (const key of Object.keys(o)) if (!(POLICY_KEYS as readonly string[]).includes(key)) throw new PolicyError(`unknown policy key "${key}"`);
+  if (o.$comment !== undefined && typeof o.$comment !== 'string') throw new PolicyError('$comment: must be a string');
+  const windows = policy.windows as Record<string, Partial<Record<Risk, string>>>;
+  const eachWindow = (section: 'hours' | 'windows', value: (where: string, v: unknown) => string) => {
+    for (const [kind, byRisk] of Object.entries(objectAt(section, o[section]))) {
+      if (!(WINDOW_KINDS as readonly string[]).includes(kind)) throw new PolicyError(`${section}.${kind}: not a step with a window per risk level`);
+      for (const [risk, v] of Object.entries(objectAt(`${section}.${kind}`, byRisk))) {
+        if (!RISKS.includes(risk as Risk)) throw new PolicyError(`${section}.${kind}.${risk}: not a risk level`);
+        windows[kind][risk as Risk] = value(`${section}.${kind}.${risk}`, v);
       }
+    }
+  };
+  if (o.hours !== undefined)
+    eachWindow('hours', (where, h) => {
+      if (!isLegacyHours(h)) throw new PolicyError(`${where}: must be a number of hours > 0 (or use "windows" with durations such as "24h")`);
+      return `${h}h`;
+    });
+  if (o.windows !== undefined) eachWindow('windows', durationAt);
+  if (o.protectionOrder !== undefined) {
+    for (const [key, v] of Object.entries(objectAt('protectionOrder', o.protectionOrder))) {
+      if (key !== 'urgent' && key !== 'standard') throw new PolicyError(`protectionOrder.${key}: must be "urgent" or "standard"`);
+      policy.protectionOrder[key] = durationAt(`protectionOrder.${key}`, v);
     }
   }
   for (const key of ['remindAtFraction', 'secondStageFraction'] as const) {
@@ -156,43 +211,150 @@ export function buildPolicy(override: unknown = {}): SlaPolicy {
   return policy;
 }
 
-export function loadPolicy(file: string | undefined): SlaPolicy {
-  if (!file) return buildPolicy();
-  let parsed: unknown;
+/**
+ * A complete policy (the shipped file): every key set, every step of `windows`, both
+ * protection-order durations and the visit schedule of every risk level.
+ */
+export function parseCompletePolicy(raw: unknown): SlaPolicy {
+  const o = objectAt('the policy', raw);
+  for (const key of REQUIRED_KEYS) if (o[key] === undefined) throw new PolicyError(`${key}: missing`);
+  const windows = objectAt('windows', o.windows);
+  for (const kind of WINDOW_KINDS) if (windows[kind] === undefined) throw new PolicyError(`windows.${kind}: missing`);
+  const protectionOrder = objectAt('protectionOrder', o.protectionOrder);
+  for (const key of ['urgent', 'standard']) if (protectionOrder[key] === undefined) throw new PolicyError(`protectionOrder.${key}: missing`);
+  const visits = objectAt('visits', o.visits);
+  for (const risk of RISKS) if (visits[risk] === undefined) throw new PolicyError(`visits.${risk}: missing`);
+  const skeleton: SlaPolicy = {
+    windows: Object.fromEntries(WINDOW_KINDS.map((k) => [k, {}])) as SlaPolicy['windows'],
+    protectionOrder: { urgent: '', standard: '' },
+    remindAtFraction: 0,
+    secondStageFraction: 0,
+    visits: {} as SlaPolicy['visits'],
+    afterWarningLetter: { days: [], thenEveryDays: 0 },
+    maxVisitIntervalDaysFor: {},
+  };
+  return applyPolicy(skeleton, o);
+}
+
+/** An override merged onto a base policy (which stays unchanged), validated; errors name the path. */
+export function mergePolicy(base: SlaPolicy, override: unknown): SlaPolicy {
+  if (typeof override !== 'object' || override === null || Array.isArray(override)) throw new PolicyError('the policy must be a JSON object');
+  return applyPolicy(structuredClone(base), override as Record<string, unknown>);
+}
+
+function readPolicyFile<T>(label: string, file: string, parse: (raw: unknown) => T): T {
+  let raw: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new PolicyError(`SLA_POLICY_FILE ${file}: ${(error as Error).message}`);
+    throw new PolicyError(`${label} ${file}: ${(error as Error).message}`);
   }
   try {
-    return buildPolicy(parsed);
+    return parse(raw);
   } catch (error) {
-    throw new PolicyError(`SLA_POLICY_FILE ${file}: ${(error as Error).message}`);
+    throw new PolicyError(`${label} ${file}: ${(error as Error).message}`);
   }
 }
 
-const HOUR_MS = 3600_000;
+let shipped: SlaPolicy | undefined;
 
-/** Pure SLA arithmetic: when a step falls due and when to remind, on a scaled clock. */
+/** The shipped default policy (config/sla-policy.json), read and validated once; a copy each call. */
+export function shippedPolicy(): SlaPolicy {
+  shipped ??= readPolicyFile('the shipped SLA policy', DEFAULT_SLA_POLICY_FILE, parseCompletePolicy);
+  return structuredClone(shipped);
+}
+
+/** The shipped policy with an override merged onto it (none: the shipped policy). */
+export function buildPolicy(override: unknown = {}): SlaPolicy {
+  return mergePolicy(shippedPolicy(), override);
+}
+
+/** The policy of SLA_POLICY_FILE: the shipped file itself, or another file merged onto it as a partial override. */
+export function loadPolicy(file: string | undefined): SlaPolicy {
+  if (!file || resolve(file) === resolve(DEFAULT_SLA_POLICY_FILE)) return shippedPolicy();
+  const base = shippedPolicy();
+  return readPolicyFile('SLA_POLICY_FILE', file, (raw) => mergePolicy(base, raw));
+}
+
+// ── Arithmetic ───────────────────────────────────────────────────────────────
+
+const HOUR_MS = 3600_000;
+/** Without a calendar: Monday to Friday are the working days. */
+const WEEKDAYS_ONLY = new WorkingCalendar();
+
+/** A deadline and its reminder. */
+export interface Due {
+  dueAt: Date;
+  remindAt: Date;
+}
+
+/** Pure SLA arithmetic: when a step falls due and when to remind, on a scaled clock and the official calendar. */
 export class SlaCalculator {
   constructor(
     readonly policy: SlaPolicy,
     readonly timeScale: number,
+    /** The calendar as it is now (the CalendarStore's; it changes when district staff replace a year). */
+    private readonly calendar: () => WorkingCalendar = () => WEEKDAYS_ONLY,
   ) {}
 
-  /** The window of a fixed step for a risk level, in ms (scaled); null when the step has none for this risk. */
-  windowMs(kind: keyof SlaPolicy['hours'], risk: Risk): number | null {
-    const h = this.policy.hours[kind][risk];
-    return h === undefined ? null : h * HOUR_MS * this.timeScale;
+  private entry(kind: WindowKind, risk: Risk): Duration | null {
+    const text = this.policy.windows[kind]?.[risk];
+    return text === undefined ? null : this.parse(text);
   }
 
-  due(kind: keyof SlaPolicy['hours'], risk: Risk, from: Date): { dueAt: Date; remindAt: Date } | null {
-    const w = this.windowMs(kind, risk);
-    return w === null ? null : this.span(from, new Date(from.getTime() + w));
+  private parse(duration: string): Duration {
+    const d = parseDuration(duration);
+    if (!d) throw new PolicyError(`duration ${JSON.stringify(duration)}: ${DURATION_RULE}`);
+    return d;
+  }
+
+  /** The scaled length in ms of a clock duration (h, d); null for working days. */
+  private clockMs(d: Duration): number | null {
+    if (d.unit === 'wd') return null;
+    return d.amount * (d.unit === 'd' ? 24 : 1) * HOUR_MS * this.timeScale;
+  }
+
+  /** The window of a step for a risk level in ms (scaled) when it is in clock hours or days; null for working days or no window. */
+  windowMs(kind: WindowKind, risk: Risk): number | null {
+    const d = this.entry(kind, risk);
+    return d === null ? null : this.clockMs(d);
+  }
+
+  /**
+   * The window in clock hours of a step for a risk level, SCALED by SLA_TIME_SCALE (as
+   * the deadlines themselves are); null when it is in working days or the step has none.
+   */
+  clockHours(kind: WindowKind, risk: Risk): number | null {
+    const d = this.entry(kind, risk);
+    return d === null || d.unit === 'wd' ? null : d.amount * (d.unit === 'd' ? 24 : 1) * this.timeScale;
+  }
+
+  /** When a step started at `from` falls due for a risk level (h, d or wd), with its reminder; null when the step has no window for it. */
+  due(kind: WindowKind, risk: Risk, from: Date): Due | null {
+    const d = this.entry(kind, risk);
+    return d === null ? null : this.after(d, from);
+  }
+
+  /** The deadline of any duration string ("36h", "2d", "5wd") from `from`; a PolicyError when it is not one. */
+  dueIn(duration: string, from: Date): Due {
+    return this.after(this.parse(duration), from);
+  }
+
+  /** A protection-order application (反家庭暴力法 Art.28): decided within the urgent or the standard window. */
+  protectionOrderDue(urgent: boolean, from: Date): Due {
+    return this.dueIn(urgent ? this.policy.protectionOrder.urgent : this.policy.protectionOrder.standard, from);
+  }
+
+  private after(d: Duration, from: Date): Due {
+    const clock = this.clockMs(d);
+    if (clock !== null) return this.span(from, new Date(from.getTime() + clock));
+    // Working days: the end of the n-th working day after the day of `from`; the time scale shrinks that span.
+    const end = this.calendar().addWorkingDays(from, d.amount);
+    return this.span(from, new Date(from.getTime() + (end.getTime() - from.getTime()) * this.timeScale));
   }
 
   /** Deadline and reminder between a start and a due time (reminder at the policy's fraction). */
-  span(from: Date, dueAt: Date): { dueAt: Date; remindAt: Date } {
+  span(from: Date, dueAt: Date): Due {
     const window = Math.max(0, dueAt.getTime() - from.getTime());
     return { dueAt, remindAt: new Date(from.getTime() + Math.floor(window * this.policy.remindAtFraction)) };
   }
