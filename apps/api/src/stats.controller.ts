@@ -18,7 +18,7 @@ class StatsQueryDto {
   @IsOptional()
   to?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'one street of the district (supervisors: only their own)' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'one street of the district (district staff and leaders: any; supervisors: only their own)' })
   @IsOptional()
   @IsUUID('all')
   streetId?: string;
@@ -43,16 +43,22 @@ function period(q: StatsQueryDto): { from: Date; to: Date } {
 export class StatsController {
   constructor(private readonly stats: StatsService) {}
 
-  @Roles(Role.DistrictStaff, Role.StreetSupervisor)
+  @Roles(Role.DistrictStaff, Role.DistrictLeader, Role.StreetSupervisor)
   @Get()
-  @ApiOperation({ summary: '监测评估 (district indicators), de-identified: counts, shares and medians only' })
+  @ApiOperation({
+    summary: '监测评估 (district indicators), de-identified: counts, shares and medians only',
+    description:
+      'Counts narrower than the district (a street, a sex × age band, a worker, every count of one street’s answer) of 1–4 are "<5", ' +
+      'with a second count withheld wherever one could be worked out from a total (one plan for the district and all its streets); ' +
+      'shares and medians over them are null and flagged. `alerts` lists the rates past STATS_ALERT_BREACH_RATE / STATS_ALERT_REREPORT_RATE.',
+  })
   @ApiOkResponse({ type: DistrictStats })
   @ApiErrors([400, 401, 403, 404, 503], { 404: { description: 'NOT_FOUND: streetId is not a street of the caller’s scope' } })
   get(@CurrentActor() actor: Actor, @Query() q: StatsQueryDto): Promise<DistrictStats> {
     return this.stats.compute(actor, { ...period(q), streetId: q.streetId });
   }
 
-  @Roles(Role.DistrictStaff, Role.StreetSupervisor)
+  @Roles(Role.DistrictStaff, Role.DistrictLeader, Role.StreetSupervisor)
   @Get('export')
   @ApiOperation({ summary: '导出指标 (export the same figures as CSV or XLSX)' })
   @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -5,10 +5,12 @@ import { AppConfig, ConfigModule, REDACTED_LOG_PATHS, withLogFormat } from '@sho
 import { DatabaseModule } from '@shouhu/database';
 import { JobHandlerRegistry, JobsModule } from '@shouhu/jobs';
 import { CaseworkModule } from '@shouhu/casework';
+import { StatsModule } from '@shouhu/stats';
 import { DeadlineJobs } from './deadline-jobs.service';
 import { HeartbeatService } from './heartbeat.service';
 import { DeadlinesProcessor } from './processors/deadlines.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
+import { StatsAlertChecks } from './stats-alerts.service';
 
 /** The worker's pino options, whichever the format. */
 export const workerLoggerOptions = (config: AppConfig) => ({
@@ -36,8 +38,9 @@ export class WorkerModule implements OnModuleInit {
         DatabaseModule,
         JobsModule.forRoot(),
         CaseworkModule,
+        StatsModule,
       ],
-      providers: [HeartbeatService, DeadlineJobs, MaintenanceProcessor, DeadlinesProcessor],
+      providers: [HeartbeatService, DeadlineJobs, MaintenanceProcessor, DeadlinesProcessor, StatsAlertChecks],
     };
   }
 }

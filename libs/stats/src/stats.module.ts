@@ -1,7 +1,16 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { DeadlinesCoreModule } from '@shouhu/deadlines';
+import { NotificationsModule } from '@shouhu/notifications';
+import { StatsAlert } from './entities/stats-alert.entity';
+import { StatsAlertRepository } from './stats-alert.repository';
+import { StatsAlertWatch } from './stats-alert-watch.service';
 import { StatsRepository } from './stats.repository';
 import { StatsService } from './stats.service';
 
-@Module({ imports: [DeadlinesCoreModule], providers: [StatsRepository, StatsService], exports: [StatsService] })
+@Module({
+  imports: [TypeOrmModule.forFeature([StatsAlert]), DeadlinesCoreModule, NotificationsModule],
+  providers: [StatsRepository, StatsService, StatsAlertRepository, StatsAlertWatch],
+  exports: [StatsService, StatsAlertWatch],
+})
 export class StatsModule {}

@@ -2,46 +2,78 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-/** Where the figures are taken: a district, or one street of it. */
-export interface StatsScope {
-  districtId: string;
-  streetId: string | null;
-}
-
 /** The policy windows the on-time shares are measured against, in hours (already time-scaled). */
 export interface StatsWindows {
   policeHours: Record<'R1' | 'R2' | 'R3' | 'R4', number>;
   feedbackHours: number;
 }
 
-type Tally = { k: string; n: string }[];
+/** A count by street and code (a status, a category, "female|6-11"…). */
+export interface StreetTally {
+  street: string;
+  key: string;
+  n: number;
+}
 
-/** The aggregates as PostgreSQL returns them (counts as text). */
-export interface StatsFigures {
-  totals: { n: string }[];
-  byStatus: Tally;
-  byCategory: Tally;
-  byReporter: Tally;
-  byRisk: Tally;
-  byStreet: { id: string; name: string; n: string }[];
-  bySexAge: { sex: string; band: string; n: string }[];
-  breachStep: { kind: string; breached: string; concluded: string }[];
-  breachStreet: { id: string; name: string; breached: string; concluded: string }[];
-  medians: { acc: string | null; ass: string | null; int: string | null }[];
-  police: { on_time: string; due: string }[];
-  feedback: { within: string; told: string }[];
-  rereport: { again: string; n: string }[];
-  workers: { id: string; username: string; role: string; n: string }[];
+/** A median and how many values it was taken over. */
+export interface MedianFigure {
+  hours: number | null;
+  n: number;
+}
+
+/** A numerator over a denominator, for one street. */
+export interface StreetRatio {
+  street: string;
+  numerator: number;
+  denominator: number;
+}
+
+/** Medians for one street, or for the district (street null). */
+export interface MedianRow {
+  street: string | null;
+  toAcceptance: MedianFigure;
+  toAssessment: MedianFigure;
+  toIntervention: MedianFigure;
+}
+
+/**
+ * The district's figures, every count split by street (the district's are their sums),
+ * so that one suppression plan covers the district and each of its streets. Counts
+ * only: no names, no case rows.
+ */
+export interface DistrictFigures {
+  /** Every street of the district, cases or not, by name. */
+  streets: { id: string; name: string }[];
+  byStatus: StreetTally[];
+  byRisk: StreetTally[];
+  byCategory: StreetTally[];
+  /** Every report that reached the system in the period (first, further and linked reports alike). */
+  byReporter: StreetTally[];
+  /** key "<sex>|<age band>" */
+  bySexAge: StreetTally[];
+  /** Deadlines by street and kind: breached of concluded (met or breached); `all` counts pending and cancelled too. */
+  breach: { street: string; kind: string; breached: number; concluded: number; all: number }[];
+  medians: MedianRow[];
+  /** Discovery → report filed, for mandatory reporters: by street, and for the district (street null). */
+  reportDelay: { street: string | null; delay: MedianFigure }[];
+  police: StreetRatio[];
+  feedback: StreetRatio[];
+  rereport: StreetRatio[];
+  /** Open cases now, by assignee and street. */
+  workers: { id: string; username: string; role: string; street: string; n: number }[];
 }
 
 const AGE_BANDS = `CASE
   WHEN age < 3 THEN '0-2' WHEN age < 6 THEN '3-5' WHEN age < 12 THEN '6-11'
   WHEN age < 14 THEN '12-13' WHEN age < 16 THEN '14-15' ELSE '16-17' END`;
 
+const num = (v: unknown): number => Number(v ?? 0);
+const hours = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
 /**
  * The district's indicators as SQL aggregates over the cases reported in the period
- * (drafts excluded): counts, shares and medians only; no names, no case rows. A
- * read model: it reads cases, reports, deadlines, jurisdictions and users together.
+ * (drafts excluded). A read model: it reads cases, reports, deadlines, jurisdictions
+ * and users together.
  */
 @Injectable()
 export class StatsRepository {
@@ -52,83 +84,127 @@ export class StatsRepository {
     return rows.length > 0;
   }
 
-  async figures(scope: StatsScope, from: Date, to: Date, windows: StatsWindows): Promise<StatsFigures> {
-    // The population: cases of the scope reported in [from, to), drafts excluded.
-    const params = [scope.districtId, from, to, scope.streetId];
-    const pop = `SELECT * FROM "case" WHERE district_id = $1 AND reported_at >= $2 AND reported_at < $3 AND ($4::uuid IS NULL OR street_id = $4) AND status <> 'draft'`;
-    const run = <T>(sql: string, extra: unknown[] = []) => this.db.query<T[]>(`WITH pop AS (${pop}) ${sql}`, [...params, ...extra]);
+  /** Every district (the worker checks each one's alerts). */
+  async districtIds(): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(`SELECT id FROM jurisdiction WHERE level = 'district' ORDER BY id`);
+    return rows.map((r) => r.id);
+  }
 
-    const [totals, byStatus, byCategory, byReporter, byRisk, byStreet, bySexAge, breachStep, breachStreet, medians, police, feedback, rereport, workers] =
-      await Promise.all([
-        run<{ n: string }>(`SELECT count(*) AS n FROM pop`),
-        run<{ k: string; n: string }>(`SELECT status::text AS k, count(*) AS n FROM pop GROUP BY 1`),
-        run<{ k: string; n: string }>(`SELECT cat AS k, count(*) AS n FROM pop, unnest(pop.categories) AS cat GROUP BY 1`),
-        // The reporter type of each case's first report: one sort of the population's reports, not a lookup per case.
-        run<{ k: string; n: string }>(
-          `SELECT reporter_type::text AS k, count(*) AS n
-           FROM (SELECT DISTINCT ON (r.case_id) r.reporter_type FROM report r JOIN pop ON pop.id = r.case_id ORDER BY r.case_id, r.filed_at) first
-          GROUP BY 1`,
-        ),
-        run<{ k: string; n: string }>(`SELECT risk_level::text AS k, count(*) AS n FROM pop GROUP BY 1`),
-        run<{ id: string; name: string; n: string }>(
-          `SELECT j.id, j.name, count(*) AS n FROM pop JOIN jurisdiction j ON j.id = pop.street_id GROUP BY 1, 2 ORDER BY j.name`,
-        ),
-        run<{ sex: string; band: string; n: string }>(
-          `SELECT sex, ${AGE_BANDS} AS band, count(*) AS n
-           FROM (SELECT ch.sex::text AS sex, date_part('year', age((pop.reported_at AT TIME ZONE 'Asia/Shanghai')::date, ch.birth_date))::int AS age
+  async figures(districtId: string, from: Date, to: Date, windows: StatsWindows): Promise<DistrictFigures> {
+    // The population: cases of the district reported in [from, to), drafts excluded.
+    const params = [districtId, from, to];
+    const pop = `SELECT * FROM "case" WHERE district_id = $1 AND reported_at >= $2 AND reported_at < $3 AND status <> 'draft'`;
+    // The reports of the period: a report counts when it reached the system as a report, i.e. when it was filed or,
+    // for a draft's report, when the case was submitted: greatest(filed_at, reported_at) in [from, to). Two disjoint
+    // parts, each on an index: the period's cases (every report filed before `to`), and reports filed in the period
+    // on cases reported before it (further and linked reports on older cases).
+    const reports = `SELECT r.reporter_type, r.discovered_at, r.filed_at, pop.street_id
+                       FROM pop JOIN report r ON r.case_id = pop.id WHERE r.filed_at < $3
+                     UNION ALL
+                     SELECT r.reporter_type, r.discovered_at, r.filed_at, c.street_id
+                       FROM "case" c JOIN report r ON r.case_id = c.id
+                      WHERE c.district_id = $1 AND c.reported_at < $2 AND c.status <> 'draft' AND r.filed_at >= $2 AND r.filed_at < $3`;
+    const run = <T>(sql: string, extra: unknown[] = []) => this.db.query<T[]>(`WITH pop AS (${pop}), rep AS (${reports}) ${sql}`, [...params, ...extra]);
+    const tally = async (sql: string): Promise<StreetTally[]> =>
+      (await run<{ s: string; k: string; n: string }>(sql)).map((r) => ({ street: r.s, key: r.k, n: num(r.n) }));
+    type Ratio = { s: string; a: string; b: string };
+    const ratio = async (sql: string, extra: unknown[] = []): Promise<StreetRatio[]> =>
+      (await run<Ratio>(sql, extra)).map((r) => ({ street: r.s, numerator: num(r.a), denominator: num(r.b) }));
+
+    const [streets, byStatus, byRisk, byCategory, byReporter, bySexAge, breach, medians, reportDelay, police, feedback, rereport, workers] = await Promise.all([
+      this.db.query<{ id: string; name: string }[]>(`SELECT id, name FROM jurisdiction WHERE level = 'street' AND district_id = $1 ORDER BY name, id`, [
+        districtId,
+      ]),
+      tally(`SELECT street_id AS s, status::text AS k, count(*) AS n FROM pop GROUP BY 1, 2`),
+      tally(`SELECT street_id AS s, risk_level::text AS k, count(*) AS n FROM pop GROUP BY 1, 2`),
+      tally(`SELECT street_id AS s, cat AS k, count(*) AS n FROM pop, unnest(pop.categories) AS cat GROUP BY 1, 2`),
+      tally(`SELECT street_id AS s, reporter_type::text AS k, count(*) AS n FROM rep GROUP BY 1, 2`),
+      tally(
+        `SELECT s, sex || '|' || ${AGE_BANDS} AS k, count(*) AS n
+           FROM (SELECT pop.street_id AS s, ch.sex::text AS sex,
+                        date_part('year', age((pop.reported_at AT TIME ZONE 'Asia/Shanghai')::date, ch.birth_date))::int AS age
                    FROM pop JOIN child ch ON ch.id = pop.child_id) x
-          GROUP BY 1, 2 ORDER BY 1, 2`,
-        ),
-        run<{ kind: string; breached: string; concluded: string }>(
-          `SELECT d.kind, count(*) FILTER (WHERE d.status = 'breached') AS breached, count(*) FILTER (WHERE d.status IN ('met', 'breached')) AS concluded
-           FROM pop JOIN deadline d ON d.case_id = pop.id GROUP BY 1 ORDER BY 1`,
-        ),
-        run<{ id: string; name: string; breached: string; concluded: string }>(
-          `SELECT j.id, j.name, count(*) FILTER (WHERE d.status = 'breached') AS breached, count(*) FILTER (WHERE d.status IN ('met', 'breached')) AS concluded
-           FROM pop JOIN deadline d ON d.case_id = pop.id JOIN jurisdiction j ON j.id = pop.street_id GROUP BY 1, 2 ORDER BY j.name`,
-        ),
-        run<{ acc: string | null; ass: string | null; int: string | null }>(
-          `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM accepted_at - reported_at) / 3600) AS acc,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM assessed_at - reported_at) / 3600) AS ass,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM intervention_started_at - reported_at) / 3600) AS int
-           FROM pop`,
-        ),
-        run<{ on_time: string; due: string }>(
-          `SELECT count(*) FILTER (WHERE police_reported_at IS NOT NULL AND police_reported_at <= reported_at + make_interval(secs => 3600 *
-                  CASE risk_level WHEN 'R1' THEN $5::float8 WHEN 'R2' THEN $6::float8 WHEN 'R3' THEN $7::float8 ELSE $8::float8 END)) AS on_time,
-                count(*) AS due
+          GROUP BY 1, 2`,
+      ),
+      run<{ s: string; k: string; breached: string; concluded: string; n: string }>(
+        `SELECT pop.street_id AS s, d.kind AS k, count(*) FILTER (WHERE d.status = 'breached') AS breached,
+                count(*) FILTER (WHERE d.status IN ('met', 'breached')) AS concluded, count(*) AS n
+           FROM pop JOIN deadline d ON d.case_id = pop.id GROUP BY 1, 2`,
+      ),
+      run<{ s: string | null; acc: string | null; acc_n: string; ass: string | null; ass_n: string; int: string | null; int_n: string }>(
+        `SELECT street_id AS s,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM accepted_at - reported_at) / 3600) AS acc, count(accepted_at) AS acc_n,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM assessed_at - reported_at) / 3600) AS ass, count(assessed_at) AS ass_n,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM intervention_started_at - reported_at) / 3600) AS int,
+                count(intervention_started_at) AS int_n
+           FROM pop GROUP BY GROUPING SETS ((street_id), ())`,
+      ),
+      run<{ s: string | null; h: string | null; n: string }>(
+        `SELECT street_id AS s, percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM filed_at - discovered_at) / 3600) AS h, count(*) AS n
+           FROM rep WHERE reporter_type IN ('mandatory_institution', 'mandatory_staff')
+          GROUP BY GROUPING SETS ((street_id), ())`,
+      ),
+      ratio(
+        `SELECT street_id AS s,
+                count(*) FILTER (WHERE police_reported_at IS NOT NULL AND police_reported_at <= reported_at + make_interval(secs => 3600 *
+                  CASE risk_level WHEN 'R1' THEN $4::float8 WHEN 'R2' THEN $5::float8 WHEN 'R3' THEN $6::float8 ELSE $7::float8 END)) AS a,
+                count(*) AS b
            FROM pop
-          WHERE cardinality(mandatory_items) > 0 OR EXISTS (SELECT 1 FROM unnest(categories) c WHERE c LIKE 'V%')`,
-          [windows.policeHours.R1, windows.policeHours.R2, windows.policeHours.R3, windows.policeHours.R4],
-        ),
-        run<{ within: string; told: string }>(
-          `SELECT count(*) FILTER (WHERE police_feedback_at IS NOT NULL AND police_feedback_at <= police_reported_at + make_interval(secs => 3600 * $5::float8)) AS within,
-                count(*) AS told
-           FROM pop WHERE police_reported_at IS NOT NULL`,
-          [windows.feedbackHours],
-        ),
-        // Re-reported within 90 days: a further report on the case, or the same child's next case (window function, no per-case
-        // lookups), or a later case of the child filed in another scope and linked at intake (related_case_ids).
-        run<{ again: string; n: string }>(
-          `, nxt AS (SELECT id, lead(reported_at) OVER (PARTITION BY child_id ORDER BY reported_at, id) AS next_at
+          WHERE cardinality(mandatory_items) > 0 OR EXISTS (SELECT 1 FROM unnest(categories) c WHERE c LIKE 'V%')
+          GROUP BY 1`,
+        [windows.policeHours.R1, windows.policeHours.R2, windows.policeHours.R3, windows.policeHours.R4],
+      ),
+      ratio(
+        `SELECT street_id AS s,
+                count(*) FILTER (WHERE police_feedback_at IS NOT NULL AND police_feedback_at <= police_reported_at + make_interval(secs => 3600 * $4::float8)) AS a,
+                count(*) AS b
+           FROM pop WHERE police_reported_at IS NOT NULL GROUP BY 1`,
+        [windows.feedbackHours],
+      ),
+      // Re-reported within 90 days: a further report on the case, or the same child's next case (window function, no per-case
+      // lookups), or a later case of the child filed in another scope and linked at intake (related_case_ids).
+      ratio(
+        `, nxt AS (SELECT id, lead(reported_at) OVER (PARTITION BY child_id ORDER BY reported_at, id) AS next_at
                       FROM "case" WHERE district_id = $1 AND status <> 'draft'),
            extra AS (SELECT r.case_id FROM report r JOIN pop ON pop.id = r.case_id
                       WHERE r.filed_at <= pop.reported_at + interval '90 days' GROUP BY r.case_id HAVING count(*) > 1)
-         SELECT count(*) FILTER (WHERE e.case_id IS NOT NULL OR n.next_at <= pop.reported_at + interval '90 days'
+         SELECT pop.street_id AS s,
+                count(*) FILTER (WHERE e.case_id IS NOT NULL OR n.next_at <= pop.reported_at + interval '90 days'
                                   OR EXISTS (SELECT 1 FROM "case" r WHERE r.id = ANY(pop.related_case_ids) AND r.status <> 'draft'
-                                              AND r.reported_at > pop.reported_at AND r.reported_at <= pop.reported_at + interval '90 days')) AS again,
-                count(*) AS n
-           FROM pop JOIN nxt n ON n.id = pop.id LEFT JOIN extra e ON e.case_id = pop.id`,
-        ),
-        run<{ id: string; username: string; role: string; n: string }>(
-          `SELECT u.id, u.username, u.role::text AS role, count(*) AS n
+                                              AND r.reported_at > pop.reported_at AND r.reported_at <= pop.reported_at + interval '90 days')) AS a,
+                count(*) AS b
+           FROM pop JOIN nxt n ON n.id = pop.id LEFT JOIN extra e ON e.case_id = pop.id
+          GROUP BY 1`,
+      ),
+      // The caseload now (not the period's): open cases by assignee and street.
+      this.db.query<{ id: string; username: string; role: string; s: string; n: string }[]>(
+        `SELECT u.id, u.username, u.role::text AS role, c.street_id AS s, count(*) AS n
            FROM "case" c JOIN "user" u ON u.id = c.assignee_id
-          WHERE c.district_id = $1 AND ($4::uuid IS NULL OR c.street_id = $4) AND c.status NOT IN ('closed', 'draft')
-            AND $2::timestamptz IS NOT NULL AND $3::timestamptz IS NOT NULL
-          GROUP BY 1, 2, 3 ORDER BY n DESC, u.username`,
-        ),
-      ]);
+          WHERE c.district_id = $1 AND c.status NOT IN ('closed', 'draft')
+          GROUP BY 1, 2, 3, 4 ORDER BY u.username, u.id, c.street_id`,
+        [districtId],
+      ),
+    ]);
 
-    return { totals, byStatus, byCategory, byReporter, byRisk, byStreet, bySexAge, breachStep, breachStreet, medians, police, feedback, rereport, workers };
+    return {
+      streets,
+      byStatus,
+      byRisk,
+      byCategory,
+      byReporter,
+      bySexAge,
+      breach: breach.map((r) => ({ street: r.s, kind: r.k, breached: num(r.breached), concluded: num(r.concluded), all: num(r.n) })),
+      medians: medians.map((r) => ({
+        street: r.s,
+        toAcceptance: { hours: hours(r.acc), n: num(r.acc_n) },
+        toAssessment: { hours: hours(r.ass), n: num(r.ass_n) },
+        toIntervention: { hours: hours(r.int), n: num(r.int_n) },
+      })),
+      reportDelay: reportDelay.map((r) => ({ street: r.s, delay: { hours: hours(r.h), n: num(r.n) } })),
+      police,
+      feedback,
+      rereport,
+      workers: workers.map((r) => ({ id: r.id, username: r.username, role: r.role, street: r.s, n: num(r.n) })),
+    };
   }
 }

@@ -1,9 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor, JurisdictionLevel } from '@shouhu/access';
+import { AppConfig } from '@shouhu/config';
 import { DeadlineKind, SLA_CALCULATOR, SlaCalculator } from '@shouhu/deadlines';
 import { DomainError, ErrorCode } from '@shouhu/errors';
+import { AlertThresholds } from './stats-alerts';
+import { discloseDistrict } from './stats-disclosure';
 import { StatsRepository, StatsWindows } from './stats.repository';
-import { DistrictStats, Share } from './stats.views';
+import { statsView } from './stats-view';
+import { DistrictStats } from './stats.views';
 
 export interface StatsQuery {
   from: Date;
@@ -11,27 +15,31 @@ export interface StatsQuery {
   streetId?: string;
 }
 
-const share = (numerator: number, denominator: number): Share => ({
-  numerator,
-  denominator,
-  share: denominator === 0 ? null : Math.round((numerator / denominator) * 10000) / 10000,
-});
-const hours = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
+/** Where the figures are taken: a district, or one street of it. */
+export interface StatsScope {
+  districtId: string;
+  streetId: string | null;
+}
+
+type Risk = 'R1' | 'R2' | 'R3' | 'R4';
 
 /**
  * The district's indicators (domain.md §10): who may see which scope, the policy
- * windows they are measured against, and the figures shaped for the API and exports.
- * The aggregates themselves are SQL in the StatsRepository. De-identified throughout.
+ * windows they are measured against, small-cell suppression (one plan for the
+ * district and all its streets, stats-disclosure.ts), alerts, and the figures shaped
+ * for the API and exports. The aggregates themselves are SQL in the StatsRepository.
+ * De-identified throughout.
  */
 @Injectable()
 export class StatsService {
   constructor(
     private readonly stats: StatsRepository,
     @Inject(SLA_CALCULATOR) private readonly sla: SlaCalculator,
+    private readonly config: AppConfig,
   ) {}
 
-  /** District staff: their district (optionally one street); supervisors: their street only. */
-  scopeOf(actor: Actor, streetId: string | undefined): { districtId: string; streetId: string | null } {
+  /** District staff and leaders: their district (optionally one street); supervisors: their street only. */
+  scopeOf(actor: Actor, streetId: string | undefined): StatsScope {
     if (actor.level === JurisdictionLevel.Street) {
       if (streetId && streetId !== actor.streetId)
         throw new DomainError(ErrorCode.NotFound, 'no such street in your scope', [{ field: 'streetId', message: 'is not your street' }]);
@@ -45,43 +53,42 @@ export class StatsService {
     if (scope.streetId && !(await this.stats.isStreetOf(scope.streetId, scope.districtId))) {
       throw new DomainError(ErrorCode.NotFound, 'no such street in your scope', [{ field: 'streetId', message: 'is not a street of your district' }]);
     }
-    const scale = this.sla.timeScale;
-    const policeWindowHours = (risk: 'R1' | 'R2' | 'R3' | 'R4') =>
-      (this.sla.policy.hours[DeadlineKind.PoliceReport][risk] ?? this.sla.policy.hours[DeadlineKind.PoliceReport].R2 ?? 24) * scale;
-    const windows: StatsWindows = {
-      policeHours: { R1: policeWindowHours('R1'), R2: policeWindowHours('R2'), R3: policeWindowHours('R3'), R4: policeWindowHours('R4') },
-      feedbackHours: (this.sla.policy.hours[DeadlineKind.PoliceFeedback].R1 ?? 72) * scale,
-    };
-    const { totals, byStatus, byCategory, byReporter, byRisk, byStreet, bySexAge, breachStep, breachStreet, medians, police, feedback, rereport, workers } =
-      await this.stats.figures(scope, q.from, q.to, windows);
+    return this.figuresFor(scope, q.from, q.to);
+  }
 
-    const tally = (rows: { k: string; n: string }[]): Record<string, number> =>
-      Object.fromEntries(rows.map((r): [string, number] => [r.k, Number(r.n)]).sort(([a], [b]) => (a < b ? -1 : 1)));
+  /** The figures of a scope, with no caller: the worker's alert check reads the district's through here. */
+  async figuresFor(scope: StatsScope, from: Date, to: Date): Promise<DistrictStats> {
+    const figures = await this.stats.figures(scope.districtId, from, to, this.windows());
+    // One suppression plan for the whole district, whichever scope is shown: no two answers undo each other's.
+    const disclosure = discloseDistrict(figures);
+    return statsView(figures, disclosure, { ...scope, from, to, asOf: new Date(), thresholds: this.thresholds() });
+  }
+
+  /** Every district, for the worker's alert check. */
+  districtIds(): Promise<string[]> {
+    return this.stats.districtIds();
+  }
+
+  thresholds(): AlertThresholds {
+    return { breachRate: this.config.STATS_ALERT_BREACH_RATE, rereportRate: this.config.STATS_ALERT_REREPORT_RATE };
+  }
+
+  /** The policy's police and feedback windows in clock hours (time-scaled); a step without a clock window falls back as documented. */
+  private windows(): StatsWindows {
+    const police = (risk: Risk) =>
+      this.sla.clockHours(DeadlineKind.PoliceReport, risk) ?? this.sla.clockHours(DeadlineKind.PoliceReport, 'R2') ?? 24 * this.sla.timeScale;
     return {
-      period: { from: q.from.toISOString(), to: q.to.toISOString() },
-      scope,
-      totalCases: Number(totals[0].n),
-      byStatus: tally(byStatus),
-      byCategory: tally(byCategory),
-      byReporterType: tally(byReporter),
-      byRiskLevel: tally(byRisk),
-      byStreet: byStreet.map((r) => ({ streetId: r.id, name: r.name, cases: Number(r.n) })),
-      bySexAndAgeBand: bySexAge.map((r) => ({ sex: r.sex, ageBand: r.band, cases: Number(r.n) })),
-      breachRateByStep: Object.fromEntries(breachStep.map((r) => [r.kind, share(Number(r.breached), Number(r.concluded))])),
-      breachRateByStreet: breachStreet.map((r) => ({ streetId: r.id, name: r.name, rate: share(Number(r.breached), Number(r.concluded)) })),
-      medianHours: { reportToAcceptance: hours(medians[0].acc), reportToAssessment: hours(medians[0].ass), reportToIntervention: hours(medians[0].int) },
-      policeToldOnTime: share(Number(police[0].on_time), Number(police[0].due)),
-      policeFeedbackWithin3Days: share(Number(feedback[0].within), Number(feedback[0].told)),
-      reReportWithin90Days: share(Number(rereport[0].again), Number(rereport[0].n)),
-      openCasesPerWorker: workers.map((r) => ({ userId: r.id, username: r.username, role: r.role, openCases: Number(r.n) })),
+      policeHours: { R1: police('R1'), R2: police('R2'), R3: police('R3'), R4: police('R4') },
+      feedbackHours: this.sla.clockHours(DeadlineKind.PoliceFeedback, 'R1') ?? 72 * this.sla.timeScale,
     };
   }
 
-  /** The same figures as rows (section, key, value) for CSV and XLSX. */
+  /** The same figures as rows (section, key, value) for CSV and XLSX; a withheld count is "<5", a withheld share empty. */
   rows(stats: DistrictStats): [string, string, string | number | null][] {
     const rows: [string, string, string | number | null][] = [
       ['period', 'from', stats.period.from],
       ['period', 'to', stats.period.to],
+      ['period', 'asOf', stats.asOf],
       ['scope', 'streetId', stats.scope.streetId ?? 'all'],
       ['total', 'cases', stats.totalCases],
     ];
@@ -96,10 +103,12 @@ export class StatsService {
     rows.push(['medianHours', 'reportToAcceptance', stats.medianHours.reportToAcceptance]);
     rows.push(['medianHours', 'reportToAssessment', stats.medianHours.reportToAssessment]);
     rows.push(['medianHours', 'reportToIntervention', stats.medianHours.reportToIntervention]);
+    rows.push(['medianHours', 'reportDelay', stats.reportDelayHours]);
     rows.push(['share', 'policeToldOnTime', stats.policeToldOnTime.share]);
     rows.push(['share', 'policeFeedbackWithin3Days', stats.policeFeedbackWithin3Days.share]);
     rows.push(['share', 'reReportWithin90Days', stats.reReportWithin90Days.share]);
     for (const w of stats.openCasesPerWorker) rows.push(['openCasesPerWorker', w.username, w.openCases]);
+    for (const a of stats.alerts) rows.push(['alert', a.label, a.value]);
     return rows;
   }
 }
