@@ -127,12 +127,14 @@ describe('deadlines that act (real time, real worker)', () => {
     let promptAcceptDeadline: DeadlineRow;
     let supXa: string;
     let district1: string;
+    let leader: string;
 
     beforeAll(async () => {
       worker = await startWorker(WORKER_ENV);
       await warmUp(queue);
       supXa = await ledger.userId('sup-xa');
       district1 = await ledger.userId('district1');
+      leader = await ledger.userId('leader');
       late = await fileCase(api, 'dir-xa-01', places.community('xa', 0), 'r1-violence-no-police');
       lateDeadlinesAtFiling = await deadlinesOf(api, 'dir-xa-01', late.id);
       prompt = await fileCase(api, 'dir-xa-01', places.community('xa', 0), 'r1-neglect');
@@ -234,7 +236,7 @@ describe('deadlines that act (real time, real worker)', () => {
       expect(to('breach')).toEqual(expect.arrayContaining([director, supXa]));
     });
 
-    it('escalates to the district at the second stage: one deadline.escalated, escalation level 2, district staff notified', async () => {
+    it('escalates to district leadership at the second stage: one deadline.escalated, escalation level 2, the leader and district staff notified', async () => {
       const d = await breached(late.id, 'accept_report');
       const r = await secondStageDone(d.id);
       expect(r.escalation_level).toBe(2);
@@ -243,7 +245,8 @@ describe('deadlines that act (real time, real worker)', () => {
 
       const escalations = await ledger.eventsFor(late.id, EventType.DeadlineEscalated, d.id);
       expect(escalations).toHaveLength(1);
-      expect(escalations[0].data).toMatchObject({ kind: 'accept_report', escalatedTo: Role.DistrictStaff, escalationLevel: 2 });
+      expect(escalations[0].data).toMatchObject({ kind: 'accept_report', escalatedTo: Role.DistrictLeader, escalationLevel: 2 });
+      expect(escalations[0].data.leadersNotified).toBeGreaterThanOrEqual(1);
       const view = await deadlineOf(api, 'district1', late.id, 'accept_report');
       expect(view).toMatchObject({ status: 'breached', escalationLevel: 2 });
 
@@ -251,13 +254,35 @@ describe('deadlines that act (real time, real worker)', () => {
       expect(detail.body.escalationLevel).toBe(2);
       expect(detail.body.flags).toEqual(expect.arrayContaining(['deadline_breached', 'escalated']));
 
+      // The leader sees it among its own notifications, and opens the case and its timeline (it reads, it does not act).
+      const leaderRes = await apiGet(api, 'leader', '/api/notifications?unread=true');
+      expectStatus(leaderRes, 200);
+      const toLeader = (leaderRes.body.items as { caseId: string; kind: string; title: string; body: string }[]).filter((n) => n.caseId === late.id);
+      // (police_report, breached too, may have reached its own second stage: escalated as well.)
+      expect(toLeader.length).toBeGreaterThanOrEqual(1);
+      for (const n of toLeader) {
+        expect(n.kind).toBe('deadline.escalated');
+        expect(n.title).toContain(late.caseNo);
+        expect(n.title).toContain('已升级至区分管领导');
+        expect(`${n.title} ${n.body}`).not.toContain(late.child.name);
+      }
+      const asLeader = await apiGet(api, 'leader', `/api/cases/${late.id}`);
+      expectStatus(asLeader, 200);
+      expect(asLeader.body).toMatchObject({ escalationLevel: 2, allowedActions: [] });
+      const leaderTimeline = await apiGet(api, 'leader', `/api/cases/${late.id}/timeline`);
+      expectStatus(leaderTimeline, 200);
+      expect((leaderTimeline.body.events as { type: string }[]).map((e) => e.type)).toContain('deadline.escalated');
+
       const res = await apiGet(api, 'district1', '/api/notifications');
       const escalated = (res.body.items as { caseId: string; kind: string }[]).filter((n) => n.caseId === late.id && n.kind === 'deadline.escalated');
       expect(escalated.length).toBeGreaterThanOrEqual(1);
       const notes = await ledger.notifications(late.id);
       expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:stage2:${district1}`)).toHaveLength(1);
-      // The second stage goes to the district only.
+      expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:stage2:${leader}`)).toHaveLength(1);
+      // The second stage goes to the district only: leadership and staff, not the street.
       expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:stage2:${supXa}`)).toHaveLength(0);
+      // Reminders and breaches never reach the leader: only second stages do.
+      expect(notes.filter((n) => n.userId === leader).every((n) => /^dl:[0-9a-f-]+:stage2:/.test(n.dedupeKey))).toBe(true);
     });
 
     it('a case accepted in time: accept_report is met and its timers leave the queue', async () => {
@@ -529,6 +554,8 @@ describe('deadlines that act (real time, real worker)', () => {
       }
 
       const district = await ledger.activeUserIds(Role.DistrictStaff, places.districtId);
+      const leaders = await ledger.activeUserIds(Role.DistrictLeader, places.districtId);
+      expect(leaders.length).toBeGreaterThanOrEqual(1);
       for (const [i, d] of deadlines.entries()) {
         const { c, at } = cases[i];
         expect(await ledger.eventsFor(c.id, EventType.DeadlineBreached, d.id)).toHaveLength(1);
@@ -545,7 +572,8 @@ describe('deadlines that act (real time, real worker)', () => {
             .map((n) => n.userId)
             .sort();
         expect(recipients('deadline.breached')).toEqual([...new Set([...supervisors, ...district])].sort());
-        expect(recipients('deadline.escalated')).toEqual([...district].sort());
+        // The second stage: district leadership, and district staff kept informed.
+        expect(recipients('deadline.escalated')).toEqual([...district, ...leaders].sort());
         // The reminder went to the supervisors once, unless the deadline was breached before a worker got to it.
         expect(recipients('deadline.reminder')).toEqual((await row(d.id)).reminded_at ? [...supervisors].sort() : []);
 

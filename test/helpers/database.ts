@@ -76,6 +76,7 @@ export async function createOtherDistrict(ds: DataSource): Promise<OtherDistrict
   const place: Record<Role, Jurisdiction> = {
     [Role.Admin]: district,
     [Role.DistrictStaff]: district,
+    [Role.DistrictLeader]: district,
     [Role.StreetSupervisor]: street,
     [Role.CommunityDirector]: community,
   };

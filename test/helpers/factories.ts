@@ -61,6 +61,7 @@ export async function createUser(
     [Role.CommunityDirector]: demoCode.community('xa', 0),
     [Role.StreetSupervisor]: demoCode.street('xa'),
     [Role.DistrictStaff]: demoCode.district,
+    [Role.DistrictLeader]: demoCode.district,
     [Role.Admin]: demoCode.district,
   }[role];
   const jid = await jurisdictionId(api, options.jurisdictionCode ?? defaultCode);

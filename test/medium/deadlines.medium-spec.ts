@@ -8,6 +8,7 @@ import { Role } from '@shouhu/access';
 import { CaseAction, CaseFlag, RiskLevel } from '@shouhu/cases';
 import { deadlineJobId } from '@shouhu/jobs';
 import { EventType } from '@shouhu/timeline';
+import { createOtherDistrict } from '../helpers/database';
 import { waitFor } from '../helpers/deadlines';
 import { actorOf, deadlineOf, deadlineRow, fileCase, makeDue, makeSecondStageDue, Services, startServices } from '../helpers/medium';
 
@@ -18,10 +19,11 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
   let supXa: string;
   let district1: string;
   let directorXa01: string;
+  let leader: string;
 
   beforeAll(async () => {
     s = await startServices();
-    [supXa, district1, directorXa01] = await Promise.all(['sup-xa', 'district1', 'dir-xa-01'].map(async (u) => (await actorOf(s, u)).id));
+    [supXa, district1, directorXa01, leader] = await Promise.all(['sup-xa', 'district1', 'dir-xa-01', 'leader'].map(async (u) => (await actorOf(s, u)).id));
   });
   afterAll(async () => {
     await s?.close();
@@ -140,7 +142,7 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
       expect(await notified(late.id, police.id, 'breach')).toEqual(expect.arrayContaining([directorXa01, supXa]));
     });
 
-    it('escalates to the district at the second stage, once: level 2, the escalated flag, district staff only', async () => {
+    it('escalates to district leadership at the second stage, once: level 2, the escalated flag, the district’s leaders and staff told, not the street', async () => {
       expect(await s.escalation.secondStage(acceptReport.id)).toBe('not_due');
       await makeSecondStageDue(s, acceptReport.id);
       expect(await s.escalation.secondStage(acceptReport.id)).toBe('done');
@@ -148,12 +150,30 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
       expect(await deadlineRow(s, acceptReport.id)).toMatchObject({ status: 'breached', escalation_level: 2, second_stage_done_at: expect.any(Date) });
       const escalations = await s.ledger.eventsFor(late.id, EventType.DeadlineEscalated, acceptReport.id);
       expect(escalations).toHaveLength(1);
-      expect(escalations[0].data).toMatchObject({ kind: 'accept_report', escalatedTo: Role.DistrictStaff, escalationLevel: 2 });
+      expect(escalations[0].data).toMatchObject({ kind: 'accept_report', escalatedTo: Role.DistrictLeader, escalationLevel: 2 });
       const detail = await s.queries.get(await actorOf(s, 'district1'), late.id);
       expect(detail.escalationLevel).toBe(2);
       expect(detail.flags).toEqual(expect.arrayContaining([CaseFlag.DeadlineBreached, CaseFlag.Escalated]));
-      expect(await notified(late.id, acceptReport.id, 'stage2')).toContain(district1);
-      expect(await notified(late.id, acceptReport.id, 'stage2')).not.toContain(supXa);
+      const stage2 = await notified(late.id, acceptReport.id, 'stage2');
+      expect(stage2).toEqual(expect.arrayContaining([leader, district1]));
+      expect(stage2).not.toContain(supXa);
+      expect(stage2).not.toContain(directorXa01);
+      // The event counts the leaders reached: the demo leader, and any other approved leader of the district.
+      const leaders = await s.db.query<{ id: string }[]>(
+        `SELECT id FROM "user" WHERE role = 'district_leader' AND jurisdiction_id = $1 AND active AND status = 'active'`,
+        [late.districtId],
+      );
+      expect(escalations[0].data.leadersNotified).toBe(leaders.length);
+      expect(stage2).toEqual(expect.arrayContaining(leaders.map((l) => l.id)));
+      // One message for leaders and staff alike: the case number and the masked name, never the child's name.
+      const rows = await s.db.query<{ user_id: string; title: string; body: string }[]>(
+        `SELECT user_id, title, body FROM notification WHERE case_id = $1 AND dedupe_key LIKE $2`,
+        [late.id, `dl:${acceptReport.id}:stage2:%`],
+      );
+      for (const n of rows) {
+        expect(n.title).toBe(`${late.caseNo} 受理 accept or return 超时未办，已升级至区分管领导 (escalated to district leadership)`);
+        expect(`${n.title} ${n.body}`).not.toContain(late.child.name);
+      }
     });
 
     it('exactly once: every step run again changes nothing', async () => {
@@ -233,6 +253,36 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
     expect(after.filter((d) => d.kind === 'police_feedback')).toEqual([expect.objectContaining({ status: 'pending' })]);
   });
 
+  it('a district without a leader account: the escalation is recorded all the same, and its staff are told nobody above them was reached', async () => {
+    const other = await createOtherDistrict(s.db);
+    try {
+      await s.db.query('DELETE FROM "user" WHERE id = $1', [other.users[Role.DistrictLeader].id]);
+      const c = await fileCase(s, other.users[Role.CommunityDirector].username, 'r1-neglect');
+      const d = await deadlineOf(s, c.id, 'accept_report');
+      await makeDue(s, d.id);
+      expect(await s.escalation.breach(d.id)).toBe('done');
+      await makeSecondStageDue(s, d.id);
+      expect(await s.escalation.secondStage(d.id)).toBe('done');
+
+      const [event] = await s.ledger.eventsFor(c.id, EventType.DeadlineEscalated, d.id);
+      expect(event.data).toMatchObject({ kind: 'accept_report', escalatedTo: Role.DistrictLeader, escalationLevel: 2, leadersNotified: 0 });
+      expect(await deadlineRow(s, d.id)).toMatchObject({ status: 'breached', escalation_level: 2 });
+      expect(await notified(c.id, d.id, 'stage2')).toEqual([other.users[Role.DistrictStaff].id]);
+      const [note] = await s.db.query<{ title: string; kind: string }[]>(`SELECT title, kind FROM notification WHERE dedupe_key = $1`, [
+        `dl:${d.id}:stage2:${other.users[Role.DistrictStaff].id}`,
+      ]);
+      expect(note).toEqual({
+        kind: 'deadline.escalated',
+        title: `${c.caseNo} 受理 accept or return 超时未办，本区无可通知的分管领导账号 (escalated to district leadership, but the district has no active district leader account)`,
+      });
+      // Another district's leader is never told.
+      expect(await notified(c.id, d.id, 'stage2')).not.toContain(leader);
+    } finally {
+      // The district keeps its case (nothing deletes cases); only what can go goes.
+      await other.remove().catch(() => undefined);
+    }
+  });
+
   it('the reconciler processes each late step exactly once, however often it runs', async () => {
     const cases = await Promise.all([0, 1, 2].map(() => fileCase(s, 'dir-fy-01', 'r1-neglect')));
     const deadlines = await Promise.all(cases.map((c) => deadlineOf(s, c.id, 'accept_report')));
@@ -257,6 +307,7 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
       expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:breach:${district1}`)).toHaveLength(1);
       expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:remind:${supFy.id}`)).toHaveLength(1);
       expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:stage2:${district1}`)).toHaveLength(1);
+      expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:stage2:${leader}`)).toHaveLength(1);
     }
   });
 });

@@ -19,7 +19,7 @@ class ListApprovalsQuery {
 export class ApprovalsController {
   constructor(private readonly approvals: CaseApprovalsService) {}
 
-  @Roles(Role.StreetSupervisor, Role.DistrictStaff)
+  @Roles(Role.StreetSupervisor, Role.DistrictStaff, Role.DistrictLeader)
   @Get()
   @ApiOperation({ summary: '审批 (approvals) in the caller’s scope, oldest request first' })
   @ApiOkResponse({ type: ApprovalListView })

@@ -12,7 +12,7 @@ import { UuidParamPipe } from './http/uuid-param.pipe';
 export class UsersController {
   constructor(private readonly org: OrgService) {}
 
-  @Roles(Role.StreetSupervisor, Role.DistrictStaff, Role.Admin)
+  @Roles(Role.StreetSupervisor, Role.DistrictStaff, Role.DistrictLeader, Role.Admin)
   @Get()
   @ApiOperation({ summary: '用户 (users) in the caller’s scope, e.g. for assignment; ?status=pending_approval: what awaits a district decision' })
   @ApiOkResponse({ type: UserListView })
@@ -21,7 +21,7 @@ export class UsersController {
     return { items: await this.org.listUsers(actor, query) };
   }
 
-  @Roles(Role.StreetSupervisor, Role.DistrictStaff, Role.Admin)
+  @Roles(Role.StreetSupervisor, Role.DistrictStaff, Role.DistrictLeader, Role.Admin)
   @Get(':id')
   @ApiOperation({ summary: '用户详情 (one user in the caller’s scope)' })
   @ApiOkResponse({ type: UserView })

@@ -104,6 +104,51 @@ describe('defineAbilityFor', () => {
     });
   });
 
+  describe('district leader of district A', () => {
+    const leader = actor(Role.DistrictLeader, places.districtA);
+    const ability = defineAbilityFor(leader);
+    const inside: PlaceName[] = ['districtA', 'streetA1', 'streetA2', 'communityA1a', 'communityA1b', 'communityA2a'];
+    const outside: PlaceName[] = ['districtB', 'streetB1', 'communityB1a'];
+    const caseAt = (name: PlaceName) => asSubject('Case', { id: randomUUID(), ...places[name] });
+
+    it.each(inside)('reads the cases, users and jurisdictions of %s', (place) => {
+      expect(ability.can('read', caseAt(place))).toBe(true);
+      expect(ability.can('read', userAt(place))).toBe(true);
+      expect(ability.can('read', jurisdictionAt(place))).toBe(true);
+    });
+
+    it.each(outside)('reads nothing of %s', (place) => {
+      expect(ability.can('read', caseAt(place))).toBe(false);
+      expect(ability.can('read', userAt(place))).toBe(false);
+      expect(ability.can('read', jurisdictionAt(place))).toBe(false);
+    });
+
+    it('decides nothing: may not create or update cases, users or jurisdictions, even in its district', () => {
+      for (const place of inside) {
+        for (const action of ['create', 'update', 'manage'] as const) {
+          expect(ability.can(action, caseAt(place))).toBe(false);
+          expect(ability.can(action, userAt(place))).toBe(false);
+          expect(ability.can(action, jurisdictionAt(place))).toBe(false);
+        }
+      }
+      expect(ability.can('update', userAt('districtA', leader.id))).toBe(false);
+    });
+  });
+
+  describe('cases by role: who reads and who writes (district A’s community A1a)', () => {
+    const caseA1a = asSubject('Case', { id: randomUUID(), ...places.communityA1a });
+    it.each([
+      [Role.Admin, places.districtA, { read: false, update: false, create: false }],
+      [Role.DistrictStaff, places.districtA, { read: true, update: true, create: true }],
+      [Role.DistrictLeader, places.districtA, { read: true, update: false, create: false }],
+      [Role.StreetSupervisor, places.streetA1, { read: true, update: true, create: false }],
+      [Role.CommunityDirector, places.communityA1a, { read: true, update: true, create: true }],
+    ] as const)('%s', (role, place, want) => {
+      const ability = defineAbilityFor(actor(role, place));
+      expect({ read: ability.can('read', caseA1a), update: ability.can('update', caseA1a), create: ability.can('create', caseA1a) }).toEqual(want);
+    });
+  });
+
   describe('street supervisor of street A1', () => {
     const supervisor = actor(Role.StreetSupervisor, places.streetA1);
     const ability = defineAbilityFor(supervisor);

@@ -41,6 +41,11 @@ export function defineAbilityFor(actor: Actor): AppAbility {
       can('read', 'User', scope);
       can(['read', 'update', 'create'], 'Case', scope);
       break;
+    case Role.DistrictLeader:
+      // Oversight without decisions: reads the district's cases and people, changes nothing.
+      can('read', 'User', scope);
+      can('read', 'Case', scope);
+      break;
     case Role.StreetSupervisor:
       can('read', 'User', scope);
       can(['read', 'update'], 'Case', scope);

@@ -48,6 +48,19 @@ describe('rulesToSql for each role', () => {
     expect(rulesToSql(ability, 'update', 'User', USER_FIELDS)).toEqual(FALSE);
   });
 
+  it('district leader: reads the cases and users of its district; every write is FALSE, so a write query finds no case', () => {
+    const CASE_FIELDS: FieldMap = { id: 'c.id', districtId: 'c.district_id', streetId: 'c.street_id', communityId: 'c.community_id' };
+    const ability = defineAbilityFor(actor(Role.DistrictLeader));
+    const district = { sql: 'j.district_id = :acl_0', params: { acl_0: districtId } };
+    expect(rulesToSql(ability, 'read', 'Case', CASE_FIELDS)).toEqual({ sql: 'c.district_id = :acl_0', params: { acl_0: districtId } });
+    expect(rulesToSql(ability, 'read', 'User', USER_FIELDS)).toEqual(district);
+    expect(rulesToSql(ability, 'read', 'Jurisdiction', JURISDICTION_FIELDS)).toEqual(district);
+    for (const action of ['create', 'update'] as const) {
+      expect(rulesToSql(ability, action, 'Case', CASE_FIELDS)).toEqual(FALSE);
+      expect(rulesToSql(ability, action, 'User', USER_FIELDS)).toEqual(FALSE);
+    }
+  });
+
   it('street supervisor: reads its street, writes nothing', () => {
     const ability = defineAbilityFor(actor(Role.StreetSupervisor));
     expect(rulesToSql(ability, 'read', 'User', USER_FIELDS)).toEqual({ sql: 'j.street_id = :acl_0', params: { acl_0: streetId } });

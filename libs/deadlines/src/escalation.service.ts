@@ -23,6 +23,7 @@ function unitOf(role: Role, c: Case): string {
     case Role.StreetSupervisor:
       return c.streetId;
     case Role.DistrictStaff:
+    case Role.DistrictLeader:
     case Role.Admin:
       return c.districtId;
   }
@@ -117,25 +118,53 @@ export class EscalationService {
     });
   }
 
+  /**
+   * Still unmet after the second window: district leadership (domain.md §6). The district's
+   * leaders are told, and district staff too (they act on it). A district without a
+   * leader account still records the escalation, and its staff are told that nobody
+   * above them was reached.
+   */
   async secondStage(deadlineId: string): Promise<Outcome> {
     return this.locked(deadlineId, async (manager, c) => {
       const d = await this.deadlines.claim(manager, deadlineId, 'stage2');
       if (!d) return this.notYet(manager, deadlineId, 'stage2');
-      const next = await this.deadlines.nextPending(manager, c.id);
-      await this.writer.recordSystemEvent(manager, c, {
-        type: EventType.DeadlineEscalated,
-        data: { deadlineId: d.id, kind: d.kind, dueAt: d.dueAt.toISOString(), escalatedTo: Role.DistrictStaff, escalationLevel: 2 },
-        flag: CaseFlag.Escalated,
-        escalationLevel: 2,
-        nextDue: next ? { dueAt: next.dueAt, kind: next.kind } : null,
+      const step = DEADLINE_LABELS[d.kind as DeadlineKind] ?? d.kind;
+      const body = `${c.caseNo} ${maskName(c.child?.name ?? '')}: ${d.kind} was due ${d.dueAt.toISOString()} and is still open`;
+      const cause = `dl:${d.id}:stage2`;
+      const title = `${c.caseNo} ${step} 超时未办，已升级至区分管领导 (escalated to district leadership)`;
+      const leadersNotified = await this.notifications.notify(manager, {
+        kind: 'deadline.escalated',
+        caseId: c.id,
+        title,
+        body,
+        recipients: [{ role: Role.DistrictLeader, jurisdictionId: c.districtId }],
+        cause,
       });
       await this.notifications.notify(manager, {
         kind: 'deadline.escalated',
         caseId: c.id,
-        title: `${c.caseNo} ${DEADLINE_LABELS[d.kind as DeadlineKind] ?? d.kind} 超时未办，已升级至区级 (escalated to the district)`,
-        body: `${c.caseNo} ${maskName(c.child?.name ?? '')}: ${d.kind} was due ${d.dueAt.toISOString()} and is still open`,
+        title:
+          leadersNotified > 0
+            ? title
+            : `${c.caseNo} ${step} 超时未办，本区无可通知的分管领导账号 (escalated to district leadership, but the district has no active district leader account)`,
+        body,
         recipients: [{ role: Role.DistrictStaff, jurisdictionId: c.districtId }],
-        cause: `dl:${d.id}:stage2`,
+        cause,
+      });
+      const next = await this.deadlines.nextPending(manager, c.id);
+      await this.writer.recordSystemEvent(manager, c, {
+        type: EventType.DeadlineEscalated,
+        data: {
+          deadlineId: d.id,
+          kind: d.kind,
+          dueAt: d.dueAt.toISOString(),
+          escalatedTo: Role.DistrictLeader,
+          escalationLevel: 2,
+          leadersNotified,
+        },
+        flag: CaseFlag.Escalated,
+        escalationLevel: 2,
+        nextDue: next ? { dueAt: next.dueAt, kind: next.kind } : null,
       });
       return 'done';
     });

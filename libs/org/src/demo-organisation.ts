@@ -62,5 +62,7 @@ export function demoUsers(): DemoUserSpec[] {
       });
     });
   }
+  // Last, so the names of the people above stay what they were.
+  users.push({ username: 'leader', displayName: `区分管领导 ${demoPersonName(n++)}`, role: Role.DistrictLeader, jurisdictionCode: DEMO_DISTRICT.code });
   return users;
 }

@@ -28,7 +28,7 @@ export class CreateUserDto {
   @IsIn(ROLES, { message: `must be one of ${ROLES.join(', ')}` })
   role: Role;
 
-  @ApiProperty({ format: 'uuid', description: 'community for directors, street for supervisors, district for district staff and admins' })
+  @ApiProperty({ format: 'uuid', description: 'community for directors, street for supervisors, district for district staff, district leaders and admins' })
   @IsUUID('all')
   jurisdictionId: string;
 
