@@ -1,7 +1,8 @@
 /**
- * Decisions the district takes whatever the risk level: a plan with temporary
- * guardianship (临时监护, 未成年人保护法 Art.92) or a guardianship revocation
- * (撤销监护资格, Art.108) waits for district staff, even on an R3/R4 case.
+ * Decisions the district takes whatever the risk level: temporary guardianship
+ * (临时监护, 未成年人保护法 Art.92) and a guardianship revocation (撤销监护资格, Art.108)
+ * wait for district staff whenever they are added, even on an R3/R4 case; the plan
+ * cannot start on them until the district decided.
  */
 import { randomBytes } from 'node:crypto';
 import { bearer, startApi, TestApi, tokenFor } from '../helpers/test-app';
@@ -54,16 +55,18 @@ describe('district-decided measures', () => {
     return c;
   }
 
-  it.each(['temporary_guardianship', 'revoke_guardianship'])('an R3 plan with %s waits for district staff', async (measure) => {
-    const c = await plannedCase(measure);
-    const started = await api.http
+  it.each(['temporary_guardianship', 'revoke_guardianship'])('on an R3 case, %s waits for district staff as soon as it is added', async (measure) => {
+    const c = (await plannedCase(measure)) as { id: string; version: number; measures: { status: string }[]; pendingApproval: Record<string, unknown> };
+    expect(c.measures).toEqual([expect.objectContaining({ type: measure, status: 'pending_decision' })]);
+    expect(c.pendingApproval).toMatchObject({ kind: 'measure', decidedByRole: 'district_staff', status: 'pending' });
+    // Nothing planned yet: the plan cannot start on it.
+    const early = await api.http
       .post(`/api/cases/${c.id}/transitions`)
       .set(await as('sup-hc'))
-      .send({ action: 'start_intervention', version: c.version })
-      .expect(200);
-    expect(started.body.status).toBe('assessing');
-    expect(started.body.pendingApproval).toMatchObject({ kind: 'start_intervention', decidedByRole: 'district_staff', status: 'pending' });
-    const approvalId = started.body.pendingApproval.id as string;
+      .send({ action: 'start_intervention', version: c.version });
+    expect(early.status).toBe(422);
+    expect(early.body.code).toBe('PLAN_INCOMPLETE');
+    const approvalId = c.pendingApproval.id as string;
     const bySupervisor = await api.http
       .post(`/api/approvals/${approvalId}/decision`)
       .set(await as('sup-hc'))
@@ -74,7 +77,15 @@ describe('district-decided measures', () => {
       .set(await as('district2'))
       .send({ decision: 'approve', reason: '民政部门决定临时监护' })
       .expect(200);
-    expect(byDistrict.body.status).toBe('intervening');
+    expect(byDistrict.body.measures).toEqual([expect.objectContaining({ type: measure, status: 'planned' })]);
+    expect(byDistrict.body.status).toBe('assessing');
+    // Decided: an R3 plan starts at once.
+    const started = await api.http
+      .post(`/api/cases/${c.id}/transitions`)
+      .set(await as('sup-hc'))
+      .send({ action: 'start_intervention', version: byDistrict.body.version })
+      .expect(200);
+    expect(started.body.status).toBe('intervening');
   });
 
   it('an R3 plan without such a measure starts at once', async () => {

@@ -92,7 +92,7 @@ describe('case errors (e2e)', () => {
       ['a community id that is no UUID', { communityId: 'xa-01' }, 'communityId'],
       ['an anonymous report naming its reporter', { report: { anonymous: true, reporterName: '张三' } }, 'report.reporterName'],
       ['no narrative to submit', { report: { narrative: '   ' } }, 'report.narrative'],
-      ['a child that is not an object', { child: null as never, categories: ['N02'] }, 'child'],
+      ['a child that is not an object', { child: null as never, categories: ['N04'] }, 'child'],
     ];
     it.each(filing.map(([label, overrides, field, message]) => ({ label, overrides, field, message })))(
       'POST /api/cases: $label',
@@ -306,7 +306,7 @@ describe('case errors (e2e)', () => {
       const a = await cc.act('sup-xa', c, 'accept', { riskLevel: 'R3', assigneeId: supId });
       expectError(await cc.post('dir-xa-01', `/api/cases/${a.id}/assessment`, assessmentBody('R3')), 403, 'FORBIDDEN');
       expectError(await cc.post('dir-xa-01', `/api/cases/${a.id}/measures`, { type: 'medical', dueAt: isoIn(DAY) }), 403, 'FORBIDDEN');
-      const closed = await cc.act('sup-xa', a, 'close_unsubstantiated', { reason: '不实' });
+      const closed = await cc.act('sup-xa', await cc.evidence('sup-xa', a), 'close_unsubstantiated', { reason: '不实' });
       expectError(await t('sup-xa', { action: 'reopen', version: closed.version, reason: 'x' }), 403, 'FORBIDDEN');
       expect((await cc.detail('sup-xa', c.id)).status).toBe('closed');
     });
@@ -522,7 +522,7 @@ describe('case errors (e2e)', () => {
       c = await cc.act('sup-xa', c, 'start_intervention');
       c = await cc.closeMeasure('sup-xa', c.id, c.measures[0].id);
       c = await cc.act('sup-xa', c, 'begin_follow_up');
-      c = await cc.act('sup-xa', c, 'request_closure', closureBody);
+      c = await cc.act('sup-xa', await cc.meetClosureConditions('sup-xa', c.id), 'request_closure', closureBody);
       const approval = c.pendingApproval.id as string;
       expect(c.pendingApproval.decidedByRole).toBe('street_supervisor');
       expect(c.allowedActions).not.toContain('decide_approval');

@@ -35,7 +35,7 @@ describe('case intake (e2e)', () => {
 
   it('a second report with the same national ID joins the child’s open case', async () => {
     const child = withId();
-    const first = await cc.file('dir-xa-01', xa1, { child, categories: ['N02'] });
+    const first = await cc.file('dir-xa-01', xa1, { child, categories: ['N04'] });
     expect(first).toMatchObject({ status: 'submitted', linkedToExisting: false, reopened: false, child: { idNumber: child.idNumber } });
 
     // Another reporter, other categories, police told this time; the name is spelt differently.
@@ -44,7 +44,7 @@ describe('case intake (e2e)', () => {
     expect(res.body).toMatchObject({ id: first.id, caseNo: first.caseNo, status: 'submitted', linkedToExisting: true, reopened: false, version: 2 });
     expect(res.body.reports).toHaveLength(2);
     expect(res.body.reports[1]).toMatchObject({ linked: true, categories: ['V01'], mandatoryItems: [4], reporterType: 'mandatory_institution' });
-    expect([...res.body.categories].sort()).toEqual(['N02', 'V01']);
+    expect([...res.body.categories].sort()).toEqual(['N04', 'V01']);
     expect(res.body.mandatoryItems).toEqual([4]);
     expect(res.body.police.reportedAt).not.toBeNull();
     // The child stays as first recorded; the risk stays the supervisor's to set.
@@ -112,7 +112,7 @@ describe('case intake (e2e)', () => {
     const child = withId();
     let c = await cc.file('dir-xa-01', xa1, { child });
     c = await cc.act('sup-xa', c, 'accept', { riskLevel: 'R3', assigneeId: supId });
-    c = await cc.act('sup-xa', c, 'close_unsubstantiated', { reason: '核实不实' });
+    c = await cc.act('sup-xa', await cc.evidence('sup-xa', c), 'close_unsubstantiated', { reason: '核实不实' });
     expect(c.status).toBe('closed');
 
     const res = await cc.post('dir-xa-01', '/api/cases', caseBody(xa1, { child, report: { narrative: '又发现儿童独自在家。' } }));
@@ -130,15 +130,15 @@ describe('case intake (e2e)', () => {
     expect(res.body.reports).toHaveLength(2);
     expect(res.body.nextDeadline).toMatchObject({ kind: 'assessment' });
     const events = (await cc.timeline('sup-xa', c.id)).events;
-    expect(events.map((e) => e.type)).toEqual(['case.reported', 'case.accepted', 'case.closed', 'report.linked', 'case.reopened']);
-    expect(events[4]).toMatchObject({ fromStatus: 'closed', toStatus: 'assessing', actor: { role: 'community_director' } });
+    expect(events.map((e) => e.type)).toEqual(['case.reported', 'case.accepted', 'visit.recorded', 'case.closed', 'report.linked', 'case.reopened']);
+    expect(events[5]).toMatchObject({ fromStatus: 'closed', toStatus: 'assessing', actor: { role: 'community_director' } });
   });
 
   it('a child whose case closed more than 90 days ago, or was merged away: a new case', async () => {
     const child = withId();
     let c = await cc.file('dir-xa-01', xa1, { child });
     c = await cc.act('sup-xa', c, 'accept', { riskLevel: 'R3', assigneeId: supId });
-    c = await cc.act('sup-xa', c, 'close_unsubstantiated', { reason: '核实不实' });
+    c = await cc.act('sup-xa', await cc.evidence('sup-xa', c), 'close_unsubstantiated', { reason: '核实不实' });
     // Nothing in the API moves time: the closure is dated back in the database.
     await dataSourceOf(api).query(`UPDATE "case" SET closed_at = now() - interval '91 days' WHERE id = $1`, [c.id]);
     const fresh = await cc.file('dir-xa-01', xa1, { child });

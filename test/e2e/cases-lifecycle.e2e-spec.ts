@@ -85,20 +85,33 @@ describe('case lifecycle (e2e)', () => {
     expect(c.police.reportedAt).toBe(new Date(policeAt).toISOString());
     expect(c.police.receiptNo).toBe('JJ-2026-001');
     expect(c.reports).toHaveLength(1);
-    expect(sorted(c.allowedActions)).toEqual(sorted(['escalate', 'add_note', 'add_report', 'record_police']));
+    // request_closure: turned_18 and moved_away may be asked from any active state.
+    expect(sorted(c.allowedActions)).toEqual(sorted(['escalate', 'add_note', 'add_report', 'record_police', 'request_closure']));
     expect(c.nextDeadline).toMatchObject({ kind: 'accept_report', overdue: false });
 
     const asDistrict = await cc.detail('district1', c.id);
     expect(sorted(asDistrict.allowedActions)).toEqual(sorted(['transfer', 'merge', 'add_note', 'add_report', 'record_police']));
     let s = await cc.detail('sup-xa', c.id);
-    expect(sorted(s.allowedActions)).toEqual(sorted(['return', 'accept', 'merge', 'escalate', 'add_note', 'add_report', 'record_police']));
+    expect(sorted(s.allowedActions)).toEqual(sorted(['return', 'accept', 'merge', 'escalate', 'add_note', 'add_report', 'record_police', 'request_closure']));
 
     // 2. The supervisor accepts at R1 and takes it.
     c = await cc.act('sup-xa', s, 'accept', { riskLevel: 'R1', assigneeId: supId });
     expect(c).toMatchObject({ status: 'assessing', version: 2, riskLevel: 'R1', assigneeId: supId });
     expect(c.acceptedAt).not.toBeNull();
     expect(sorted(c.allowedActions)).toEqual(
-      sorted(['close_unsubstantiated', 'merge', 'escalate', 'record_assessment', 'add_measure', 'add_note', 'add_report', 'record_police']),
+      // close_unsubstantiated only once a visit is on record (the evidence it needs).
+      sorted([
+        'merge',
+        'escalate',
+        'record_assessment',
+        'add_measure',
+        'add_visit',
+        'add_note',
+        'add_report',
+        'record_police',
+        'record_outcome_feedback',
+        'request_closure',
+      ]),
     );
     expect(c.deadlines.find((d: { kind: string }) => d.kind === 'accept_report')).toMatchObject({ status: 'met' });
     expect(c.nextDeadline).toMatchObject({ kind: 'assessment' });
@@ -146,7 +159,9 @@ describe('case lifecycle (e2e)', () => {
 
     // 5. The director completes the measure they own (and no other); the supervisor the other.
     const dirView = await cc.detail('dir-xa-01', c.id);
-    expect(sorted(dirView.allowedActions)).toEqual(sorted(['escalate', 'update_measure', 'add_visit', 'add_note', 'add_report', 'record_police']));
+    expect(sorted(dirView.allowedActions)).toEqual(
+      sorted(['escalate', 'update_measure', 'add_visit', 'add_note', 'add_report', 'record_police', 'record_outcome_feedback', 'request_closure']),
+    );
     expectError(await cc.patch('dir-xa-01', `/api/cases/${c.id}/measures/${otherMeasure.id}`, { status: 'done', outcome: '完成' }), 403, 'FORBIDDEN');
     c = await cc.closeMeasure('dir-xa-01', c.id, ownMeasure.id);
     expect(c.measures[0]).toMatchObject({ id: ownMeasure.id, status: 'done', outcome: '已完成。' });
@@ -169,12 +184,23 @@ describe('case lifecycle (e2e)', () => {
       [dirId, 'R4'],
       [supId, 'R4'],
     ]);
+    // The first R4 visit brought the current risk down (a new version); the second saw the same.
+    expect(c).toMatchObject({ riskLevel: 'R4', version: 7 });
 
-    // 7. The director asks to close; R1 closes only with the district's approval.
+    // 7. What closure needs beyond the visits: police feedback, the outcome told to the school.
+    const unmet = (x: { closureConditions: { code: string; met: boolean }[] }) => x.closureConditions.filter((k) => !k.met).map((k) => k.code);
+    expect(unmet(c as never)).toEqual(['police_feedback_recorded', 'reporter_told_outcome']);
+    const told = await cc.post('dir-xa-01', `/api/cases/${c.id}/police`, { feedbackAt: isoAgo(30_000), feedback: '公安已立案。' });
+    expectStatus(told, 200);
+    c = await cc.outcomeFeedback('dir-xa-01', c.id);
+    expect(c).toMatchObject({ version: 9 });
+    expect(unmet(c as never)).toEqual([]);
+
+    // 8. The director asks to close; a case that was R1 closes only with the district's approval.
     const dirFollow = await cc.detail('dir-xa-01', c.id);
     expect(dirFollow.allowedActions).toContain('request_closure');
     c = await cc.act('dir-xa-01', dirFollow, 'request_closure', { ...closureBody, reason: '风险已消除' });
-    expect(c).toMatchObject({ status: 'follow_up', version: 7 });
+    expect(c).toMatchObject({ status: 'follow_up', version: 10 });
     expect(c.pendingApproval).toMatchObject({
       kind: 'closure',
       decidedByRole: 'district_staff',
@@ -189,7 +215,7 @@ describe('case lifecycle (e2e)', () => {
     const closed = await cc.post('district2', `/api/approvals/${closeApproval}/decision`, { decision: 'approve', reason: '同意结案' });
     expectStatus(closed, 200);
     c = closed.body;
-    expect(c).toMatchObject({ status: 'closed', version: 8, pendingApproval: null });
+    expect(c).toMatchObject({ status: 'closed', version: 11, pendingApproval: null });
     expect(c.closure).toMatchObject({ kind: 'resolved', mergedIntoId: null });
     expect(c.closure.reason).toContain('risk_resolved');
     expect(c.closure.closedAt).not.toBeNull();
@@ -213,7 +239,10 @@ describe('case lifecycle (e2e)', () => {
       'measure.done',
       'case.follow_up_started',
       'visit.recorded',
+      'risk.changed',
       'visit.recorded',
+      'police.feedback',
+      'outcome.feedback_recorded',
       'approval.requested',
       'approval.approved',
       'case.closed',
@@ -284,7 +313,7 @@ describe('case lifecycle (e2e)', () => {
     s = await cc.detail('sup-xa', c.id);
     c = await cc.act('sup-xa', s, 'begin_follow_up');
     expect(c).toMatchObject({ status: 'follow_up', version: 7 });
-    c = await cc.visit('dir-xa-01', c.id, 'R4');
+    c = await cc.meetClosureConditions('dir-xa-01', c.id);
 
     d = await cc.detail('dir-xa-01', c.id);
     c = await cc.act('dir-xa-01', d, 'request_closure', closureBody);
@@ -309,6 +338,7 @@ describe('case lifecycle (e2e)', () => {
       'measure.done',
       'case.follow_up_started',
       'visit.recorded',
+      'visit.recorded',
       'approval.requested',
       'approval.approved',
       'case.closed',
@@ -316,7 +346,7 @@ describe('case lifecycle (e2e)', () => {
     expect(events[1]).toMatchObject({ fromStatus: 'submitted', toStatus: 'returned', data: { reason: '请补充监护人联系方式' } });
     expect(events[2]).toMatchObject({ actor: { id: dirId }, fromStatus: 'returned', toStatus: 'submitted' });
     expect(events[6]).toMatchObject({ actor: { id: supId }, fromStatus: 'assessing', toStatus: 'intervening' });
-    expect(events[11]).toMatchObject({ actor: { id: supId, role: 'street_supervisor' } });
+    expect(events[12]).toMatchObject({ actor: { id: supId, role: 'street_supervisor' } });
   });
 
   it('rejects an R2 plan with a reason; the case stays in assessment and the plan can be asked for again', async () => {
@@ -346,7 +376,7 @@ describe('case lifecycle (e2e)', () => {
     const noReason = await cc.transitionRaw('sup-xa', c.id, { action: 'close_unsubstantiated', version: c.version });
     expectError(noReason, 400, 'VALIDATION_FAILED');
     expect(noReason.body.details).toEqual([{ field: 'reason', message: 'is required' }]);
-    c = await cc.act('sup-xa', c, 'close_unsubstantiated', { reason: '核实后不属实：邻居误报' });
+    c = await cc.act('sup-xa', await cc.evidence('sup-xa', c), 'close_unsubstantiated', { reason: '核实后不属实：邻居误报' });
     expect(c).toMatchObject({ status: 'closed', closure: { kind: 'unsubstantiated', reason: '核实后不属实：邻居误报' } });
 
     // Neither the supervisor nor the director may reopen; district staff may.
@@ -358,9 +388,9 @@ describe('case lifecycle (e2e)', () => {
     expect(c.flags).toContain('reopened');
     expect(c.nextDeadline).toMatchObject({ kind: 'assessment' });
 
-    const events = await expectTimeline('district1', c.id, ['case.reported', 'case.accepted', 'case.closed', 'case.reopened']);
-    expect(events[2]).toMatchObject({ fromStatus: 'assessing', toStatus: 'closed', data: { kind: 'unsubstantiated', reason: '核实后不属实：邻居误报' } });
-    expect(events[3]).toMatchObject({ actor: { role: 'district_staff' }, fromStatus: 'closed', toStatus: 'assessing', data: { reason: '学校再次反映情况' } });
+    const events = await expectTimeline('district1', c.id, ['case.reported', 'case.accepted', 'visit.recorded', 'case.closed', 'case.reopened']);
+    expect(events[3]).toMatchObject({ fromStatus: 'assessing', toStatus: 'closed', data: { kind: 'unsubstantiated', reason: '核实后不属实：邻居误报' } });
+    expect(events[4]).toMatchObject({ actor: { role: 'district_staff' }, fromStatus: 'closed', toStatus: 'assessing', data: { reason: '学校再次反映情况' } });
   });
 
   it('transfers a case to a community of another street: the old street loses it, the new street has it', async () => {
@@ -395,7 +425,7 @@ describe('case lifecycle (e2e)', () => {
   });
 
   it('merges a duplicate into another case: the duplicate closes as merged and its reports move', async () => {
-    const keep = await cc.file('dir-xa-01', xa1, { categories: ['N02'] });
+    const keep = await cc.file('dir-xa-01', xa1, { categories: ['N04'] });
     // The same child reported again under a slightly different name: not matched on intake.
     const dup = await cc.file('dir-xa-01', xa1, { categories: ['D05'], child: { name: `${keep.child.name}儿`, birthDate: keep.child.birthDate } });
     expect(dup.id).not.toBe(keep.id);
@@ -410,7 +440,7 @@ describe('case lifecycle (e2e)', () => {
     expect(target.version).toBe(keep.version + 1);
     expect(target.reports.map((r: { id: string }) => r.id)).toEqual([keep.reports[0].id, dup.reports[0].id]);
     expect(target.reports[1].linked).toBe(true);
-    expect(sorted(target.categories)).toEqual(['D05', 'N02']);
+    expect(sorted(target.categories)).toEqual(['D05', 'N04']);
     await expectTimeline('sup-xa', dup.id, ['case.reported', 'case.merged']);
     const into = await expectTimeline('sup-xa', keep.id, ['case.reported', 'case.merge_received']);
     expect(into[1].data).toMatchObject({ fromCaseId: dup.id, fromCaseNo: dup.caseNo });
@@ -421,7 +451,7 @@ describe('case lifecycle (e2e)', () => {
   });
 
   it('escalates (a flag, not a state), takes notes, further reports and the police track', async () => {
-    let c = await cc.file('dir-xa-01', xa1, { categories: ['N02'], riskLevel: 'R2' });
+    let c = await cc.file('dir-xa-01', xa1, { categories: ['N04'], riskLevel: 'R2' });
     expectError(await cc.transitionRaw('dir-xa-01', c.id, { action: 'escalate', version: c.version }), 400, 'VALIDATION_FAILED');
     c = await cc.act('dir-xa-01', c, 'escalate', { reason: '监护人拒绝配合' });
     expect(c).toMatchObject({ status: 'submitted', escalationLevel: 1, version: 2 });
@@ -456,7 +486,7 @@ describe('case lifecycle (e2e)', () => {
       riskEstimate: 'R1',
       linked: false,
     });
-    expect(sorted(res.body.categories)).toEqual(['N02', 'V01']);
+    expect(sorted(res.body.categories)).toEqual(['N04', 'V01']);
     expect(res.body.mandatoryItems).toEqual([4]);
     expect(res.body.version).toBe(3);
     // Violence at R2 without police told: the police deadline is running.

@@ -130,13 +130,13 @@ describe('case queue (e2e)', () => {
     await make('A2', 'dirA1', 'a-1', { riskLevel: 'R4', categories: ['D05'] }, accept('supA', 'R4', 'supA'));
     await make('A3', 'dirA2', 'a-2', { riskLevel: 'R2', categories: ['N03'] }, accept('supA', 'R2', 'dirA2'));
     await make('A4', 'staff', 'a-2', { riskLevel: 'R3', categories: ['D08', 'N04'] });
-    await make('A5', 'dirA1', 'a-1', { riskLevel: 'R3', categories: ['N02'], submit: false });
+    await make('A5', 'dirA1', 'a-1', { riskLevel: 'R3', categories: ['N04'], submit: false });
     await make('B1', 'dirB1', 'b-1', { riskLevel: 'R3', categories: ['N04'] });
     await make('B2', 'dirB1', 'b-1', r1Violence(), accept('supB', 'R1', 'supB'));
     await make('B3', 'staff', 'b-1', { riskLevel: 'R4', categories: ['D05'] }, async (c) =>
-      cc.act(user('supB'), await accept('supB', 'R4', 'staff')(c), 'close_unsubstantiated', { reason: '不实' }),
+      cc.act(user('supB'), await cc.evidence(user('supB'), await accept('supB', 'R4', 'staff')(c)), 'close_unsubstantiated', { reason: '不实' }),
     );
-    await make('A6', 'dirA2', 'a-2', { riskLevel: 'R2', categories: ['N02'] }, (c) => cc.act(user('supA'), c, 'return', { reason: '请补充' }));
+    await make('A6', 'dirA2', 'a-2', { riskLevel: 'R2', categories: ['N04'] }, (c) => cc.act(user('supA'), c, 'return', { reason: '请补充' }));
     await make('A7', 'dirA1', 'a-1', {
       riskLevel: 'R1',
       categories: ['N01'],

@@ -164,7 +164,7 @@ describe('hardening (e2e)', () => {
       const supId = await cc.userId('sup-xa');
       let s = await cc.detail('sup-xa', c.id);
       s = await cc.act('sup-xa', s, 'accept', { riskLevel: 'R3', assigneeId: supId });
-      s = await cc.act('sup-xa', s, 'close_unsubstantiated', { reason: '核实不实' });
+      s = await cc.act('sup-xa', await cc.evidence('sup-xa', s), 'close_unsubstantiated', { reason: '核实不实' });
       expect(s.status).toBe('closed');
       const res = await cc.post('dir-hc-01', '/api/cases', caseBody(ids.community('hc', 0), { child }));
       expectStatus(res, 201);
@@ -272,7 +272,7 @@ describe('hardening (e2e)', () => {
       c = await cc.closeMeasure('dir-xa-01', c.id, c.measures[0].id as string);
       s = await cc.detail('sup-xa', c.id);
       c = await cc.act('sup-xa', s, 'begin_follow_up');
-      c = await cc.visit('dir-xa-01', c.id, 'R4');
+      c = await cc.meetClosureConditions('dir-xa-01', c.id);
       const reason = '风'.repeat(999) + '险';
       c = await cc.act('dir-xa-01', await cc.detail('dir-xa-01', c.id), 'request_closure', { ...closureBody, reason });
       const res = await cc.post('sup-xa', `/api/approvals/${c.pendingApproval.id}/decision`, { decision: 'approve', reason: '同'.repeat(1000) });

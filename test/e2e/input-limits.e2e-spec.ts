@@ -126,6 +126,8 @@ describe('input limits (e2e)', () => {
       'VisitDto.outcome': 2000, // visit.outcome varchar(2000)
       'VisitDto.notes': 5000, // visit.notes text
       'NoteDto.text': 5000, // note.text text
+      'OutcomeFeedbackDto.summary': 2000, // outcome_feedback.summary varchar(2000)
+      'ReplaceCalendarDto.source': 300, // working_calendar.source varchar(300)
       'PoliceDto.receiptNo': 64, // case.police_receipt_no varchar(64)
       'PoliceDto.feedback': 2000, // case.police_feedback varchar(2000)
       'ApprovalDecisionDto.reason': 1000, // approval.decision_reason varchar(1000)
@@ -251,7 +253,7 @@ describe('input limits (e2e)', () => {
         'reason',
         atMost(1000),
       );
-      c = await cc.act('sup-xa', c, 'close_unsubstantiated', { reason: closeReason });
+      c = await cc.act('sup-xa', await cc.evidence('sup-xa', c), 'close_unsubstantiated', { reason: closeReason });
       // The free text is stored apart from the closure code (closure.note), formerly in closure.reason.
       expect([c.closure.note, c.closure.reason]).toContain(closeReason);
       expect((await cc.detail('sup-xa', c.id)).closure).toEqual(c.closure);

@@ -361,6 +361,13 @@ describe('the OpenAPI document', () => {
         }),
       );
       c = ok(200)(await cc.post('sup-xa', `/api/cases/${c.id}/visits`, { visitedAt: isoAgo(60_000), riskLevel: 'R4', outcome: '儿童状况良好。' }));
+      c = ok(200)(await cc.post('sup-xa', `/api/cases/${c.id}/outcome-feedback`, { channel: 'phone', at: isoAgo(30_000), summary: '已电话告知学校。' }));
+      check(await cc.post('sup-xa', `/api/cases/${c.id}/outcome-feedback`, { channel: 'fax' }));
+
+      // The working-day calendar: read, and put back as it is.
+      const calendar = ok(200)(await cc.get('sup-xa', '/api/calendar/2026'));
+      ok(200)(await cc.put('district1', '/api/calendar/2026', { holidays: calendar.holidays, workdays: calendar.workdays, source: calendar.source }));
+      check(await cc.put('district1', '/api/calendar/2026', { holidays: ['2026-13-01'], workdays: [] }));
 
       // Closure: the director asks, the supervisor decides (R3).
       c = ok(200)(await cc.transitionRaw('dir-xa-01', c.id, { action: 'request_closure', version: c.version, reason: '风险已消除', ...closureBody }));

@@ -12,9 +12,9 @@ import { createOtherDistrict, openDataSource, OtherDistrict } from '../helpers/d
 import { registeredRoutes } from '../helpers/routes';
 import { bearer, startApi, TestApi, tokenFor } from '../helpers/test-app';
 
-type Who = 'director' | 'supervisor' | 'district' | 'admin';
+type Who = 'director' | 'supervisor' | 'district' | 'leader' | 'admin';
 type Scope = 'in' | 'out';
-const WHO: Who[] = ['director', 'supervisor', 'district', 'admin'];
+const WHO: Who[] = ['director', 'supervisor', 'district', 'leader', 'admin'];
 
 interface Call {
   path: string;
@@ -22,7 +22,7 @@ interface Call {
 }
 
 interface Row {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   /** The route template as registered. */
   route: string;
   /** Builds a fresh call (the resources it needs) for the caller about to make it. */
@@ -45,8 +45,14 @@ describe('permission matrix', () => {
   let supervisorXaId: string;
 
   const usernameOf = (who: Who, scope: Scope): string => {
-    if (scope === 'in') return { director: 'dir-xa-01', supervisor: 'sup-xa', district: 'district1', admin: 'admin' }[who];
-    return { director: 'dir-xa-02', supervisor: 'sup-xx', district: other.users[Role.DistrictStaff].username, admin: other.users[Role.Admin].username }[who];
+    if (scope === 'in') return { director: 'dir-xa-01', supervisor: 'sup-xa', district: 'district1', leader: 'leader', admin: 'admin' }[who];
+    return {
+      director: 'dir-xa-02',
+      supervisor: 'sup-xx',
+      district: other.users[Role.DistrictStaff].username,
+      leader: other.users[Role.DistrictLeader].username,
+      admin: other.users[Role.Admin].username,
+    }[who];
   };
   const token = async (who: Who, scope: Scope) => {
     const username = usernameOf(who, scope);
@@ -79,7 +85,7 @@ describe('permission matrix', () => {
         .send({
           communityId: communityXa1,
           child: { name: `权限${randomBytes(3).toString('hex')}`, sex: 'female', birthDate: '2014-05-06' },
-          categories: r1 ? ['V01'] : ['N02'],
+          categories: r1 ? ['V01'] : ['N04'],
           riskLevel: r1 ? 'R1' : 'R3',
           report: { reporterType: 'internal_discovery', discoveredAt: new Date(Date.now() - 3600_000).toISOString(), narrative: '权限测试 (permission test)' },
           police: r1 ? { reportedAt: new Date(Date.now() - 1800_000).toISOString(), receiptNo: 'P-1' } : undefined,
@@ -154,38 +160,38 @@ describe('permission matrix', () => {
         path: '/api/auth/login',
         body: { username: usernameOf(who, scope), password: usernameOf(who, scope).startsWith('other-') ? other.password : 'shouhu-demo' },
       }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
     },
     {
       method: 'POST',
       route: '/api/auth/logout',
       call: async () => ({ path: '/api/auth/logout' }),
       freshToken: true,
-      expect: { director: same(204), supervisor: same(204), district: same(204), admin: same(204) },
+      expect: { director: same(204), supervisor: same(204), district: same(204), leader: same(204), admin: same(204) },
     },
     {
       method: 'GET',
       route: '/api/me',
       call: async () => ({ path: '/api/me' }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
     },
     {
       method: 'GET',
       route: '/api/jurisdictions',
       call: async () => ({ path: '/api/jurisdictions' }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
     },
     {
       method: 'GET',
       route: '/api/users',
       call: async () => ({ path: '/api/users' }),
-      expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(200) },
+      expect: { director: same(403), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
     },
     {
       method: 'GET',
       route: '/api/users/:id',
       call: async () => ({ path: `/api/users/${directorXa1Id}` }),
-      expect: { director: same(403), supervisor: [200, 404], district: [200, 404], admin: [200, 404] },
+      expect: { director: same(403), supervisor: [200, 404], district: [200, 404], leader: [200, 404], admin: [200, 404] },
     },
     {
       method: 'POST',
@@ -200,13 +206,13 @@ describe('permission matrix', () => {
           password: 'a-long-password-1',
         },
       }),
-      expect: { director: same(403), supervisor: same(403), district: same(403), admin: [201, 404] },
+      expect: { director: same(403), supervisor: same(403), district: same(403), leader: same(403), admin: [201, 404] },
     },
     {
       method: 'PATCH',
       route: '/api/users/:id',
       call: async () => ({ path: `/api/users/${directorXa1Id}`, body: { displayName: '海旺社区儿童主任' } }),
-      expect: { director: same(403), supervisor: same(403), district: same(403), admin: [200, 404] },
+      expect: { director: same(403), supervisor: same(403), district: same(403), leader: same(403), admin: [200, 404] },
     },
     {
       method: 'POST',
@@ -229,7 +235,7 @@ describe('permission matrix', () => {
         );
         return { path: `/api/users/${created.id}/approval`, body: { decision: 'approve' } };
       },
-      expect: { director: same(403), supervisor: same(403), district: [200, 404], admin: same(403) },
+      expect: { director: same(403), supervisor: same(403), district: [200, 404], leader: same(403), admin: same(403) },
     },
     {
       method: 'POST',
@@ -244,19 +250,19 @@ describe('permission matrix', () => {
           report: { reporterType: 'internal_discovery', discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '留守' },
         },
       }),
-      expect: { director: [201, 404], supervisor: same(403), district: [201, 404], admin: same(403) },
+      expect: { director: [201, 404], supervisor: same(403), district: [201, 404], leader: same(403), admin: same(403) },
     },
     {
       method: 'GET',
       route: '/api/cases',
       call: async () => ({ path: '/api/cases?limit=5' }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(403) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(403) },
     },
     {
       method: 'GET',
       route: '/api/cases/:id',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}` }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: [200, 404], admin: same(403) },
     },
     {
       method: 'POST',
@@ -265,7 +271,7 @@ describe('permission matrix', () => {
         path: `/api/cases/${shared.assessing.id}/transitions`,
         body: { action: 'escalate', version: await version(shared.assessing.id), reason: '需要上级关注' },
       }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [403, 404], admin: same(403) },
+      expect: { director: [200, 404], supervisor: [200, 404], district: [403, 404], leader: same(403), admin: same(403) },
     },
     {
       method: 'POST',
@@ -274,7 +280,7 @@ describe('permission matrix', () => {
         path: `/api/cases/${shared.assessing.id}/assessment`,
         body: { safety: 's', guardianship: 'g', wellbeing: 'w', riskLevel: 'R3', summary: 'again' },
       }),
-      expect: { director: [403, 404], supervisor: [200, 404], district: [403, 404], admin: same(403) },
+      expect: { director: [403, 404], supervisor: [200, 404], district: [403, 404], leader: same(403), admin: same(403) },
     },
     {
       method: 'POST',
@@ -283,7 +289,7 @@ describe('permission matrix', () => {
         path: `/api/cases/${shared.assessing.id}/measures`,
         body: { type: 'legal_aid', dueAt: new Date(Date.now() + 86400_000).toISOString() },
       }),
-      expect: { director: [403, 404], supervisor: [200, 404], district: [403, 404], admin: same(403) },
+      expect: { director: [403, 404], supervisor: [200, 404], district: [403, 404], leader: same(403), admin: same(403) },
     },
     {
       method: 'PATCH',
@@ -292,7 +298,7 @@ describe('permission matrix', () => {
         const c = await caseWithMeasure(who === 'director' ? directorXa1Id : undefined);
         return { path: `/api/cases/${c.id}/measures/${c.measureId}`, body: { status: 'done', outcome: '已完成' } };
       },
-      expect: { director: [200, 404], supervisor: [200, 404], district: [403, 404], admin: same(403) },
+      expect: { director: [200, 404], supervisor: [200, 404], district: [403, 404], leader: same(403), admin: same(403) },
     },
     {
       method: 'POST',
@@ -301,13 +307,39 @@ describe('permission matrix', () => {
         path: `/api/cases/${shared.intervening.id}/visits`,
         body: { visitedAt: new Date(Date.now() - 60_000).toISOString(), riskLevel: 'R3', outcome: '家访' },
       }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [403, 404], admin: same(403) },
+      expect: { director: [200, 404], supervisor: [200, 404], district: [403, 404], leader: same(403), admin: same(403) },
+    },
+    {
+      method: 'POST',
+      route: '/api/cases/:id/outcome-feedback',
+      call: async () => ({
+        path: `/api/cases/${shared.intervening.id}/outcome-feedback`,
+        body: { channel: 'phone', at: new Date(Date.now() - 60_000).toISOString(), summary: '已电话告知报告单位。' },
+      }),
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: same(403), admin: same(403) },
+    },
+    {
+      method: 'GET',
+      route: '/api/calendar/:year',
+      call: async () => ({ path: '/api/calendar/2026' }),
+      // The official calendar is national data without personal information: every role reads it.
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
+    },
+    {
+      method: 'PUT',
+      route: '/api/calendar/:year',
+      call: async () => {
+        const c = (await api.http.get('/api/calendar/2026').set(await as('district1'))).body as Record<string, unknown>;
+        return { path: '/api/calendar/2026', body: { holidays: c.holidays, workdays: c.workdays, source: c.source, provisional: c.provisional } };
+      },
+      // National data: district staff of any district replace it (the same answer in and out of "scope").
+      expect: { director: same(403), supervisor: same(403), district: same(200), leader: same(403), admin: same(403) },
     },
     {
       method: 'POST',
       route: '/api/cases/:id/notes',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}/notes`, body: { text: '备注' } }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: same(403), admin: same(403) },
     },
     {
       method: 'POST',
@@ -316,37 +348,37 @@ describe('permission matrix', () => {
         path: `/api/cases/${shared.assessing.id}/reports`,
         body: { reporterType: 'public', anonymous: true, discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '补充' },
       }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: same(403), admin: same(403) },
     },
     {
       method: 'POST',
       route: '/api/cases/:id/police',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}/police`, body: { receiptNo: 'R-2' } }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: same(403), admin: same(403) },
     },
     {
       method: 'GET',
       route: '/api/cases/:id/timeline',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}/timeline` }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: [200, 404], admin: same(403) },
     },
     {
       method: 'GET',
       route: '/api/cases/:id/timeline/verify',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}/timeline/verify` }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: [200, 404], admin: same(403) },
     },
     {
       method: 'GET',
       route: '/api/cases/:id/deadlines',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}/deadlines` }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], admin: same(403) },
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: [200, 404], admin: same(403) },
     },
     {
       method: 'GET',
       route: '/api/approvals',
       call: async () => ({ path: '/api/approvals?status=pending' }),
-      expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(403) },
+      expect: { director: same(403), supervisor: same(200), district: same(200), leader: same(200), admin: same(403) },
     },
     {
       method: 'POST',
@@ -356,56 +388,56 @@ describe('permission matrix', () => {
         return { path: `/api/approvals/${c.approvalId}/decision`, body: { decision: 'approve', reason: '同意' } };
       },
       // An R1 plan: only district staff decide; a supervisor of the street is refused (403).
-      expect: { director: same(403), supervisor: [403, 404], district: [200, 404], admin: same(403) },
+      expect: { director: same(403), supervisor: [403, 404], district: [200, 404], leader: same(403), admin: same(403) },
     },
     {
       method: 'GET',
       route: '/api/notifications',
       call: async () => ({ path: '/api/notifications' }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
     },
     // Someone else's (or no) notification is not yours to read.
     {
       method: 'POST',
       route: '/api/notifications/:id/read',
       call: async () => ({ path: `/api/notifications/${randomUUID()}/read` }),
-      expect: { director: same(404), supervisor: same(404), district: same(404), admin: same(404) },
+      expect: { director: same(404), supervisor: same(404), district: same(404), leader: same(404), admin: same(404) },
     },
     {
       method: 'GET',
       route: '/api/audit/events',
       call: async () => ({ path: '/api/audit/events?limit=5' }),
-      expect: { director: same(403), supervisor: same(403), district: same(200), admin: same(403) },
+      expect: { director: same(403), supervisor: same(403), district: same(200), leader: same(403), admin: same(403) },
     },
     {
       method: 'GET',
       route: '/api/stats',
       call: async () => ({ path: '/api/stats' }),
-      expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(403) },
+      expect: { director: same(403), supervisor: same(200), district: same(200), leader: same(200), admin: same(403) },
     },
     {
       method: 'GET',
       route: '/api/stats/export',
       call: async () => ({ path: '/api/stats/export?format=csv' }),
-      expect: { director: same(403), supervisor: same(200), district: same(200), admin: same(403) },
+      expect: { director: same(403), supervisor: same(200), district: same(200), leader: same(200), admin: same(403) },
     },
     {
       method: 'GET',
       route: '/api/health',
       call: async () => ({ path: '/api/health' }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
     },
     {
       method: 'GET',
       route: '/api/health/live',
       call: async () => ({ path: '/api/health/live' }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
     },
     {
       method: 'GET',
       route: '/metrics',
       call: async () => ({ path: '/metrics' }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
     },
   ];
 
@@ -423,7 +455,14 @@ describe('permission matrix', () => {
       for (const who of WHO) {
         for (const scope of ['in', 'out'] as Scope[]) {
           const call = await row.call(who, scope);
-          const req = row.method === 'GET' ? api.http.get(call.path) : row.method === 'POST' ? api.http.post(call.path) : api.http.patch(call.path);
+          const req =
+            row.method === 'GET'
+              ? api.http.get(call.path)
+              : row.method === 'POST'
+                ? api.http.post(call.path)
+                : row.method === 'PATCH'
+                  ? api.http.patch(call.path)
+                  : api.http.put(call.path);
           const bearerToken = row.freshToken ? await freshToken(who, scope) : await token(who, scope);
           const res = await req.set(bearer(bearerToken)).send(call.body as object);
           const want = row.expect[who][scope === 'in' ? 0 : 1];
@@ -442,7 +481,14 @@ describe('permission matrix', () => {
       const decl = registeredRoutes(api.app).find((r) => r.method === row.method && r.path === row.route);
       if (decl?.access === 'public') continue;
       const call = await row.call('district', 'in');
-      const req = row.method === 'GET' ? api.http.get(call.path) : row.method === 'POST' ? api.http.post(call.path) : api.http.patch(call.path);
+      const req =
+        row.method === 'GET'
+          ? api.http.get(call.path)
+          : row.method === 'POST'
+            ? api.http.post(call.path)
+            : row.method === 'PATCH'
+              ? api.http.patch(call.path)
+              : api.http.put(call.path);
       const res = await req.send(call.body as object);
       expect(`${row.method} ${row.route} → ${res.status}`).toBe(`${row.method} ${row.route} → 401`);
     }
@@ -452,5 +498,120 @@ describe('permission matrix', () => {
     const declarations = registeredRoutes(api.app).map((r) => `${r.method.padEnd(6)} ${r.path.padEnd(40)} ${r.access}`);
     expect(declarations.filter((d) => d.endsWith('UNDECLARED'))).toEqual([]);
     expect(declarations.join('\n')).toMatchSnapshot();
+  });
+
+  describe('the district leader (区分管领导): reads the district, decides nothing', () => {
+    it('reads a case of its district with the child’s full identity, the read logged, and no action allowed', async () => {
+      const c = await newCase('assessing');
+      const staffView = await ok<{ child: { name: string } }>(await api.http.get(`/api/cases/${c.id}`).set(await as('district1')));
+      const leader = await as('leader');
+      const leaderId = (await ok<{ id: string; role: string }>(await api.http.get('/api/me').set(leader))).id;
+      const detail = await ok<{ child: { name: string }; allowedActions: string[]; version: number }>(await api.http.get(`/api/cases/${c.id}`).set(leader));
+      expect(detail.child.name).toBe(staffView.child.name);
+      expect(detail.allowedActions).toEqual([]);
+
+      const audit = await ok<{ items: { source: string; type: string; actorId: string; actorRole: string; fields: string[] }[] }>(
+        await api.http.get(`/api/audit/events?caseId=${c.id}&actorId=${leaderId}`).set(await as('district1')),
+      );
+      const reads = audit.items.filter((r) => r.source === 'access');
+      expect(reads).toHaveLength(1);
+      expect(reads[0]).toMatchObject({ type: 'identity.read', actorRole: Role.DistrictLeader });
+      expect(reads[0].fields).toEqual(expect.arrayContaining(['child.name', 'child.birthDate']));
+
+      // The list shows it, masked, as it shows every case of the district.
+      const list = await ok<{ items: { id: string; childDisplayName: string }[] }>(await api.http.get('/api/cases?limit=200&sort=-reportedAt').set(leader));
+      const row = list.items.find((i) => i.id === c.id);
+      expect(row?.childDisplayName).not.toBe(staffView.child.name);
+      expect(row?.childDisplayName).toContain('*');
+      // The other district's leader finds nothing of it.
+      const otherLeader = bearer(await token('leader', 'out'));
+      const otherList = await ok<{ items: { id: string; districtId: string }[] }>(await api.http.get('/api/cases?limit=200').set(otherLeader));
+      expect(otherList.items.map((i) => i.id)).not.toContain(c.id);
+      expect(otherList.items.every((i) => i.districtId === other.district.id)).toBe(true);
+    });
+
+    it('every write on a case of its district is 403 FORBIDDEN and changes nothing', async () => {
+      const c = await newCase('awaiting_approval');
+      const leader = await as('leader');
+      const before = await ok<{ version: number; status: string }>(await api.http.get(`/api/cases/${c.id}`).set(await as('district1')));
+      const eventsBefore = (await ok<{ events: unknown[] }>(await api.http.get(`/api/cases/${c.id}/timeline`).set(leader))).events.length;
+      const soon = new Date(Date.now() + 86400_000).toISOString();
+      const past = new Date(Date.now() - 60_000).toISOString();
+      const writes: [string, unknown][] = [
+        [`/api/cases/${c.id}/transitions`, { action: 'escalate', version: before.version, reason: '领导关注' }],
+        [`/api/cases/${c.id}/transitions`, { action: 'reopen', version: before.version, reason: 'x' }],
+        [`/api/cases/${c.id}/assessment`, { safety: 's', guardianship: 'g', wellbeing: 'w', riskLevel: 'R1', summary: 'x' }],
+        [`/api/cases/${c.id}/measures`, { type: 'legal_aid', dueAt: soon }],
+        [`/api/cases/${c.id}/visits`, { visitedAt: past, riskLevel: 'R1', outcome: '家访' }],
+        [`/api/cases/${c.id}/notes`, { text: '领导批示' }],
+        [`/api/cases/${c.id}/reports`, { reporterType: 'public', anonymous: true, discoveredAt: past, narrative: '补充' }],
+        [`/api/cases/${c.id}/police`, { receiptNo: 'R-9' }],
+        [`/api/approvals/${c.approvalId}/decision`, { decision: 'approve', reason: '同意' }],
+        ['/api/cases', { communityId: communityXa1 }],
+      ];
+      for (const [path, body] of writes) {
+        const res = await api.http
+          .post(path)
+          .set(leader)
+          .send(body as object);
+        expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 403, code: 'FORBIDDEN' });
+      }
+      const after = await ok<{ version: number; status: string; pendingApproval: { status: string } | null }>(
+        await api.http.get(`/api/cases/${c.id}`).set(await as('district1')),
+      );
+      expect({ version: after.version, status: after.status }).toEqual({ version: before.version, status: before.status });
+      expect(after.pendingApproval?.status).toBe('pending');
+      expect((await ok<{ events: unknown[] }>(await api.http.get(`/api/cases/${c.id}/timeline`).set(leader))).events).toHaveLength(eventsBefore);
+      // The approval is in the leader's list, to read.
+      const approvals = await ok<{ items: { id: string }[] }>(await api.http.get('/api/approvals?status=pending').set(leader));
+      expect(approvals.items.map((a) => a.id)).toContain(c.approvalId);
+    });
+
+    it('a new leader account is placed at a district and waits for district staff’s approval, like every account that reads cases', async () => {
+      const admin = await as('admin');
+      const district = (await ok<{ jurisdiction: { id: string } }>(await api.http.get('/api/me').set(admin))).jurisdiction.id;
+      const street = (await ok<{ jurisdiction: { id: string } }>(await api.http.get('/api/me').set(await as('sup-xa')))).jurisdiction.id;
+      const body = (jurisdictionId: string) => ({
+        username: `leader-${randomBytes(4).toString('hex')}`,
+        displayName: '分管领导 测试',
+        role: Role.DistrictLeader,
+        jurisdictionId,
+        password: 'a-long-password-1',
+      });
+
+      const atStreet = await api.http.post('/api/users').set(admin).send(body(street));
+      expect(atStreet.status).toBe(400);
+      expect(atStreet.body.details).toEqual([{ field: 'jurisdictionId', message: 'must be a district for role district_leader' }]);
+
+      const wanted = body(district);
+      const created = await ok<{ id: string; status: string; roleLabel: string }>(await api.http.post('/api/users').set(admin).send(wanted), 201);
+      expect(created).toMatchObject({ status: 'pending_approval', roleLabel: '区分管领导 (district leader)' });
+      expect((await api.http.post('/api/auth/login').send({ username: wanted.username, password: wanted.password })).status).toBe(401);
+      // The leader reads the district's approved users, not the accounts that wait.
+      const users = await ok<{ items: { id: string; username: string }[] }>(await api.http.get('/api/users').set(await as('leader')));
+      expect(users.items.map((u) => u.username)).toEqual(expect.arrayContaining(['leader', 'district1', 'sup-xa', 'dir-xa-01']));
+      expect(users.items.map((u) => u.id)).not.toContain(created.id);
+      // Nor may a leader decide it: only district staff do.
+      expect(
+        (
+          await api.http
+            .post(`/api/users/${created.id}/approval`)
+            .set(await as('leader'))
+            .send({ decision: 'approve' })
+        ).status,
+      ).toBe(403);
+
+      await ok(
+        await api.http
+          .post(`/api/users/${created.id}/approval`)
+          .set(await as('district2'))
+          .send({ decision: 'approve' }),
+      );
+      const login = await ok<{ accessToken: string; user: { role: string } }>(
+        await api.http.post('/api/auth/login').send({ username: wanted.username, password: wanted.password }),
+      );
+      expect(login.user.role).toBe(Role.DistrictLeader);
+      expect((await api.http.get('/api/cases?limit=1').set(bearer(login.accessToken))).status).toBe(200);
+    });
   });
 });

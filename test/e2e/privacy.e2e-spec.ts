@@ -35,7 +35,7 @@ describe('privacy and tamper evidence', () => {
       .send({
         communityId: community,
         child: { name, sex: 'female', birthDate, idNumber: extra.idNumber, address: '宝安区某小区 3 栋', school: '某小学' },
-        categories: ['N02'],
+        categories: ['N04'],
         riskLevel: 'R3',
         report: {
           reporterType: 'mandatory_institution',
@@ -192,7 +192,7 @@ describe('privacy and tamper evidence', () => {
         .send({
           communityId: community,
           child: { name: '匿名测试', sex: 'male', birthDate: '2012-01-01' },
-          categories: ['N02'],
+          categories: ['N04'],
           riskLevel: 'R3',
           report: { reporterType: 'public', anonymous: true, reporterPhone: '13800138000', discoveredAt: new Date().toISOString(), narrative: 'x' },
         });
@@ -287,7 +287,7 @@ describe('privacy and tamper evidence', () => {
         .send({
           communityId: community,
           child: { name, sex: 'female', birthDate: '2013-01-01' },
-          categories: ['N02'],
+          categories: ['N04'],
           riskLevel: 'R3',
           report: { reporterType: 'public', discoveredAt: new Date().toISOString(), narrative: 'x'.repeat(api.config.BODY_LIMIT_BYTES + 10) },
         });

@@ -93,7 +93,7 @@ describe('user approval (maker-checker) and the user audit trail', () => {
         .send({
           communityId: id(communityCode('xa', 0)),
           child: { name: `审批${randomBytes(3).toString('hex')}`, sex: 'female', birthDate: '2014-05-06' },
-          categories: ['N02'],
+          categories: ['N04'],
           riskLevel: 'R3',
           report: { reporterType: 'internal_discovery', discoveredAt: new Date(Date.now() - 3600_000).toISOString(), narrative: '审批测试 (approval test)' },
         });

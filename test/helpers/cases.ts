@@ -16,7 +16,7 @@ export { maskName };
 
 // ── Values ──────────────────────────────────────────────────────────────────
 
-const HOUR = 3600_000;
+export const HOUR = 3600_000;
 export const DAY = 24 * HOUR;
 
 export const isoAgo = (ms: number) => new Date(Date.now() - ms).toISOString();
@@ -94,7 +94,7 @@ export function caseBody(communityId: string, overrides: CaseOverrides = {}): Re
   const body: Record<string, unknown> = {
     communityId,
     child: { name: uniqueChildName(), sex: 'female', birthDate: randomBirthDate(), address: '测试路1号', school: '测试小学', ...(child ?? {}) },
-    categories: ['N02'],
+    categories: ['N04'],
     riskLevel: 'R3',
     report: {
       reporterType: 'internal_discovery',
@@ -129,10 +129,8 @@ export const assessmentBody = (riskLevel: string) => ({
   summary: '需要处置帮扶。',
 });
 
-export const closureBody = {
-  closureReason: 'risk_resolved',
-  checklist: { riskLowOnTwoVisits: true, safeCareArranged: true, measuresDone: true, policeOutcomeRecorded: true, reporterInformed: true },
-};
+/** A risk_resolved closure request. The record decides whether it holds (see CaseClient.meetClosureConditions). */
+export const closureBody = { closureReason: 'risk_resolved' };
 
 // ── HTTP ────────────────────────────────────────────────────────────────────
 
@@ -183,6 +181,17 @@ export class CaseClient {
       path,
       await this.api.http
         .post(path)
+        .set(await this.auth(as))
+        .send(body as object),
+    );
+  }
+
+  async put(as: string, path: string, body: unknown): Promise<Res> {
+    return this.note(
+      'PUT',
+      path,
+      await this.api.http
+        .put(path)
         .set(await this.auth(as))
         .send(body as object),
     );
@@ -244,6 +253,50 @@ export class CaseClient {
 
   async visit(as: string, id: string, riskLevel = 'R4', visitedAt = isoAgo(60_000)): Promise<CaseDetail> {
     const res = await this.post(as, `/api/cases/${id}/visits`, { visitedAt, riskLevel, outcome: '儿童状况良好。', notes: '入户回访。' });
+    expectStatus(res, 200);
+    return res.body;
+  }
+
+  /**
+   * Records what a risk_resolved closure still lacks, as the case detail's closureConditions list it:
+   * two R4 visits, police feedback, the outcome told to the reporting unit. Returns the case after.
+   */
+  async meetClosureConditions(as: string, id: string): Promise<CaseDetail> {
+    let c = await this.detail(as, id);
+    const unmet = new Set((c.closureConditions as { code: string; met: boolean }[]).filter((x) => !x.met).map((x) => x.code));
+    if (unmet.has('risk_low_on_two_visits')) {
+      // The latest two visits: just now (earlier visits of the test are older).
+      await this.visit(as, id, 'R4', isoAgo(2_000));
+      c = await this.visit(as, id, 'R4', isoAgo(1_000));
+    }
+    if (unmet.has('police_feedback_recorded')) {
+      const res = await this.post(as, `/api/cases/${id}/police`, { feedbackAt: isoAgo(30_000), feedback: '公安已受理。' });
+      expectStatus(res, 200);
+      c = res.body;
+    }
+    if (unmet.has('reporter_told_outcome')) c = await this.outcomeFeedback(as, id);
+    return c;
+  }
+
+  /** A verification visit at the case's current risk (its version stays): the evidence an unsubstantiated closure needs. */
+  async evidence(as: string, c: CaseDetail): Promise<CaseDetail> {
+    const res = await this.post(as, `/api/cases/${c.id}/visits`, {
+      kind: 'verification',
+      visitedAt: isoAgo(60_000),
+      riskLevel: c.riskLevel,
+      outcome: '核实走访。',
+    });
+    expectStatus(res, 200);
+    return res.body;
+  }
+
+  async outcomeFeedback(as: string, id: string, body: Record<string, unknown> = {}): Promise<CaseDetail> {
+    const res = await this.post(as, `/api/cases/${id}/outcome-feedback`, {
+      channel: 'phone',
+      at: isoAgo(30_000),
+      summary: '已电话告知报告单位处置进展。',
+      ...body,
+    });
     expectStatus(res, 200);
     return res.body;
   }

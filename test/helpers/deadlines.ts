@@ -238,7 +238,7 @@ export function deadlineCaseBody(communityId: string, kind: CaseKind): Record<st
     case 'r1-neglect':
       return {
         ...base,
-        categories: ['N02'],
+        categories: ['N04'],
         riskLevel: 'R1',
         child: { ...base.child, birthDate: new Date(Date.now() - 5 * 365 * 24 * 3600_000).toISOString().slice(0, 10) },
       };

@@ -17,6 +17,7 @@ import {
   ListCasesQuery,
   MeasureDto,
   NoteDto,
+  OutcomeFeedbackDto,
   PoliceDto,
   TRANSITION_VARIANTS,
   TransitionDto,
@@ -31,6 +32,8 @@ import { UuidParamPipe } from './http/uuid-param.pipe';
 import { VariantBodyPipe } from './http/validation';
 
 const CASE_WORKERS = [Role.CommunityDirector, Role.StreetSupervisor, Role.DistrictStaff] as const;
+/** Who reads cases: the case workers, and district leadership, which reads the district's cases and changes none. */
+const CASE_READERS = [...CASE_WORKERS, Role.DistrictLeader] as const;
 
 /** A read of one case (or of what lies beside it): bad id, no token, wrong role, not in scope, database down. */
 const READ_ONE: ErrorStatus[] = [400, 401, 403, 404, 503];
@@ -62,7 +65,7 @@ export class CasesController {
     return { ...result.detail, linkedToExisting: result.linkedToExisting, reopened: result.reopened };
   }
 
-  @Roles(...CASE_WORKERS)
+  @Roles(...CASE_READERS)
   @Get()
   @ApiOperation({ summary: '个案队列 (the triage queue), scoped to the caller, keyset-paginated' })
   @ApiOkResponse({ type: CaseListView })
@@ -71,7 +74,7 @@ export class CasesController {
     return this.queries.list(actor, query);
   }
 
-  @Roles(...CASE_WORKERS)
+  @Roles(...CASE_READERS)
   @Get(':id')
   @ApiOperation({ summary: '个案详情 (case detail) with allowedActions; the read of the child’s identity is logged' })
   @ApiOkResponse({ type: CaseDetailView })
@@ -133,11 +136,23 @@ export class CasesController {
   @Roles(...CASE_WORKERS)
   @Post(':id/visits')
   @HttpCode(200)
-  @ApiOperation({ summary: '走访 (record a visit)' })
+  @ApiOperation({
+    summary: '走访 (record a visit) while assessing, intervening or in follow-up; the latest visit’s risk becomes the case’s (a risk.changed event)',
+  })
   @ApiOkResponse({ type: CaseDetailView })
   @ApiErrors(WRITE)
   visit(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: VisitDto): Promise<CaseDetailView> {
     return this.records.addVisit(actor, id, dto);
+  }
+
+  @Roles(...CASE_WORKERS)
+  @Post(':id/outcome-feedback')
+  @HttpCode(200)
+  @ApiOperation({ summary: '反馈报告单位 (the reporting unit was told the outcome, 未成年人保护法 Art.11¶3); meets the outcome_feedback deadline' })
+  @ApiOkResponse({ type: CaseDetailView })
+  @ApiErrors(WRITE)
+  outcomeFeedback(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: OutcomeFeedbackDto): Promise<CaseDetailView> {
+    return this.records.recordOutcomeFeedback(actor, id, dto);
   }
 
   @Roles(...CASE_WORKERS)
@@ -170,7 +185,7 @@ export class CasesController {
     return this.records.recordPolice(actor, id, dto);
   }
 
-  @Roles(...CASE_WORKERS)
+  @Roles(...CASE_READERS)
   @Get(':id/timeline')
   @ApiOperation({ summary: '时间线 (the case timeline), hash-chained and verified' })
   @ApiOkResponse({ type: TimelineView })
@@ -181,7 +196,7 @@ export class CasesController {
     return { events, verified: verdict.valid };
   }
 
-  @Roles(...CASE_WORKERS)
+  @Roles(...CASE_READERS)
   @Get(':id/timeline/verify')
   @ApiOperation({ summary: '校验时间线 (recompute the timeline’s hash chain)' })
   @ApiOkResponse({ type: ChainVerdictView })
@@ -191,7 +206,7 @@ export class CasesController {
     return this.timeline.verify(id);
   }
 
-  @Roles(...CASE_WORKERS)
+  @Roles(...CASE_READERS)
   @Get(':id/deadlines')
   @ApiOperation({ summary: '时限 (the case’s deadlines)' })
   @ApiOkResponse({ type: [DeadlineView] })

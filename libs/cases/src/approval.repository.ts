@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import type { SqlCondition } from '@shouhu/database';
-import { ApprovalStatus, RiskLevel } from './domain';
+import { ApprovalKind, ApprovalStatus, RiskLevel } from './domain';
 import { Approval } from './entities/approval.entity';
 import { Case } from './entities/case.entity';
 
@@ -31,8 +31,9 @@ export class ApprovalRepository {
     await manager.getRepository(Approval).update({ id }, decision);
   }
 
-  pending(manager: EntityManager, caseId: string): Promise<Approval | null> {
-    return manager.getRepository(Approval).findOneBy({ caseId, status: ApprovalStatus.Pending });
+  /** The case's pending approval of one of these kinds (a measure's decision does not hold up the plan or a closure request of its own). */
+  pending(manager: EntityManager, caseId: string, kinds: readonly ApprovalKind[]): Promise<Approval | null> {
+    return manager.getRepository(Approval).findOneBy({ caseId, status: ApprovalStatus.Pending, kind: In([...kinds]) });
   }
 
   ofCase(caseId: string, manager: EntityManager = this.db.manager): Promise<Approval[]> {

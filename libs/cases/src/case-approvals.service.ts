@@ -5,10 +5,15 @@ import { EventType } from '@shouhu/timeline';
 import { ApprovalRepository } from './approval.repository';
 import { CaseQueriesService } from './case-queries.service';
 import { caseScope } from './case-scope';
-import { CaseWriter } from './case-writer';
+import { CaseRecordRepository } from './case-record.repository';
+import { measureAdded, measureDecisionKey } from './case-records.service';
+import { CaseWriter, WriteContext } from './case-writer';
 import { ApprovalListItemView, approvalView, CaseDetailView } from './case.views';
 import { CaseErrors } from './cases.errors';
-import { ApprovalKind, ApprovalStatus, CaseStatus, ClosureKind } from './domain';
+import { ClosureRules } from './closure-rules';
+import { ApprovalKind, ApprovalStatus, CaseStatus, ClosureKind, ClosureReason, MeasureStatus } from './domain';
+import type { Approval } from './entities/approval.entity';
+import type { LifecycleChange } from './lifecycle-hooks';
 import type { ApprovalDecisionDto } from './dto/case.dto';
 import { CaseAction } from './workflow';
 
@@ -28,6 +33,8 @@ export class CaseApprovalsService {
     private readonly writer: CaseWriter,
     private readonly approvals: ApprovalRepository,
     private readonly queries: CaseQueriesService,
+    private readonly records: CaseRecordRepository,
+    private readonly closure: ClosureRules,
   ) {}
 
   async decide(actor: Actor, approvalId: string, dto: ApprovalDecisionDto): Promise<CaseDetailView> {
@@ -61,6 +68,7 @@ export class CaseApprovalsService {
         await this.writer.event(manager, c, actor, approved ? EventType.ApprovalApproved : EventType.ApprovalRejected, {
           data: { approvalId: current.id, kind: current.kind, reason: dto.reason ?? null },
         });
+        if (current.kind === ApprovalKind.Measure) return this.decideMeasure(ctx, current, approved, dto.reason ?? null);
         if (!approved) {
           await this.writer.update(ctx, {});
           await this.writer.follow({ manager, caseRow: c, actor, change: { kind: 'approval_decided', approvalKind: current.kind } });
@@ -76,7 +84,12 @@ export class CaseApprovalsService {
           );
         } else {
           // Code and free text stay apart: a concatenation of two bounded values overflows its column.
-          const p = current.payload as { closureReason?: string; reason?: string | null };
+          const p = current.payload as { closureReason: ClosureReason; reason?: string | null };
+          // The record may have changed since the request: its conditions must still hold.
+          await this.closure.check(manager, c, p.closureReason, p.reason ?? null);
+          const cancelled = await this.records.cancelOpenMeasures(manager, c.id, `结案时取消 cancelled at closure (${p.closureReason})`);
+          for (const m of cancelled)
+            await this.writer.event(manager, c, actor, EventType.MeasureCancelled, { data: { measureId: m.id, type: m.type, atClosure: true } });
           await this.writer.move(
             ctx,
             CaseStatus.Closed,
@@ -89,6 +102,24 @@ export class CaseApprovalsService {
       approvalNotFound,
     );
     return this.queries.get(actor, approval.caseId);
+  }
+
+  /** A district-decided measure: approved, it is planned and its deadlines start; rejected, it is recorded as such. */
+  private async decideMeasure(ctx: WriteContext, approval: Approval, approved: boolean, reason: string | null): Promise<void> {
+    const { manager, c, actor } = ctx;
+    const measureId = (approval.payload as { measureId: string }).measureId;
+    const m = await this.records.findMeasure(manager, c.id, measureId);
+    if (!m) throw DomainError.notFound('measure');
+    await this.writer.update(ctx, {});
+    const decided: LifecycleChange = { kind: 'approval_decided', approvalKind: approval.kind, refKey: measureDecisionKey(m.id) };
+    if (approved) {
+      await this.records.planMeasure(manager, m.id);
+      await this.writer.follow({ manager, caseRow: c, actor, change: decided });
+      await this.writer.follow({ manager, caseRow: c, actor, change: measureAdded({ ...m, status: MeasureStatus.Planned }, null) });
+    } else {
+      await this.records.closeMeasure(manager, m.id, MeasureStatus.Rejected, reason ?? '区级不予批准 not approved by the district');
+      await this.writer.follow({ manager, caseRow: c, actor, change: decided });
+    }
   }
 
   async list(actor: Actor, status: ApprovalStatus | undefined): Promise<ApprovalListItemView[]> {

@@ -17,7 +17,7 @@ import type { CreateCaseDto } from './dto/case.dto';
 import type { Case } from './entities/case.entity';
 import { FIELD_CIPHER } from './field-cipher.provider';
 import { sortedUnique, union } from './lists';
-import { checkChild, checkReporter, checkSubmittable, reportRow } from './report-rules';
+import { checkChild, checkIntake, checkReporter, checkSubmittable, reportRow } from './report-rules';
 
 export interface CreateResult {
   detail: CaseDetailView;
@@ -65,6 +65,7 @@ export class CaseIntakeService {
     checkChild(dto);
     checkReporter(dto.report, 'report');
     if (submit) checkSubmittable(dto.categories, dto.mandatoryItems ?? [], dto.report.narrative, dto.police, 'report.narrative', 'police');
+    checkIntake({ ...dto, mandatoryItems: dto.mandatoryItems ?? [] }, { riskField: 'riskLevel' });
 
     const streetId = community.streetId as string;
     const idHash = dto.child.idNumber ? this.cipher.matchHash(dto.child.idNumber) : null;
@@ -106,6 +107,7 @@ export class CaseIntakeService {
         riskLevel: dto.riskLevel,
         categories: dto.categories,
         mandatoryItems: sortedUnique(dto.mandatoryItems ?? []),
+        needsEmergencyPlacement: dto.needsEmergencyPlacement ?? false,
         childId: childRow.id,
         communityId: community.id,
         streetId,
@@ -170,6 +172,7 @@ export class CaseIntakeService {
     const changes: Partial<Case> = {
       categories: union(existing.categories, dto.categories),
       mandatoryItems: sortedUnique([...existing.mandatoryItems, ...(dto.mandatoryItems ?? [])]),
+      needsEmergencyPlacement: existing.needsEmergencyPlacement || (dto.needsEmergencyPlacement ?? false),
     };
     if (!existing.policeReportedAt && dto.police?.reportedAt) {
       changes.policeReportedAt = new Date(dto.police.reportedAt);

@@ -8,13 +8,14 @@ import { caseScope } from './case-scope';
 import { CaseRepository } from './case.repository';
 import { caseDetail, CaseDetailView, CaseListView, caseSummary } from './case.views';
 import { CaseErrors } from './cases.errors';
-import { ApprovalStatus, MeasureStatus } from './domain';
+import { ApprovalKind, ApprovalStatus, CaseStatus, MeasureStatus, OPEN_MEASURE_STATUSES } from './domain';
 import type { ListCasesQuery } from './dto/case.dto';
 import type { Approval } from './entities/approval.entity';
 import type { Assessment } from './entities/assessment.entity';
 import type { Case } from './entities/case.entity';
 import type { Child } from './entities/child.entity';
 import type { Measure } from './entities/measure.entity';
+import type { Visit } from './entities/visit.entity';
 import { FIELD_CIPHER } from './field-cipher.provider';
 import { CASE_LIFECYCLE_HOOKS, CaseLifecycleHooks } from './lifecycle-hooks';
 import { actionsFor, CaseAction } from './workflow';
@@ -82,26 +83,31 @@ export class CaseQueriesService {
   }
 
   /** What this caller may do now: the workflow table, then the case's own state of affairs. */
-  allowedActions(actor: Actor, c: Case, parts: { measures: Measure[]; approvals: Approval[]; assessments: Assessment[] }): CaseAction[] {
-    const pending = parts.approvals.find((a) => a.status === ApprovalStatus.Pending);
+  allowedActions(actor: Actor, c: Case, parts: { measures: Measure[]; approvals: Approval[]; assessments: Assessment[]; visits: Visit[] }): CaseAction[] {
+    const pendingAll = parts.approvals.filter((a) => a.status === ApprovalStatus.Pending);
+    // A measure's decision holds up neither the plan nor a closure request.
+    const pending = pendingAll.find((a) => a.kind !== ApprovalKind.Measure);
     const planned = parts.measures.filter((m) => m.status === MeasureStatus.Planned);
+    const open = parts.measures.filter((m) => OPEN_MEASURE_STATUSES.includes(m.status));
     return actionsFor(c.status, actor.role).filter((action) => {
       switch (action) {
         case CaseAction.StartIntervention:
           return !pending && parts.assessments.length > 0 && planned.length > 0;
         case CaseAction.BeginFollowUp:
-          return planned.length === 0;
+          return open.length === 0;
         case CaseAction.RequestClosure:
-          return !pending && planned.length === 0;
+          // In follow-up with nothing open (risk_resolved, other); elsewhere only turned_18 or moved_away apply.
+          return !pending && (c.status !== CaseStatus.FollowUp || open.length === 0);
+        case CaseAction.CloseUnsubstantiated:
+          return parts.visits.length > 0;
         case CaseAction.DecideApproval:
-          return !!pending && pending.requestedById !== actor.id && (actor.role === pending.decidedByRole || actor.role === Role.DistrictStaff);
+          return pendingAll.some((p) => p.requestedById !== actor.id && (actor.role === p.decidedByRole || actor.role === Role.DistrictStaff));
         case CaseAction.UpdateMeasure:
           return actor.role === Role.CommunityDirector ? planned.some((m) => m.ownerId === actor.id) : planned.length > 0;
         // The workflow table's word is the whole answer for these.
         case CaseAction.Submit:
         case CaseAction.Return:
         case CaseAction.Accept:
-        case CaseAction.CloseUnsubstantiated:
         case CaseAction.Reopen:
         case CaseAction.Transfer:
         case CaseAction.Merge:
@@ -112,6 +118,7 @@ export class CaseQueriesService {
         case CaseAction.AddNote:
         case CaseAction.AddReport:
         case CaseAction.RecordPolice:
+        case CaseAction.RecordOutcomeFeedback:
           return true;
       }
     });

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { MeasureStatus } from './domain';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { MeasureStatus, OPEN_MEASURE_STATUSES } from './domain';
 import { Assessment } from './entities/assessment.entity';
 import { Measure } from './entities/measure.entity';
 import { Note } from './entities/note.entity';
+import { OutcomeFeedback } from './entities/outcome-feedback.entity';
 import { Report } from './entities/report.entity';
 import { Visit } from './entities/visit.entity';
-import type { FollowUpFacts } from './lifecycle-hooks';
+import type { FollowUpFacts, RecordFacts } from './lifecycle-hooks';
 
 /** What is recorded on a case, oldest first. */
 export interface CaseRecords {
@@ -16,6 +17,7 @@ export interface CaseRecords {
   measures: Measure[];
   visits: Visit[];
   notes: Note[];
+  outcomeFeedback: OutcomeFeedback[];
 }
 
 /** The case records: reports, assessments, measures, visits and notes. */
@@ -24,14 +26,15 @@ export class CaseRecordRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async ofCase(caseId: string, manager: EntityManager = this.db.manager): Promise<CaseRecords> {
-    const [reports, assessments, measures, visits, notes] = await Promise.all([
+    const [reports, assessments, measures, visits, notes, outcomeFeedback] = await Promise.all([
       manager.getRepository(Report).find({ where: { caseId }, order: { filedAt: 'ASC' } }),
       manager.getRepository(Assessment).find({ where: { caseId }, order: { assessedAt: 'ASC' } }),
       manager.getRepository(Measure).find({ where: { caseId }, order: { createdAt: 'ASC' } }),
-      manager.getRepository(Visit).find({ where: { caseId }, order: { visitedAt: 'ASC' } }),
+      manager.getRepository(Visit).find({ where: { caseId }, order: { visitedAt: 'ASC', createdAt: 'ASC' } }),
       manager.getRepository(Note).find({ where: { caseId }, order: { createdAt: 'ASC' } }),
+      manager.getRepository(OutcomeFeedback).find({ where: { caseId }, order: { toldAt: 'ASC' } }),
     ]);
-    return { reports, assessments, measures, visits, notes };
+    return { reports, assessments, measures, visits, notes, outcomeFeedback };
   }
 
   // ── Reports ───────────────────────────────────────────────────────────────
@@ -73,16 +76,38 @@ export class CaseRecordRepository {
     return manager.getRepository(Measure).findOneBy({ id: measureId, caseId });
   }
 
-  async closeMeasure(manager: EntityManager, id: string, status: MeasureStatus.Done | MeasureStatus.Cancelled, outcome: string): Promise<void> {
+  async closeMeasure(
+    manager: EntityManager,
+    id: string,
+    status: MeasureStatus.Done | MeasureStatus.Cancelled | MeasureStatus.Rejected,
+    outcome: string,
+  ): Promise<void> {
     await manager.getRepository(Measure).update({ id }, { status, outcome, completedAt: new Date() });
+  }
+
+  /** A district-decided measure the district approved: it is planned from now on. */
+  async planMeasure(manager: EntityManager, id: string): Promise<void> {
+    await manager.getRepository(Measure).update({ id, status: MeasureStatus.PendingDecision }, { status: MeasureStatus.Planned });
+  }
+
+  /** At a closure that does not need them done (turned_18, moved_away): what is still open is cancelled, with why. */
+  async cancelOpenMeasures(manager: EntityManager, caseId: string, outcome: string): Promise<Measure[]> {
+    const open = await manager.getRepository(Measure).findBy({ caseId, status: In([...OPEN_MEASURE_STATUSES]) });
+    if (open.length) {
+      await manager
+        .getRepository(Measure)
+        .update({ caseId, status: In([...OPEN_MEASURE_STATUSES]) }, { status: MeasureStatus.Cancelled, outcome, completedAt: new Date() });
+    }
+    return open;
   }
 
   plannedMeasures(manager: EntityManager, caseId: string): Promise<Measure[]> {
     return manager.getRepository(Measure).findBy({ caseId, status: MeasureStatus.Planned });
   }
 
+  /** Measures still to do: planned, or waiting for the district's decision. */
   openMeasureCount(manager: EntityManager, caseId: string): Promise<number> {
-    return manager.getRepository(Measure).countBy({ caseId, status: MeasureStatus.Planned });
+    return manager.getRepository(Measure).countBy({ caseId, status: In([...OPEN_MEASURE_STATUSES]) });
   }
 
   // ── Visits and notes ──────────────────────────────────────────────────────
@@ -93,6 +118,44 @@ export class CaseRecordRepository {
 
   insertNote(manager: EntityManager, row: Partial<Note>): Promise<Note> {
     return manager.getRepository(Note).save(Object.assign(new Note(), row));
+  }
+
+  insertOutcomeFeedback(manager: EntityManager, row: Partial<OutcomeFeedback>): Promise<OutcomeFeedback> {
+    return manager.getRepository(OutcomeFeedback).save(Object.assign(new OutcomeFeedback(), row));
+  }
+
+  /** A visit recorded later than every other of the case (so its risk is the case's current risk). */
+  async isLatestVisit(manager: EntityManager, caseId: string, visit: { id: string; visitedAt: Date }): Promise<boolean> {
+    const [row]: { later: boolean }[] = await manager.query(
+      'SELECT EXISTS (SELECT 1 FROM visit WHERE case_id = $1 AND id <> $2 AND visited_at > $3) AS later',
+      [caseId, visit.id, visit.visitedAt],
+    );
+    return !row.later;
+  }
+
+  countVisits(manager: EntityManager, caseId: string): Promise<number> {
+    return manager.getRepository(Visit).countBy({ caseId });
+  }
+
+  /** What deadlines beyond the state depend on: the last 告诫书 and the visits after it, and the outcome owed to a reporter. One statement. */
+  async recordFacts(manager: EntityManager, caseId: string): Promise<RecordFacts> {
+    const [row]: { letter: Date | null; since: string; last: Date | null; owed: boolean; given: boolean }[] = await manager.query(
+      `WITH letter AS (SELECT max(completed_at) AS at FROM measure WHERE case_id = $1 AND type = 'warning_letter' AND status = 'done')
+       SELECT letter.at AS letter,
+              (SELECT count(*) FROM visit WHERE case_id = $1 AND letter.at IS NOT NULL AND visited_at > letter.at) AS since,
+              (SELECT max(visited_at) FROM visit WHERE case_id = $1) AS last,
+              EXISTS (SELECT 1 FROM report WHERE case_id = $1 AND reporter_type IN ('mandatory_institution', 'mandatory_staff') AND NOT anonymous) AS owed,
+              EXISTS (SELECT 1 FROM outcome_feedback WHERE case_id = $1) AS given
+       FROM letter`,
+      [caseId],
+    );
+    return {
+      warningLetterAt: row.letter,
+      visitsSinceWarning: Number(row.since),
+      lastVisitAt: row.last,
+      outcomeFeedbackOwed: row.owed,
+      outcomeFeedbackGiven: row.given,
+    };
   }
 
   /** What the visit schedule of a case in follow-up depends on. */

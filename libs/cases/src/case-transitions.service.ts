@@ -13,7 +13,8 @@ import { CaseRepository } from './case.repository';
 import type { CaseDetailView } from './case.views';
 import { CaseErrors } from './cases.errors';
 import { ChildRepository } from './child.repository';
-import { ApprovalKind, ApprovalStatus, CaseFlag, CaseStatus, ClosureKind, DISTRICT_DECIDED_MEASURES, isHighRisk } from './domain';
+import { ClosureRules } from './closure-rules';
+import { ApprovalKind, CaseFlag, CaseStatus, ClosureKind, isHighRisk } from './domain';
 import {
   AcceptTransition,
   CompleteTransition,
@@ -28,7 +29,8 @@ import {
 } from './dto/transition.dto';
 import type { Case } from './entities/case.entity';
 import { sortedUnique, union } from './lists';
-import { checkSubmittable } from './report-rules';
+import { checkRiskFloor, checkSubmittable } from './report-rules';
+import { isBelowFloor, riskFloor, RiskFloor } from './statutory-rules';
 import { CaseAction, ruleOf } from './workflow';
 
 /**
@@ -47,6 +49,7 @@ export class CaseTransitionsService {
     private readonly staff: CaseStaff,
     private readonly org: OrgService,
     private readonly queries: CaseQueriesService,
+    private readonly closure: ClosureRules,
   ) {}
 
   async transition(actor: Actor, id: string, dto: TransitionDto): Promise<CaseDetailView> {
@@ -78,6 +81,7 @@ export class CaseTransitionsService {
       case CaseAction.RequestClosure:
         return this.requestClosure(ctx, dto);
       case CaseAction.CloseUnsubstantiated:
+        if ((await this.records.countVisits(ctx.manager, ctx.c.id)) === 0) throw CaseErrors.evidenceRequired();
         return this.writer.move(
           ctx,
           CaseStatus.Closed,
@@ -111,6 +115,7 @@ export class CaseTransitionsService {
       notReportedReason: dto.police?.notReportedReason ?? c.policeNotReportedReason,
     };
     checkSubmittable(c.categories, c.mandatoryItems, narrative, police, 'narrative', 'police');
+    checkRiskFloor(dto.riskLevel ?? c.riskLevel, riskFloor(c), 'riskLevel');
     if (dto.narrative !== undefined) await this.records.setNarrative(manager, first.id, dto.narrative);
     const changes: Partial<Case> = { riskLevel: dto.riskLevel ?? c.riskLevel };
     if (dto.police?.reportedAt) changes.policeReportedAt = new Date(dto.police.reportedAt);
@@ -127,38 +132,39 @@ export class CaseTransitionsService {
     );
   }
 
+  /** The supervisor confirms the risk; below the floor only with a written reason, which goes on the timeline (domain.md §4). */
   private async accept(ctx: WriteContext, dto: CompleteTransition<AcceptTransition>): Promise<void> {
+    const floor = riskFloor(ctx.c);
+    const belowFloor = isBelowFloor(dto.riskLevel, floor);
+    if (belowFloor && !dto.reason) {
+      throw CaseErrors.riskBelowFloor('reason', floor as RiskFloor, `is required to confirm ${dto.riskLevel} below the risk floor ${floor?.level}`);
+    }
     const assignee = await this.staff.assignable(ctx.manager, ctx.c, dto.assigneeId, 'assigneeId');
     await this.writer.move(
       ctx,
       CaseStatus.Assessing,
       EventType.CaseAccepted,
-      { riskLevel: dto.riskLevel, assigneeId: assignee.id, estimatedRiskLevel: ctx.c.riskLevel },
+      {
+        riskLevel: dto.riskLevel,
+        assigneeId: assignee.id,
+        estimatedRiskLevel: ctx.c.riskLevel,
+        riskFloor: floor?.level,
+        belowFloor: belowFloor ? { floor: floor?.level, floorReasons: floor?.reasons, reason: dto.reason } : undefined,
+        reason: belowFloor ? undefined : dto.reason,
+      },
       { riskLevel: dto.riskLevel, assigneeId: assignee.id, acceptedAt: new Date() },
     );
   }
 
   private async startIntervention(ctx: WriteContext): Promise<void> {
-    const { manager, c, actor } = ctx;
-    if (await this.approvals.pending(manager, c.id)) throw CaseErrors.approvalPending();
+    const { manager, c } = ctx;
+    if (await this.approvals.pending(manager, c.id, [ApprovalKind.StartIntervention])) throw CaseErrors.approvalPending();
     if (!(await this.records.latestAssessment(manager, c.id))) throw CaseErrors.planIncomplete('a recorded assessment');
     const planned = await this.records.plannedMeasures(manager, c.id);
     if (planned.length === 0) throw CaseErrors.planIncomplete('at least one planned measure');
-    // R1/R2 plans, and any plan with a measure only civil affairs may decide (临时监护, 撤销监护资格), go to the district.
-    if (isHighRisk(c.riskLevel) || planned.some((m) => DISTRICT_DECIDED_MEASURES.includes(m.type))) {
-      const approval = await this.approvals.insert(manager, {
-        caseId: c.id,
-        kind: ApprovalKind.StartIntervention,
-        status: ApprovalStatus.Pending,
-        decidedByRole: Role.DistrictStaff,
-        payload: {},
-        requestedById: actor.id,
-      });
-      await this.writer.update(ctx, {});
-      await this.writer.event(manager, c, actor, EventType.ApprovalRequested, {
-        data: { approvalId: approval.id, kind: approval.kind, decidedByRole: approval.decidedByRole },
-      });
-      await this.writer.follow({ manager, caseRow: c, actor, change: { kind: 'approval_requested', approvalKind: approval.kind } });
+    // R1/R2 plans go to the district. (临时监护 and 撤销监护资格 get a district decision of their own when added.)
+    if (isHighRisk(c.riskLevel)) {
+      await this.writer.requestApproval(ctx, { kind: ApprovalKind.StartIntervention, decidedByRole: Role.DistrictStaff, payload: {} });
       return;
     }
     await this.writer.move(ctx, CaseStatus.Intervening, EventType.CaseInterventionStarted, {}, { interventionStartedAt: new Date() });
@@ -170,25 +176,23 @@ export class CaseTransitionsService {
     await this.writer.move(ctx, CaseStatus.FollowUp, EventType.CaseFollowUpStarted, {}, { followUpStartedAt: new Date() });
   }
 
+  /**
+   * A closure request, checked against the record (domain.md §8): `risk_resolved` and
+   * `other` from follow-up, `risk_resolved` only when every condition holds (422
+   * CLOSURE_CONDITIONS_UNMET, one detail per unmet condition); `turned_18` (from the
+   * birth date) and `moved_away` from any active state. The body's checklist is ignored.
+   */
   private async requestClosure(ctx: WriteContext, dto: CompleteTransition<RequestClosureTransition>): Promise<void> {
-    const { manager, c, actor } = ctx;
-    if (await this.approvals.pending(manager, c.id)) throw CaseErrors.approvalPending();
-    const open = await this.records.openMeasureCount(manager, c.id);
-    if (open > 0) throw CaseErrors.measuresOpen(open);
-    const decidedByRole = isHighRisk(c.riskLevel) ? Role.DistrictStaff : Role.StreetSupervisor;
-    const approval = await this.approvals.insert(manager, {
-      caseId: c.id,
+    const { manager, c } = ctx;
+    if (await this.approvals.pending(manager, c.id, [ApprovalKind.Closure, ApprovalKind.StartIntervention])) throw CaseErrors.approvalPending();
+    await this.closure.check(manager, c, dto.closureReason, dto.reason ?? null);
+    const decidedByRole = await this.closure.decider(manager, c);
+    await this.writer.requestApproval(ctx, {
       kind: ApprovalKind.Closure,
-      status: ApprovalStatus.Pending,
       decidedByRole,
-      payload: { closureReason: dto.closureReason, checklist: { ...dto.checklist }, reason: dto.reason ?? null },
-      requestedById: actor.id,
+      payload: { closureReason: dto.closureReason, reason: dto.reason ?? null },
+      eventData: { closureReason: dto.closureReason },
     });
-    await this.writer.update(ctx, {});
-    await this.writer.event(manager, c, actor, EventType.ApprovalRequested, {
-      data: { approvalId: approval.id, kind: approval.kind, decidedByRole, closureReason: dto.closureReason },
-    });
-    await this.writer.follow({ manager, caseRow: c, actor, change: { kind: 'approval_requested', approvalKind: approval.kind } });
   }
 
   private async transfer(ctx: WriteContext, dto: CompleteTransition<TransferTransition>): Promise<void> {

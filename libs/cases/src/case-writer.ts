@@ -1,14 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '@shouhu/access';
+import type { Actor, Role } from '@shouhu/access';
 import { TransactionRunner } from '@shouhu/database';
 import { DomainError } from '@shouhu/errors';
 import { EventType, TimelineService } from '@shouhu/timeline';
+import { ApprovalRepository } from './approval.repository';
 import { CaseRecordRepository } from './case-record.repository';
 import { caseScope } from './case-scope';
 import { CaseRepository } from './case.repository';
 import { CaseErrors } from './cases.errors';
-import { CaseFlag, CaseStatus, NO_DEADLINE } from './domain';
+import { ApprovalKind, ApprovalStatus, CaseFlag, CaseStatus, NO_DEADLINE, policeMustBeTold } from './domain';
+import type { Approval } from './entities/approval.entity';
 import type { Case } from './entities/case.entity';
 import type { Child } from './entities/child.entity';
 import { CASE_LIFECYCLE_HOOKS, CaseLifecycleHooks, LifecycleEvent } from './lifecycle-hooks';
@@ -40,6 +42,7 @@ export class CaseWriter {
   constructor(
     private readonly cases: CaseRepository,
     private readonly records: CaseRecordRepository,
+    private readonly approvals: ApprovalRepository,
     private readonly tx: TransactionRunner,
     private readonly timeline: TimelineService,
     @Inject(CASE_LIFECYCLE_HOOKS) private readonly hooks: CaseLifecycleHooks,
@@ -77,6 +80,37 @@ export class CaseWriter {
     await this.follow({ manager, caseRow: { ...c, ...changes, status: to }, actor, change: { kind: 'status', from: c.status, to } });
   }
 
+  /**
+   * Asks for someone else's decision: the approval row, the version bump, the
+   * `approval.requested` event and its decision deadline. `refKey` tells apart decisions
+   * of one kind that wait side by side (one per district-decided measure).
+   */
+  async requestApproval(
+    ctx: WriteContext,
+    a: { kind: ApprovalKind; decidedByRole: Role; payload: Record<string, unknown>; refKey?: string; eventData?: Record<string, unknown> },
+  ): Promise<Approval> {
+    const { manager, c, actor } = ctx;
+    const approval = await this.approvals.insert(manager, {
+      caseId: c.id,
+      kind: a.kind,
+      status: ApprovalStatus.Pending,
+      decidedByRole: a.decidedByRole,
+      payload: a.payload,
+      requestedById: actor.id,
+    });
+    await this.update(ctx, {});
+    await this.event(manager, c, actor, EventType.ApprovalRequested, {
+      data: { approvalId: approval.id, kind: approval.kind, decidedByRole: a.decidedByRole, ...a.eventData },
+    });
+    await this.follow({
+      manager,
+      caseRow: c,
+      actor,
+      change: { kind: 'approval_requested', approvalKind: approval.kind, refKey: a.refKey, decidedByRole: a.decidedByRole },
+    });
+    return approval;
+  }
+
   /** Appends the case's next timeline event (the case row is locked, so its sequence cannot race). */
   async event(manager: EntityManager, c: Case, actor: Actor | null, type: EventType, e: EventFacts): Promise<void> {
     const seq = await this.cases.takeEventSeq(manager, c.id);
@@ -91,12 +125,21 @@ export class CaseWriter {
     });
   }
 
-  /** Lets the deadlines follow the change (same transaction) and keeps the case's next due time. */
-  async follow(event: Omit<LifecycleEvent, 'followUp'>): Promise<void> {
+  /**
+   * Lets the deadlines follow the change (same transaction) and keeps the case's next due
+   * time and its police flag: `police_alert` stands while police must be told and are not.
+   */
+  async follow(event: Omit<LifecycleEvent, 'followUp' | 'records'>): Promise<void> {
     const c = event.caseRow;
     const followUp = c.status === CaseStatus.FollowUp ? await this.records.followUpFacts(event.manager, c.id, c.followUpStartedAt ?? new Date()) : undefined;
-    const next = await this.hooks.afterChange({ ...event, followUp });
-    await this.cases.updateCase(event.manager, c.id, { nextDueAt: next?.dueAt ?? NO_DEADLINE, nextDueKind: next?.kind ?? null }, false);
+    const records = needsRecordFacts(event.change) ? await this.records.recordFacts(event.manager, c.id) : undefined;
+    const next = await this.hooks.afterChange({ ...event, followUp, records });
+    const changes: Partial<Case> = { nextDueAt: next?.dueAt ?? NO_DEADLINE, nextDueKind: next?.kind ?? null };
+    const alert = policeAlertStands(c);
+    if (alert !== c.flags.includes(CaseFlag.PoliceAlert)) {
+      changes.flags = alert ? union(c.flags, [CaseFlag.PoliceAlert]) : c.flags.filter((f) => f !== (CaseFlag.PoliceAlert as string));
+    }
+    await this.cases.updateCase(event.manager, c.id, changes, false);
   }
 
   /** Tells the deadlines domain of a change that leaves the case's own fields and due time alone (a related report elsewhere). */
@@ -133,6 +176,22 @@ export class CaseWriter {
     await this.cases.updateCase(manager, c.id, changes, false);
     await this.event(manager, c, null, e.type, { data: e.data });
   }
+}
+
+/** Police must be told (every V category or mandatory item, at every risk level) and have not been, on a reported and open case. */
+export function policeAlertStands(c: Pick<Case, 'status' | 'categories' | 'mandatoryItems' | 'policeReportedAt'>): boolean {
+  return c.status !== CaseStatus.Draft && c.status !== CaseStatus.Closed && policeMustBeTold(c.categories, c.mandatoryItems) && !c.policeReportedAt;
+}
+
+/** Changes after which deadlines read the case's records (warning letter, visits, outcome feedback owed). */
+function needsRecordFacts(change: LifecycleEvent['change']): boolean {
+  return (
+    change.kind === 'visit_recorded' ||
+    change.kind === 'measure_closed' ||
+    change.kind === 'outcome_feedback' ||
+    change.kind === 'report_added' ||
+    (change.kind === 'status' && change.to === CaseStatus.Intervening)
+  );
 }
 
 function stripUndefined(data: Record<string, unknown>): Record<string, unknown> {

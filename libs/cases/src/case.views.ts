@@ -7,15 +7,19 @@ import {
   CaseFlag,
   CaseStatus,
   CATEGORY_CODES,
+  ClosureCondition,
   ClosureKind,
+  FeedbackChannel,
   MeasureStatus,
   MeasureType,
   NO_DEADLINE,
+  PlacementDecision,
   ReporterType,
   RISK_LEVELS,
   RiskLevel,
   Sex,
   STATUS_LABELS,
+  VisitKind,
 } from './domain';
 import type { Approval } from './entities/approval.entity';
 import type { Assessment } from './entities/assessment.entity';
@@ -24,7 +28,9 @@ import type { Child } from './entities/child.entity';
 import type { Measure } from './entities/measure.entity';
 import type { Note } from './entities/note.entity';
 import type { Report } from './entities/report.entity';
+import type { OutcomeFeedback } from './entities/outcome-feedback.entity';
 import type { Visit } from './entities/visit.entity';
+import { closureConditions, closureFactsOf, riskFloor } from './statutory-rules';
 import type { CaseDeadline } from './lifecycle-hooks';
 import { CaseAction } from './workflow';
 
@@ -175,6 +181,8 @@ export class AssessmentView {
   @ApiProperty({ description: '身心状况 physical and mental state' }) wellbeing: string;
   @ApiProperty({ enum: RiskLevel, enumName: 'RiskLevel' }) riskLevel: RiskLevel;
   @ApiProperty() summary: string;
+  @ApiProperty(nullableEnum(Object.values(PlacementDecision), 'after temporary guardianship: return to the guardian or long-term placement'))
+  placement: PlacementDecision | null;
   @ApiProperty({ format: 'uuid' }) assessedById: string;
   @ApiProperty({ format: 'date-time' }) assessedAt: string;
 }
@@ -186,6 +194,7 @@ export const assessmentView = (a: Assessment): AssessmentView => ({
   wellbeing: a.wellbeing,
   riskLevel: a.riskLevel,
   summary: a.summary,
+  placement: a.placement,
   assessedById: a.assessedById,
   assessedAt: a.assessedAt.toISOString(),
 });
@@ -197,8 +206,9 @@ export class MeasureView {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) ownerId: string | null;
   @ApiProperty({ type: String, nullable: true, example: '宝安区妇联' }) agency: string | null;
   @ApiProperty({ format: 'date-time' }) dueAt: string;
+  @ApiProperty({ description: 'protection_order: an urgent application (decided within 24 h)' }) urgent: boolean;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'set when done or cancelled' }) outcome: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'set when done, cancelled or rejected' }) outcome: string | null;
   @ApiProperty({ format: 'uuid' }) createdById: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt: string | null;
@@ -211,6 +221,7 @@ export const measureView = (m: Measure): MeasureView => ({
   ownerId: m.ownerId,
   agency: m.agency,
   dueAt: m.dueAt.toISOString(),
+  urgent: m.urgent,
   note: m.note,
   outcome: m.outcome,
   createdById: m.createdById,
@@ -220,6 +231,7 @@ export const measureView = (m: Measure): MeasureView => ({
 
 export class VisitView {
   @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: VisitKind, enumName: 'VisitKind', description: '核实走访 verification, 例行回访 routine, 告诫后回访 post_warning' }) kind: VisitKind;
   @ApiProperty({ format: 'date-time' }) visitedAt: string;
   @ApiProperty({ enum: RiskLevel, enumName: 'RiskLevel', description: 'the risk seen on this visit' }) riskLevel: RiskLevel;
   @ApiProperty({ example: '儿童安全，监护人配合。' }) outcome: string;
@@ -230,6 +242,7 @@ export class VisitView {
 
 export const visitView = (v: Visit): VisitView => ({
   id: v.id,
+  kind: v.kind,
   visitedAt: v.visitedAt.toISOString(),
   riskLevel: v.riskLevel,
   outcome: v.outcome,
@@ -237,6 +250,36 @@ export const visitView = (v: Visit): VisitView => ({
   visitorId: v.visitorId,
   createdAt: v.createdAt.toISOString(),
 });
+
+export class OutcomeFeedbackView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: FeedbackChannel, enumName: 'FeedbackChannel' }) channel: FeedbackChannel;
+  @ApiProperty({ format: 'date-time', description: 'when the reporting unit was told' }) at: string;
+  @ApiProperty({ example: '已电话告知学校处置进展。' }) summary: string;
+  @ApiProperty({ format: 'uuid' }) recordedById: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt: string;
+}
+
+export const outcomeFeedbackView = (f: OutcomeFeedback): OutcomeFeedbackView => ({
+  id: f.id,
+  channel: f.channel,
+  at: f.toldAt.toISOString(),
+  summary: f.summary,
+  recordedById: f.recordedById,
+  recordedAt: f.createdAt.toISOString(),
+});
+
+export class RiskFloorView {
+  @ApiProperty({ enum: RiskLevel, enumName: 'RiskLevel', description: 'the lowest risk level the report allows (domain.md §4)' }) level: RiskLevel;
+  @ApiProperty({ type: [String], example: ['mandatory item 2'], description: 'what sets it' }) reasons: string[];
+}
+
+export class ClosureConditionView {
+  @ApiProperty({ enum: ClosureCondition, enumName: 'ClosureCondition' }) code: ClosureCondition;
+  @ApiProperty({ example: '最近两次走访风险均为低 (R4) the last two visits recorded R4' }) label: string;
+  @ApiProperty() met: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'why it is not met' }) detail: string | null;
+}
 
 export class NoteView {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -322,6 +365,7 @@ export interface DetailParts {
   measures: Measure[];
   visits: Visit[];
   notes: Note[];
+  outcomeFeedback: OutcomeFeedback[];
   approvals: Approval[];
   allowedActions: CaseAction[];
   deadlines: CaseDeadline[];
@@ -338,6 +382,14 @@ export class CaseDetailView extends CaseSummaryView {
   @ApiProperty({ type: [MeasureView] }) measures: MeasureView[];
   @ApiProperty({ type: [VisitView] }) visits: VisitView[];
   @ApiProperty({ type: [NoteView] }) notes: NoteView[];
+  @ApiProperty({ type: [OutcomeFeedbackView], description: '反馈: when and how the reporting unit was told the outcome (Art.11¶3)' })
+  outcomeFeedback: OutcomeFeedbackView[];
+  @ApiProperty({ type: RiskFloorView, nullable: true, description: 'the risk floor the reports set; null: none' }) riskFloor: RiskFloorView | null;
+  @ApiProperty({
+    type: [ClosureConditionView],
+    description: 'the conditions of a risk_resolved closure (domain.md §8), computed from the record; empty once closed',
+  })
+  closureConditions: ClosureConditionView[];
   @ApiProperty({ type: [ApprovalView] }) approvals: ApprovalView[];
   @ApiProperty({ type: ApprovalView, nullable: true, description: 'the approval the case waits for' }) pendingApproval: ApprovalView | null;
   @ApiProperty({ type: 'array', items: { $ref: getSchemaPath(DEADLINE_VIEW_SCHEMA) } }) deadlines: CaseDeadline[];
@@ -386,6 +438,9 @@ export function caseDetail(actor: Actor, c: Case & { child?: Child }, parts: Det
     measures: parts.measures.map(measureView),
     visits: parts.visits.map(visitView),
     notes: parts.notes.map(noteView),
+    outcomeFeedback: parts.outcomeFeedback.map(outcomeFeedbackView),
+    riskFloor: riskFloor(c),
+    closureConditions: c.status === CaseStatus.Closed ? [] : closureConditions(closureFactsOf(c, parts)),
     approvals: parts.approvals.map(approvalView),
     pendingApproval: parts.approvals.filter((a) => a.status === ApprovalStatus.Pending).map(approvalView)[0] ?? null,
     deadlines: parts.deadlines,

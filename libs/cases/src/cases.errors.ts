@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode, FieldProblem } from '@shouhu/errors';
+import type { RiskFloor } from './statutory-rules';
 
 export const CaseErrors = {
   notFound: () => DomainError.notFound('case'),
@@ -21,4 +22,17 @@ export const CaseErrors = {
   approvalPending: () => new DomainError(ErrorCode.ApprovalPending, 'this case already waits for a decision'),
   planIncomplete: (what: string) => new DomainError(ErrorCode.PlanIncomplete, `the intervention plan needs ${what}`),
   selfApproval: () => new DomainError(ErrorCode.SelfApproval, 'you cannot decide your own request'),
+  riskBelowFloor: (field: string, floor: RiskFloor, message: string) =>
+    new DomainError(ErrorCode.RiskBelowFloor, `the risk floor is ${floor.level} (${floor.reasons.join(', ')})`, [{ field, message }]),
+  closureConditionsUnmet: (problems: FieldProblem[]) =>
+    new DomainError(
+      ErrorCode.ClosureConditionsUnmet,
+      `the record does not meet ${problems.length} closure condition${problems.length > 1 ? 's' : ''}`,
+      problems,
+    ),
+  evidenceRequired: () =>
+    new DomainError(ErrorCode.EvidenceRequired, 'closing as not substantiated needs evidence: a visit record or an attachment', [
+      { field: 'evidence', message: 'record a verification visit (or attach evidence) first' },
+    ]),
+  invalidInput: (problems: FieldProblem[]) => new DomainError(ErrorCode.ValidationFailed, problems.map((p) => `${p.field} ${p.message}`).join('; '), problems),
 };

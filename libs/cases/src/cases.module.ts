@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrgModule } from '@shouhu/org';
 import { TimelineModule } from '@shouhu/timeline';
 import { ApprovalRepository } from './approval.repository';
+import { ClosureRules } from './closure-rules';
 import { CaseApprovalsService } from './case-approvals.service';
 import { CaseIntakeService } from './case-intake.service';
 import { CaseQueriesService } from './case-queries.service';
@@ -21,12 +22,13 @@ import { CaseNumberCounter } from './entities/case-number.entity';
 import { Child } from './entities/child.entity';
 import { Measure } from './entities/measure.entity';
 import { Note } from './entities/note.entity';
+import { OutcomeFeedback } from './entities/outcome-feedback.entity';
 import { Report } from './entities/report.entity';
 import { Visit } from './entities/visit.entity';
 import { FIELD_CIPHER, fieldCipherProvider } from './field-cipher.provider';
 import { CASE_LIFECYCLE_HOOKS, CaseLifecycleHooks } from './lifecycle-hooks';
 
-export const CASE_ENTITIES = [Child, Case, Report, Assessment, Measure, Visit, Note, Approval, CaseNumberCounter];
+export const CASE_ENTITIES = [Child, Case, Report, Assessment, Measure, Visit, Note, OutcomeFeedback, Approval, CaseNumberCounter];
 
 /** One service per concern of the case lifecycle; each writes through the CaseWriter. */
 const CASE_SERVICES = [CaseIntakeService, CaseTransitionsService, CaseRecordsService, CaseApprovalsService, CaseQueriesService];
@@ -51,6 +53,7 @@ export class CasesModule {
         ApprovalRepository,
         CaseWriter,
         CaseStaff,
+        ClosureRules,
         ...CASE_SERVICES,
         DemoCasesSeeder,
         fieldCipherProvider,

@@ -32,6 +32,11 @@ export class ChildRepository {
     return byName.map((r) => r.id);
   }
 
+  /** The case's child row (its sex and birth date are what the statutory checks need). */
+  ofCase(manager: EntityManager, childId: string): Promise<Child> {
+    return manager.getRepository(Child).findOneByOrFail({ id: childId });
+  }
+
   insert(manager: EntityManager, row: Partial<Child>): Promise<Child> {
     return manager.getRepository(Child).save(Object.assign(new Child(), row));
   }

@@ -6,7 +6,7 @@ import { CaseIntakeService } from './case-intake.service';
 import { CaseQueriesService } from './case-queries.service';
 import { CaseRecordsService } from './case-records.service';
 import { CaseTransitionsService } from './case-transitions.service';
-import { CaseStatus, ClosureReason, MeasureStatus, MeasureType, ReporterType, RiskLevel, Sex } from './domain';
+import { CaseStatus, ClosureReason, FeedbackChannel, MeasureStatus, MeasureType, ReporterType, RiskLevel, Sex, VisitKind } from './domain';
 import { CaseAction } from './workflow';
 import type { CreateCaseDto } from './dto/case.dto';
 
@@ -31,11 +31,11 @@ const GIVEN = ['小明', '思雨', '子涵', '浩然', '欣怡', '宇轩', '梓�
 
 const SCENARIOS: { categories: string[]; mandatoryItems: number[]; risk: RiskLevel; reporter: ReporterType; narrative: string }[] = [
   {
-    categories: ['N02'],
+    categories: ['N04'],
     mandatoryItems: [],
     risk: RiskLevel.R3,
     reporter: ReporterType.InternalDiscovery,
-    narrative: '入户走访发现儿童长期独自在家，父母外出务工。',
+    narrative: '入户走访发现父母外出务工，委托的亲属照护不当、联系不足每周一次。',
   },
   {
     categories: ['V01'],
@@ -102,6 +102,7 @@ export class DemoCasesSeeder {
 
   private async build(stage: Stage, n: number, director: Actor, supervisor: Actor, district: Actor): Promise<void> {
     const s = SCENARIOS[n % SCENARIOS.length];
+    // The risk the supervisor confirms: below the report's floor only with a reason (domain.md §4).
     const risk =
       stage === 'awaiting_approval'
         ? RiskLevel.R1
@@ -110,6 +111,8 @@ export class DemoCasesSeeder {
             ? RiskLevel.R3
             : RiskLevel.R4
           : s.risk;
+    const filedRisk = stage === 'awaiting_approval' ? RiskLevel.R1 : s.risk;
+    const named = s.reporter === ReporterType.MandatoryInstitution || s.reporter === ReporterType.MandatoryStaff;
     const violent = s.categories.some((c) => c.startsWith('V')) || s.mandatoryItems.length > 0;
     const daysAgo = 1 + (n % 9);
     const discovered = new Date(Date.now() - daysAgo * 86400_000);
@@ -123,7 +126,7 @@ export class DemoCasesSeeder {
       },
       categories: s.categories,
       mandatoryItems: s.mandatoryItems,
-      riskLevel: risk,
+      riskLevel: filedRisk,
       report: {
         reporterType: s.reporter,
         anonymous: s.reporter === ReporterType.Public,
@@ -149,9 +152,21 @@ export class DemoCasesSeeder {
       });
       return;
     }
-    c = await this.transitions.transition(supervisor, id, { action: CaseAction.Accept, version: c.version, riskLevel: risk, assigneeId: supervisor.id });
+    await this.transitions.transition(supervisor, id, {
+      action: CaseAction.Accept,
+      version: c.version,
+      riskLevel: risk,
+      assigneeId: supervisor.id,
+      reason: risk === filedRisk ? undefined : '核实后风险低于报告时的估计 (lower than estimated once checked)',
+    });
     if (stage === 'assessing') return;
     if (stage === 'unsubstantiated') {
+      c = await this.records.addVisit(director, id, {
+        kind: VisitKind.Verification,
+        visitedAt: new Date().toISOString(),
+        riskLevel: RiskLevel.R4,
+        outcome: '核实走访：未发现所报告的情况 (verification visit: nothing of what was reported)',
+      });
       await this.transitions.transition(supervisor, id, {
         action: CaseAction.CloseUnsubstantiated,
         version: c.version,
@@ -183,12 +198,21 @@ export class DemoCasesSeeder {
     await this.records.addVisit(director, id, { visitedAt: new Date().toISOString(), riskLevel: RiskLevel.R4, outcome: '情况稳定 (stable)' });
     c = await this.records.addVisit(director, id, { visitedAt: new Date().toISOString(), riskLevel: RiskLevel.R4, outcome: '情况稳定 (stable)' });
     if (stage === 'follow_up') return;
-    c = await this.transitions.transition(director, id, {
-      action: CaseAction.RequestClosure,
-      version: c.version,
-      closureReason: ClosureReason.RiskResolved,
-      checklist: { riskLowOnTwoVisits: true, safeCareArranged: true, measuresDone: true, policeOutcomeRecorded: true, reporterInformed: true },
-    });
+    // What a risk_resolved closure needs beyond the visits: police feedback and the outcome told to a named mandatory reporter.
+    if (violent) {
+      c = await this.records.recordPolice(supervisor, id, {
+        feedbackAt: new Date().toISOString(),
+        feedback: '公安已立案调查 (police opened an investigation)',
+      });
+    }
+    if (named) {
+      c = await this.records.recordOutcomeFeedback(supervisor, id, {
+        channel: FeedbackChannel.Phone,
+        at: new Date().toISOString(),
+        summary: '已电话告知报告单位处置结果 (told the reporting unit by phone)',
+      });
+    }
+    c = await this.transitions.transition(director, id, { action: CaseAction.RequestClosure, version: c.version, closureReason: ClosureReason.RiskResolved });
     const decider = risk === RiskLevel.R1 || risk === RiskLevel.R2 ? district : supervisor;
     if (c.pendingApproval) await this.approvals.decide(decider, c.pendingApproval.id, { decision: 'approve', reason: '同意结案 (closure approved)' });
     if (c.status !== CaseStatus.FollowUp) this.logger.warn(`demo case ${c.caseNo} ended in ${c.status}`);

@@ -63,6 +63,8 @@ export const CATEGORY_LABELS = {
 export type CategoryCode = keyof typeof CATEGORY_LABELS;
 export const CATEGORY_CODES = Object.keys(CATEGORY_LABELS) as CategoryCode[];
 export const isViolence = (c: string) => c.startsWith('V');
+/** Police must be told (domain.md §5–6): any violence category or any mandatory item, at every risk level. */
+export const policeMustBeTold = (categories: readonly string[], mandatoryItems: readonly number[]) => categories.some(isViolence) || mandatoryItems.length > 0;
 
 /** The nine situations of the 2020 强制报告意见 Art.4. */
 export const MANDATORY_ITEMS = [1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
@@ -97,14 +99,50 @@ export enum MeasureType {
 }
 export const MEASURE_TYPES: readonly MeasureType[] = Object.values(MeasureType);
 
-/** Measures the district decides (未成年人保护法 Art.92, 108): a plan with one needs district approval whatever the risk. */
+/** Measures the district decides (未成年人保护法 Art.92, 108): each waits for a district decision whenever it is added. */
 export const DISTRICT_DECIDED_MEASURES: readonly MeasureType[] = [MeasureType.TemporaryGuardianship, MeasureType.RevokeGuardianship];
 
 export enum MeasureStatus {
+  /** Temporary guardianship or revocation: waits for the district's decision before it is planned. */
+  PendingDecision = 'pending_decision',
   Planned = 'planned',
   Done = 'done',
   Cancelled = 'cancelled',
+  /** The district decided against it. */
+  Rejected = 'rejected',
 }
+
+/** Measure statuses that still need doing (they keep a case out of follow-up and closure). */
+export const OPEN_MEASURE_STATUSES: readonly MeasureStatus[] = [MeasureStatus.PendingDecision, MeasureStatus.Planned];
+
+/** 走访 kinds (domain.md §5): verification while assessing, routine, and the visits a 告诫书 requires. */
+export enum VisitKind {
+  Verification = 'verification',
+  Routine = 'routine',
+  PostWarning = 'post_warning',
+}
+export const VISIT_KINDS: readonly VisitKind[] = Object.values(VisitKind);
+export const VISIT_KIND_LABELS: Record<VisitKind, string> = {
+  [VisitKind.Verification]: '核实走访 verification',
+  [VisitKind.Routine]: '例行回访 routine',
+  [VisitKind.PostWarning]: '告诫后回访 after a warning letter',
+};
+
+/** How the reporting unit was told the outcome (未成年人保护法 Art.11¶3 反馈). */
+export enum FeedbackChannel {
+  Phone = 'phone',
+  Letter = 'letter',
+  InPerson = 'in_person',
+  System = 'system',
+}
+export const FEEDBACK_CHANNELS: readonly FeedbackChannel[] = Object.values(FeedbackChannel);
+
+/** After temporary guardianship (Art.93): where the child goes next, recorded with an assessment. */
+export enum PlacementDecision {
+  ReturnToGuardian = 'return_to_guardian',
+  LongTermPlacement = 'long_term_placement',
+}
+export const PLACEMENT_DECISIONS: readonly PlacementDecision[] = Object.values(PlacementDecision);
 
 export enum Sex {
   Female = 'female',
@@ -115,6 +153,8 @@ export enum Sex {
 export enum ApprovalKind {
   StartIntervention = 'start_intervention',
   Closure = 'closure',
+  /** A district-decided measure (临时监护, 撤销监护资格), whenever it is added. */
+  Measure = 'measure',
 }
 
 export enum ApprovalStatus {
@@ -138,9 +178,26 @@ export enum CaseFlag {
   Reopened = 'reopened',
 }
 
-/** The closure checklist of domain.md §8. */
+/** The closure checklist of domain.md §8 as the request body once carried it (accepted and ignored: the record decides). */
 export const CLOSURE_CHECKLIST = ['riskLowOnTwoVisits', 'safeCareArranged', 'measuresDone', 'policeOutcomeRecorded', 'reporterInformed'] as const;
 export type ClosureChecklistItem = (typeof CLOSURE_CHECKLIST)[number];
+
+/** The conditions of a `risk_resolved` closure (domain.md §8), checked against the record. */
+export enum ClosureCondition {
+  RiskLowOnTwoVisits = 'risk_low_on_two_visits',
+  MeasuresFinished = 'measures_finished',
+  PoliceFeedbackRecorded = 'police_feedback_recorded',
+  ReporterToldOutcome = 'reporter_told_outcome',
+  PlacementAfterGuardianship = 'placement_after_guardianship',
+}
+export const CLOSURE_CONDITION_LABELS: Record<ClosureCondition, string> = {
+  [ClosureCondition.RiskLowOnTwoVisits]: '最近两次走访风险均为低 (R4) the last two visits recorded R4',
+  [ClosureCondition.MeasuresFinished]: '处置措施均已完成或取消 every measure is done, cancelled or rejected',
+  [ClosureCondition.PoliceFeedbackRecorded]: '已记录公安反馈 police feedback recorded (police were told)',
+  [ClosureCondition.ReporterToldOutcome]: '已向报告单位反馈结果 the mandatory reporter was told the outcome',
+  [ClosureCondition.PlacementAfterGuardianship]:
+    '临时监护后已评估返还监护人或长期安置 after temporary guardianship: a return or long-term placement assessment',
+};
 
 export enum ClosureReason {
   RiskResolved = 'risk_resolved',

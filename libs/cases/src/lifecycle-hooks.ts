@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Actor, Role } from '@shouhu/access';
-import type { ApprovalKind, CaseStatus } from './domain';
+import type { ApprovalKind, CaseStatus, MeasureType } from './domain';
 import type { Case } from './entities/case.entity';
 
 /** What just happened to a case, for code that must follow it in the same transaction. */
@@ -8,11 +8,14 @@ export type LifecycleChange =
   | { kind: 'submitted' }
   | { kind: 'status'; from: CaseStatus; to: CaseStatus }
   | { kind: 'assessment_recorded' }
-  | { kind: 'measure_added'; measureId: string; dueAt: Date; ownerId: string | null; ownerRole: Role | null }
-  | { kind: 'measure_closed'; measureId: string; done: boolean }
+  /** A measure is planned (at once, or when the district approved it). */
+  | { kind: 'measure_added'; measureId: string; measureType: MeasureType; urgent: boolean; dueAt: Date; ownerId: string | null; ownerRole: Role | null }
+  | { kind: 'measure_closed'; measureId: string; measureType: MeasureType; done: boolean }
   | { kind: 'visit_recorded'; visitedAt: Date }
-  | { kind: 'approval_requested'; approvalKind: ApprovalKind }
-  | { kind: 'approval_decided'; approvalKind: ApprovalKind }
+  /** `refKey` tells apart decisions of one kind that may wait side by side (one per district-decided measure). */
+  | { kind: 'approval_requested'; approvalKind: ApprovalKind; refKey?: string; decidedByRole?: Role }
+  | { kind: 'approval_decided'; approvalKind: ApprovalKind; refKey?: string }
+  | { kind: 'outcome_feedback' }
   | { kind: 'police' }
   | { kind: 'report_added' }
   | { kind: 'transferred' }
@@ -26,6 +29,17 @@ export interface FollowUpFacts {
   warningLetterAt: Date | null;
 }
 
+/** Facts about the case's records that some deadlines depend on, whatever the state. */
+export interface RecordFacts {
+  /** When the last 告诫书 was done, and how many visits were recorded after it (and the latest). */
+  warningLetterAt: Date | null;
+  visitsSinceWarning: number;
+  lastVisitAt: Date | null;
+  /** A named mandatory reporter is owed the outcome (Art.11¶3). */
+  outcomeFeedbackOwed: boolean;
+  outcomeFeedbackGiven: boolean;
+}
+
 export interface LifecycleEvent {
   manager: EntityManager;
   /** The case as it is after the change. */
@@ -34,6 +48,8 @@ export interface LifecycleEvent {
   change: LifecycleChange;
   /** Present when the case is in follow-up. */
   followUp?: FollowUpFacts;
+  /** Present after every change the case writer makes. */
+  records?: RecordFacts;
 }
 
 /** The case's earliest pending deadline after the change, kept on the case row for the queue. */

@@ -6,10 +6,39 @@ import type { Actor } from '@shouhu/access';
 import { birthDateOfNationalId, isValidNationalId } from '@shouhu/access';
 import { DomainError, ErrorCode } from '@shouhu/errors';
 import { CaseErrors } from './cases.errors';
-import { isViolence, RiskLevel } from './domain';
+import { policeMustBeTold, RiskLevel, Sex } from './domain';
 import type { CreateCaseDto } from './dto/case.dto';
 import type { Report } from './entities/report.entity';
 import { sortedUnique } from './lists';
+import { intakeProblems, isBelowFloor, riskFloor, RiskFloor } from './statutory-rules';
+
+/**
+ * The statutory intake checks of one report (domain.md §2–4): anonymity, the ages N02,
+ * N03 and items 2–3 need, then the risk floor. 400 naming every field wrong, or 422
+ * RISK_BELOW_FLOOR naming the risk field.
+ */
+export function checkIntake(
+  f: {
+    categories: readonly string[];
+    mandatoryItems: readonly number[];
+    needsEmergencyPlacement?: boolean;
+    child: { sex: Sex; birthDate: string };
+    report: { reporterType: CreateCaseDto['report']['reporterType']; anonymous?: boolean; discoveredAt: string };
+    riskLevel?: RiskLevel | null;
+  },
+  fields: { prefix?: string; riskField: string },
+): void {
+  const problems = intakeProblems(f, fields.prefix);
+  if (problems.length) throw CaseErrors.invalidInput(problems);
+  checkRiskFloor(f.riskLevel ?? null, riskFloor(f), fields.riskField);
+}
+
+/** A risk level below the floor is refused, naming the field and what sets the floor. */
+export function checkRiskFloor(level: RiskLevel | null, floor: RiskFloor | null, field: string): void {
+  if (level && floor && isBelowFloor(level, floor)) {
+    throw CaseErrors.riskBelowFloor(field, floor, `${level} is below the risk floor ${floor.level} set by ${floor.reasons.join(', ')}`);
+  }
+}
 
 /** The ID number's check digit and birth date agree with the child's. */
 export function checkChild(dto: CreateCaseDto): void {
@@ -37,8 +66,7 @@ export function checkSubmittable(
   policeField: string,
 ): void {
   if (!narrative) throw CaseErrors.missing([narrativeField]);
-  const policeDue = categories.some(isViolence) || mandatoryItems.length > 0;
-  if (policeDue && !police?.reportedAt && !police?.notReportedReason) {
+  if (policeMustBeTold(categories, mandatoryItems) && !police?.reportedAt && !police?.notReportedReason) {
     throw new DomainError(ErrorCode.ValidationFailed, 'violence categories and mandatory items need when police were told, or why not', [
       { field: `${policeField}.reportedAt`, message: 'is required for V* categories or mandatory items (or give police.notReportedReason)' },
     ]);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Role } from '@shouhu/access';
 import { CASE_STATUSES, CaseStatus } from './domain';
 import { actionsFor, CASE_ACTIONS, CaseAction, judge, ruleOf, toMermaid, WORKFLOW } from './workflow';
@@ -13,20 +15,21 @@ return                | supervisor                   | submitted
 accept                | supervisor                   | submitted
 start_intervention    | supervisor                   | assessing
 begin_follow_up       | supervisor                   | intervening
-request_closure       | director supervisor          | follow_up
+request_closure       | director supervisor          | submitted returned assessing intervening follow_up
 close_unsubstantiated | supervisor                   | assessing
 reopen                | district                     | closed
 transfer              | district                     | submitted returned assessing intervening follow_up
 merge                 | supervisor district          | draft submitted returned assessing intervening follow_up
 escalate              | director supervisor          | submitted returned assessing intervening follow_up
-record_assessment     | supervisor                   | assessing
+record_assessment     | supervisor                   | assessing intervening follow_up
 add_measure           | supervisor                   | assessing intervening
 update_measure        | director supervisor          | assessing intervening
-add_visit             | director supervisor          | intervening follow_up
+add_visit             | director supervisor          | assessing intervening follow_up
 add_note              | director supervisor district | draft submitted returned assessing intervening follow_up closed
 add_report            | director supervisor district | draft submitted returned assessing intervening follow_up
 record_police         | director supervisor district | draft submitted returned assessing intervening follow_up
-decide_approval       | supervisor district          | assessing follow_up
+record_outcome_feedback | director supervisor district | assessing intervening follow_up
+decide_approval       | supervisor district          | submitted returned assessing intervening follow_up
 `;
 
 const ROLE_NAMES: Record<string, Role> = {
@@ -91,7 +94,7 @@ describe('workflow table', () => {
   it('requires the payload api.md lists', () => {
     expect(ruleOf(CaseAction.Return).requires).toEqual(['reason']);
     expect(ruleOf(CaseAction.Accept).requires).toEqual(['riskLevel', 'assigneeId']);
-    expect(ruleOf(CaseAction.RequestClosure).requires).toEqual(['closureReason', 'checklist']);
+    expect(ruleOf(CaseAction.RequestClosure).requires).toEqual(['closureReason']);
     expect(ruleOf(CaseAction.CloseUnsubstantiated).requires).toEqual(['reason']);
     expect(ruleOf(CaseAction.Reopen).requires).toEqual(['reason']);
     expect(ruleOf(CaseAction.Transfer).requires).toEqual(['communityId', 'reason']);
@@ -116,5 +119,11 @@ describe('workflow table', () => {
     expect(diagram).toContain('assessing --> intervening: start_intervention (supervisor, R1/R2 approved by district)');
     expect(diagram).toContain('closed --> assessing: reopen (district)');
     expect(diagram).not.toContain('transfer');
+  });
+
+  it('is the diagram the README shows (npm run workflow:diagram prints it)', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const block = /```mermaid\n(stateDiagram-v2[\s\S]*?)\n```/.exec(readme);
+    expect(block?.[1]).toBe(toMermaid());
   });
 });

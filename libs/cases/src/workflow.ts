@@ -27,6 +27,7 @@ export enum CaseAction {
   AddNote = 'add_note',
   AddReport = 'add_report',
   RecordPolice = 'record_police',
+  RecordOutcomeFeedback = 'record_outcome_feedback',
   DecideApproval = 'decide_approval',
 }
 
@@ -55,7 +56,7 @@ export const TRANSITION_REQUIRES = {
   [CaseAction.Accept]: ['riskLevel', 'assigneeId'],
   [CaseAction.StartIntervention]: [],
   [CaseAction.BeginFollowUp]: [],
-  [CaseAction.RequestClosure]: ['closureReason', 'checklist'],
+  [CaseAction.RequestClosure]: ['closureReason'],
   [CaseAction.CloseUnsubstantiated]: ['reason'],
   [CaseAction.Reopen]: ['reason'],
   [CaseAction.Transfer]: ['communityId', 'reason'],
@@ -85,6 +86,8 @@ export interface WorkflowRule {
 const { CommunityDirector: DIRECTOR, StreetSupervisor: SUPERVISOR, DistrictStaff: DISTRICT } = Role;
 const { Draft, Submitted, Returned, Assessing, Intervening, FollowUp, Closed } = CaseStatus;
 const ACTIVE = [Submitted, Returned, Assessing, Intervening, FollowUp] as const;
+/** States in which the case is worked on: visits, reassessment, outcome feedback. */
+const WORKING = [Assessing, Intervening, FollowUp] as const;
 
 export const WORKFLOW: readonly WorkflowRule[] = [
   {
@@ -122,9 +125,10 @@ export const WORKFLOW: readonly WorkflowRule[] = [
     requires: TRANSITION_REQUIRES[CaseAction.BeginFollowUp],
   },
   {
+    // risk_resolved and other only from follow-up; turned_18 and moved_away from any active state (the service checks).
     action: CaseAction.RequestClosure,
     label: '申请结案 request closure',
-    from: [FollowUp],
+    from: ACTIVE,
     to: Closed,
     roles: [DIRECTOR, SUPERVISOR],
     requires: TRANSITION_REQUIRES[CaseAction.RequestClosure],
@@ -159,8 +163,8 @@ export const WORKFLOW: readonly WorkflowRule[] = [
 
   {
     action: CaseAction.RecordAssessment,
-    label: '核实评估 record assessment',
-    from: [Assessing],
+    label: '核实评估 record assessment (reassessment while intervening or in follow-up)',
+    from: WORKING,
     to: null,
     roles: [SUPERVISOR],
     requires: ['safety', 'guardianship', 'wellbeing', 'riskLevel', 'summary'],
@@ -184,7 +188,7 @@ export const WORKFLOW: readonly WorkflowRule[] = [
   {
     action: CaseAction.AddVisit,
     label: '记录走访 record visit',
-    from: [Intervening, FollowUp],
+    from: WORKING,
     to: null,
     roles: [DIRECTOR, SUPERVISOR],
     requires: ['visitedAt', 'riskLevel', 'outcome'],
@@ -214,9 +218,17 @@ export const WORKFLOW: readonly WorkflowRule[] = [
     requires: [],
   },
   {
+    action: CaseAction.RecordOutcomeFeedback,
+    label: '反馈报告单位 tell the reporting unit the outcome',
+    from: WORKING,
+    to: null,
+    roles: [DIRECTOR, SUPERVISOR, DISTRICT],
+    requires: ['channel', 'at', 'summary'],
+  },
+  {
     action: CaseAction.DecideApproval,
     label: '审批 decide approval',
-    from: [Assessing, FollowUp],
+    from: ACTIVE,
     to: null,
     roles: [SUPERVISOR, DISTRICT],
     requires: ['decision'],
@@ -261,9 +273,18 @@ export function toMermaid(): string {
         rule.approval === 'high_risk_by_district'
           ? ', R1/R2 approved by district'
           : rule.approval === 'by_risk_level'
-            ? ', approved: R1/R2 district, R3/R4 supervisor'
+            ? ', approved: district if ever R1/R2, else supervisor'
             : '';
-      lines.push(`    ${from} --> ${rule.to}: ${rule.action} (${who}${approval})`);
+      // risk_resolved and other close from follow-up; turned_18 and moved_away from any active state.
+      const reasons =
+        rule.action === CaseAction.RequestClosure
+          ? from === FollowUp
+            ? ' any reason'
+            : ' turned_18 or moved_away'
+          : rule.action === CaseAction.CloseUnsubstantiated
+            ? ' after a visit'
+            : '';
+      lines.push(`    ${from} --> ${rule.to}: ${rule.action}${reasons} (${who}${approval})`);
     }
   }
   lines.push('    closed --> [*]');

@@ -1,5 +1,5 @@
 import { Role } from '@shouhu/access';
-import { ApprovalKind, Case, CaseStatus, LifecycleChange, RiskLevel } from '@shouhu/cases';
+import { ApprovalKind, Case, CaseStatus, LifecycleChange, MeasureType, RecordFacts, RiskLevel } from '@shouhu/cases';
 import { KINDS_BY_STATUS, nextLevel, policeAlertDue, stepsMet, stepsStarted } from './deadline-rules';
 import { DEADLINE_KINDS, DeadlineKind } from './policy';
 
@@ -71,7 +71,8 @@ describe('KINDS_BY_STATUS', () => {
       expect.arrayContaining([DeadlineKind.Assessment, DeadlineKind.StartPlan, DeadlineKind.Decision, DeadlineKind.Measure]),
     );
     expect(KINDS_BY_STATUS[CaseStatus.Assessing]).not.toContain(DeadlineKind.AcceptReport);
-    expect(KINDS_BY_STATUS[CaseStatus.Intervening]).toContain(DeadlineKind.Measure);
+    expect(KINDS_BY_STATUS[CaseStatus.Intervening]).toEqual(expect.arrayContaining([DeadlineKind.Measure, DeadlineKind.Visit, DeadlineKind.OutcomeFeedback]));
+    expect(KINDS_BY_STATUS[CaseStatus.Assessing]).toEqual(expect.arrayContaining([DeadlineKind.Visit, DeadlineKind.ProtectionOrder]));
     expect(KINDS_BY_STATUS[CaseStatus.Intervening]).not.toContain(DeadlineKind.Assessment);
     expect(KINDS_BY_STATUS[CaseStatus.FollowUp]).toEqual(expect.arrayContaining([DeadlineKind.Visit, DeadlineKind.Decision]));
     expect(KINDS_BY_STATUS[CaseStatus.FollowUp]).not.toContain(DeadlineKind.Measure);
@@ -92,19 +93,20 @@ describe('nextLevel', () => {
 });
 
 describe('policeAlertDue', () => {
-  it('is due for violence or a mandatory item at R1/R2 until police are told', () => {
+  it('is due for every violence category or mandatory item, at every risk level, until police are told', () => {
     expect(policeAlertDue(aCase({ categories: ['V01'], riskLevel: RiskLevel.R1 }))).toBe(true);
     expect(policeAlertDue(aCase({ categories: ['V02'], riskLevel: RiskLevel.R2 }))).toBe(true);
-    expect(policeAlertDue(aCase({ categories: ['N02'], mandatoryItems: [6], riskLevel: RiskLevel.R1 }))).toBe(true);
+    expect(policeAlertDue(aCase({ categories: ['V02'], riskLevel: RiskLevel.R3 }))).toBe(true);
+    expect(policeAlertDue(aCase({ categories: ['V08'], riskLevel: RiskLevel.R4 }))).toBe(true);
+    expect(policeAlertDue(aCase({ categories: ['D05'], mandatoryItems: [6], riskLevel: RiskLevel.R4 }))).toBe(true);
     // A reason for not telling the police does not stop the alert.
     expect(policeAlertDue(aCase({ categories: ['V01'], riskLevel: RiskLevel.R1, policeNotReportedReason: '家属拒绝' }))).toBe(true);
   });
 
-  it('is not due once police were told, below R2, or for welfare-only cases', () => {
-    expect(policeAlertDue(aCase({ categories: ['V01'], riskLevel: RiskLevel.R1, policeReportedAt: REPORTED }))).toBe(false);
-    expect(policeAlertDue(aCase({ categories: ['V01'], riskLevel: RiskLevel.R3 }))).toBe(false);
-    expect(policeAlertDue(aCase({ categories: ['V01'], mandatoryItems: [4], riskLevel: RiskLevel.R4 }))).toBe(false);
+  it('is not due once police were told, or for neglect and difficulty without a mandatory item', () => {
+    expect(policeAlertDue(aCase({ categories: ['V01'], riskLevel: RiskLevel.R3, policeReportedAt: REPORTED }))).toBe(false);
     expect(policeAlertDue(aCase({ categories: ['N02', 'D05'], riskLevel: RiskLevel.R1 }))).toBe(false);
+    expect(policeAlertDue(aCase({ categories: ['N04'], riskLevel: RiskLevel.R4 }))).toBe(false);
   });
 });
 
@@ -183,12 +185,20 @@ describe('stepsStarted and stepsMet for the main changes', () => {
     const c = aCase({ status: CaseStatus.Assessing, assigneeId: ASSIGNEE });
     const dueAt = new Date('2026-03-09T08:00:00.000Z');
     const owner = '00000000-0000-4000-8000-0000000000b7';
-    const started = stepsStarted({ kind: 'measure_added', measureId: 'm-1', dueAt, ownerId: owner, ownerRole: Role.CommunityDirector }, c, NOW);
+    const started = stepsStarted(
+      { kind: 'measure_added', measureId: 'm-1', measureType: MeasureType.Counseling, urgent: false, dueAt, ownerId: owner, ownerRole: Role.CommunityDirector },
+      c,
+      NOW,
+    );
     expect(started).toEqual([
       { kind: DeadlineKind.Measure, refKey: 'm-1', from: NOW, dueAt, responsibleRole: Role.CommunityDirector, responsibleUserId: owner },
     ]);
     // Without an owner: the assignee, as the street supervisor.
-    const unowned = stepsStarted({ kind: 'measure_added', measureId: 'm-2', dueAt, ownerId: null, ownerRole: null }, c, NOW);
+    const unowned = stepsStarted(
+      { kind: 'measure_added', measureId: 'm-2', measureType: MeasureType.Medical, urgent: false, dueAt, ownerId: null, ownerRole: null },
+      c,
+      NOW,
+    );
     expect(unowned).toEqual([
       expect.objectContaining({ kind: DeadlineKind.Measure, refKey: 'm-2', dueAt, responsibleRole: Role.StreetSupervisor, responsibleUserId: ASSIGNEE }),
     ]);
@@ -196,8 +206,66 @@ describe('stepsStarted and stepsMet for the main changes', () => {
 
   it('measure closed → only that measure met when done; nothing met when cancelled', () => {
     const c = aCase({ status: CaseStatus.Intervening });
-    expect(stepsMet({ kind: 'measure_closed', measureId: 'm-1', done: true }, c)).toEqual([{ kind: DeadlineKind.Measure, refKey: 'm-1' }]);
-    expect(stepsMet({ kind: 'measure_closed', measureId: 'm-1', done: false }, c)).toEqual([]);
+    expect(stepsMet({ kind: 'measure_closed', measureId: 'm-1', measureType: MeasureType.Medical, done: true }, c)).toEqual([
+      { kind: DeadlineKind.Measure, refKey: 'm-1' },
+    ]);
+    expect(stepsMet({ kind: 'measure_closed', measureId: 'm-1', measureType: MeasureType.Medical, done: false }, c)).toEqual([]);
+  });
+
+  it('a protection order → its decision deadline (urgent or standard) beside the measure’s own; met when it is done', () => {
+    const c = aCase({ status: CaseStatus.Intervening, assigneeId: ASSIGNEE });
+    const dueAt = new Date('2026-03-09T08:00:00.000Z');
+    const change: LifecycleChange = {
+      kind: 'measure_added',
+      measureId: 'po-1',
+      measureType: MeasureType.ProtectionOrder,
+      urgent: true,
+      dueAt,
+      ownerId: null,
+      ownerRole: null,
+    };
+    expect(stepsStarted(change, c, NOW)).toEqual(
+      expect.arrayContaining([
+        { kind: DeadlineKind.ProtectionOrder, refKey: 'po-1', from: NOW, urgent: true, responsibleRole: Role.StreetSupervisor, responsibleUserId: ASSIGNEE },
+      ]),
+    );
+    expect(stepsMet({ kind: 'measure_closed', measureId: 'po-1', measureType: MeasureType.ProtectionOrder, done: true }, c)).toEqual([
+      { kind: DeadlineKind.Measure, refKey: 'po-1' },
+      { kind: DeadlineKind.ProtectionOrder, refKey: 'po-1' },
+    ]);
+  });
+
+  it('a district-decided measure → a decision of its own, keyed by the measure, owed by the district', () => {
+    const c = aCase({ status: CaseStatus.Intervening, riskLevel: RiskLevel.R4 });
+    const requested: LifecycleChange = { kind: 'approval_requested', approvalKind: ApprovalKind.Measure, refKey: 'measure:m-9' };
+    expect(stepsStarted(requested, c, NOW)).toEqual([
+      { kind: DeadlineKind.Decision, refKey: 'measure:m-9', from: NOW, responsibleRole: Role.DistrictStaff, responsibleUserId: null },
+    ]);
+    expect(stepsMet({ kind: 'approval_decided', approvalKind: ApprovalKind.Measure, refKey: 'measure:m-9' }, c)).toEqual([
+      { kind: DeadlineKind.Decision, refKey: 'measure:m-9' },
+    ]);
+  });
+
+  it('the plan starts → the outcome is owed to a named mandatory reporter within the policy window; feedback meets it', () => {
+    const c = aCase({ status: CaseStatus.Intervening, assigneeId: ASSIGNEE });
+    const facts = (owed: boolean, given: boolean): RecordFacts => ({
+      warningLetterAt: null,
+      visitsSinceWarning: 0,
+      lastVisitAt: null,
+      outcomeFeedbackOwed: owed,
+      outcomeFeedbackGiven: given,
+    });
+    const started = status(CaseStatus.Assessing, CaseStatus.Intervening);
+    expect(stepsStarted(started, c, NOW, facts(true, false))).toContainEqual({
+      kind: DeadlineKind.OutcomeFeedback,
+      refKey: '',
+      from: NOW,
+      responsibleRole: Role.StreetSupervisor,
+      responsibleUserId: ASSIGNEE,
+    });
+    expect(kinds(stepsStarted(started, c, NOW, facts(false, false)))).not.toContain(DeadlineKind.OutcomeFeedback);
+    expect(kinds(stepsStarted(started, c, NOW, facts(true, true)))).not.toContain(DeadlineKind.OutcomeFeedback);
+    expect(stepsMet({ kind: 'outcome_feedback' }, c)).toEqual([{ kind: DeadlineKind.OutcomeFeedback }]);
   });
 
   it('V* at R1 without police → police_report owed by the community, from the report time', () => {
@@ -236,12 +304,15 @@ describe('stepsStarted and stepsMet for the main changes', () => {
     expect(stepsStarted({ kind: 'police' }, c, NOW)).toEqual([]);
   });
 
-  it('a visit in follow-up meets the visit deadline; a visit while intervening does not', () => {
-    expect(stepsMet({ kind: 'visit_recorded', visitedAt: NOW }, aCase({ status: CaseStatus.FollowUp }))).toEqual([{ kind: DeadlineKind.Visit }]);
-    expect(stepsMet({ kind: 'visit_recorded', visitedAt: NOW }, aCase({ status: CaseStatus.Intervening }))).toEqual([]);
+  it('a visit meets the visit deadline in every working state', () => {
+    for (const s of [CaseStatus.Assessing, CaseStatus.Intervening, CaseStatus.FollowUp]) {
+      expect(stepsMet({ kind: 'visit_recorded', visitedAt: NOW }, aCase({ status: s }))).toEqual([{ kind: DeadlineKind.Visit }]);
+    }
   });
 
-  it('closing from follow-up meets a pending closure decision', () => {
-    expect(kinds(stepsMet(status(CaseStatus.FollowUp, CaseStatus.Closed), aCase({ status: CaseStatus.Closed })))).toEqual([DeadlineKind.Decision]);
+  it('closing meets a pending closure decision', () => {
+    expect(stepsMet(status(CaseStatus.FollowUp, CaseStatus.Closed), aCase({ status: CaseStatus.Closed }))).toEqual([
+      { kind: DeadlineKind.Decision, refKey: ApprovalKind.Closure },
+    ]);
   });
 });

@@ -4,25 +4,36 @@
  * be read and unit-tested without a database.
  */
 import { Role } from '@shouhu/access';
-import type { Case, LifecycleChange } from '@shouhu/cases';
-import { ApprovalKind, CaseStatus, isHighRisk, isViolence } from '@shouhu/cases';
+import type { Case, LifecycleChange, RecordFacts } from '@shouhu/cases';
+import { ApprovalKind, CaseStatus, isHighRisk, MeasureType, policeMustBeTold } from '@shouhu/cases';
 import { DeadlineKind, Risk } from './policy';
 
 /** Kinds that may stay pending in each state; a state change cancels the others. */
 export const KINDS_BY_STATUS: Record<CaseStatus, readonly DeadlineKind[]> = {
   [CaseStatus.Draft]: [],
-  [CaseStatus.Submitted]: [DeadlineKind.AcceptReport, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
-  [CaseStatus.Returned]: [DeadlineKind.Resubmit, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
+  // A closure for turned_18 or moved_away may be requested from any active state: its decision deadline stays.
+  [CaseStatus.Submitted]: [DeadlineKind.AcceptReport, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback, DeadlineKind.Decision],
+  [CaseStatus.Returned]: [DeadlineKind.Resubmit, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback, DeadlineKind.Decision],
   [CaseStatus.Assessing]: [
     DeadlineKind.Assessment,
     DeadlineKind.StartPlan,
     DeadlineKind.Decision,
     DeadlineKind.Measure,
+    DeadlineKind.ProtectionOrder,
+    DeadlineKind.Visit,
     DeadlineKind.PoliceReport,
     DeadlineKind.PoliceFeedback,
   ],
-  [CaseStatus.Intervening]: [DeadlineKind.Measure, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
-  [CaseStatus.FollowUp]: [DeadlineKind.Visit, DeadlineKind.Decision, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
+  [CaseStatus.Intervening]: [
+    DeadlineKind.Measure,
+    DeadlineKind.ProtectionOrder,
+    DeadlineKind.Decision,
+    DeadlineKind.Visit,
+    DeadlineKind.OutcomeFeedback,
+    DeadlineKind.PoliceReport,
+    DeadlineKind.PoliceFeedback,
+  ],
+  [CaseStatus.FollowUp]: [DeadlineKind.Visit, DeadlineKind.Decision, DeadlineKind.OutcomeFeedback, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
   [CaseStatus.Closed]: [],
 };
 
@@ -31,11 +42,13 @@ export function nextLevel(role: Role): Role {
   return role === Role.CommunityDirector ? Role.StreetSupervisor : Role.DistrictStaff;
 }
 
-/** Police must be told (an alert deadline) for violence or mandatory items at R1/R2 until they are. */
-export function policeAlertDue(c: Pick<Case, 'categories' | 'mandatoryItems' | 'riskLevel' | 'policeReportedAt' | 'policeNotReportedReason'>): boolean {
-  const mandatory = c.categories.some(isViolence) || c.mandatoryItems.length > 0;
-  return mandatory && isHighRisk(c.riskLevel) && !c.policeReportedAt;
+/** Police must be told (an alert deadline) for every violence category or mandatory item, at every risk level, until they are (domain.md §6). */
+export function policeAlertDue(c: Pick<Case, 'categories' | 'mandatoryItems' | 'policeReportedAt'>): boolean {
+  return policeMustBeTold(c.categories, c.mandatoryItems) && !c.policeReportedAt;
 }
+
+/** The decision deadline's key: one per approval kind, or per measure for district-decided measures. */
+const decisionKey = (change: { approvalKind: ApprovalKind; refKey?: string }) => change.refKey ?? change.approvalKind;
 
 /** Steps the change completes ("met"). */
 export function stepsMet(
@@ -46,14 +59,19 @@ export function stepsMet(
   if (change.kind === 'status') {
     if (change.from === CaseStatus.Submitted) met.push({ kind: DeadlineKind.AcceptReport });
     if (change.from === CaseStatus.Returned) met.push({ kind: DeadlineKind.Resubmit });
-    if (change.to === CaseStatus.Intervening) met.push({ kind: DeadlineKind.StartPlan }, { kind: DeadlineKind.Decision });
-    if (change.from === CaseStatus.FollowUp && change.to === CaseStatus.Closed) met.push({ kind: DeadlineKind.Decision });
+    if (change.to === CaseStatus.Intervening)
+      met.push({ kind: DeadlineKind.StartPlan }, { kind: DeadlineKind.Decision, refKey: ApprovalKind.StartIntervention });
+    if (change.to === CaseStatus.Closed) met.push({ kind: DeadlineKind.Decision, refKey: ApprovalKind.Closure });
   }
   if (change.kind === 'assessment_recorded') met.push({ kind: DeadlineKind.Assessment });
   if (change.kind === 'approval_requested' && change.approvalKind === ApprovalKind.StartIntervention) met.push({ kind: DeadlineKind.StartPlan });
-  if (change.kind === 'approval_decided') met.push({ kind: DeadlineKind.Decision });
+  if (change.kind === 'approval_decided') met.push({ kind: DeadlineKind.Decision, refKey: decisionKey(change) });
   if (change.kind === 'measure_closed' && change.done) met.push({ kind: DeadlineKind.Measure, refKey: change.measureId });
-  if (change.kind === 'visit_recorded' && c.status === CaseStatus.FollowUp) met.push({ kind: DeadlineKind.Visit });
+  if (change.kind === 'measure_closed' && change.done && change.measureType === MeasureType.ProtectionOrder)
+    met.push({ kind: DeadlineKind.ProtectionOrder, refKey: change.measureId });
+  // A visit in any working state meets the visit due (the schedule of follow-up, or the one after a 告诫书).
+  if (change.kind === 'visit_recorded') met.push({ kind: DeadlineKind.Visit });
+  if (change.kind === 'outcome_feedback') met.push({ kind: DeadlineKind.OutcomeFeedback });
   if (c.policeReportedAt) met.push({ kind: DeadlineKind.PoliceReport });
   if (c.policeFeedbackAt) met.push({ kind: DeadlineKind.PoliceFeedback });
   return met;
@@ -66,6 +84,8 @@ export interface WantedDeadline {
   from: Date;
   /** …and either the policy's window for the kind and risk applies, or this due time. */
   dueAt?: Date;
+  /** protection_order: decided within the urgent window instead of the standard one. */
+  urgent?: boolean;
   responsibleRole: Role;
   responsibleUserId: string | null;
 }
@@ -77,7 +97,7 @@ const director = (_c: Case): string | null => null;
  * Deadlines the change starts. Creation is idempotent (one pending deadline per
  * step), so wanting a deadline that exists changes nothing.
  */
-export function stepsStarted(change: LifecycleChange, c: Case, now: Date): WantedDeadline[] {
+export function stepsStarted(change: LifecycleChange, c: Case, now: Date, records?: RecordFacts): WantedDeadline[] {
   const wanted: WantedDeadline[] = [];
   const entered = change.kind === 'status' ? change.to : change.kind === 'submitted' ? CaseStatus.Submitted : null;
   if (entered === CaseStatus.Submitted) {
@@ -93,8 +113,9 @@ export function stepsStarted(change: LifecycleChange, c: Case, now: Date): Wante
     wanted.push({ kind: DeadlineKind.StartPlan, refKey: '', from: now, responsibleRole: Role.StreetSupervisor, responsibleUserId: c.assigneeId });
   }
   if (change.kind === 'approval_requested') {
-    const decider = change.approvalKind === ApprovalKind.StartIntervention || isHighRisk(c.riskLevel) ? Role.DistrictStaff : Role.StreetSupervisor;
-    wanted.push({ kind: DeadlineKind.Decision, refKey: change.approvalKind, from: now, responsibleRole: decider, responsibleUserId: null });
+    const decider =
+      change.decidedByRole ?? (change.approvalKind !== ApprovalKind.Closure || isHighRisk(c.riskLevel) ? Role.DistrictStaff : Role.StreetSupervisor);
+    wanted.push({ kind: DeadlineKind.Decision, refKey: decisionKey(change), from: now, responsibleRole: decider, responsibleUserId: null });
   }
   if (change.kind === 'approval_decided' && change.approvalKind === ApprovalKind.StartIntervention && c.status === CaseStatus.Assessing) {
     // A rejected plan has to be started again.
@@ -108,6 +129,29 @@ export function stepsStarted(change: LifecycleChange, c: Case, now: Date): Wante
       dueAt: change.dueAt,
       responsibleRole: change.ownerRole ?? Role.StreetSupervisor,
       responsibleUserId: change.ownerId ?? c.assigneeId,
+    });
+    if (change.measureType === MeasureType.ProtectionOrder) {
+      // 反家庭暴力法 Art.28: the court decides within 72 h, 24 h if urgent; the caseworker records the decision.
+      wanted.push({
+        kind: DeadlineKind.ProtectionOrder,
+        refKey: change.measureId,
+        from: now,
+        urgent: change.urgent,
+        responsibleRole: Role.StreetSupervisor,
+        responsibleUserId: c.assigneeId,
+      });
+    }
+  }
+  // The reporting unit is told the outcome within 5 working days of the plan's start (mandatory reporters, Art.11¶3).
+  const planRunning = c.status === CaseStatus.Intervening || c.status === CaseStatus.FollowUp;
+  const feedbackChange = (change.kind === 'status' && change.to === CaseStatus.Intervening) || change.kind === 'report_added';
+  if (planRunning && feedbackChange && records?.outcomeFeedbackOwed && !records.outcomeFeedbackGiven) {
+    wanted.push({
+      kind: DeadlineKind.OutcomeFeedback,
+      refKey: '',
+      from: change.kind === 'status' ? now : (c.interventionStartedAt ?? now),
+      responsibleRole: Role.StreetSupervisor,
+      responsibleUserId: c.assigneeId,
     });
   }
   const open = c.status !== CaseStatus.Closed && c.status !== CaseStatus.Draft;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Role } from '@shouhu/access';
 import { TransactionRunner } from '@shouhu/database';
-import { CaseDeadline, CaseLifecycleHooks, CaseStatus, DEADLINE_VIEW_SCHEMA, LifecycleEvent, NextDue } from '@shouhu/cases';
+import { CaseDeadline, CaseLifecycleHooks, CaseStatus, DEADLINE_VIEW_SCHEMA, LifecycleEvent, MeasureType, NextDue } from '@shouhu/cases';
 import { NotificationService } from '@shouhu/notifications';
 import { DeadlineRepository } from './deadline.repository';
 import { KINDS_BY_STATUS, riskOf, stepsMet, stepsStarted, WantedDeadline } from './deadline-rules';
@@ -98,7 +98,9 @@ export class DeadlineService implements CaseLifecycleHooks {
     if (closed.length) this.tx.afterCommit(manager, () => this.timers.discard(closed));
     if (change.kind === 'transferred') await this.deadlines.clearResponsible(manager, c.id, Role.CommunityDirector);
 
-    const wanted = stepsStarted(change, c, now);
+    const wanted = stepsStarted(change, c, now, e.records);
+    const postWarning = this.postWarningVisit(e);
+    if (postWarning) wanted.push(postWarning);
     if (c.status === CaseStatus.FollowUp && e.followUp && (change.kind === 'visit_recorded' || change.kind === 'status')) {
       const due = this.sla.nextVisitDue({
         risk: riskOf(c),
@@ -131,8 +133,38 @@ export class DeadlineService implements CaseLifecycleHooks {
     return next ? { dueAt: next.dueAt, kind: next.kind } : null;
   }
 
+  /**
+   * After a 告诫书 is done, a visit within 7 days and then the later points of its schedule,
+   * whatever the state (domain.md §7). In follow-up the visit schedule already counts the
+   * letter; elsewhere this deadline does, one point at a time: each visit after the letter
+   * meets one and starts the next.
+   */
+  private postWarningVisit(e: LifecycleEvent): WantedDeadline | null {
+    const { caseRow: c, change, records } = e;
+    if (!records?.warningLetterAt || c.status === CaseStatus.FollowUp || c.status === CaseStatus.Closed) return null;
+    const relevant = change.kind === 'visit_recorded' || (change.kind === 'measure_closed' && change.done && change.measureType === MeasureType.WarningLetter);
+    if (!relevant) return null;
+    const n = records.visitsSinceWarning;
+    const days = this.sla.policy.afterWarningLetter.days;
+    if (n >= days.length) return null;
+    const day = 24 * 3600_000 * this.sla.timeScale;
+    const letter = records.warningLetterAt;
+    return {
+      kind: DeadlineKind.Visit,
+      refKey: `post-warning-${n + 1}`,
+      from: n === 0 ? letter : (records.lastVisitAt ?? letter),
+      dueAt: new Date(letter.getTime() + days[n] * day),
+      responsibleRole: Role.CommunityDirector,
+      responsibleUserId: null,
+    };
+  }
+
   private async create(e: LifecycleEvent, w: WantedDeadline): Promise<Deadline | null> {
-    const span = w.dueAt ? this.sla.span(w.from, w.dueAt) : this.sla.due(w.kind as Parameters<SlaCalculator['due']>[0], riskOf(e.caseRow), w.from);
+    const span = w.dueAt
+      ? this.sla.span(w.from, w.dueAt)
+      : w.kind === DeadlineKind.ProtectionOrder
+        ? this.sla.protectionOrderDue(w.urgent ?? false, w.from)
+        : this.sla.due(w.kind as Parameters<SlaCalculator['due']>[0], riskOf(e.caseRow), w.from);
     if (!span) return null;
     // A step that is already pending (or breached and still open) keeps its deadline.
     if (w.refKey === '' && (await this.deadlines.hasOpen(e.manager, e.caseRow.id, w.kind))) return null;

@@ -26,6 +26,12 @@ export enum ErrorCode {
   PlanIncomplete = 'PLAN_INCOMPLETE',
   /** Nobody decides their own request. */
   SelfApproval = 'SELF_APPROVAL',
+  /** The risk level is below the floor the report's items and categories set (domain.md §4). */
+  RiskBelowFloor = 'RISK_BELOW_FLOOR',
+  /** A risk_resolved closure whose conditions the record does not meet (domain.md §8); details[] names each. */
+  ClosureConditionsUnmet = 'CLOSURE_CONDITIONS_UNMET',
+  /** Closing as not substantiated needs evidence: a visit record or an attachment. */
+  EvidenceRequired = 'EVIDENCE_REQUIRED',
   /** Another business rule of domain.md refused the request (the message says which). */
   RuleViolation = 'RULE_VIOLATION',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',

@@ -31,6 +31,10 @@ export enum EventType {
   MeasureDone = 'measure.done',
   MeasureCancelled = 'measure.cancelled',
   VisitRecorded = 'visit.recorded',
+  /** The case's current risk changed (a visit or an assessment saw another level). */
+  RiskChanged = 'risk.changed',
+  /** The reporting unit was told the outcome (Art.11¶3). */
+  OutcomeFeedbackRecorded = 'outcome.feedback_recorded',
   NoteAdded = 'note.added',
   PoliceReported = 'police.reported',
   PoliceFeedback = 'police.feedback',

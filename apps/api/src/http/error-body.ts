@@ -37,7 +37,7 @@ const ERROR_RESPONSES = {
     [],
   ],
   422: [
-    'A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule)',
+    'A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, RISK_BELOW_FLOOR, CLOSURE_CONDITIONS_UNMET (one details[] entry per unmet condition), EVIDENCE_REQUIRED, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule)',
     ErrorCode.RuleViolation,
     'a rejection needs a reason',
     [],
@@ -119,6 +119,9 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.MeasuresOpen:
     case ErrorCode.ApprovalPending:
     case ErrorCode.PlanIncomplete:
+    case ErrorCode.RiskBelowFloor:
+    case ErrorCode.ClosureConditionsUnmet:
+    case ErrorCode.EvidenceRequired:
     case ErrorCode.SelfApproval:
     case ErrorCode.RuleViolation:
       return 422;

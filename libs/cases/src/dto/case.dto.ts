@@ -19,7 +19,23 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MaxChars } from '@shouhu/errors';
-import { CATEGORY_CODES, MEASURE_TYPES, MeasureStatus, MeasureType, REPORTER_TYPES, ReporterType, RISK_LEVELS, RiskLevel, Sex } from '../domain';
+import {
+  CATEGORY_CODES,
+  FEEDBACK_CHANNELS,
+  FeedbackChannel,
+  MEASURE_TYPES,
+  MeasureStatus,
+  MeasureType,
+  PLACEMENT_DECISIONS,
+  PlacementDecision,
+  REPORTER_TYPES,
+  ReporterType,
+  RISK_LEVELS,
+  RiskLevel,
+  Sex,
+  VISIT_KINDS,
+  VisitKind,
+} from '../domain';
 import { IsChildBirthDate, IsDateTime, IsPastDateTime, oneOf, trim } from './validators';
 
 export class ChildInput {
@@ -157,9 +173,18 @@ export class CreateCaseDto {
   @Max(9, { each: true })
   mandatoryItems?: number[];
 
-  @ApiProperty({ enum: RiskLevel, description: 'the reporter’s estimate; the supervisor confirms it' })
+  @ApiProperty({
+    enum: RiskLevel,
+    description:
+      'the reporter’s estimate; the supervisor confirms it. Not below the risk floor (domain.md §4): mandatory items 1–3, 5, 7, N02 or needsEmergencyPlacement → R1; items 4, 6, 8, 9, V01–V03, N03 → R2 (422 RISK_BELOW_FLOOR)',
+  })
   @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS))
   riskLevel: RiskLevel;
+
+  @ApiPropertyOptional({ default: false, description: 'the child needs emergency placement (未成年人保护法 Art.92(6)): sets the risk floor to R1' })
+  @IsOptional()
+  @IsBoolean()
+  needsEmergencyPlacement?: boolean;
 
   @ApiProperty({ type: ReportInput })
   @IsObject()
@@ -199,6 +224,14 @@ export class AssessmentDto {
   @ApiProperty({ description: '身心状况 physical and mental state' }) @LongText(5000) wellbeing: string;
   @ApiProperty({ enum: RiskLevel }) @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS)) riskLevel: RiskLevel;
   @ApiProperty() @LongText(5000) summary: string;
+
+  @ApiPropertyOptional({
+    enum: PlacementDecision,
+    description: 'after temporary guardianship: return to the guardian (after this assessment, Art.93) or long-term placement',
+  })
+  @IsOptional()
+  @IsIn(PLACEMENT_DECISIONS, oneOf(PLACEMENT_DECISIONS))
+  placement?: PlacementDecision;
 }
 
 export class MeasureDto {
@@ -222,6 +255,11 @@ export class MeasureDto {
   @IsDateTime()
   dueAt: string;
 
+  @ApiPropertyOptional({ default: false, description: 'protection_order only: an urgent application, to be decided within 24 h instead of 72 h' })
+  @IsOptional()
+  @IsBoolean()
+  urgent?: boolean;
+
   @ApiPropertyOptional()
   @IsOptional()
   @Transform(trim)
@@ -241,6 +279,11 @@ export class UpdateMeasureDto {
 }
 
 export class VisitDto {
+  @ApiPropertyOptional({ enum: VisitKind, description: 'default: verification while assessing, routine otherwise' })
+  @IsOptional()
+  @IsIn(VISIT_KINDS, oneOf(VISIT_KINDS))
+  kind?: VisitKind;
+
   @ApiProperty({ description: 'not in the future' })
   @IsPastDateTime()
   visitedAt: string;
@@ -259,6 +302,20 @@ export class VisitDto {
   @IsString()
   @MaxChars(5000)
   notes?: string;
+}
+
+export class OutcomeFeedbackDto {
+  @ApiProperty({ enum: FeedbackChannel })
+  @IsIn(FEEDBACK_CHANNELS, oneOf(FEEDBACK_CHANNELS))
+  channel: FeedbackChannel;
+
+  @ApiProperty({ description: 'when the reporting unit was told; not in the future' })
+  @IsPastDateTime()
+  at: string;
+
+  @ApiProperty({ description: 'what they were told' })
+  @LongText(2000)
+  summary: string;
 }
 
 export class NoteDto {
@@ -290,6 +347,11 @@ export class AddReportDto extends ReportInput {
   @IsOptional()
   @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS))
   riskEstimate?: RiskLevel;
+
+  @ApiPropertyOptional({ description: 'the child needs emergency placement: raises the risk floor to R1' })
+  @IsOptional()
+  @IsBoolean()
+  needsEmergencyPlacement?: boolean;
 }
 
 export class PoliceDto {

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '@shouhu/org';
-import { RiskLevel } from '../domain';
+import { PlacementDecision, RiskLevel } from '../domain';
 import { CaseOwned } from './case-owned';
 
 /** 核实评估: safety, guardianship, physical and mental state. The latest one counts. */
@@ -21,6 +21,10 @@ export class Assessment extends CaseOwned {
 
   @Column({ type: 'text' })
   summary: string;
+
+  /** After temporary guardianship: return to the guardian (after this assessment, Art.93) or long-term placement. */
+  @Column({ type: 'enum', enum: PlacementDecision, enumName: 'placement_decision', nullable: true })
+  placement: PlacementDecision | null;
 
   @ManyToOne(() => User, { nullable: false, onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'assessed_by_id' })

@@ -45,6 +45,10 @@ export class Case {
   @Column({ type: 'smallint', array: true, default: () => "'{}'" })
   mandatoryItems: number[];
 
+  /** A report stated that the child needs emergency placement (Art.92(6)): part of the risk floor. */
+  @Column({ type: 'boolean', default: false })
+  needsEmergencyPlacement: boolean;
+
   @ManyToOne(() => Child, { nullable: false, onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'child_id' })
   child?: Child;

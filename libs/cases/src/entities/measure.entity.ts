@@ -27,6 +27,10 @@ export class Measure extends CaseOwned {
   @Column({ type: 'timestamptz' })
   dueAt: Date;
 
+  /** protection_order: an urgent application, decided within 24 h instead of 72 h (反家庭暴力法 Art.28). */
+  @Column({ type: 'boolean', default: false })
+  urgent: boolean;
+
   @Column({ type: 'varchar', length: 2000, nullable: true })
   note: string | null;
 

@@ -1,12 +1,15 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '@shouhu/org';
-import { RiskLevel } from '../domain';
+import { RiskLevel, VisitKind } from '../domain';
 import { CaseOwned } from './case-owned';
 
 /** 走访/回访: a home or follow-up visit and the risk seen. */
 @Entity('visit')
 @Index('visit_case_idx', ['caseId', 'visitedAt'])
 export class Visit extends CaseOwned {
+  @Column({ type: 'enum', enum: VisitKind, enumName: 'visit_kind', default: VisitKind.Routine })
+  kind: VisitKind;
+
   @Column({ type: 'timestamptz' })
   visitedAt: Date;
 

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Role } from '@shouhu/access';
+import { CaseRecordRepository } from './case-record.repository';
+import { CaseErrors } from './cases.errors';
+import { ChildRepository } from './child.repository';
+import { CaseStatus, ClosureReason, isHighRisk } from './domain';
+import type { Case } from './entities/case.entity';
+import { ageOn, closureConditions, ClosureConditionState, closureFactsOf, dayInChina } from './statutory-rules';
+
+/**
+ * Closure checked against the record, not ticked (domain.md §8): when each closure
+ * reason may be requested, and what a `risk_resolved` closure needs. Run when the
+ * closure is requested and again when it is approved (the record may have changed).
+ */
+@Injectable()
+export class ClosureRules {
+  constructor(
+    private readonly records: CaseRecordRepository,
+    private readonly children: ChildRepository,
+  ) {}
+
+  async conditions(manager: EntityManager, c: Case): Promise<ClosureConditionState[]> {
+    return closureConditions(closureFactsOf(c, await this.records.ofCase(c.id, manager)));
+  }
+
+  /**
+   * Who decides the closure: the district for a case that was ever high-risk (R1/R2 now,
+   * confirmed at an assessment, or seen on a visit), the street supervisor otherwise. A case
+   * whose risk came down on later visits is still closed by the level that oversaw it.
+   */
+  async decider(manager: EntityManager, c: Case): Promise<Role> {
+    if (isHighRisk(c.riskLevel)) return Role.DistrictStaff;
+    const r = await this.records.ofCase(c.id, manager);
+    const seen = [...r.assessments.map((a) => a.riskLevel), ...r.visits.map((v) => v.riskLevel)];
+    return seen.some(isHighRisk) ? Role.DistrictStaff : Role.StreetSupervisor;
+  }
+
+  async check(manager: EntityManager, c: Case, reason: ClosureReason, note: string | null): Promise<void> {
+    switch (reason) {
+      case ClosureReason.RiskResolved: {
+        if (c.status !== CaseStatus.FollowUp) throw CaseErrors.invalidTransition('request_closure (risk_resolved)', c.status);
+        const unmet = (await this.conditions(manager, c)).filter((x) => !x.met);
+        if (unmet.length) throw CaseErrors.closureConditionsUnmet(unmet.map((x) => ({ field: x.code, message: `${x.label}: ${x.detail ?? 'not met'}` })));
+        return;
+      }
+      case ClosureReason.Other: {
+        if (c.status !== CaseStatus.FollowUp) throw CaseErrors.invalidTransition('request_closure (other)', c.status);
+        if (!note) throw CaseErrors.missing(['reason']);
+        const open = await this.records.openMeasureCount(manager, c.id);
+        if (open > 0) throw CaseErrors.measuresOpen(open);
+        return;
+      }
+      case ClosureReason.TurnedEighteen: {
+        const child = await this.children.ofCase(manager, c.childId);
+        const age = ageOn(child.birthDate, dayInChina(new Date()));
+        if (age < 18) {
+          throw CaseErrors.closureConditionsUnmet([
+            { field: 'child.birthDate', message: `the child is ${age}: turned_18 needs the 18th birthday to have passed` },
+          ]);
+        }
+        return;
+      }
+      case ClosureReason.MovedAway:
+        if (!note) throw CaseErrors.missing(['reason']);
+        return;
+    }
+  }
+}
