@@ -11,6 +11,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { spawnApi, ApiProcess } from './processes';
 import { startWorker, WorkerProcess } from './deadlines';
+import type { CaseDetail } from './cases';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(__dirname, '..', '..', '.shouhu', 'screenshots');
@@ -86,4 +87,53 @@ export function firstPageScripts(): { file: string; gzip: number }[] {
   const html = readFileSync(join(CONSOLE_DIST, 'index.html'), 'utf8');
   const files = [...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\/([^"]+\.js)"/g)].map((m) => m[1]);
   return [...new Set(files)].map((file) => ({ file, gzip: gzipSync(readFileSync(join(CONSOLE_DIST, file)), { level: 9 }).length }));
+}
+
+/**
+ * The stack's api over plain HTTP, for the set-up steps of a browser test (the steps the
+ * test is not about): logs in once per demo user and answers status and JSON body.
+ */
+export class StackApi {
+  private readonly tokens = new Map<string, string>();
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly password = 'shouhu-demo',
+  ) {}
+
+  async token(username: string): Promise<string> {
+    const known = this.tokens.get(username);
+    if (known) return known;
+    const res = await fetch(`${this.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: this.password }),
+    });
+    if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+    const token = ((await res.json()) as { accessToken: string }).accessToken;
+    this.tokens.set(username, token);
+    return token;
+  }
+
+  async call(username: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: CaseDetail }> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${await this.token(username)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as CaseDetail };
+  }
+
+  /** The answer's body; throws with the body when the status is not `status`. */
+  async expect(status: number, username: string, method: string, path: string, body?: unknown): Promise<CaseDetail> {
+    const res = await this.call(username, method, path, body);
+    if (res.status !== status) throw new Error(`${method} ${path} as ${username}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  /** A workflow action with the case's current version. */
+  act(username: string, c: { id: string; version: number }, action: string, payload: Record<string, unknown> = {}): Promise<CaseDetail> {
+    return this.expect(200, username, 'POST', `/api/cases/${c.id}/transitions`, { action, version: c.version, ...payload });
+  }
 }

@@ -11,6 +11,7 @@ import {
   ApartmentOutlined,
   BarChartOutlined,
   BellOutlined,
+  CalendarOutlined,
   CheckSquareOutlined,
   FileAddOutlined,
   FileSearchOutlined,
@@ -75,7 +76,8 @@ export const routes: AppRoute[] = [
     path: '/queue',
     // The first page of cases is requested while the page's code downloads.
     element: lazy(() => (prefetchQueue(), import('./pages/queue/QueuePage'))),
-    roles: ['street_supervisor', 'district_staff'],
+    // The district leader (区分管领导) reads the queue, cases, timelines and statistics of its district; it acts on none.
+    roles: ['street_supervisor', 'district_staff', 'district_leader'],
     menu: '案件队列',
     icon: <InboxOutlined />,
     tab: true,
@@ -83,12 +85,12 @@ export const routes: AppRoute[] = [
   {
     path: '/cases/:id',
     element: lazy(() => import('./pages/case/CasePage')),
-    roles: ['community_director', 'street_supervisor', 'district_staff'],
+    roles: ['community_director', 'street_supervisor', 'district_staff', 'district_leader'],
   },
   {
     path: '/cases/:id/timeline',
     element: lazy(() => import('./pages/timeline/TimelinePage')),
-    roles: ['community_director', 'street_supervisor', 'district_staff'],
+    roles: ['community_director', 'street_supervisor', 'district_staff', 'district_leader'],
   },
   {
     path: '/approvals',
@@ -101,7 +103,7 @@ export const routes: AppRoute[] = [
   {
     path: '/stats',
     element: lazy(() => import('./pages/stats/StatsPage')),
-    roles: ['district_staff', 'street_supervisor'],
+    roles: ['district_staff', 'district_leader', 'street_supervisor'],
     menu: '统计',
     icon: <BarChartOutlined />,
   },
@@ -134,6 +136,15 @@ export const routes: AppRoute[] = [
     menu: '辖区',
     icon: <ApartmentOutlined />,
     tab: true,
+  },
+
+  {
+    // 工作日历 (domain.md §14): district staff edit it; supervisors and district leadership read it.
+    path: '/calendar',
+    element: lazy(() => import('./pages/calendar/CalendarPage')),
+    roles: ['district_staff', 'street_supervisor', 'district_leader'],
+    menu: '工作日历',
+    icon: <CalendarOutlined />,
   },
 
   // ── Everyone ─────────────────────────────────────────────────────────────────────────

@@ -1,7 +1,9 @@
 /**
  * The rules the law sets on a report and on closure (domain.md §2–4, §8), as pure
  * functions of the record: no Nest, no database, so each can be read and unit-tested.
- * The services gather the facts and turn a problem list into a 4xx.
+ * The services gather the facts and turn a problem list into a 4xx. The console bundles this
+ * file and domain.ts as they are (its intake form runs the same checks): keep both free of
+ * value imports from Nest or the other libraries.
  */
 import {
   CLOSURE_CONDITION_LABELS,

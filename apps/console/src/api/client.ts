@@ -11,7 +11,7 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
 import { clearSession, getToken } from '../auth/session';
 import { connectivity } from './connectivity';
-import { ERROR_CODE_LABELS, STATUS_CODE_LABELS, fieldText, messageText } from '../i18n/labels';
+import { ERROR_CODE_LABELS, STATUS_CODE_LABELS, conditionMessageText, fieldText, messageText } from '../i18n/labels';
 
 export interface FieldProblem {
   field: string;
@@ -46,9 +46,12 @@ export class ApiError extends Error {
   get isNetwork(): boolean {
     return this.status === 0;
   }
-  /** Each field problem in Chinese: "出生日期：不能晚于当前时间". */
+  /** Each field problem in Chinese: "出生日期：不能晚于当前时间"; an unmet closure condition as "<condition>：<why>". */
   get detailTexts(): string[] {
-    return this.details.map((d) => `${fieldText(d.field)}：${messageText(d.message)}`);
+    return this.details.map((d) => {
+      const field = fieldText(d.field);
+      return field ? `${field}：${messageText(d.message)}` : conditionMessageText(d.message);
+    });
   }
 }
 

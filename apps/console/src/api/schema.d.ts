@@ -237,8 +237,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 走访 (record a visit) */
+        /** 走访 (record a visit) while assessing, intervening or in follow-up; the latest visit’s risk becomes the case’s (a risk.changed event) */
         post: operations["CasesController_visit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/outcome-feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 反馈报告单位 (the reporting unit was told the outcome, 未成年人保护法 Art.11¶3); meets the outcome_feedback deadline */
+        post: operations["CasesController_outcomeFeedback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -439,7 +456,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 监测评估 (district indicators), de-identified: counts, shares and medians only */
+        /**
+         * 监测评估 (district indicators), de-identified: counts, shares and medians only
+         * @description Counts narrower than the district (a street, a sex × age band, a worker, every count of one street’s answer) of 1–4 are "<5", with a second count withheld wherever one could be worked out from a total (one plan for the district and all its streets); shares and medians over them are null and flagged. `alerts` lists the rates past STATS_ALERT_BREACH_RATE / STATS_ALERT_REREPORT_RATE.
+         */
         get: operations["StatsController_get"];
         put?: never;
         post?: never;
@@ -459,6 +479,24 @@ export interface paths {
         /** 导出指标 (export the same figures as CSV or XLSX) */
         get: operations["StatsController_export"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 工作日历 (the official working-day calendar of a year): the days off and the 调休 make-up workdays of the State Council’s notice, on which deadlines in working days (wd) are counted. Holds no personal data: every role may read it */
+        get: operations["CalendarController_get"];
+        /** 替换工作日历 (replace a year of the calendar; district staff): holidays and make-up workdays are real dates of that year, each once, in one list only, make-up workdays on Saturdays or Sundays. Deadlines computed from now on use it (other processes within a minute); deadlines already computed keep their due time. Who replaced it and when is kept with the year */
+        put: operations["CalendarController_replace"];
         post?: never;
         delete?: never;
         options?: never;
@@ -542,7 +580,7 @@ export interface components {
             username: string;
             displayName: string;
             /** @enum {string} */
-            role: "community_director" | "street_supervisor" | "district_staff" | "admin";
+            role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "admin";
             /** @example 街道儿童督导员 (street supervisor) */
             roleLabel: string;
             jurisdiction: components["schemas"]["MeJurisdictionView"];
@@ -568,7 +606,7 @@ export interface components {
              * @description the role it will have; null: unchanged
              * @enum {string|null}
              */
-            role: "community_director" | "street_supervisor" | "district_staff" | "admin" | null;
+            role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "admin" | null;
             /** @description where it will be; null: unchanged */
             jurisdiction: components["schemas"]["JurisdictionRefView"] | null;
             /** @description an admin set a new password */
@@ -580,7 +618,7 @@ export interface components {
             username: string;
             displayName: string;
             /** @enum {string} */
-            role: "community_director" | "street_supervisor" | "district_staff" | "admin";
+            role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "admin";
             roleLabel: string;
             jurisdiction: components["schemas"]["JurisdictionRefView"];
             active: boolean;
@@ -617,10 +655,10 @@ export interface components {
             /** @example 陈晓红 */
             displayName: string;
             /** @enum {string} */
-            role: "community_director" | "street_supervisor" | "district_staff" | "admin";
+            role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "admin";
             /**
              * Format: uuid
-             * @description community for directors, street for supervisors, district for district staff and admins
+             * @description community for directors, street for supervisors, district for district staff, district leaders and admins
              */
             jurisdictionId: string;
             password: string;
@@ -630,7 +668,7 @@ export interface components {
         UpdateUserDto: {
             displayName?: string;
             /** @enum {string} */
-            role?: "community_director" | "street_supervisor" | "district_staff" | "admin";
+            role?: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "admin";
             /** Format: uuid */
             jurisdictionId?: string;
             password?: string;
@@ -655,11 +693,11 @@ export interface components {
             children: components["schemas"]["JurisdictionNodeView"][];
         };
         /** @enum {string} */
-        DeadlineKind: "police_report" | "accept_report" | "resubmit" | "assessment" | "start_plan" | "police_feedback" | "measure" | "visit" | "decision";
+        DeadlineKind: "police_report" | "accept_report" | "resubmit" | "assessment" | "start_plan" | "police_feedback" | "measure" | "visit" | "decision" | "outcome_feedback" | "protection_order";
         /** @enum {string} */
         DeadlineStatus: "pending" | "met" | "breached" | "cancelled";
         /** @enum {string} */
-        Role: "community_director" | "street_supervisor" | "district_staff" | "admin";
+        Role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "admin";
         DeadlineView: {
             /** Format: uuid */
             id: string;
@@ -756,10 +794,12 @@ export interface components {
              */
             mandatoryItems?: number[];
             /**
-             * @description the reporter’s estimate; the supervisor confirms it
+             * @description the reporter’s estimate; the supervisor confirms it. Not below the risk floor (domain.md §4): mandatory items 1–3, 5, 7, N02 or needsEmergencyPlacement → R1; items 4, 6, 8, 9, V01–V03, N03 → R2 (422 RISK_BELOW_FLOOR)
              * @enum {string}
              */
             riskLevel: "R1" | "R2" | "R3" | "R4";
+            /** @description the child needs emergency placement (未成年人保护法 Art.92(6)): sets the risk floor to R1; default false */
+            needsEmergencyPlacement?: boolean;
             report: components["schemas"]["ReportInput"];
             police?: components["schemas"]["PoliceInput"];
             /**
@@ -859,6 +899,11 @@ export interface components {
             wellbeing: string;
             riskLevel: components["schemas"]["RiskLevel"];
             summary: string;
+            /**
+             * @description after temporary guardianship: return to the guardian or long-term placement
+             * @enum {string|null}
+             */
+            placement: "return_to_guardian" | "long_term_placement" | null;
             /** Format: uuid */
             assessedById: string;
             /** Format: date-time */
@@ -867,7 +912,7 @@ export interface components {
         /** @enum {string} */
         MeasureType: "police_report" | "warning_letter" | "protection_order" | "temporary_guardianship" | "emergency_placement" | "revoke_guardianship" | "medical" | "counseling" | "legal_aid" | "welfare_subsidy" | "school_support" | "family_guidance" | "referral_other";
         /** @enum {string} */
-        MeasureStatus: "planned" | "done" | "cancelled";
+        MeasureStatus: "pending_decision" | "planned" | "done" | "cancelled" | "rejected";
         MeasureView: {
             /** Format: uuid */
             id: string;
@@ -879,8 +924,10 @@ export interface components {
             agency: string | null;
             /** Format: date-time */
             dueAt: string;
+            /** @description protection_order: an urgent application (decided within 24 h) */
+            urgent: boolean;
             note: string | null;
-            /** @description set when done or cancelled */
+            /** @description set when done, cancelled or rejected */
             outcome: string | null;
             /** Format: uuid */
             createdById: string;
@@ -889,9 +936,16 @@ export interface components {
             /** Format: date-time */
             completedAt: string | null;
         };
+        /**
+         * @description 核实走访 verification, 例行回访 routine, 告诫后回访 post_warning
+         * @enum {string}
+         */
+        VisitKind: "verification" | "routine" | "post_warning";
         VisitView: {
             /** Format: uuid */
             id: string;
+            /** @description 核实走访 verification, 例行回访 routine, 告诫后回访 post_warning */
+            kind: components["schemas"]["VisitKind"];
             /** Format: date-time */
             visitedAt: string;
             /** @description the risk seen on this visit */
@@ -915,7 +969,46 @@ export interface components {
             createdAt: string;
         };
         /** @enum {string} */
-        ApprovalKind: "start_intervention" | "closure";
+        FeedbackChannel: "phone" | "letter" | "in_person" | "system";
+        OutcomeFeedbackView: {
+            /** Format: uuid */
+            id: string;
+            channel: components["schemas"]["FeedbackChannel"];
+            /**
+             * Format: date-time
+             * @description when the reporting unit was told
+             */
+            at: string;
+            /** @example 已电话告知学校处置进展。 */
+            summary: string;
+            /** Format: uuid */
+            recordedById: string;
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        RiskFloorView: {
+            /** @description the lowest risk level the report allows (domain.md §4) */
+            level: components["schemas"]["RiskLevel"];
+            /**
+             * @description what sets it
+             * @example [
+             *       "mandatory item 2"
+             *     ]
+             */
+            reasons: string[];
+        };
+        /** @enum {string} */
+        ClosureCondition: "risk_low_on_two_visits" | "measures_finished" | "police_feedback_recorded" | "reporter_told_outcome" | "placement_after_guardianship";
+        ClosureConditionView: {
+            code: components["schemas"]["ClosureCondition"];
+            /** @example 最近两次走访风险均为低 (R4) the last two visits recorded R4 */
+            label: string;
+            met: boolean;
+            /** @description why it is not met */
+            detail: string | null;
+        };
+        /** @enum {string} */
+        ApprovalKind: "start_intervention" | "closure" | "measure";
         /** @enum {string} */
         ApprovalStatus: "pending" | "approved" | "rejected";
         ApprovalView: {
@@ -980,7 +1073,7 @@ export interface components {
          * @description what this caller may do now
          * @enum {string}
          */
-        CaseAction: "submit" | "return" | "accept" | "start_intervention" | "begin_follow_up" | "request_closure" | "close_unsubstantiated" | "reopen" | "transfer" | "merge" | "escalate" | "record_assessment" | "add_measure" | "update_measure" | "add_visit" | "add_note" | "add_report" | "record_police" | "decide_approval";
+        CaseAction: "submit" | "return" | "accept" | "start_intervention" | "begin_follow_up" | "request_closure" | "close_unsubstantiated" | "reopen" | "transfer" | "merge" | "escalate" | "record_assessment" | "add_measure" | "update_measure" | "add_visit" | "add_note" | "add_report" | "record_police" | "record_outcome_feedback" | "decide_approval";
         FiledCaseView: {
             /** Format: uuid */
             id: string;
@@ -1042,6 +1135,12 @@ export interface components {
             measures: components["schemas"]["MeasureView"][];
             visits: components["schemas"]["VisitView"][];
             notes: components["schemas"]["NoteView"][];
+            /** @description 反馈: when and how the reporting unit was told the outcome (Art.11¶3) */
+            outcomeFeedback: components["schemas"]["OutcomeFeedbackView"][];
+            /** @description the risk floor the reports set; null: none */
+            riskFloor: components["schemas"]["RiskFloorView"] | null;
+            /** @description the conditions of a risk_resolved closure (domain.md §8), computed from the record; empty once closed */
+            closureConditions: components["schemas"]["ClosureConditionView"][];
             approvals: components["schemas"]["ApprovalView"][];
             /** @description the approval the case waits for */
             pendingApproval: components["schemas"]["ApprovalView"] | null;
@@ -1190,6 +1289,12 @@ export interface components {
             measures: components["schemas"]["MeasureView"][];
             visits: components["schemas"]["VisitView"][];
             notes: components["schemas"]["NoteView"][];
+            /** @description 反馈: when and how the reporting unit was told the outcome (Art.11¶3) */
+            outcomeFeedback: components["schemas"]["OutcomeFeedbackView"][];
+            /** @description the risk floor the reports set; null: none */
+            riskFloor: components["schemas"]["RiskFloorView"] | null;
+            /** @description the conditions of a risk_resolved closure (domain.md §8), computed from the record; empty once closed */
+            closureConditions: components["schemas"]["ClosureConditionView"][];
             approvals: components["schemas"]["ApprovalView"][];
             /** @description the approval the case waits for */
             pendingApproval: components["schemas"]["ApprovalView"] | null;
@@ -1267,6 +1372,11 @@ export interface components {
             /** @enum {string} */
             riskLevel: "R1" | "R2" | "R3" | "R4";
             summary: string;
+            /**
+             * @description after temporary guardianship: return to the guardian (after this assessment, Art.93) or long-term placement
+             * @enum {string}
+             */
+            placement?: "return_to_guardian" | "long_term_placement";
         };
         MeasureDto: {
             /** @enum {string} */
@@ -1279,6 +1389,8 @@ export interface components {
             agency?: string;
             /** @example 2026-11-30T17:00:00+08:00 */
             dueAt: string;
+            /** @description protection_order only: an urgent application, to be decided within 24 h instead of 72 h; default false */
+            urgent?: boolean;
             note?: string;
         };
         UpdateMeasureDto: {
@@ -1287,6 +1399,11 @@ export interface components {
             outcome: string;
         };
         VisitDto: {
+            /**
+             * @description default: verification while assessing, routine otherwise
+             * @enum {string}
+             */
+            kind?: "verification" | "routine" | "post_warning";
             /** @description not in the future */
             visitedAt: string;
             /**
@@ -1296,6 +1413,14 @@ export interface components {
             riskLevel: "R1" | "R2" | "R3" | "R4";
             outcome: string;
             notes?: string;
+        };
+        OutcomeFeedbackDto: {
+            /** @enum {string} */
+            channel: "phone" | "letter" | "in_person" | "system";
+            /** @description when the reporting unit was told; not in the future */
+            at: string;
+            /** @description what they were told */
+            summary: string;
         };
         NoteDto: {
             text: string;
@@ -1323,6 +1448,8 @@ export interface components {
             mandatoryItems?: string[];
             /** @enum {string} */
             riskEstimate?: "R1" | "R2" | "R3" | "R4";
+            /** @description the child needs emergency placement: raises the risk floor to R1 */
+            needsEmergencyPlacement?: boolean;
         };
         PoliceDto: {
             reportedAt?: string;
@@ -1504,23 +1631,29 @@ export interface components {
             streetId: string;
             /** @example 新安街道 */
             name: string;
-            cases: number;
+            /** @description a count, or "<5" when withheld (small-cell suppression, domain.md §9): counts of 1–4 in anything narrower than the district, and, where needed, a second count withheld with them so that none can be worked out from a total (that one may be 0 or 5 or more) */
+            cases: number | "<5";
         };
         SexAgeCountView: {
-            /** @example female */
-            sex: string;
+            /** @enum {string} */
+            sex: "female" | "male" | "unknown";
             /** @enum {string} */
             ageBand: "0-2" | "3-5" | "6-11" | "12-13" | "14-15" | "16-17";
-            cases: number;
+            /** @description a count, or "<5" when withheld (small-cell suppression, domain.md §9): counts of 1–4 in anything narrower than the district, and, where needed, a second count withheld with them so that none can be worked out from a total (that one may be 0 or 5 or more) */
+            cases: number | "<5";
         };
         Share: {
-            numerator: number;
-            denominator: number;
+            /** @description a count, or "<5" when withheld (small-cell suppression, domain.md §9): counts of 1–4 in anything narrower than the district, and, where needed, a second count withheld with them so that none can be worked out from a total (that one may be 0 or 5 or more) */
+            numerator: number | "<5";
+            /** @description a count, or "<5" when withheld (small-cell suppression, domain.md §9): counts of 1–4 in anything narrower than the district, and, where needed, a second count withheld with them so that none can be worked out from a total (that one may be 0 or 5 or more) */
+            denominator: number | "<5";
             /**
-             * @description numerator / denominator to four places; null when there is nothing to divide
+             * @description numerator / denominator to four places; null when there is nothing to divide, or when withheld (`suppressed`)
              * @example 0.125
              */
             share: number | null;
+            /** @description true: the share is withheld (null) because its numerator or denominator is; never for district-wide figures */
+            suppressed: boolean;
         };
         StreetBreachRateView: {
             /** Format: uuid */
@@ -1542,53 +1675,94 @@ export interface components {
             username: string;
             /** @example community_director */
             role: string;
-            openCases: number;
+            /** @description a count, or "<5" when withheld (small-cell suppression, domain.md §9): counts of 1–4 in anything narrower than the district, and, where needed, a second count withheld with them so that none can be worked out from a total (that one may be 0 or 5 or more) */
+            openCases: number | "<5";
+        };
+        /** @enum {string} */
+        StatsAlertIndicator: "breach_rate" | "rereport_rate";
+        /**
+         * @description what the rate is taken over: the answer’s whole scope, one street, or one step (deadline kind)
+         * @enum {string}
+         */
+        StatsAlertScope: "district" | "street" | "step";
+        StatsAlertView: {
+            indicator: components["schemas"]["StatsAlertIndicator"];
+            /** @description what the rate is taken over: the answer’s whole scope, one street, or one step (deadline kind) */
+            scope: components["schemas"]["StatsAlertScope"];
+            /**
+             * @description the street id (scope street) or the deadline kind (scope step); null for the district
+             * @example accept_report
+             */
+            key: string | null;
+            /** @description the rate; null when withheld like the share it comes from */
+            value: number | null;
+            /** @description STATS_ALERT_BREACH_RATE or STATS_ALERT_REREPORT_RATE */
+            threshold: number;
+            /** @description a count, or "<5" when withheld (small-cell suppression, domain.md §9): counts of 1–4 in anything narrower than the district, and, where needed, a second count withheld with them so that none can be worked out from a total (that one may be 0 or 5 or more) */
+            numerator: number | "<5";
+            /** @description a count, or "<5" when withheld (small-cell suppression, domain.md §9): counts of 1–4 in anything narrower than the district, and, where needed, a second count withheld with them so that none can be worked out from a total (that one may be 0 or 5 or more) */
+            denominator: number | "<5";
+            /** @description true: value withheld (small-cell suppression); the rate is still past the threshold */
+            suppressed: boolean;
+            /**
+             * @description a de-identified label, Chinese with English
+             * @example 期限超时率 breach rate · 受理 accept or return: 40% > 20%
+             */
+            label: string;
         };
         DistrictStats: {
             period: components["schemas"]["StatsPeriodView"];
             scope: components["schemas"]["StatsScopeView"];
-            /** @description cases reported in the period, drafts excluded */
-            totalCases: number;
             /**
-             * @description by status
+             * Format: date-time
+             * @description when these figures were computed
+             */
+            asOf: string;
+            /** @description cases reported in the period, drafts excluded (withheld when 1–4 in a street’s answer) */
+            totalCases: number | "<5";
+            /**
+             * @description by status; only the codes that occur
              * @example {
              *       "submitted": 3,
              *       "assessing": 5
              *     }
              */
             byStatus: {
-                [key: string]: number;
+                [key: string]: number | "<5";
             };
             /**
-             * @description by category code (a case counts once per category)
+             * @description by category code (a case counts once per category); only the codes that occur
              * @example {
              *       "V01": 4,
-             *       "N02": 2
+             *       "N02": "<5"
              *     }
              */
             byCategory: {
-                [key: string]: number;
+                [key: string]: number | "<5";
             };
             /**
-             * @description by the reporter type of each case’s first report
+             * @description every report that reached the system in the period, by reporter type: a case’s first report, further reports and reports linked to an open case alike (a draft’s report counts when the case is submitted); only the codes that occur
              * @example {
-             *       "mandatory_institution": 6
+             *       "mandatory_institution": 6,
+             *       "guardian": "<5"
              *     }
              */
             byReporterType: {
-                [key: string]: number;
+                [key: string]: number | "<5";
             };
             /**
-             * @description by risk level
+             * @description by risk level; only the codes that occur
              * @example {
              *       "R2": 3,
              *       "R3": 5
              *     }
              */
             byRiskLevel: {
-                [key: string]: number;
+                [key: string]: number | "<5";
             };
+            /** @description every street of the scope, with or without cases */
             byStreet: components["schemas"]["StreetCountView"][];
+            /** @description the sex × age-band cells that occur (age at the report) */
             bySexAndAgeBand: components["schemas"]["SexAgeCountView"][];
             /** @description breached / concluded deadlines, by deadline kind */
             breachRateByStep: {
@@ -1597,11 +1771,82 @@ export interface components {
             breachRateByStreet: components["schemas"]["StreetBreachRateView"][];
             /** @description median hours from report to each step */
             medianHours: components["schemas"]["MedianHoursView"];
+            /**
+             * @description median hours from discovery to the report being filed, over the period’s reports by mandatory reporters (mandatory_institution, mandatory_staff)
+             * @example 5.5
+             */
+            reportDelayHours: number | null;
+            /**
+             * @description medians withheld (null) because they were taken over 1–4 cases or reports of one street
+             * @example [
+             *       "medianHours.reportToAcceptance",
+             *       "reportDelayHours"
+             *     ]
+             */
+            suppressedMedians: string[];
             /** @description police told within the window, of the cases that had to be reported */
             policeToldOnTime: components["schemas"]["Share"];
             policeFeedbackWithin3Days: components["schemas"]["Share"];
             reReportWithin90Days: components["schemas"]["Share"];
+            /** @description open cases now (not only the period’s), by assignee */
             openCasesPerWorker: components["schemas"]["WorkerLoadView"][];
+            /** @description indicators past their thresholds: the breach rate of each step and each street above STATS_ALERT_BREACH_RATE, the re-report rate above STATS_ALERT_REREPORT_RATE; a rate over fewer than 5 (deadlines or cases) never alerts */
+            alerts: components["schemas"]["StatsAlertView"][];
+        };
+        CalendarYearView: {
+            /** @example 2026 */
+            year: number;
+            /**
+             * @description 放假日 (days off by the State Council’s notice: the whole break, weekends included), ascending
+             * @example [
+             *       "2026-02-15",
+             *       "2026-02-16",
+             *       "2026-02-17"
+             *     ]
+             */
+            holidays: string[];
+            /**
+             * @description 调休上班日 (Saturdays and Sundays that are working days), ascending
+             * @example [
+             *       "2026-02-14",
+             *       "2026-02-28"
+             *     ]
+             */
+            workdays: string[];
+            /** @example 国务院办公厅关于2026年部分节假日安排的通知（国办发明电〔2025〕7号） */
+            source: string | null;
+            /** @description 暂定 (provisional): only the statutory holidays, before the year’s notice is published; no make-up days */
+            provisional: boolean;
+            /**
+             * Format: date-time
+             * @description when the year was last loaded or replaced
+             */
+            updatedAt: string;
+        };
+        ReplaceCalendarDto: {
+            /**
+             * @description 放假日: every day off of the year (YYYY-MM-DD, any weekday), each once
+             * @example [
+             *       "2026-01-01",
+             *       "2026-01-02",
+             *       "2026-01-03"
+             *     ]
+             */
+            holidays: string[];
+            /**
+             * @description 调休上班日: Saturdays and Sundays of the year that are working days, each once, none a holiday
+             * @example [
+             *       "2026-01-04"
+             *     ]
+             */
+            workdays: string[];
+            /** @description where the dates come from (the notice’s title and number) */
+            source?: string | null;
+            /**
+             * @description true while only the statutory holidays are known
+             * @default false
+             */
+            provisional: boolean;
         };
         LiveView: {
             /** @enum {string} */
@@ -1630,7 +1875,7 @@ export interface components {
             worker: "up" | "down";
         };
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "INVALID_CREDENTIALS" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "USERNAME_TAKEN" | "CONFLICT" | "SELF_LOCKOUT" | "INVALID_TRANSITION" | "STALE_VERSION" | "MEASURES_OPEN" | "APPROVAL_PENDING" | "PLAN_INCOMPLETE" | "SELF_APPROVAL" | "RULE_VIOLATION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_ATTEMPTS" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "INVALID_CREDENTIALS" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "USERNAME_TAKEN" | "CONFLICT" | "SELF_LOCKOUT" | "INVALID_TRANSITION" | "STALE_VERSION" | "MEASURES_OPEN" | "APPROVAL_PENDING" | "PLAN_INCOMPLETE" | "SELF_APPROVAL" | "RISK_BELOW_FLOOR" | "CLOSURE_CONDITIONS_UNMET" | "EVIDENCE_REQUIRED" | "RULE_VIOLATION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_ATTEMPTS" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR";
         FieldProblemView: {
             /**
              * @description the input field, dotted for nested ones
@@ -1913,7 +2158,7 @@ export interface operations {
         parameters: {
             query?: {
                 jurisdictionId?: string;
-                role?: "community_director" | "street_supervisor" | "district_staff" | "admin";
+                role?: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "admin";
                 /** @description true or false; default: both */
                 active?: boolean;
                 /** @description pending_approval: every account awaiting a district decision, new accounts and approved accounts with a pendingChange alike */
@@ -2888,7 +3133,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
+            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, RISK_BELOW_FLOOR, CLOSURE_CONDITIONS_UNMET (one details[] entry per unmet condition), EVIDENCE_REQUIRED, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3171,7 +3416,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
+            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, RISK_BELOW_FLOOR, CLOSURE_CONDITIONS_UNMET (one details[] entry per unmet condition), EVIDENCE_REQUIRED, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3332,7 +3577,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
+            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, RISK_BELOW_FLOOR, CLOSURE_CONDITIONS_UNMET (one details[] entry per unmet condition), EVIDENCE_REQUIRED, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3493,7 +3738,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
+            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, RISK_BELOW_FLOOR, CLOSURE_CONDITIONS_UNMET (one details[] entry per unmet condition), EVIDENCE_REQUIRED, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3655,7 +3900,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
+            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, RISK_BELOW_FLOOR, CLOSURE_CONDITIONS_UNMET (one details[] entry per unmet condition), EVIDENCE_REQUIRED, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3816,7 +4061,168 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
+            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, RISK_BELOW_FLOOR, CLOSURE_CONDITIONS_UNMET (one details[] entry per unmet condition), EVIDENCE_REQUIRED, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "code": "RULE_VIOLATION",
+                     *       "message": "a rejection needs a reason",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    CasesController_outcomeFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeFeedbackDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetailView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: no such record, or none in the caller’s scope (the answer is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description INVALID_TRANSITION (not allowed from the current state), STALE_VERSION (someone changed it first) or CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "STALE_VERSION",
+                     *       "message": "the case changed since you read it; reload it",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, RISK_BELOW_FLOOR, CLOSURE_CONDITIONS_UNMET (one details[] entry per unmet condition), EVIDENCE_REQUIRED, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3977,7 +4383,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
+            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, RISK_BELOW_FLOOR, CLOSURE_CONDITIONS_UNMET (one details[] entry per unmet condition), EVIDENCE_REQUIRED, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4138,7 +4544,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
+            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, RISK_BELOW_FLOOR, CLOSURE_CONDITIONS_UNMET (one details[] entry per unmet condition), EVIDENCE_REQUIRED, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4299,7 +4705,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
+            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, RISK_BELOW_FLOOR, CLOSURE_CONDITIONS_UNMET (one details[] entry per unmet condition), EVIDENCE_REQUIRED, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4927,7 +5333,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
+            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, RISK_BELOW_FLOOR, CLOSURE_CONDITIONS_UNMET (one details[] entry per unmet condition), EVIDENCE_REQUIRED, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5277,7 +5683,7 @@ export interface operations {
                 from?: string;
                 /** @description ISO date or date-time, exclusive; default now */
                 to?: string;
-                /** @description one street of the district (supervisors: only their own) */
+                /** @description one street of the district (district staff and leaders: any; supervisors: only their own) */
                 streetId?: string;
             };
             header?: never;
@@ -5403,7 +5809,7 @@ export interface operations {
                 from?: string;
                 /** @description ISO date or date-time, exclusive; default now */
                 to?: string;
-                /** @description one street of the district (supervisors: only their own) */
+                /** @description one street of the district (district staff and leaders: any; supervisors: only their own) */
                 streetId?: string;
                 format?: "csv" | "xlsx";
             };
@@ -5493,6 +5899,217 @@ export interface operations {
                      *       "statusCode": 404,
                      *       "code": "NOT_FOUND",
                      *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    CalendarController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: no calendar is stored for this year (weekdays are then the working days) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    CalendarController_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceCalendarDto"];
+            };
+        };
+        responses: {
+            /** @description the year as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
                      *       "details": [],
                      *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
                      *     }

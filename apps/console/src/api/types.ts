@@ -81,6 +81,8 @@ export interface MeasureShape {
   ownerId: string | null;
   agency: string | null;
   dueAt: string;
+  /** protection_order: an urgent application (decided within 24 h). */
+  urgent?: boolean;
   note: string | null;
   outcome: string | null;
   createdAt: string;
@@ -93,6 +95,8 @@ export interface DeadlineShape {
   dueAt: string;
   status: 'pending' | 'met' | 'breached' | 'cancelled';
   escalationLevel: number;
+  /** e.g. "post-warning-2" for the second visit after a 告诫书. */
+  refKey?: string | null;
 }
 
 export interface CaseDetailShape extends CaseSummaryShape {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ClockCircleOutlined, WarningFilled } from '@ant-design/icons';
-import { deadlineKindText } from '../i18n/labels';
+import { deadlineText } from '../i18n/labels';
 import { countdownText, formatDateTime } from '../i18n/time';
 
 /** Re-renders every 30 s so countdowns stay current on a screen left open. */
@@ -21,7 +21,7 @@ export function DeadlineCountdown({
   deadline,
   showKind = true,
 }: {
-  deadline: { kind: string; dueAt: string; overdue?: boolean } | null | undefined;
+  deadline: { kind: string; dueAt: string; overdue?: boolean; refKey?: string | null } | null | undefined;
   showKind?: boolean;
 }) {
   const now = useNow();
@@ -29,7 +29,7 @@ export function DeadlineCountdown({
   const c = countdownText(deadline.dueAt, now);
   const overdue = c.overdue || deadline.overdue === true;
   const color = overdue ? '#a8071a' : c.urgent ? '#873800' : 'rgba(0,0,0,0.75)';
-  const kind = showKind ? `${deadlineKindText(deadline.kind)} · ` : '';
+  const kind = showKind ? `${deadlineText(deadline)} · ` : '';
   return (
     <span
       style={{ color, fontWeight: overdue || c.urgent ? 600 : 400, whiteSpace: 'nowrap' }}

@@ -5,7 +5,15 @@
 
 // One list of categories for the server and the console: domain.ts imports nothing, so the
 // bundle takes it as it is.
-import { CATEGORY_CODES, CATEGORY_LABELS, type CategoryCode } from '../../../../libs/cases/src/domain';
+import {
+  CATEGORY_CODES,
+  CATEGORY_LABELS,
+  DISTRICT_DECIDED_MEASURES as DOMAIN_DISTRICT_DECIDED_MEASURES,
+  FEEDBACK_CHANNELS as DOMAIN_FEEDBACK_CHANNELS,
+  PLACEMENT_DECISIONS as DOMAIN_PLACEMENT_DECISIONS,
+  VISIT_KINDS as DOMAIN_VISIT_KINDS,
+  type CategoryCode,
+} from '../../../../libs/cases/src/domain';
 
 // ── Roles (domain.md §1) ─────────────────────────────────────────────────────────────────
 export type Role = 'community_director' | 'street_supervisor' | 'district_staff' | 'district_leader' | 'hotline_intake' | 'agency_liaison' | 'admin';
@@ -146,6 +154,11 @@ export const DEADLINE_KIND_LABELS: Record<string, string> = {
   deadline: '期限',
 };
 export const deadlineKindText = (k: string): string => DEADLINE_KIND_LABELS[k] ?? k;
+/** A deadline in words, with what its refKey adds: the visits after a 告诫书 are "告诫后回访（第 2 次）". */
+export function deadlineText(d: { kind: string; refKey?: string | null }): string {
+  const postWarning = d.kind === 'visit' && d.refKey ? /^post-warning-(\d+)$/.exec(d.refKey) : null;
+  return postWarning ? `告诫后回访（第 ${postWarning[1]} 次）` : deadlineKindText(d.kind);
+}
 export const DEADLINE_STATUS_LABELS: Record<string, string> = { pending: '进行中', met: '已完成', breached: '已超时', cancelled: '已取消' };
 
 // ── Flags (beside the state) ─────────────────────────────────────────────────────────────
@@ -173,13 +186,47 @@ export const MEASURE_TYPE_LABELS: Record<string, string> = {
   family_guidance: '家庭教育指导',
   referral_other: '转介其他单位',
 };
-export const MEASURE_STATUS_LABELS: Record<string, string> = { planned: '计划中', done: '已完成', cancelled: '已取消' };
+export const MEASURE_STATUS_LABELS: Record<string, string> = {
+  pending_decision: '待区级决定',
+  planned: '计划中',
+  done: '已完成',
+  cancelled: '已取消',
+  rejected: '区级不予批准',
+};
+/** Measures the district decides whenever they are added (未成年人保护法 Art.92, 108). */
+export const DISTRICT_DECIDED_MEASURES: readonly string[] = DOMAIN_DISTRICT_DECIDED_MEASURES;
+/** After temporary guardianship (Art.93): where the child goes next, recorded with an assessment. */
+export const PLACEMENT_DECISIONS: readonly string[] = DOMAIN_PLACEMENT_DECISIONS;
+export const PLACEMENT_LABELS: Record<string, string> = {
+  return_to_guardian: '评估后返还监护人',
+  long_term_placement: '长期安置',
+};
 
 // ── Visits ───────────────────────────────────────────────────────────────────────────────
+export type VisitKind = 'verification' | 'routine' | 'post_warning';
+export const VISIT_KINDS = DOMAIN_VISIT_KINDS as readonly string[] as readonly VisitKind[];
 export const VISIT_KIND_LABELS: Record<string, string> = {
   verification: '核实走访',
-  routine: '跟踪回访',
+  routine: '例行回访',
   post_warning: '告诫后回访',
+};
+/** What each kind is for (domain.md §5, §7). */
+export const VISIT_KIND_HINTS: Record<VisitKind, string> = {
+  verification: '受理后核实报告情况',
+  routine: '按回访计划定期走访',
+  post_warning: '发出告诫书后的回访（7日内一次，之后每月一次至3个月）',
+};
+/** The kind a visit most likely is in a state (the API's own default). */
+export const defaultVisitKind = (status: string): VisitKind => (status === 'assessing' ? 'verification' : 'routine');
+
+// ── Telling the reporting unit the outcome (未成年人保护法 Art.11¶3 反馈) ─────────────────────
+export type FeedbackChannel = 'phone' | 'letter' | 'in_person' | 'system';
+export const FEEDBACK_CHANNELS = DOMAIN_FEEDBACK_CHANNELS as readonly string[] as readonly FeedbackChannel[];
+export const FEEDBACK_CHANNEL_LABELS: Record<string, string> = {
+  phone: '电话告知',
+  letter: '书面函告',
+  in_person: '当面告知',
+  system: '系统内通知',
 };
 
 // ── Closure (domain.md §8) ───────────────────────────────────────────────────────────────
@@ -213,7 +260,13 @@ export const ACTION_LABELS: Record<string, string> = {
   merge: '合并重复个案',
   escalate: '升级督办',
 };
-export const APPROVAL_KIND_LABELS: Record<string, string> = { start_intervention: '处置计划审批', closure: '结案审批' };
+export const APPROVAL_KIND_LABELS: Record<string, string> = { start_intervention: '处置计划审批', closure: '结案审批', measure: '措施决定' };
+/** An approval in words; a measure's names the measure: "措施决定：临时监护". */
+export function approvalText(a: { kind: string; payload?: Record<string, unknown> | null }): string {
+  const type = a.kind === 'measure' && typeof a.payload?.type === 'string' ? a.payload.type : null;
+  const kind = APPROVAL_KIND_LABELS[a.kind] ?? a.kind;
+  return type ? `${kind}：${MEASURE_TYPE_LABELS[type] ?? type}` : kind;
+}
 export const APPROVAL_STATUS_LABELS: Record<string, string> = { pending: '待审批', approved: '已批准', rejected: '已驳回' };
 
 // ── Agencies (domain.md §11) ─────────────────────────────────────────────────────────────
@@ -257,6 +310,8 @@ export const ERROR_CODE_LABELS: Record<string, string> = {
   SELF_APPROVAL: '不能审批自己提出的申请。',
   RULE_VIOLATION: '不符合业务规则，请按提示处理。',
   CLOSURE_CONDITIONS_UNMET: '尚不满足结案条件：',
+  RISK_BELOW_FLOOR: '风险等级低于本案情形规定的风险下限。',
+  EVIDENCE_REQUIRED: '不实结案需要依据：请先记录核实走访（或上传附件）。',
   PAYLOAD_TOO_LARGE: '文件过大（最大 20 MB）。',
   UNSUPPORTED_MEDIA_TYPE: '不支持该文件类型（支持 JPEG、PNG、HEIC、PDF、DOCX）。',
   TOO_MANY_ATTEMPTS: '尝试次数过多，请稍后再试。',
@@ -308,8 +363,38 @@ export const FIELD_LABELS: Record<string, string> = {
   outcome: '走访结果',
   notes: '备注',
   text: '记录内容',
+  needsEmergencyPlacement: '紧急安置',
+  assigneeId: '负责人',
+  closureReason: '结案原因',
+  evidence: '依据',
+  channel: '反馈方式',
+  at: '反馈时间',
+  summary: '内容',
+  placement: '安置决定',
+  urgent: '紧急申请',
+  type: '措施类型',
+  dueAt: '到期时间',
+  holidays: '放假日',
+  workdays: '调休上班日',
+  source: '通知来源',
+  provisional: '暂定',
+  year: '年份',
 };
-export const fieldText = (field: string): string => FIELD_LABELS[field] ?? field;
+/** details[].field codes that name a closure condition (domain.md §8): their message says it all. */
+export const CLOSURE_CONDITION_CODES = [
+  'risk_low_on_two_visits',
+  'measures_finished',
+  'police_feedback_recorded',
+  'reporter_told_outcome',
+  'placement_after_guardianship',
+] as const;
+/** The Chinese name of an API field; "workdays[2]" → "调休上班日第 3 项"; "" for a closure condition. */
+export function fieldText(field: string): string {
+  if ((CLOSURE_CONDITION_CODES as readonly string[]).includes(field)) return '';
+  const indexed = /^([A-Za-z.]+)\[(\d+)\]$/.exec(field);
+  if (indexed) return `${FIELD_LABELS[indexed[1]] ?? indexed[1]}第 ${Number(indexed[2]) + 1} 项`;
+  return FIELD_LABELS[field] ?? field;
+}
 
 /** The API's validation messages (English) in Chinese; unknown ones are shown as sent. */
 const MESSAGE_PATTERNS: [RegExp, string][] = [
@@ -330,9 +415,69 @@ const MESSAGE_PATTERNS: [RegExp, string][] = [
   [/must be at most (\d+) characters|longer than or equal to|at most (\d+)/i, '内容过长'],
   [/must not be before police were told/i, '不能早于报警时间'],
 ];
+const SEX_WORDS: Record<string, string> = { female: '女', male: '男', unknown: '性别不详' };
+/** Messages with figures in them: each match becomes the text the function makes of its groups. */
+const MESSAGE_FORMS: [RegExp, (...g: string[]) => string][] = [
+  // Intake (libs/cases/src/statutory-rules.ts intakeProblems)
+  [/only a member of the public .*may report anonymously/i, () => '只有社会公众可以匿名报告；强制报告单位及其工作人员须实名报告'],
+  [/^N02 .*needs a child under 8 on the discovery date; the child was (\d+)/, (age) => `N02 无人照料只适用于发现时不满8周岁的儿童（该儿童发现时 ${age} 周岁）`],
+  [
+    /^N03 .*needs a child under 16 on the discovery date; the child was (\d+)/,
+    (age) => `N03 未满16周岁单独生活只适用于发现时未满16周岁的儿童（该儿童发现时 ${age} 周岁）`,
+  ],
+  [
+    /^item 2 concerns a girl \(or sex unknown\) under 14; the child is (\w+), (\d+)/,
+    (sex, age) => `强制报告第2项只适用于不满14周岁的女性（或性别不详）未成年人（该儿童：${SEX_WORDS[sex] ?? sex}，发现时 ${age} 周岁）`,
+  ],
+  [
+    /^item 3 concerns a girl \(or sex unknown\) of 14 or more; the child is (\w+), (\d+)/,
+    (sex, age) => `强制报告第3项只适用于14周岁以上的女性（或性别不详）未成年人（该儿童：${SEX_WORDS[sex] ?? sex}，发现时 ${age} 周岁）`,
+  ],
+  // The risk floor (domain.md §4)
+  [/^(R\d) is below the risk floor (R\d)/, (level, floor) => `${level} 低于本案情形规定的风险下限 ${floor}，风险等级不能低于 ${floor}`],
+  [/is required to confirm (R\d) below the risk floor (R\d)/, (level, floor) => `确认为 ${level}（低于风险下限 ${floor}）时必须写明理由`],
+  // Closure (libs/cases/src/statutory-rules.ts closureConditions; "label: detail")
+  [/^(\d+) visit\(s\) recorded; two are needed$/, (n) => `目前只有 ${n} 次走访记录，需要两次`],
+  [/^the last two visits recorded (.+)$/, (levels) => `最近两次走访记录的风险为 ${levels}`],
+  [/^police were told, and their feedback is not recorded$/, () => '已报警，尚未登记公安反馈'],
+  [/^the mandatory reporter has not been told the outcome/, () => '尚未向强制报告单位反馈处理结果'],
+  [/^after temporary guardianship, record an assessment with a placement decision/, () => '临时监护之后，须记录一次含安置决定（返还监护人或长期安置）的评估'],
+  [/needs the 18th birthday to have passed/, () => '儿童尚未年满18周岁'],
+  [/needs evidence|record a verification visit/i, () => '请先记录核实走访（或上传附件）作为依据'],
+  // The working calendar (PUT /api/calendar/:year)
+  [/^(\S+) is not a Saturday or Sunday$/, (d) => `${d} 不是周六或周日，不能作为调休上班日`],
+  [/^(\S+) is listed twice/, (d) => `${d} 重复列出`],
+  [/^(\S+) is also a holiday/, (d) => `${d} 已是放假日`],
+  [/^(\S+) is not in (\d{4})$/, (d, y) => `${d} 不在 ${y} 年内`],
+  [/is not a real date/, () => '不是有效的日期'],
+];
+/** One closure-condition detail ("1 measure(s) still open; 1 referral(s) still open") in Chinese. */
+function closureDetailText(detail: string): string | null {
+  const parts = detail.split('; ').map((p) => {
+    const m = /^(\d+) (measure|referral)\(s\) still open$/.exec(p);
+    return m ? `${m[1]} ${m[2] === 'measure' ? '项处置措施' : '项协同转介'}尚未完成` : null;
+  });
+  return parts.every((p) => p !== null) ? parts.join('；') : null;
+}
 export function messageText(message: string): string {
+  for (const [re, make] of MESSAGE_FORMS) {
+    const m = re.exec(message);
+    if (m) return make(...m.slice(1));
+  }
+  const measures = closureDetailText(message);
+  if (measures) return measures;
   for (const [re, zh] of MESSAGE_PATTERNS) if (re.test(message)) return zh;
   return message;
+}
+/**
+ * A closure condition's detail in Chinese (the condition's label stays as the API gives it,
+ * Chinese with English beside it); null when it has none.
+ */
+export const conditionDetailText = (detail: string | null | undefined): string | null => (detail ? messageText(detail) : null);
+/** A CLOSURE_CONDITIONS_UNMET message ("<label>: <detail>") with its detail in Chinese. */
+export function conditionMessageText(message: string): string {
+  const at = message.lastIndexOf(': ');
+  return at > 0 ? `${message.slice(0, at)}：${messageText(message.slice(at + 2))}` : messageText(message);
 }
 
 // ── Notifications ────────────────────────────────────────────────────────────────────────

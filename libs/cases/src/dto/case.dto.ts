@@ -181,7 +181,7 @@ export class CreateCaseDto {
   @IsIn(RISK_LEVELS, oneOf(RISK_LEVELS))
   riskLevel: RiskLevel;
 
-  @ApiPropertyOptional({ default: false, description: 'the child needs emergency placement (未成年人保护法 Art.92(6)): sets the risk floor to R1' })
+  @ApiPropertyOptional({ description: 'the child needs emergency placement (未成年人保护法 Art.92(6)): sets the risk floor to R1; default false' })
   @IsOptional()
   @IsBoolean()
   needsEmergencyPlacement?: boolean;
@@ -255,7 +255,7 @@ export class MeasureDto {
   @IsDateTime()
   dueAt: string;
 
-  @ApiPropertyOptional({ default: false, description: 'protection_order only: an urgent application, to be decided within 24 h instead of 72 h' })
+  @ApiPropertyOptional({ description: 'protection_order only: an urgent application, to be decided within 24 h instead of 72 h; default false' })
   @IsOptional()
   @IsBoolean()
   urgent?: boolean;

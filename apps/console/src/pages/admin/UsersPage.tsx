@@ -10,6 +10,7 @@ import { App, Alert, Button, ConfigProvider, Flex, Form, Input, Modal, Space, Ta
 import { PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
+import type { components } from '../../api/schema';
 import { useUser } from '../../auth/AuthContext';
 import { ApiErrorAlert, applyFieldErrors, PageTitle } from '../../components';
 import { ROLE_LABELS, type Role } from '../../i18n/labels';
@@ -19,14 +20,16 @@ import { USER_STATUS_LABELS } from '../case/extraLabels';
 import { useJurisdictions, type UsersQuery } from '../case/lookups';
 import type { JurisdictionNode, UserView } from '../case/model';
 
-const ROLES = ['community_director', 'street_supervisor', 'district_staff', 'admin'] as const;
-type ApiRole = (typeof ROLES)[number];
-const LEVEL_FOR_ROLE: Record<ApiRole, JurisdictionNode['level']> = {
+/** The roles the API accepts (its Role enum), in the order the form offers them, each with the level of jurisdiction it belongs to. */
+type ApiRole = components['schemas']['Role'];
+const LEVEL_FOR_ROLE: Partial<Record<Role, JurisdictionNode['level']>> = {
   community_director: 'community',
   street_supervisor: 'street',
   district_staff: 'district',
+  district_leader: 'district',
   admin: 'district',
 };
+const ROLES = Object.keys(LEVEL_FOR_ROLE) as ApiRole[];
 
 function statusTag(u: UserView) {
   const color = u.status === 'active' ? (u.active ? 'success' : 'default') : u.status === 'pending_approval' ? 'warning' : 'error';
@@ -339,7 +342,7 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
     ? { displayName: user.displayName, role: user.role as ApiRole, jurisdictionId: user.jurisdiction.id }
     : { role: 'community_director' };
   const showIdentity = dialog.kind === 'create' || dialog.kind === 'edit';
-  const level = role ? LEVEL_FOR_ROLE[role] : 'community';
+  const level = (role && LEVEL_FOR_ROLE[role]) || 'community';
 
   return (
     <Modal
@@ -391,7 +394,7 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
               name="jurisdictionId"
               label="所属辖区"
               rules={[{ required: true, message: '请选择辖区' }]}
-              extra="社区儿童主任选社区，街道督导员选街道，区级人员和管理员选区。"
+              extra="社区儿童主任选社区，街道督导员选街道，区级人员、区分管领导和管理员选区。"
             >
               <NativeSelect placeholder="请选择" groups={jurisdictionGroups(tree, level)} />
             </Form.Item>

@@ -10,7 +10,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { useUser } from '../../auth/AuthContext';
 import { ApiErrorAlert, PageTitle, RiskTag } from '../../components';
-import { APPROVAL_KIND_LABELS, APPROVAL_STATUS_LABELS, CLOSURE_CHECKLIST_LABELS, CLOSURE_REASON_LABELS, ROLE_LABELS } from '../../i18n/labels';
+import { APPROVAL_STATUS_LABELS, CLOSURE_CHECKLIST_LABELS, CLOSURE_REASON_LABELS, MEASURE_TYPE_LABELS, ROLE_LABELS, approvalText } from '../../i18n/labels';
 import { formatDateTime } from '../../i18n/time';
 import { muted, NativeSelect } from '../case/controls';
 import { useUsers } from '../case/lookups';
@@ -22,6 +22,9 @@ function waited(from: string): string {
   const h = Math.max(0, (Date.now() - Date.parse(from)) / 3600_000);
   return h < 1 ? `${Math.round(h * 60)} 分钟` : h < 48 ? `${Math.floor(h)} 小时` : `${Math.floor(h / 24)} 天`;
 }
+
+/** " 临时监护" for a measure decision: its buttons differ from the plan approval's of the same case. */
+const measureSuffix = (a: ApprovalView): string => (a.kind === 'measure' && a.payload.type ? ` ${MEASURE_TYPE_LABELS[a.payload.type] ?? a.payload.type}` : '');
 
 export default function ApprovalsPage() {
   const me = useUser();
@@ -51,7 +54,7 @@ export default function ApprovalsPage() {
       ),
     },
     { title: '风险', key: 'risk', width: 90, render: (_, a) => <RiskTag level={a.riskLevel} /> },
-    { title: '审批事项', key: 'kind', width: 130, render: (_, a) => APPROVAL_KIND_LABELS[a.kind] ?? a.kind },
+    { title: '审批事项', key: 'kind', width: 130, render: (_, a) => approvalText(a) },
     {
       title: '内容',
       key: 'payload',
@@ -70,6 +73,8 @@ export default function ApprovalsPage() {
               </ul>
             )}
           </div>
+        ) : a.kind === 'measure' ? (
+          <span>{MEASURE_TYPE_LABELS[a.payload.type ?? ''] ?? a.payload.type ?? '措施'}（由区民政部门决定），详见案件的处置措施</span>
         ) : (
           <span>处置计划（开始处置），详见案件的处置措施</span>
         ),
@@ -116,10 +121,14 @@ export default function ApprovalsPage() {
         const mayDecide = !own && (a.decidedByRole === me.role || me.role === 'district_staff');
         return mayDecide ? (
           <Space wrap>
-            <Button type="primary" onClick={() => setDeciding({ approval: a, decision: 'approve' })} aria-label={`批准 ${a.caseNo ?? ''}`.trim()}>
+            <Button
+              type="primary"
+              onClick={() => setDeciding({ approval: a, decision: 'approve' })}
+              aria-label={`批准 ${a.caseNo ?? ''}${measureSuffix(a)}`.trim()}
+            >
               批准
             </Button>
-            <Button danger onClick={() => setDeciding({ approval: a, decision: 'reject' })} aria-label={`驳回 ${a.caseNo ?? ''}`.trim()}>
+            <Button danger onClick={() => setDeciding({ approval: a, decision: 'reject' })} aria-label={`驳回 ${a.caseNo ?? ''}${measureSuffix(a)}`.trim()}>
               驳回
             </Button>
           </Space>
@@ -208,7 +217,7 @@ function DecisionDialog({ approval, decision, onClose }: { approval: ApprovalVie
   return (
     <Modal
       open
-      title={`${reject ? '驳回' : '批准'}：${APPROVAL_KIND_LABELS[approval.kind] ?? approval.kind}（${approval.caseNo ?? ''}）`}
+      title={`${reject ? '驳回' : '批准'}：${approvalText(approval)}（${approval.caseNo ?? ''}）`}
       onCancel={onClose}
       mask={{ closable: false }}
       destroyOnHidden
@@ -226,7 +235,9 @@ function DecisionDialog({ approval, decision, onClose }: { approval: ApprovalVie
           ? '驳回后申请人会收到通知，案件保持当前状态。'
           : approval.kind === 'closure'
             ? '批准后案件结案。'
-            : '批准后案件转入“处置帮扶”，各项措施开始计时。'}
+            : approval.kind === 'measure'
+              ? '批准后该措施列入处置计划并开始计时。'
+              : '批准后案件转入“处置帮扶”，各项措施开始计时。'}
       </Typography.Paragraph>
       <Form form={form} name={`decision-${decision}`} layout="vertical">
         <Form.Item

@@ -101,7 +101,7 @@ export default function AuditPage() {
 
   const actorGroups: OptionGroup[] = useMemo(
     () =>
-      (['community_director', 'street_supervisor', 'district_staff', 'admin'] as const)
+      (['community_director', 'street_supervisor', 'district_staff', 'district_leader', 'admin'] as const)
         .map((r) => ({
           label: ROLE_LABELS[r],
           options: users.users.filter((u) => u.role === r).map((u) => ({ value: u.id, label: `${u.displayName}（${u.username}）` })),

@@ -16,32 +16,46 @@ import {
   ACTION_LABELS,
   CATEGORY_CODES,
   CATEGORY_LABELS,
-  CLOSURE_CHECKLIST_LABELS,
   CLOSURE_REASON_LABELS,
+  DISTRICT_DECIDED_MEASURES,
+  FEEDBACK_CHANNEL_LABELS,
+  FEEDBACK_CHANNELS,
   MEASURE_TYPE_LABELS,
+  PLACEMENT_DECISIONS,
+  PLACEMENT_LABELS,
   RISK_LABELS,
   RISK_LEVELS,
   REPORTER_TYPE_SHORT,
   ROLE_LABELS,
   STATUS_LABELS,
+  VISIT_KIND_HINTS,
+  VISIT_KIND_LABELS,
+  VISIT_KINDS,
+  defaultVisitKind,
   type ReporterType,
   type RiskLevel,
+  type VisitKind,
 } from '../../i18n/labels';
+import { belowFloor, floorReasonsText, type Floor } from '../../lib/statutory-rules';
 import { formatDateTime } from '../../i18n/time';
 import { DateTimeInput, isoToWallInput, NativeSelect, nowWallInput, wallInputToIso, type OptionGroup } from './controls';
 import { WORK_ACTION_LABELS } from './extraLabels';
 import { useJurisdictions, useUsers } from './lookups';
-import { DISTRICT_DECIDED_MEASURES, isHighRisk, type ApprovalView, type CaseFull, type TransitionAction } from './model';
-import { useCaseWrites, type TransitionBody } from './useCaseData';
+import { ClosureConditionList } from './ClosureConditions';
+import { isHighRisk, type ApprovalView, type CaseFull, type TransitionAction } from './model';
+import { useCaseWrites, type AssessmentBody, type OutcomeFeedbackBody, type TransitionBody } from './useCaseData';
+
+type AssessmentPlacement = NonNullable<AssessmentBody['placement']>;
 
 export type DialogSpec =
   | { kind: TransitionAction }
-  | { kind: 'record_assessment' | 'add_measure' | 'add_visit' | 'add_note' | 'add_report' | 'record_police' }
+  | { kind: 'record_assessment' | 'add_measure' | 'add_visit' | 'add_note' | 'add_report' | 'record_police' | 'record_outcome_feedback' }
   | { kind: 'update_measure'; measure: MeasureShape; status: 'done' | 'cancelled' }
   | { kind: 'decide_approval'; approval: ApprovalView; decision: 'approve' | 'reject' };
 
-const CLOSURE_CHECKLIST = ['riskLowOnTwoVisits', 'safeCareArranged', 'measuresDone', 'policeOutcomeRecorded', 'reporterInformed'] as const;
 const CLOSURE_REASONS = ['risk_resolved', 'turned_18', 'moved_away', 'other'] as const;
+/** Closure reasons the record must support from follow-up only (domain.md §8); turned_18 and moved_away may be asked in any open state. */
+const FOLLOW_UP_ONLY_REASONS: readonly string[] = ['risk_resolved', 'other'];
 const MEASURE_TYPES = Object.keys(MEASURE_TYPE_LABELS);
 const REPORTER_TYPES = Object.keys(REPORTER_TYPE_SHORT) as ReporterType[];
 
@@ -69,6 +83,7 @@ export function dialogTitle(spec: DialogSpec): string {
     case 'add_note':
     case 'add_report':
     case 'record_police':
+    case 'record_outcome_feedback':
       return ACTION_LABELS[spec.kind] ?? WORK_ACTION_LABELS[spec.kind] ?? spec.kind;
   }
 }
@@ -78,8 +93,20 @@ const required = (msg: string) => [{ required: true, whitespace: true, message: 
 
 const RISK_DOT: Record<RiskLevel, string> = { R1: '#cf1322', R2: '#fa8c16', R3: '#fadb14', R4: '#237804' };
 
-/** R1–R4 as plain radios (each named "R1 紧急" …) with the risk colour beside the text. */
-export function RiskRadios({ id, value, onChange, label }: { id?: string; value?: RiskLevel; onChange?: (v: RiskLevel) => void; label: string }) {
+/** R1–R4 as plain radios (each named "R1 紧急" …) with the risk colour beside the text; levels below `floor` disabled. */
+export function RiskRadios({
+  id,
+  value,
+  onChange,
+  label,
+  floor,
+}: {
+  id?: string;
+  value?: RiskLevel;
+  onChange?: (v: RiskLevel) => void;
+  label: string;
+  floor?: Floor | null;
+}) {
   return (
     <Radio.Group
       id={id}
@@ -90,7 +117,7 @@ export function RiskRadios({ id, value, onChange, label }: { id?: string; value?
       style={{ display: 'flex', flexWrap: 'wrap', columnGap: 16 }}
     >
       {RISK_LEVELS.map((r) => (
-        <Radio key={r} value={r}>
+        <Radio key={r} value={r} disabled={belowFloor(r, floor)}>
           <span
             aria-hidden
             style={{
@@ -162,6 +189,8 @@ export function ActionDialog({ c, spec, onClose }: { c: CaseFull; spec: DialogSp
         void message.success('处置计划已提交区级审批，批准后案件转入“处置帮扶”。');
       } else if (spec.kind === 'request_closure') {
         void message.success('结案申请已提交，等待审批。');
+      } else if (spec.kind === 'add_measure' && updated.measures.length > c.measures.length && DISTRICT_DECIDED_MEASURES.includes(str(values.type) ?? '')) {
+        void message.success('措施已添加，等待区民政局/未保中心决定。');
       } else if (spec.kind === 'decide_approval') {
         void message.success(spec.decision === 'approve' ? '已批准' : '已驳回');
       } else {
@@ -232,11 +261,10 @@ export function ActionDialog({ c, spec, onClose }: { c: CaseFull; spec: DialogSp
   );
 }
 
-/** API field → form name path. */
+/** API field → form name path (null: not a field of the form; the alert lists it). */
 function fieldPath(field: string): (string | number)[] | null {
-  if (field === 'version') return null;
+  if (field === 'version' || field === 'evidence' || !/^[a-zA-Z.]+$/.test(field) || field.includes('_')) return null;
   if (field.startsWith('police.')) return [field.replace('.', '_')];
-  if (field.startsWith('checklist')) return ['checklist'];
   return [field];
 }
 
@@ -260,11 +288,13 @@ function initialValues(spec: DialogSpec, c: CaseFull): FormValues {
     case 'add_measure':
       return { dueAt: nowWallInput(24 * 7) };
     case 'add_visit':
-      return { visitedAt: nowWallInput(), riskLevel: c.riskLevel };
+      return { kind: defaultVisitKind(c.status), visitedAt: nowWallInput(), riskLevel: c.riskLevel };
+    case 'record_outcome_feedback':
+      return { at: nowWallInput() };
     case 'add_report':
       return { discoveredAt: nowWallInput(), anonymous: false };
     case 'request_closure':
-      return { closureReason: 'risk_resolved', checklist: [] };
+      return { closureReason: c.status === 'follow_up' ? 'risk_resolved' : undefined };
     case 'return':
     case 'start_intervention':
     case 'begin_follow_up':
@@ -305,11 +335,9 @@ async function send(spec: DialogSpec, v: FormValues, w: ReturnType<typeof useCas
     case 'start_intervention':
     case 'begin_follow_up':
       return t({ action: spec.kind });
-    case 'request_closure': {
-      const ticked = new Set((v.checklist as string[] | undefined) ?? []);
-      const checklist = Object.fromEntries(CLOSURE_CHECKLIST.map((k) => [k, ticked.has(k)]));
-      return t({ action: 'request_closure', closureReason: v.closureReason as (typeof CLOSURE_REASONS)[number], checklist, reason: str(v.reason) });
-    }
+    case 'request_closure':
+      // No checklist: the server checks the record (domain.md §8) and names each unmet condition.
+      return t({ action: 'request_closure', closureReason: v.closureReason as (typeof CLOSURE_REASONS)[number], reason: str(v.reason) });
     case 'transfer':
       return t({ action: 'transfer', communityId: v.communityId as string, reason: str(v.reason) });
     case 'merge':
@@ -321,6 +349,7 @@ async function send(spec: DialogSpec, v: FormValues, w: ReturnType<typeof useCas
         wellbeing: str(v.wellbeing) ?? '',
         riskLevel: v.riskLevel as RiskLevel,
         summary: str(v.summary) ?? '',
+        placement: (str(v.placement) as AssessmentPlacement | undefined) ?? undefined,
       });
     case 'add_measure':
       return w.addMeasure({
@@ -328,12 +357,14 @@ async function send(spec: DialogSpec, v: FormValues, w: ReturnType<typeof useCas
         ownerId: str(v.ownerId),
         agency: str(v.agency),
         dueAt: wallInputToIso(v.dueAt as string),
+        urgent: v.type === 'protection_order' && v.urgent === true,
         note: str(v.note),
       });
     case 'update_measure':
       return w.updateMeasure(spec.measure.id, { status: spec.status, outcome: str(v.outcome) ?? '' });
     case 'add_visit':
       return w.addVisit({
+        kind: v.kind as VisitKind,
         visitedAt: wallInputToIso(v.visitedAt as string),
         riskLevel: v.riskLevel as RiskLevel,
         outcome: str(v.outcome) ?? '',
@@ -362,6 +393,12 @@ async function send(spec: DialogSpec, v: FormValues, w: ReturnType<typeof useCas
         receiptNo: str(v.receiptNo),
         feedbackAt: str(v.feedbackAt) ? wallInputToIso(v.feedbackAt as string) : undefined,
         feedback: str(v.feedback),
+      });
+    case 'record_outcome_feedback':
+      return w.outcomeFeedback({
+        channel: v.channel as OutcomeFeedbackBody['channel'],
+        at: wallInputToIso(v.at as string),
+        summary: str(v.summary) ?? '',
       });
     case 'decide_approval':
       return w.decide(spec.approval.id, { decision: spec.decision, reason: str(v.reason) });
@@ -417,6 +454,15 @@ function Fields({ spec, c }: { spec: DialogSpec; c: CaseFull }): ReactNode {
       return (
         <>
           <Alert type="warning" showIcon title="经核实报告情况不实时使用。须写明理由和依据（走访记录或附件）。" style={{ marginBottom: 12 }} />
+          {c.visits.length === 0 && (
+            <Alert
+              type="error"
+              showIcon
+              data-testid="evidence-missing"
+              title="本案尚无走访记录：请先“记录走访”（核实走访）作为依据，否则不能不实结案。"
+              style={{ marginBottom: 12 }}
+            />
+          )}
           <Form.Item name="reason" label="不实理由及依据" rules={required('请填写理由及依据')}>
             <TA maxLength={1000} />
           </Form.Item>
@@ -462,6 +508,11 @@ function Fields({ spec, c }: { spec: DialogSpec; c: CaseFull }): ReactNode {
           <Form.Item name="summary" label="评估结论" rules={required('请填写评估结论')}>
             <TA maxLength={5000} />
           </Form.Item>
+          {afterGuardianship(c) && (
+            <Form.Item name="placement" label="安置决定" extra="临时监护之后：评估后返还监护人（未成年人保护法第93条），或长期安置。结案前须有此记录。">
+              <NativeSelect placeholder="本次不作安置决定" options={PLACEMENT_DECISIONS.map((p) => ({ value: p, label: PLACEMENT_LABELS[p] ?? p }))} />
+            </Form.Item>
+          )}
         </>
       );
     case 'add_measure':
@@ -484,6 +535,16 @@ function Fields({ spec, c }: { spec: DialogSpec; c: CaseFull }): ReactNode {
     case 'add_visit':
       return (
         <>
+          <Form.Item name="kind" label="走访类型" rules={[{ required: true, message: '请选择走访类型' }]}>
+            <Radio.Group aria-label="走访类型" className="big-choice" style={{ display: 'grid', gap: 2 }}>
+              {VISIT_KINDS.map((k) => (
+                <Radio key={k} value={k}>
+                  {VISIT_KIND_LABELS[k]}
+                  <span style={{ ...hint }}>{VISIT_KIND_HINTS[k]}</span>
+                </Radio>
+              ))}
+            </Radio.Group>
+          </Form.Item>
           <Form.Item name="visitedAt" label="走访时间" rules={[{ required: true, message: '请填写走访时间' }]}>
             <DateTimeInput max={nowWallInput()} />
           </Form.Item>
@@ -532,9 +593,39 @@ function Fields({ spec, c }: { spec: DialogSpec; c: CaseFull }): ReactNode {
           </Form.Item>
         </>
       );
+    case 'record_outcome_feedback':
+      return <OutcomeFeedbackFields c={c} />;
     case 'decide_approval':
       return <DecisionFields spec={spec} />;
   }
+}
+
+const hint = { display: 'block', fontSize: 12, color: 'rgba(0,0,0,0.68)' } as const;
+
+/** A temporary guardianship was decided (or planned): the next assessment may record where the child goes. */
+const afterGuardianship = (c: CaseFull): boolean =>
+  c.measures.some((m) => m.type === 'temporary_guardianship' && (m.status === 'planned' || m.status === 'done'));
+
+/** 反馈报告单位: how and when the reporting unit was told the outcome, and what (Art.11¶3). */
+function OutcomeFeedbackFields({ c }: { c: CaseFull }) {
+  const owed = (c.closureConditions ?? []).find((x) => x.code === 'reporter_told_outcome');
+  return (
+    <>
+      <Typography.Paragraph>
+        强制报告单位实名报告的，须向其反馈处理结果（未成年人保护法第11条第3款）。
+        {owed ? (owed.met ? '本案已有反馈记录，可补充新的反馈。' : '本案尚未反馈，这是结案条件之一。') : ''}
+      </Typography.Paragraph>
+      <Form.Item name="channel" label="反馈方式" rules={[{ required: true, message: '请选择反馈方式' }]}>
+        <NativeSelect placeholder="请选择" options={FEEDBACK_CHANNELS.map((ch) => ({ value: ch, label: FEEDBACK_CHANNEL_LABELS[ch] ?? ch }))} />
+      </Form.Item>
+      <Form.Item name="at" label="反馈时间" rules={[{ required: true, message: '请填写反馈时间' }]}>
+        <DateTimeInput max={nowWallInput()} />
+      </Form.Item>
+      <Form.Item name="summary" label="反馈内容" rules={required('请填写反馈了什么')}>
+        <TA maxLength={2000} />
+      </Form.Item>
+    </>
+  );
 }
 
 function AcceptFields({ c }: { c: CaseFull }) {
@@ -543,6 +634,8 @@ function AcceptFields({ c }: { c: CaseFull }) {
   const form = Form.useFormInstance();
   const risk = Form.useWatch('riskLevel', form) as RiskLevel | undefined;
   const lowered = risk && c.riskLevel && risk > c.riskLevel;
+  const floor = c.riskFloor ?? null;
+  const below = belowFloor(risk, floor);
   // Suggest the supervisor themself once the people list has arrived.
   useEffect(() => {
     if (a.meAssignable && !form.getFieldValue('assigneeId')) form.setFieldValue('assigneeId', me.id);
@@ -552,13 +645,31 @@ function AcceptFields({ c }: { c: CaseFull }) {
       <Typography.Paragraph>
         报告人预估风险：{c.riskLevel} {RISK_LABELS[c.riskLevel]}。受理后案件进入“已受理·核实评估”，评估期限按确认的风险等级计算。
       </Typography.Paragraph>
+      {floor && (
+        <Alert
+          type={below ? 'error' : 'info'}
+          showIcon
+          data-testid="accept-risk-floor"
+          style={{ marginBottom: 12 }}
+          title={`风险下限 ${floor.level} ${RISK_LABELS[floor.level]}（${floorReasonsText(floor)}）`}
+          description={
+            below ? `确认的 ${risk} 低于风险下限：必须在“说明”中写明理由，理由记入时间线。` : '可以确认为低于下限的等级，但须写明理由（记入时间线）。'
+          }
+        />
+      )}
       <Form.Item name="riskLevel" label="确认风险等级" rules={[{ required: true, message: '请选择风险等级' }]}>
         <RiskRadios label="确认风险等级" />
       </Form.Item>
       <Form.Item name="assigneeId" label="负责人" rules={[{ required: true, message: '请选择负责人' }]}>
         <NativeSelect placeholder={a.loading ? '正在加载人员…' : '请选择负责人'} groups={a.groups} />
       </Form.Item>
-      <Form.Item name="reason" label="说明" extra={lowered ? '确认的等级低于报告人预估；如低于系统规定的风险下限，必须写明理由（记入时间线）。' : '可选。'}>
+      <Form.Item
+        name="reason"
+        label="说明"
+        dependencies={['riskLevel']}
+        rules={below ? required(`确认为低于风险下限 ${floor?.level} 的等级，须写明理由`) : []}
+        extra={below ? `低于风险下限 ${floor?.level}：必须写明理由。` : lowered ? '确认的等级低于报告人预估；可在此说明理由（记入时间线）。' : '可选。'}
+      >
         <TA maxLength={1000} />
       </Form.Item>
     </>
@@ -572,8 +683,13 @@ function SubmitFields({ c }: { c: CaseFull }) {
       <Form.Item name="narrative" label="情况描述" rules={required('请填写情况描述')} extra="按退回意见补充完善后重新提交。">
         <TA rows={5} maxLength={5000} />
       </Form.Item>
-      <Form.Item name="riskLevel" label="风险预估" rules={[{ required: true, message: '请选择风险等级' }]}>
-        <RiskRadios label="风险预估" />
+      <Form.Item
+        name="riskLevel"
+        label="风险预估"
+        rules={[{ required: true, message: '请选择风险等级' }]}
+        extra={c.riskFloor ? `风险下限 ${c.riskFloor.level}（${floorReasonsText(c.riskFloor)}）：更低的等级不可选。` : undefined}
+      >
+        <RiskRadios label="风险预估" floor={c.riskFloor} />
       </Form.Item>
       {needsPolice && (
         <fieldset style={{ border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', margin: '0 0 12px' }}>
@@ -633,47 +749,39 @@ function StartInterventionInfo({ c }: { c: CaseFull }) {
 function ClosureFields({ c }: { c: CaseFull }) {
   const form = Form.useFormInstance();
   const reason = Form.useWatch('closureReason', form) as string | undefined;
+  const inFollowUp = c.status === 'follow_up';
+  const everHighRisk = isHighRisk(c.riskLevel) || (c.assessments ?? []).some((a) => isHighRisk(a.riskLevel)) || c.visits.some((v) => isHighRisk(v.riskLevel));
   return (
     <>
       <Typography.Paragraph>
-        结案申请由{isHighRisk(c.riskLevel) ? '区民政局/未保中心' : '街道儿童督导员'}审批。系统会按记录逐项核对结案条件，不满足的条件会逐条列出。
+        结案申请由{everHighRisk ? '区民政局/未保中心' : '街道儿童督导员'}审批。结案条件由系统按案件记录逐项核对，无需勾选；不满足的条件会逐条列出。
       </Typography.Paragraph>
-      <Form.Item name="closureReason" label="结案原因" rules={[{ required: true, message: '请选择结案原因' }]}>
-        <Radio.Group aria-label="结案原因" options={CLOSURE_REASONS.map((r) => ({ value: r, label: CLOSURE_REASON_LABELS[r] ?? r }))} />
+      <Form.Item
+        name="closureReason"
+        label="结案原因"
+        rules={[{ required: true, message: '请选择结案原因' }]}
+        extra={inFollowUp ? undefined : '“风险已解除”和“其他”须在跟踪回访阶段申请；已年满18周岁、已迁出本区可随时申请。'}
+      >
+        <Radio.Group
+          aria-label="结案原因"
+          options={CLOSURE_REASONS.map((r) => ({
+            value: r,
+            label: CLOSURE_REASON_LABELS[r] ?? r,
+            disabled: !inFollowUp && FOLLOW_UP_ONLY_REASONS.includes(r),
+          }))}
+        />
       </Form.Item>
-      <Form.Item name="checklist" label="结案核对清单" extra="请逐项确认已经落实；系统仍会按记录核对。">
-        <CheckGroup label="结案核对清单" options={CLOSURE_CHECKLIST.map((k) => ({ value: k, label: CLOSURE_CHECKLIST_LABELS[k] ?? k }))} />
-      </Form.Item>
-      <Form.Item name="reason" label="结案说明" rules={reason === 'other' ? required('“其他”原因须写明说明') : []}>
+      {reason === 'risk_resolved' && <ClosureConditionList conditions={c.closureConditions ?? []} label="结案条件核对" testId="closure-dialog-conditions" />}
+      {reason === 'turned_18' && <Typography.Paragraph>系统按儿童出生日期核对是否已年满18周岁。</Typography.Paragraph>}
+      {reason === 'other' && <Typography.Paragraph>须写明结案说明；仍有未完成的处置措施时不能结案。</Typography.Paragraph>}
+      <Form.Item
+        name="reason"
+        label="结案说明"
+        rules={reason === 'other' ? required('“其他”原因须写明说明') : reason === 'moved_away' ? required('请写明迁往何处') : []}
+      >
         <TA maxLength={1000} />
       </Form.Item>
     </>
-  );
-}
-
-function CheckGroup({
-  id,
-  value,
-  onChange,
-  options,
-  label,
-}: {
-  id?: string;
-  value?: string[];
-  onChange?: (v: string[]) => void;
-  options: { value: string; label: string }[];
-  label: string;
-}) {
-  return (
-    <div role="group" aria-label={label} id={id} className="big-choice">
-      <Checkbox.Group value={value} onChange={(v) => onChange?.(v)} style={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
-        {options.map((o) => (
-          <Checkbox key={o.value} value={o.value}>
-            {o.label}
-          </Checkbox>
-        ))}
-      </Checkbox.Group>
-    </div>
   );
 }
 
@@ -748,7 +856,18 @@ function MeasureFields({ c }: { c: CaseFull }) {
         <NativeSelect placeholder="请选择措施类型" options={MEASURE_TYPES.map((m) => ({ value: m, label: MEASURE_TYPE_LABELS[m] }))} />
       </Form.Item>
       {type && DISTRICT_DECIDED_MEASURES.includes(type) && (
-        <Alert type="warning" showIcon style={{ marginBottom: 12 }} title={`${MEASURE_TYPE_LABELS[type]}由区民政部门决定：含此措施的处置计划须经区级审批。`} />
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="district-decides-notice"
+          style={{ marginBottom: 12 }}
+          title={`${MEASURE_TYPE_LABELS[type]}由区民政部门决定：添加后等待区民政局/未保中心批准，批准前不计入处置计划。`}
+        />
+      )}
+      {type === 'protection_order' && (
+        <Form.Item name="urgent" valuePropName="checked" extra="人身安全保护令申请：紧急的应在24小时内作出裁定，其他72小时内（反家庭暴力法第28条）。">
+          <Checkbox>紧急申请（24小时内裁定）</Checkbox>
+        </Form.Item>
       )}
       <Form.Item name="ownerId" label="措施负责人" extra="可选；须为本案社区的儿童主任、本街道督导员或区级人员。">
         <NativeSelect placeholder="不指定" groups={a.groups} />

@@ -13,27 +13,32 @@ import { useUser } from '../../auth/AuthContext';
 import { ApiErrorAlert, CategoryTags, DeadlineCountdown, ErrorPage, PageLoading, PageTitle, RiskTag, StatusTag } from '../../components';
 import {
   ACTION_LABELS,
-  APPROVAL_KIND_LABELS,
   APPROVAL_STATUS_LABELS,
   CLOSURE_CHECKLIST_LABELS,
   CLOSURE_KIND_LABELS,
   CLOSURE_REASON_LABELS,
   DEADLINE_STATUS_LABELS,
   ESCALATION_LABELS,
+  FEEDBACK_CHANNEL_LABELS,
   FLAG_LABELS,
   MEASURE_STATUS_LABELS,
   MEASURE_TYPE_LABELS,
+  PLACEMENT_LABELS,
   REPORTER_TYPE_SHORT,
   ROLE_LABELS,
   RISK_LABELS,
   VISIT_KIND_LABELS,
-  deadlineKindText,
+  approvalText,
+  deadlineText,
+  isMandatoryReporter,
   sexText,
   type ReporterType,
 } from '../../i18n/labels';
+import { floorReasonsText } from '../../lib/statutory-rules';
 import { ageOn, formatDate, formatDateTime } from '../../i18n/time';
 import type { MeasureShape, ReportShape } from '../../api/types';
 import { ActionDialog, type DialogSpec } from './ActionDialog';
+import { ClosureConditionList } from './ClosureConditions';
 import { LinkButton, muted, Prose, Section } from './controls';
 import { WORK_ACTION_LABELS } from './extraLabels';
 import { useJurisdictions, useUsers } from './lookups';
@@ -50,6 +55,7 @@ const ACTION_ORDER = [
   'start_intervention',
   'begin_follow_up',
   'add_visit',
+  'record_outcome_feedback',
   'record_police',
   'add_note',
   'add_report',
@@ -116,7 +122,9 @@ function CaseBody({
   const allowed = new Set(c.allowedActions);
   const buttons = ACTION_ORDER.filter((a) => allowed.has(a));
   const community = tree.byId.get(c.communityId);
-  const pending = c.pendingApproval ?? c.approvals?.find((a) => a.status === 'pending') ?? null;
+  // A plan or closure approval may wait beside measure decisions (临时监护, 撤销监护资格): show each.
+  const pendingAll = (c.approvals ?? []).filter((a) => a.status === 'pending');
+  const pending = pendingAll.length ? pendingAll : c.pendingApproval ? [c.pendingApproval] : [];
   const pendingDeadlines = c.deadlines.filter((d) => d.status === 'pending').sort((a, b) => a.dueAt.localeCompare(b.dueAt));
 
   return (
@@ -157,6 +165,15 @@ function CaseBody({
           <Descriptions.Item label="下一期限">
             <DeadlineCountdown deadline={c.nextDeadline} />
           </Descriptions.Item>
+          <Descriptions.Item label="风险下限">
+            {c.riskFloor ? (
+              <span data-testid="case-risk-floor" data-floor={c.riskFloor.level}>
+                {c.riskFloor.level} {RISK_LABELS[c.riskFloor.level]}（{floorReasonsText(c.riskFloor)}）
+              </span>
+            ) : (
+              '无'
+            )}
+          </Descriptions.Item>
           <Descriptions.Item label="版本">{c.version}</Descriptions.Item>
         </Descriptions>
         {pendingDeadlines.length > 0 && (
@@ -165,7 +182,7 @@ function CaseBody({
             <ul style={{ margin: '4px 0 0', paddingInlineStart: 20 }} aria-label="进行中的期限">
               {pendingDeadlines.map((d) => (
                 <li key={d.id}>
-                  <DeadlineCountdown deadline={{ kind: d.kind, dueAt: d.dueAt, overdue: d.overdue }} />
+                  <DeadlineCountdown deadline={{ kind: d.kind, refKey: d.refKey, dueAt: d.dueAt, overdue: d.overdue }} />
                   <span style={muted}> · 截止 {formatDateTime(d.dueAt)}</span>
                 </li>
               ))}
@@ -174,15 +191,16 @@ function CaseBody({
         )}
       </Section>
 
-      {pending && (
+      {pending.map((p) => (
         <PendingApprovalBanner
+          key={p.id}
           c={c}
-          approval={pending}
+          approval={p}
           canDecide={allowed.has('decide_approval')}
-          onDecide={(decision) => setDialog({ kind: 'decide_approval', approval: pending, decision })}
+          onDecide={(decision) => setDialog({ kind: 'decide_approval', approval: p, decision })}
           name={name}
         />
-      )}
+      ))}
       {c.status === 'returned' && <ReturnedBanner c={c} />}
 
       <Section title="可进行的操作" id="case-actions" testId="case-actions">
@@ -218,9 +236,11 @@ function CaseBody({
             onUpdate={(measure, status) => setDialog({ kind: 'update_measure', measure, status })}
           />
           <VisitsSection c={c} name={name} />
+          <OutcomeFeedbackSection c={c} name={name} />
           <NotesSection c={c} name={name} />
         </Col>
         <Col xs={24} xl={9}>
+          <ClosureConditionsSection c={c} />
           <DeadlinesSection c={c} />
           <ApprovalsSection c={c} name={name} />
           <PoliceSection c={c} />
@@ -272,27 +292,33 @@ function PendingApprovalBanner({
   onDecide: (d: 'approve' | 'reject') => void;
   name: (id: string | null) => string;
 }) {
+  const me = useUser();
   const who =
     approval.decidedByRole === 'district_staff'
       ? '区民政局/未保中心'
       : (ROLE_LABELS[approval.decidedByRole as keyof typeof ROLE_LABELS] ?? approval.decidedByRole);
+  // District staff may decide anything; a supervisor only what is theirs; nobody their own request.
+  const mayDecide = canDecide && approval.requestedById !== me.id && (me.role === 'district_staff' || approval.decidedByRole === me.role);
   return (
     <Alert
       type="warning"
       showIcon
       role="status"
       data-testid="pending-approval"
+      data-approval-kind={approval.kind}
       style={{ marginBottom: 16 }}
-      title={`${APPROVAL_KIND_LABELS[approval.kind] ?? approval.kind}：等待${who}审批`}
+      title={`${approvalText(approval)}：等待${who}审批`}
       description={
         <>
           <div>
             {name(approval.requestedById)} 于 {formatDateTime(approval.requestedAt)} 提交。
             {approval.kind === 'start_intervention'
               ? `批准前案件保持“${c.status === 'assessing' ? '已受理·核实评估' : c.status}”，批准后转入“处置帮扶”。`
-              : `结案原因：${CLOSURE_REASON_LABELS[approval.payload.closureReason ?? ''] ?? approval.payload.closureReason ?? '—'}。`}
+              : approval.kind === 'measure'
+                ? `${MEASURE_TYPE_LABELS[approval.payload.type ?? ''] ?? approval.payload.type ?? '该措施'}由区民政部门决定；批准后列入处置措施，驳回则不予实施。`
+                : `结案原因：${CLOSURE_REASON_LABELS[approval.payload.closureReason ?? ''] ?? approval.payload.closureReason ?? '—'}。`}
           </div>
-          {canDecide && (
+          {mayDecide && (
             <Space style={{ marginTop: 8 }} wrap>
               <Button type="primary" onClick={() => onDecide('approve')}>
                 批准
@@ -450,6 +476,7 @@ function AssessmentSection({ c, name }: { c: CaseFull; name: (id: string | null)
             <Descriptions.Item label="评估结论">
               <Prose>{latest.summary}</Prose>
             </Descriptions.Item>
+            {latest.placement && <Descriptions.Item label="安置决定">{PLACEMENT_LABELS[latest.placement] ?? latest.placement}</Descriptions.Item>}
           </Descriptions>
           {all.length > 1 && (
             <details style={{ marginTop: 8 }}>
@@ -500,9 +527,8 @@ function MeasuresSection({
               <Flex justify="space-between" gap={8} wrap>
                 <div style={{ minWidth: 0 }}>
                   <Typography.Text strong>{label}</Typography.Text>{' '}
-                  <Tag color={m.status === 'done' ? 'success' : m.status === 'cancelled' ? 'default' : 'processing'}>
-                    {MEASURE_STATUS_LABELS[m.status] ?? m.status}
-                  </Tag>
+                  <Tag color={MEASURE_STATUS_COLORS[m.status] ?? 'default'}>{MEASURE_STATUS_LABELS[m.status] ?? m.status}</Tag>
+                  {m.urgent && <Tag color="error">紧急申请</Tag>}
                   <div style={muted}>
                     负责人：{name(m.ownerId, '未指定')}
                     {m.agency ? ` · 承办单位：${m.agency}` : ''}
@@ -513,7 +539,7 @@ function MeasuresSection({
                     {m.completedAt && (
                       <span style={muted}>
                         {' '}
-                        · {m.status === 'done' ? '完成' : '取消'}于 {formatDateTime(m.completedAt)}
+                        · {m.status === 'done' ? '完成' : m.status === 'rejected' ? '区级不予批准' : '取消'}于 {formatDateTime(m.completedAt)}
                       </span>
                     )}
                   </div>
@@ -539,6 +565,14 @@ function MeasuresSection({
   );
 }
 
+const MEASURE_STATUS_COLORS: Record<string, string> = {
+  pending_decision: 'warning',
+  planned: 'processing',
+  done: 'success',
+  cancelled: 'default',
+  rejected: 'error',
+};
+
 function VisitsSection({ c, name }: { c: CaseFull; name: (id: string | null) => string }) {
   const visits = [...c.visits].sort((a, b) => b.visitedAt.localeCompare(a.visitedAt));
   return (
@@ -558,6 +592,51 @@ function VisitsSection({ c, name }: { c: CaseFull; name: (id: string | null) => 
           </li>
         ))}
       </ul>
+    </Section>
+  );
+}
+
+/** 反馈: the reporting unit told the outcome (Art.11¶3) — owed to a mandatory reporter who gave their name. */
+function OutcomeFeedbackSection({ c, name }: { c: CaseFull; name: (id: string | null) => string }) {
+  const list = [...(c.outcomeFeedback ?? [])].sort((a, b) => b.at.localeCompare(a.at));
+  const owed = c.reports.some((r) => isMandatoryReporter(r.reporterType) && !r.anonymous);
+  if (list.length === 0 && !owed && !c.allowedActions.includes('record_outcome_feedback')) return null;
+  return (
+    <Section title={`向报告单位反馈（${list.length}）`} id="case-outcome-feedback" testId="outcome-feedback">
+      {list.length === 0 && (
+        <Typography.Text style={muted}>
+          {owed ? '报告人为强制报告单位（实名），须向其反馈处理结果；尚未反馈。' : '尚无反馈记录。'}
+          {c.allowedActions.includes('record_outcome_feedback') ? '请使用上方“反馈报告单位”记录。' : ''}
+        </Typography.Text>
+      )}
+      <ul style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="反馈记录">
+        {list.map((f, i) => (
+          <li key={f.id} data-channel={f.channel} style={{ borderTop: i ? '1px solid #f0f0f0' : undefined, padding: '8px 0' }}>
+            <Flex gap={8} align="center" wrap>
+              <Typography.Text strong>{formatDateTime(f.at)}</Typography.Text>
+              <Tag>{FEEDBACK_CHANNEL_LABELS[f.channel] ?? f.channel}</Tag>
+              <span style={muted}>
+                {name(f.recordedById)} 记录于 {formatDateTime(f.recordedAt)}
+              </span>
+            </Flex>
+            <Prose>{f.summary}</Prose>
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+/** 结案条件 (domain.md §8): what the record still lacks for a risk_resolved closure, computed by the server. */
+function ClosureConditionsSection({ c }: { c: CaseFull }) {
+  const conditions = c.closureConditions ?? [];
+  if (conditions.length === 0 || !['assessing', 'intervening', 'follow_up'].includes(c.status)) return null;
+  return (
+    <Section title="结案条件" id="case-closure-conditions" testId="closure-conditions">
+      <Typography.Paragraph style={{ ...muted, fontSize: 13 }}>
+        “风险已解除”结案须满足以下条件，由系统按案件记录核对（无需勾选）；在跟踪回访阶段申请。
+      </Typography.Paragraph>
+      <ClosureConditionList conditions={conditions} label="结案条件" />
     </Section>
   );
 }
@@ -590,13 +669,15 @@ function DeadlinesSection({ c }: { c: CaseFull }) {
         {sorted.map((d) => (
           <li key={d.id} style={{ padding: '6px 0', borderBottom: '1px solid #f5f5f5' }}>
             <Flex justify="space-between" gap={8} wrap>
-              <span>{deadlineKindText(d.kind)}</span>
+              <span data-deadline-kind={d.kind}>{deadlineText(d)}</span>
               <Tag color={d.status === 'breached' ? 'error' : d.status === 'met' ? 'success' : d.status === 'pending' ? 'processing' : 'default'}>
                 {DEADLINE_STATUS_LABELS[d.status] ?? d.status}
               </Tag>
             </Flex>
             <div style={{ fontSize: 13 }}>
-              {d.status === 'pending' ? <DeadlineCountdown deadline={{ kind: d.kind, dueAt: d.dueAt, overdue: d.overdue }} showKind={false} /> : null}
+              {d.status === 'pending' ? (
+                <DeadlineCountdown deadline={{ kind: d.kind, refKey: d.refKey, dueAt: d.dueAt, overdue: d.overdue }} showKind={false} />
+              ) : null}
               <span style={muted}> 截止 {formatDateTime(d.dueAt)}</span>
               {d.escalationLevel > 0 && <span style={{ color: '#a8071a' }}> · 已升级 {d.escalationLevel} 级</span>}
             </div>
@@ -616,7 +697,7 @@ function ApprovalsSection({ c, name }: { c: CaseFull; name: (id: string | null) 
         {list.map((a) => (
           <li key={a.id} style={{ padding: '6px 0', borderBottom: '1px solid #f5f5f5' }}>
             <Flex justify="space-between" gap={8} wrap>
-              <span>{APPROVAL_KIND_LABELS[a.kind] ?? a.kind}</span>
+              <span>{approvalText(a)}</span>
               <Tag color={a.status === 'approved' ? 'success' : a.status === 'rejected' ? 'error' : 'warning'}>
                 {APPROVAL_STATUS_LABELS[a.status] ?? a.status}
               </Tag>

@@ -8,7 +8,10 @@ import {
   CLOSURE_KIND_LABELS,
   CLOSURE_REASON_LABELS,
   ESCALATION_LABELS,
+  FEEDBACK_CHANNEL_LABELS,
+  MEASURE_STATUS_LABELS,
   MEASURE_TYPE_LABELS,
+  PLACEMENT_LABELS,
   ROLE_LABELS,
   VISIT_KIND_LABELS,
   deadlineKindText,
@@ -35,6 +38,8 @@ export const HIDDEN_DATA_KEYS = new Set([
   'guardianId',
   'attachmentId',
   'referralId',
+  'feedbackId',
+  'floorReasons',
 ]);
 
 export function eventDataText(k: string, v: unknown, type: string, r: Resolvers): string {
@@ -48,13 +53,23 @@ export function eventDataText(k: string, v: unknown, type: string, r: Resolvers)
     return v;
   }
   if (k === 'closureReason' && typeof v === 'string') return CLOSURE_REASON_LABELS[v] ?? v;
+  if (k === 'channel' && typeof v === 'string') return FEEDBACK_CHANNEL_LABELS[v] ?? v;
+  if (k === 'placement' && typeof v === 'string') return PLACEMENT_LABELS[v] ?? v;
+  if (k === 'source' && type === 'risk.changed' && typeof v === 'string') return v === 'visit' ? '走访' : v === 'assessment' ? '评估' : v;
+  if (k === 'status' && type.startsWith('measure.') && typeof v === 'string') return MEASURE_STATUS_LABELS[v] ?? v;
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (k === 'belowFloor' && typeof v === 'object' && !Array.isArray(v)) {
+    // case.accepted below the risk floor: { floor, floorReasons, reason }
+    const b = v as { floor?: unknown; reason?: unknown };
+    return `风险下限 ${plainText(b.floor ?? '—')}；理由：${plainText(b.reason ?? '—')}`;
+  }
   if (k === 'decision' && typeof v === 'string') return v === 'approve' ? '批准' : v === 'reject' ? '驳回' : v;
   if (k === 'escalationLevel' && typeof v === 'number') return ESCALATION_LABELS[v] ?? String(v);
   if (k === 'categories' && Array.isArray(v)) return v.map((x) => `${x} ${CATEGORY_LABELS[x as CategoryCode] ?? ''}`.trim()).join('、');
   if ((k === 'assigneeId' || k === 'ownerId' || k === 'userId') && typeof v === 'string') return r.user(v);
   if ((k === 'fromCommunityId' || k === 'toCommunityId' || k === 'communityId') && typeof v === 'string') return r.community(v);
   if (k === 'decidedByRole' || k === 'escalatedTo' || k === 'role') return ROLE_LABELS[v as Role] ?? plainText(v);
-  if (/At$/.test(k) && typeof v === 'string') return formatDateTime(v);
+  if ((/At$/.test(k) || k === 'at') && typeof v === 'string') return formatDateTime(v);
   if (Array.isArray(v)) return v.join('、');
   return plainText(v);
 }

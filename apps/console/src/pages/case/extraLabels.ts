@@ -13,6 +13,7 @@ export const WORK_ACTION_LABELS: Record<string, string> = {
   add_note: '添加备注',
   add_report: '补充报告',
   record_police: '登记报警/公安反馈',
+  record_outcome_feedback: '反馈报告单位',
   decide_approval: '审批',
 };
 
@@ -53,7 +54,8 @@ export const EVENT_TYPE_LABELS: Record<string, string> = {
   'guardian.updated': '修改监护人',
   'attachment.added': '上传附件',
   'attachment.retracted': '撤回附件',
-  'outcome.feedback': '向报告单位反馈结果',
+  'outcome.feedback_recorded': '向报告单位反馈结果',
+  'risk.changed': '风险等级变化',
   'user.created': '创建账号',
   'user.updated': '修改账号',
   'user.deactivated': '停用账号',
@@ -90,6 +92,7 @@ export const EVENT_DATA_LABELS: Record<string, string> = {
   closureReason: '结案原因',
   escalationLevel: '升级级别',
   escalatedTo: '升级至',
+  leadersNotified: '已通知分管领导人数',
   deadlineId: '期限',
   fromCommunityId: '原社区',
   toCommunityId: '新社区',
@@ -102,6 +105,16 @@ export const EVENT_DATA_LABELS: Record<string, string> = {
   reportedAt: '报警时间',
   feedbackAt: '反馈时间',
   fields: '字段',
+  from: '原等级',
+  to: '新等级',
+  source: '依据',
+  belowFloor: '低于风险下限',
+  channel: '反馈方式',
+  at: '时间',
+  placement: '安置决定',
+  urgent: '紧急申请',
+  status: '状态',
+  reassessment: '重新评估',
 };
 
 export const USER_STATUS_LABELS: Record<string, string> = {

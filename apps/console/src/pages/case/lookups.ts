@@ -6,6 +6,7 @@
 import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
+import type { components } from '../../api/schema';
 import type { JurisdictionNode, UserView } from './model';
 
 export const lookupKeys = {
@@ -14,7 +15,7 @@ export const lookupKeys = {
 };
 
 export interface UsersQuery {
-  role?: 'community_director' | 'street_supervisor' | 'district_staff' | 'admin';
+  role?: components['schemas']['Role'];
   jurisdictionId?: string;
   status?: 'active' | 'pending_approval' | 'rejected';
 }

@@ -17,6 +17,8 @@ export interface AssessmentView {
   wellbeing: string;
   riskLevel: RiskLevel;
   summary: string;
+  /** After temporary guardianship: return_to_guardian | long_term_placement. */
+  placement?: string | null;
   assessedById: string;
   assessedAt: string;
 }
@@ -24,10 +26,11 @@ export interface AssessmentView {
 export interface ApprovalView {
   id: string;
   caseId: string;
-  kind: 'start_intervention' | 'closure';
+  /** A measure approval (临时监护, 撤销监护资格) may wait beside a plan or closure approval. */
+  kind: 'start_intervention' | 'closure' | 'measure';
   status: 'pending' | 'approved' | 'rejected';
   decidedByRole: Role;
-  payload: { closureReason?: string; checklist?: Record<string, boolean>; reason?: string | null } & Record<string, unknown>;
+  payload: { closureReason?: string; checklist?: Record<string, boolean>; reason?: string | null; measureId?: string; type?: string } & Record<string, unknown>;
   requestedById: string;
   requestedAt: string;
   decidedById: string | null;
@@ -49,6 +52,33 @@ export interface DeadlineView extends DeadlineShape {
   closedAt?: string | null;
 }
 
+/** The lowest risk the case's reports allow (domain.md §4). */
+export interface RiskFloorView {
+  level: RiskLevel;
+  /** "mandatory item 2", "N02", "emergency placement needed". */
+  reasons: string[];
+}
+
+/** One condition of a risk_resolved closure (domain.md §8), computed by the server from the record. */
+export interface ClosureConditionView {
+  code: string;
+  /** Chinese with English beside it. */
+  label: string;
+  met: boolean;
+  /** Why it is not met (English; the console translates what it knows). */
+  detail: string | null;
+}
+
+/** 反馈: when and how the reporting unit was told the outcome (Art.11¶3). */
+export interface OutcomeFeedbackView {
+  id: string;
+  channel: string;
+  at: string;
+  summary: string;
+  recordedById: string;
+  recordedAt: string;
+}
+
 export interface CaseFull extends Omit<CaseDetailShape, 'assessment' | 'deadlines' | 'pendingApproval' | 'closure'> {
   assessment: AssessmentView | null;
   assessments?: AssessmentView[];
@@ -63,6 +93,10 @@ export interface CaseFull extends Omit<CaseDetailShape, 'assessment' | 'deadline
   followUpStartedAt?: string | null;
   createdById?: string;
   guardians?: GuardianView[];
+  riskFloor?: RiskFloorView | null;
+  /** Empty once closed. */
+  closureConditions?: ClosureConditionView[];
+  outcomeFeedback?: OutcomeFeedbackView[];
 }
 
 export interface GuardianView {
@@ -129,7 +163,16 @@ export const TRANSITION_ACTIONS = [
 ] as const;
 export type TransitionAction = (typeof TRANSITION_ACTIONS)[number];
 
-export const WORK_ACTIONS = ['record_assessment', 'add_measure', 'update_measure', 'add_visit', 'add_note', 'add_report', 'record_police'] as const;
+export const WORK_ACTIONS = [
+  'record_assessment',
+  'add_measure',
+  'update_measure',
+  'add_visit',
+  'add_note',
+  'add_report',
+  'record_police',
+  'record_outcome_feedback',
+] as const;
 export type WorkAction = (typeof WORK_ACTIONS)[number];
 
 export const isTransition = (a: string): a is TransitionAction => (TRANSITION_ACTIONS as readonly string[]).includes(a);
@@ -137,5 +180,5 @@ export const isTransition = (a: string): a is TransitionAction => (TRANSITION_AC
 export const OPEN_STATUSES = ['draft', 'submitted', 'returned', 'assessing', 'intervening', 'follow_up'] as const;
 export const isHighRisk = (r: string | null | undefined): boolean => r === 'R1' || r === 'R2';
 
-/** Measures only civil affairs may decide (domain.md §5): a plan holding one waits for the district. */
-export const DISTRICT_DECIDED_MEASURES = ['temporary_guardianship', 'revoke_guardianship'];
+/** Measures only civil affairs may decide (domain.md §5): each waits for a district decision whenever it is added. */
+export { DISTRICT_DECIDED_MEASURES } from '../../i18n/labels';

@@ -20,6 +20,7 @@ export type NoteBody = Schemas['NoteDto'];
 export type ReportBody = Schemas['AddReportDto'];
 export type PoliceBody = Schemas['PoliceDto'];
 export type DecisionBody = Schemas['ApprovalDecisionDto'];
+export type OutcomeFeedbackBody = Schemas['OutcomeFeedbackDto'];
 
 export function useCaseFull(id: string | undefined) {
   return useQuery({
@@ -83,6 +84,7 @@ export function useCaseWrites(caseId: string) {
     addNote: (body: NoteBody) => settle(unwrap<CaseFull>(api.POST('/api/cases/{id}/notes', { ...path, body }))),
     addReport: (body: ReportBody) => settle(unwrap<CaseFull>(api.POST('/api/cases/{id}/reports', { ...path, body }))),
     police: (body: PoliceBody) => settle(unwrap<CaseFull>(api.POST('/api/cases/{id}/police', { ...path, body }))),
+    outcomeFeedback: (body: OutcomeFeedbackBody) => settle(unwrap<CaseFull>(api.POST('/api/cases/{id}/outcome-feedback', { ...path, body }))),
     decide: (approvalId: string, body: DecisionBody) =>
       settle(unwrap<CaseFull>(api.POST('/api/approvals/{id}/decision', { params: { path: { id: approvalId } }, body }))),
     reload: () => qc.invalidateQueries({ queryKey: caseKeys.detail(caseId) }),

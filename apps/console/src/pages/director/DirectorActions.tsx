@@ -12,10 +12,20 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { invalidateCase, useTimeline } from '../../api/hooks';
 import type { CaseDetail } from '../../api/types';
-import { RISK_GUIDANCE, RISK_LABELS, RISK_LEVELS, type RiskLevel } from '../../i18n/labels';
+import {
+  defaultVisitKind,
+  RISK_GUIDANCE,
+  RISK_LABELS,
+  RISK_LEVELS,
+  VISIT_KIND_HINTS,
+  VISIT_KIND_LABELS,
+  VISIT_KINDS,
+  type RiskLevel,
+  type VisitKind,
+} from '../../i18n/labels';
 import { formatDateTime, nowWall, wallToIso } from '../../i18n/time';
 import { ApiErrorAlert, applyFieldErrors, notFuture, PastDateTime } from '../../components';
-import { policeDue } from './report-rules';
+import { belowFloor, floorReasonsText, policeDue } from '../../lib/statutory-rules';
 
 interface PanelProps {
   caseDetail: CaseDetail;
@@ -134,10 +144,14 @@ export function SubmitPanel({ caseDetail: c, onChanged, onReload }: PanelProps) 
         >
           <Input.TextArea autoSize={{ minRows: 5, maxRows: 14 }} showCount maxLength={5000} />
         </Form.Item>
-        <Form.Item label={<span id="resubmit-risk-label">风险等级（初判）</span>} name="riskLevel">
+        <Form.Item
+          label={<span id="resubmit-risk-label">风险等级（初判）</span>}
+          name="riskLevel"
+          extra={c.riskFloor ? `根据所选情形（${floorReasonsText(c.riskFloor)}），风险等级不能低于 ${c.riskFloor.level}。` : undefined}
+        >
           <Radio.Group optionType="button" buttonStyle="solid" aria-labelledby="resubmit-risk-label" role="radiogroup">
             {RISK_LEVELS.map((l) => (
-              <Radio.Button key={l} value={l} title={RISK_GUIDANCE[l]}>
+              <Radio.Button key={l} value={l} title={RISK_GUIDANCE[l]} disabled={belowFloor(l, c.riskFloor)}>
                 {l} {RISK_LABELS[l]}
               </Radio.Button>
             ))}
@@ -210,13 +224,14 @@ export function SubmitPanel({ caseDetail: c, onChanged, onReload }: PanelProps) 
 }
 
 interface VisitValues {
+  kind?: VisitKind;
   visitedAt?: Dayjs;
   riskLevel?: RiskLevel;
   outcome?: string;
   notes?: string;
 }
 
-/** 记录走访: when, the risk seen (it becomes the case's current risk), outcome, notes. */
+/** 记录走访: its kind, when, the risk seen (it becomes the case's current risk), outcome, notes. */
 export function VisitButton({ caseDetail: c, onChanged, onReload }: PanelProps) {
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<VisitValues>();
@@ -228,6 +243,7 @@ export function VisitButton({ caseDetail: c, onChanged, onReload }: PanelProps) 
         api.POST('/api/cases/{id}/visits', {
           params: { path: { id: c.id } },
           body: {
+            kind: v.kind,
             visitedAt: wallToIso(v.visitedAt as Dayjs),
             riskLevel: v.riskLevel as RiskLevel,
             outcome: (v.outcome ?? '').trim(),
@@ -265,9 +281,19 @@ export function VisitButton({ caseDetail: c, onChanged, onReload }: PanelProps) 
           form={form}
           layout="vertical"
           size="large"
-          initialValues={{ visitedAt: nowWall().second(0), riskLevel: c.riskLevel }}
+          initialValues={{ kind: defaultVisitKind(c.status), visitedAt: nowWall().second(0), riskLevel: c.riskLevel }}
           onFinish={(v) => add.mutate(v)}
         >
+          <Form.Item label={<span id="visit-kind-label">走访类型</span>} name="kind" rules={[{ required: true, message: '请选择走访类型' }]}>
+            <Radio.Group aria-labelledby="visit-kind-label" role="radiogroup" className="big-choice" style={{ display: 'grid', gap: 4 }}>
+              {VISIT_KINDS.map((k) => (
+                <Radio key={k} value={k}>
+                  {VISIT_KIND_LABELS[k]}
+                  <span style={{ display: 'block', fontSize: 12, color: 'rgba(0,0,0,0.68)' }}>{VISIT_KIND_HINTS[k]}</span>
+                </Radio>
+              ))}
+            </Radio.Group>
+          </Form.Item>
           <Form.Item label="走访时间" name="visitedAt" rules={[{ required: true, message: '请填写走访时间' }, notFuture('走访时间')]}>
             <PastDateTime />
           </Form.Item>

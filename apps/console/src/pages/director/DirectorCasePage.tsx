@@ -7,17 +7,20 @@ import type { CaseDetail } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
 import {
   DEADLINE_STATUS_LABELS,
+  FEEDBACK_CHANNEL_LABELS,
   FLAG_LABELS,
   MANDATORY_ITEMS,
   MEASURE_STATUS_LABELS,
   MEASURE_TYPE_LABELS,
   REPORTER_TYPE_SHORT,
-  deadlineKindText,
+  VISIT_KIND_LABELS,
+  deadlineText,
   mandatoryItemNo,
   sexText,
 } from '../../i18n/labels';
 import { ageOn, formatDate, formatDateTime } from '../../i18n/time';
 import { CategoryTags, DeadlineCountdown, ErrorPage, PageLoading, PageTitle, RiskTag, StatusTag } from '../../components';
+import { ActionDialog } from '../case/ActionDialog';
 import { NoteForm, PoliceForm, SubmitPanel, VisitButton } from './DirectorActions';
 
 /**
@@ -37,6 +40,8 @@ export default function DirectorCasePage() {
 function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
   const user = useUser();
   const [showId, setShowId] = useState(false);
+  const [feedbackOpen, setFeedbackOpen] = useState(false);
+  const mayFeedback = ((c.allowedActions ?? []) as readonly string[]).includes('record_outcome_feedback');
   const who = (userId: string | null | undefined) => (userId && userId === user.id ? '我' : '其他工作人员');
   const pendingDeadlines = (c.deadlines ?? []).filter((d) => d.status === 'pending' || d.status === 'breached');
   const idNumber = c.child?.idNumber ?? null;
@@ -167,7 +172,7 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
               <li key={d.id}>
                 <div style={{ width: '100%', display: 'flex', justifyContent: 'space-between', gap: 8, flexWrap: 'wrap' }}>
                   <span>
-                    {deadlineKindText(d.kind)}
+                    {deadlineText(d)}
                     <span style={{ color: 'rgba(0,0,0,0.68)', marginInlineStart: 6 }}>{DEADLINE_STATUS_LABELS[d.status] ?? d.status}</span>
                   </span>
                   <DeadlineCountdown deadline={{ kind: d.kind, dueAt: d.dueAt, overdue: d.status === 'breached' }} showKind={false} />
@@ -205,6 +210,7 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
               <li key={v.id}>
                 <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
                   <strong>{formatDateTime(v.visitedAt)}</strong>
+                  {v.kind && <Tag>{VISIT_KIND_LABELS[v.kind] ?? v.kind}</Tag>}
                   <RiskTag level={v.riskLevel} />
                   <span style={{ color: 'rgba(0,0,0,0.68)' }}>{who(v.visitorId)}</span>
                 </div>
@@ -214,6 +220,30 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
             ))}
         </ul>
       </Card>
+
+      {(mayFeedback || (c.outcomeFeedback ?? []).length > 0) && (
+        <Card title={<h2 style={{ fontSize: 17, margin: 0 }}>向报告单位反馈</h2>} size="small" style={{ marginBottom: 16 }} data-testid="outcome-feedback">
+          {(c.outcomeFeedback ?? []).length === 0 && <p className="muted">尚未向报告单位反馈处理结果</p>}
+          <ul className="plain-list" aria-label="反馈记录">
+            {(c.outcomeFeedback ?? []).map((f) => (
+              <li key={f.id}>
+                <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
+                  <strong>{formatDateTime(f.at)}</strong>
+                  <Tag>{FEEDBACK_CHANNEL_LABELS[f.channel] ?? f.channel}</Tag>
+                  <span style={{ color: 'rgba(0,0,0,0.68)' }}>{who(f.recordedById)}</span>
+                </div>
+                <div style={{ whiteSpace: 'pre-wrap' }}>{f.summary}</div>
+              </li>
+            ))}
+          </ul>
+          {mayFeedback && (
+            <Button size="large" onClick={() => setFeedbackOpen(true)} style={{ marginTop: 8 }}>
+              反馈报告单位
+            </Button>
+          )}
+        </Card>
+      )}
+      {feedbackOpen && <ActionDialog c={c} spec={{ kind: 'record_outcome_feedback' }} onClose={() => setFeedbackOpen(false)} />}
 
       <Card title={<h2 style={{ fontSize: 17, margin: 0 }}>备注</h2>} size="small" style={{ marginBottom: 16 }}>
         {(c.notes ?? []).length === 0 && <p className="muted">暂无备注</p>}

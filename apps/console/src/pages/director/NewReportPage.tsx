@@ -30,10 +30,10 @@ import {
   type Sex,
 } from '../../i18n/labels';
 import { ageOn, disableFuture, formatDateTime, nowWall, wallToDate, wallToIso } from '../../i18n/time';
+import { belowFloor, floorReasonsText, intakeProblems, policeDue, riskFloor, type Floor } from '../../lib/statutory-rules';
 import { nationalIdProblem, normaliseNationalId } from '../../lib/national-id';
 import { ApiErrorAlert, applyFieldErrors, CategoryTags, DeadlineCountdown, notFuture, PageTitle, PastDateTime, RiskTag, StatusTag } from '../../components';
 import { casePathFor } from '../../routes';
-import { belowFloor, categoryProblems, itemProblems, policeDue, riskFloor } from './report-rules';
 import { clearDraft, loadDraft, saveDraft } from './report-draft';
 
 /** What the form holds (dates as wall-clock dayjs in Asia/Shanghai). */
@@ -100,7 +100,6 @@ function stepOfField(field: string): number {
   return 5;
 }
 
-const EMERGENCY_NOTE = '（报告人勾选：儿童需要紧急安置）';
 const PHONE = /^\+?[0-9][0-9 -]{4,28}$/;
 const blank = (s: string | undefined | null) => !s || !s.trim();
 const text = (s: string | undefined | null) => (blank(s) ? undefined : (s as string).trim());
@@ -139,8 +138,9 @@ function toBody(v: ReportFormValues, communityId: string, submit: boolean): Crea
       reporterPhone: anonymous ? undefined : text(v.report?.reporterPhone),
       discoveredAt: v.report?.discoveredAt ? wallToIso(v.report.discoveredAt) : '',
       location: text(v.report?.location),
-      narrative: v.emergencyPlacement && narrative ? `${EMERGENCY_NOTE}\n${narrative}` : v.emergencyPlacement ? EMERGENCY_NOTE : narrative,
+      narrative,
     },
+    needsEmergencyPlacement: !!v.emergencyPlacement,
     police: hasPolice ? police : undefined,
     submit,
   };
@@ -168,11 +168,7 @@ export default function NewReportPage() {
   const values = Form.useWatch([], form) as ReportFormValues | undefined;
   const categories = values?.categories ?? [];
   const items = values?.mandatoryItems ?? [];
-  const sex = values?.child?.sex;
-  const birth = values?.child?.birthDate;
-  const discovered = values?.report?.discoveredAt;
-  const ageAtDiscovery = birth ? ageOn(wallToDate(birth), discovered ?? nowWall()) : null;
-  const floor = riskFloor(categories, items, !!values?.emergencyPlacement);
+  const floor = riskFloor({ categories, mandatoryItems: items, needsEmergencyPlacement: !!values?.emergencyPlacement });
   const mustTellPolice = policeDue(categories, items);
   const reporterType = values?.report?.reporterType;
   const anonymous = mayBeAnonymous(reporterType) && !!values?.report?.anonymous;
@@ -254,6 +250,23 @@ export default function NewReportPage() {
       mode.current = 'step';
     }
   };
+
+  /** The intake rules (libs/cases statutory-rules) on everything entered so far, for one API field. */
+  const problemsOf = (field: string, patch: Partial<{ categories: string[]; mandatoryItems: number[] }> = {}): string[] => {
+    const v = allValues();
+    return intakeProblems({
+      categories: patch.categories ?? v.categories ?? [],
+      mandatoryItems: patch.mandatoryItems ?? v.mandatoryItems ?? [],
+      sex: v.child?.sex,
+      birthDate: v.child?.birthDate ? wallToDate(v.child.birthDate) : undefined,
+      discoveredAt: v.report?.discoveredAt ? wallToIso(v.report.discoveredAt) : undefined,
+      reporterType: v.report?.reporterType,
+      anonymous: mayBeAnonymous(v.report?.reporterType) && !!v.report?.anonymous,
+    })
+      .filter((p) => p.field === field)
+      .map((p) => p.message);
+  };
+  const rejectProblems = (problems: string[]) => (problems.length ? Promise.reject(new Error(problems.join('；'))) : Promise.resolve());
 
   const discard = () => {
     clearDraft(user.id);
@@ -414,12 +427,7 @@ export default function NewReportPage() {
               rules={[
                 { type: 'array', min: 1, message: '请至少选择一种情形类别' },
                 { type: 'array', max: 10, message: '最多选择10种情形类别' },
-                {
-                  validator: (_, v?: string[]) => {
-                    const p = categoryProblems(v ?? [], ageAtDiscovery);
-                    return p.length ? Promise.reject(new Error(p.join('；'))) : Promise.resolve();
-                  },
-                },
+                { validator: (_, v?: string[]) => rejectProblems(problemsOf('categories', { categories: v ?? [] })) },
               ]}
               label={<span id="categories-label">情形类别（可多选）</span>}
             >
@@ -447,14 +455,7 @@ export default function NewReportPage() {
                 ['child', 'birthDate'],
                 ['report', 'discoveredAt'],
               ]}
-              rules={[
-                {
-                  validator: (_, v?: number[]) => {
-                    const p = itemProblems(v ?? [], sex, ageAtDiscovery);
-                    return p.length ? Promise.reject(new Error(p.join('；'))) : Promise.resolve();
-                  },
-                },
-              ]}
+              rules={[{ validator: (_, v?: number[]) => rejectProblems(problemsOf('mandatoryItems', { mandatoryItems: v ?? [] })) }]}
               label={<span id="items-label">强制报告情形（《关于建立侵害未成年人案件强制报告制度的意见（试行）》第四条，符合的都选上）</span>}
             >
               <Checkbox.Group style={{ display: 'block' }} aria-labelledby="items-label" className="big-choice">
@@ -468,6 +469,8 @@ export default function NewReportPage() {
                 ))}
               </Checkbox.Group>
             </Form.Item>
+
+            <FloorStatus floor={floor} />
 
             <Form.Item
               label="发现时间"
@@ -502,15 +505,19 @@ export default function NewReportPage() {
 
           {/* ── 3 风险 ───────────────────────────────────────────────────── */}
           <div hidden={step !== 2}>
-            <Form.Item name="emergencyPlacement" valuePropName="checked" className="big-choice">
+            <Form.Item name="emergencyPlacement" valuePropName="checked" className="big-choice" extra="勾选后风险等级不能低于 R1 紧急。">
               <Checkbox>儿童需要紧急安置（未成年人保护法第92条第6项）</Checkbox>
             </Form.Item>
             {floor && (
               <Alert
                 type="warning"
                 showIcon
+                role="alert"
+                data-testid="risk-floor"
+                data-floor={floor.level}
                 style={{ marginBottom: 16 }}
-                title={`根据所选情形（${floor.because.join('、')}），风险等级不能低于 ${floor.level} ${RISK_LABELS[floor.level]}`}
+                title={`根据所选情形（${floorReasonsText(floor)}），风险等级不能低于 ${floor.level} ${RISK_LABELS[floor.level]}`}
+                description="低于下限的等级不可选择；如确实较低，由街道督导员受理时写明理由后调整。"
               />
             )}
             <Form.Item
@@ -521,7 +528,7 @@ export default function NewReportPage() {
                 required('请选择风险等级'),
                 {
                   validator: (_, v?: RiskLevel) =>
-                    v && belowFloor(v, floor) ? Promise.reject(new Error(`风险等级不能低于 ${floor?.level}`)) : Promise.resolve(),
+                    v && belowFloor(v, floor) ? Promise.reject(new Error(`根据所选情形，风险等级不能低于 ${floor?.level}`)) : Promise.resolve(),
                 },
               ]}
             >
@@ -857,6 +864,35 @@ function Sent({ detail, submitted, onAnother, onOpen }: { detail: CaseDetail; su
           </Button>
         </div>
       </Card>
+    </div>
+  );
+}
+
+/** The risk floor as categories and items are picked (domain.md §4), announced as it changes. */
+function FloorStatus({ floor }: { floor: Floor | null }) {
+  return (
+    <div
+      role="status"
+      aria-live="polite"
+      data-testid="risk-floor-live"
+      data-floor={floor?.level ?? ''}
+      style={{
+        margin: '0 0 16px',
+        padding: '8px 12px',
+        borderRadius: 8,
+        border: `1px solid ${floor ? '#ffd591' : '#d9d9d9'}`,
+        background: floor ? '#fff7e6' : '#fafafa',
+      }}
+    >
+      {floor ? (
+        <>
+          风险下限：
+          <RiskTag level={floor.level} />
+          根据{floorReasonsText(floor)}，风险等级不能低于 {floor.level}（下一步选择风险等级时，更低的等级不可选）。
+        </>
+      ) : (
+        '所选情形未设定风险下限。'
+      )}
     </div>
   );
 }

@@ -161,7 +161,7 @@ export default function StatsPage() {
   const from = sp.get('from') ?? '';
   const to = sp.get('to') ?? '';
   const street = sp.get('street') ?? '';
-  const district = me.role === 'district_staff';
+  const district = me.role === 'district_staff' || me.role === 'district_leader';
   const tree = useJurisdictions();
   const users = useUsers();
   const [exporting, setExporting] = useState<'csv' | 'xlsx' | null>(null);
