@@ -19,6 +19,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type request from 'supertest';
 import { CaseClient, caseBody, closureBody, DAY, DemoIds, demoIds, isoAgo, isoIn, nationalId, randomBirthDate } from '../helpers/cases';
+import { jsonSchema } from '../helpers/openapi-schema';
 import { startApi, TestApi } from '../helpers/test-app';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -62,28 +63,6 @@ function redoclyLint(file: string, cwd: string, config?: string): LintReport {
   }
 }
 const problemsOf = (report: LintReport) => report.problems.map((p) => `${p.severity} ${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`);
-
-/**
- * OpenAPI 3.0 to the JSON Schema ajv reads: `nullable` becomes a null alternative,
- * refs point into the document, and every object with declared properties is closed,
- * so an undeclared field in an answer fails.
- */
-function jsonSchema(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(jsonSchema);
-  if (node === null || typeof node !== 'object') return node;
-  const { nullable, example, properties, ...rest } = node as Record<string, unknown>;
-  void example;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(rest)) {
-    if (key === '$ref') out.$ref = (value as string).replace(/^#/, 'doc#');
-    else out[key] = key === 'enum' || key === 'required' ? value : jsonSchema(value);
-  }
-  if (properties) {
-    out.properties = Object.fromEntries(Object.entries(properties as Record<string, unknown>).map(([name, schema]) => [name, jsonSchema(schema)]));
-    if (out.additionalProperties === undefined) out.additionalProperties = false;
-  }
-  return nullable === true ? { anyOf: [{ type: 'null' }, out] } : out;
-}
 
 describe('the OpenAPI document', () => {
   let api: TestApi;

@@ -16,6 +16,7 @@ import { StatsAlertChecks } from '../../apps/worker/src/stats-alerts.service';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { CaseClient, caseBody, createTree, TestTree, uniqueChildName } from '../helpers/cases';
 import { createOtherDistrict, openDataSource, OtherDistrict } from '../helpers/database';
+import { jsonSchema } from '../helpers/openapi-schema';
 import { bearer, startApi, TestApi, tokenFor } from '../helpers/test-app';
 
 const H = 3600_000;
@@ -574,23 +575,6 @@ describe('district indicators: suppression, reports, alerts', () => {
 
   it('answers as the OpenAPI document says, "<5" cells and alerts included', async () => {
     const document = (await lowApi.http.get('/api/docs-json').expect(200)).body as { components: { schemas: Record<string, unknown> } };
-    // OpenAPI 3.0 to JSON Schema (as test/e2e/openapi.e2e-spec.ts does): nullable as a null alternative, objects closed.
-    const jsonSchema = (node: unknown): unknown => {
-      if (Array.isArray(node)) return node.map(jsonSchema);
-      if (node === null || typeof node !== 'object') return node;
-      const { nullable, example, properties, ...rest } = node as Record<string, unknown>;
-      void example;
-      const out: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(rest)) {
-        if (key === '$ref') out.$ref = (value as string).replace(/^#/, 'doc#');
-        else out[key] = key === 'enum' || key === 'required' ? value : jsonSchema(value);
-      }
-      if (properties) {
-        out.properties = Object.fromEntries(Object.entries(properties as Record<string, unknown>).map(([name, schema]) => [name, jsonSchema(schema)]));
-        if (out.additionalProperties === undefined) out.additionalProperties = false;
-      }
-      return nullable === true ? { anyOf: [{ type: 'null' }, out] } : out;
-    };
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
     ajv.addSchema({ $id: 'doc', components: { schemas: jsonSchema(document.components.schemas) } });
