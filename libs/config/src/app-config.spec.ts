@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { AppConfig, ConfigError, configWith, DEFAULT_CALENDAR_DIR, DEFAULT_CONSOLE_DIR, DEFAULT_SLA_POLICY_FILE, loadConfig, NodeEnv } from './app-config';
+import {
+  AppConfig,
+  ConfigError,
+  configWith,
+  DEFAULT_ATTACHMENT_DIR,
+  DEFAULT_CALENDAR_DIR,
+  DEFAULT_CONSOLE_DIR,
+  DEFAULT_SLA_POLICY_FILE,
+  loadConfig,
+  NodeEnv,
+} from './app-config';
 
 const SECRET = `jwt-${randomBytes(24).toString('hex')}`;
 const KEY = randomBytes(32).toString('base64');
@@ -52,6 +62,8 @@ describe('loadConfig', () => {
       SLA_TIME_SCALE: 1,
       SLA_POLICY_FILE: DEFAULT_SLA_POLICY_FILE,
       CALENDAR_DIR: DEFAULT_CALENDAR_DIR,
+      ATTACHMENT_DIR: DEFAULT_ATTACHMENT_DIR,
+      ATTACHMENT_MAX_BYTES: 20 * 1024 * 1024,
       STATS_ALERT_BREACH_RATE: 0.2,
       STATS_ALERT_REREPORT_RATE: 0.15,
       STATS_ALERT_CHECK_MS: 15 * 60 * 1000,

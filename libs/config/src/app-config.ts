@@ -32,6 +32,8 @@ export const DEFAULT_CONSOLE_DIR = join(ROOT, 'apps', 'console', 'dist');
 /** The shipped official calendars (one validated JSON file per year) and the default SLA policy. */
 export const DEFAULT_CALENDAR_DIR = join(ROOT, 'config', 'calendar');
 export const DEFAULT_SLA_POLICY_FILE = join(ROOT, 'config', 'sla-policy.json');
+/** Where evidence files are kept (encrypted) by the default storage driver: the project's state folder. */
+export const DEFAULT_ATTACHMENT_DIR = join(ROOT, '.shouhu', 'attachments');
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
@@ -175,6 +177,18 @@ export class AppConfig {
   @IsString()
   @IsNotEmpty()
   CALENDAR_DIR = DEFAULT_CALENDAR_DIR;
+
+  /** The local storage driver's folder for evidence attachments (files encrypted with the data key). */
+  @IsString()
+  @IsNotEmpty()
+  ATTACHMENT_DIR = DEFAULT_ATTACHMENT_DIR;
+
+  /** The largest evidence attachment accepted, in bytes (api.md: 20 MB). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024;
 
   /** /api/stats alerts: a deadline breach rate (0–1) above this, by step or street, is an alert. */
   @Transform(toNumber)

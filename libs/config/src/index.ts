@@ -2,6 +2,7 @@ export {
   AppConfig,
   ConfigError,
   configWith,
+  DEFAULT_ATTACHMENT_DIR,
   DEFAULT_CALENDAR_DIR,
   DEFAULT_CONSOLE_DIR,
   DEFAULT_SLA_POLICY_FILE,
