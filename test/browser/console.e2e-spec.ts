@@ -668,4 +668,71 @@ describe('守护工作台 in the browser (e2e)', () => {
       }
     });
   });
+
+  describe('guardians and household members (监护人与家庭成员) in the console', () => {
+    it('a supervisor at phone width adds a guardian, marks a suspected perpetrator, sees them listed, and edits them', async () => {
+      const http = new StackApi(stack.api.url, PASSWORD);
+      const community = ((await http.expect(200, 'dir-xa-01', 'GET', '/api/me')) as unknown as { jurisdiction: { id: string } }).jurisdiction.id;
+      const sup = (await http.expect(200, 'sup-xa', 'GET', '/api/me')) as unknown as { id: string };
+      let c = await http.expect(201, 'dir-xa-01', 'POST', '/api/cases', caseBody(community));
+      c = await http.act('sup-xa', c, 'accept', { riskLevel: 'R3', assigneeId: sup.id });
+      const name = `${uniqueChildName().slice(0, 1)}建国`;
+      const { context, page } = await newPage(stack, PHONE);
+      try {
+        await login(page, 'sup-xa');
+        await page.goto(`/cases/${c.id}`);
+        await page.getByRole('heading', { level: 1, name: `案件 ${c.caseNo}` }).waitFor();
+        const section = page.getByTestId('case-guardians');
+        await section.getByText('尚未登记监护人或家庭成员。').waitFor();
+
+        await section.getByRole('button', { name: '添加监护人/家庭成员' }).click();
+        const dialog = page.getByRole('dialog', { name: '添加监护人/家庭成员' });
+        await dialog.waitFor();
+        await dialog.getByLabel('姓名').fill(name);
+        await dialog.getByLabel('与儿童关系').selectOption('father');
+        await dialog.getByLabel('联系电话').fill('13912345678');
+        // A wrong check digit is refused in the form, before anything is sent.
+        await dialog.getByLabel('身份证号').fill(nationalId('1985-06-15', { valid: false }));
+        await dialog.getByTestId('dialog-submit').click();
+        await dialog.getByText(/校验位不正确/).waitFor();
+        const id = nationalId('1985-06-15');
+        await dialog.getByLabel('身份证号').fill(id);
+        await dialog.getByRole('checkbox', { name: '与儿童同住' }).check();
+        await dialog.getByRole('checkbox', { name: '疑似施害人' }).check();
+        await checkPage(page, 'guardian-dialog-phone');
+        await dialog.getByTestId('dialog-submit').click();
+        await dialog.waitFor({ state: 'hidden' });
+
+        const row = section.locator('li[data-guardian-relation="father"]');
+        await expect(row.innerText()).resolves.toContain(name);
+        await expect(row.innerText()).resolves.toContain('父亲');
+        await expect(row.getAttribute('data-suspected-perpetrator')).resolves.toBe('true');
+        await row.getByText('疑似施害人').waitFor();
+        await row.getByText('与儿童同住').waitFor();
+        await checkPage(page, 'case-guardians-phone');
+        let stored = await http.expect(200, 'sup-xa', 'GET', `/api/cases/${c.id}`);
+        expect(stored.guardians).toEqual([
+          expect.objectContaining({ name, relation: 'father', phone: '13912345678', idNumber: id, livesWithChild: true, suspectedPerpetrator: true }),
+        ]);
+
+        // Edit: the father has moved out.
+        await row.getByRole('button', { name: `修改监护人/家庭成员：${name}` }).click();
+        const edit = page.getByRole('dialog', { name: `修改监护人/家庭成员：${name}` });
+        await edit.waitFor();
+        await expect(edit.getByRole('checkbox', { name: '疑似施害人' }).isChecked()).resolves.toBe(true);
+        await edit.getByRole('checkbox', { name: '与儿童同住' }).uncheck();
+        await edit.getByTestId('dialog-submit').click();
+        await edit.waitFor({ state: 'hidden' });
+        await row.getByText('与儿童同住').waitFor({ state: 'detached' });
+        stored = await http.expect(200, 'sup-xa', 'GET', `/api/cases/${c.id}`);
+        expect(stored.guardians).toEqual([expect.objectContaining({ name, livesWithChild: false, suspectedPerpetrator: true, idNumber: id })]);
+        const timeline = (await http.expect(200, 'sup-xa', 'GET', `/api/cases/${c.id}/timeline`)) as unknown as { events: { type: string; data: unknown }[] };
+        const events = timeline.events.filter((e) => e.type.startsWith('guardian.'));
+        expect(events.map((e) => e.type)).toEqual(['guardian.added', 'guardian.updated']);
+        expect(JSON.stringify(events)).not.toContain(name);
+      } finally {
+        await context.close();
+      }
+    });
+  });
 });

@@ -86,13 +86,15 @@ describe('case lifecycle (e2e)', () => {
     expect(c.police.receiptNo).toBe('JJ-2026-001');
     expect(c.reports).toHaveLength(1);
     // request_closure: turned_18 and moved_away may be asked from any active state.
-    expect(sorted(c.allowedActions)).toEqual(sorted(['escalate', 'add_note', 'add_report', 'record_police', 'request_closure']));
+    expect(sorted(c.allowedActions)).toEqual(sorted(['escalate', 'add_note', 'add_report', 'record_police', 'add_guardian', 'request_closure']));
     expect(c.nextDeadline).toMatchObject({ kind: 'accept_report', overdue: false });
 
     const asDistrict = await cc.detail('district1', c.id);
-    expect(sorted(asDistrict.allowedActions)).toEqual(sorted(['transfer', 'merge', 'add_note', 'add_report', 'record_police']));
+    expect(sorted(asDistrict.allowedActions)).toEqual(sorted(['transfer', 'merge', 'add_note', 'add_report', 'record_police', 'add_guardian']));
     let s = await cc.detail('sup-xa', c.id);
-    expect(sorted(s.allowedActions)).toEqual(sorted(['return', 'accept', 'merge', 'escalate', 'add_note', 'add_report', 'record_police', 'request_closure']));
+    expect(sorted(s.allowedActions)).toEqual(
+      sorted(['return', 'accept', 'merge', 'escalate', 'add_note', 'add_report', 'record_police', 'add_guardian', 'request_closure']),
+    );
 
     // 2. The supervisor accepts at R1 and takes it.
     c = await cc.act('sup-xa', s, 'accept', { riskLevel: 'R1', assigneeId: supId });
@@ -110,6 +112,7 @@ describe('case lifecycle (e2e)', () => {
         'add_report',
         'record_police',
         'record_outcome_feedback',
+        'add_guardian',
         'request_closure',
       ]),
     );
@@ -160,7 +163,17 @@ describe('case lifecycle (e2e)', () => {
     // 5. The director completes the measure they own (and no other); the supervisor the other.
     const dirView = await cc.detail('dir-xa-01', c.id);
     expect(sorted(dirView.allowedActions)).toEqual(
-      sorted(['escalate', 'update_measure', 'add_visit', 'add_note', 'add_report', 'record_police', 'record_outcome_feedback', 'request_closure']),
+      sorted([
+        'escalate',
+        'update_measure',
+        'add_visit',
+        'add_note',
+        'add_report',
+        'record_police',
+        'record_outcome_feedback',
+        'add_guardian',
+        'request_closure',
+      ]),
     );
     expectError(await cc.patch('dir-xa-01', `/api/cases/${c.id}/measures/${otherMeasure.id}`, { status: 'done', outcome: '完成' }), 403, 'FORBIDDEN');
     c = await cc.closeMeasure('dir-xa-01', c.id, ownMeasure.id);

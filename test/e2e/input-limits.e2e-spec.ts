@@ -127,6 +127,8 @@ describe('input limits (e2e)', () => {
       'VisitDto.notes': 5000, // visit.notes text
       'NoteDto.text': 5000, // note.text text
       'OutcomeFeedbackDto.summary': 2000, // outcome_feedback.summary varchar(2000)
+      'GuardianDto.name': 50, // guardian.name varchar(50)
+      'UpdateGuardianDto.name': 50,
       'ReplaceCalendarDto.source': 300, // working_calendar.source varchar(300)
       'PoliceDto.receiptNo': 64, // case.police_receipt_no varchar(64)
       'PoliceDto.feedback': 2000, // case.police_feedback varchar(2000)
@@ -259,7 +261,7 @@ describe('input limits (e2e)', () => {
       expect((await cc.detail('sup-xa', c.id)).closure).toEqual(c.closure);
     });
 
-    it('assessment, measures, visits, notes, added reports and police records', async () => {
+    it('assessment, measures, visits, notes, added reports, police records and guardians', async () => {
       let c: CaseDetail = await file();
       c = await cc.act('sup-xa', c, 'accept', { riskLevel: 'R3', assigneeId: supId });
 
@@ -326,6 +328,16 @@ describe('input limits (e2e)', () => {
       expect(await query('SELECT police_receipt_no, police_feedback FROM "case" WHERE id = $1', [c.id])).toEqual([
         { police_receipt_no: policeRecord.receiptNo, police_feedback: policeRecord.feedback },
       ]);
+
+      const guardian = { name: chars(50), relation: 'mother', livesWithChild: true, suspectedPerpetrator: false };
+      expectInvalid(await cc.post('dir-xa-01', `/api/cases/${c.id}/guardians`, { ...guardian, name: over(50) }), 'name', atMost(50));
+      const withGuardian = await cc.post('dir-xa-01', `/api/cases/${c.id}/guardians`, guardian);
+      expectStatus(withGuardian, 200);
+      const guardianId = withGuardian.body.guardians[0].id as string;
+      const renamed = chars(50);
+      expectInvalid(await cc.patch('dir-xa-01', `/api/cases/${c.id}/guardians/${guardianId}`, { name: over(50) }), 'name', atMost(50));
+      expectStatus(await cc.patch('dir-xa-01', `/api/cases/${c.id}/guardians/${guardianId}`, { name: renamed }), 200);
+      expect(await query('SELECT name FROM guardian WHERE case_id = $1', [c.id])).toEqual([{ name: renamed }]);
     });
 
     it('approval decisions: the reason', async () => {

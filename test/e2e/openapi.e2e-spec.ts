@@ -342,6 +342,18 @@ describe('the OpenAPI document', () => {
       c = ok(200)(await cc.post('sup-xa', `/api/cases/${c.id}/visits`, { visitedAt: isoAgo(60_000), riskLevel: 'R4', outcome: '儿童状况良好。' }));
       c = ok(200)(await cc.post('sup-xa', `/api/cases/${c.id}/outcome-feedback`, { channel: 'phone', at: isoAgo(30_000), summary: '已电话告知学校。' }));
       check(await cc.post('sup-xa', `/api/cases/${c.id}/outcome-feedback`, { channel: 'fax' }));
+      c = ok(200)(
+        await cc.post('sup-xa', `/api/cases/${c.id}/guardians`, {
+          name: '王某',
+          relation: 'father',
+          phone: '13800138000',
+          livesWithChild: true,
+          suspectedPerpetrator: true,
+        }),
+      );
+      check(await cc.post('sup-xa', `/api/cases/${c.id}/guardians`, { name: '王某', relation: 'uncle' }));
+      c = ok(200)(await cc.patch('dir-xa-01', `/api/cases/${c.id}/guardians/${c.guardians[0].id}`, { livesWithChild: false, phone: null }));
+      check(await cc.patch('dir-xa-01', `/api/cases/${c.id}/guardians/${c.guardians[0].id}`, { idNumber: '110105194912310021' }));
 
       // The working-day calendar: read, and put back as it is.
       const calendar = ok(200)(await cc.get('sup-xa', '/api/calendar/2026'));

@@ -319,6 +319,28 @@ describe('permission matrix', () => {
       expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: same(403), admin: same(403) },
     },
     {
+      method: 'POST',
+      route: '/api/cases/:id/guardians',
+      call: async () => ({
+        path: `/api/cases/${shared.assessing.id}/guardians`,
+        body: { name: '王某', relation: 'father', livesWithChild: true, suspectedPerpetrator: true },
+      }),
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: same(403), admin: same(403) },
+    },
+    {
+      method: 'PATCH',
+      route: '/api/cases/:id/guardians/:guardianId',
+      call: async () => {
+        const res = await api.http
+          .post(`/api/cases/${shared.assessing.id}/guardians`)
+          .set(await as('sup-xa'))
+          .send({ name: '李某', relation: 'mother', livesWithChild: true, suspectedPerpetrator: false });
+        const { guardians } = await ok<{ guardians: { id: string }[] }>(res);
+        return { path: `/api/cases/${shared.assessing.id}/guardians/${guardians[guardians.length - 1].id}`, body: { livesWithChild: false } };
+      },
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: same(403), admin: same(403) },
+    },
+    {
       method: 'GET',
       route: '/api/calendar/:year',
       call: async () => ({ path: '/api/calendar/2026' }),

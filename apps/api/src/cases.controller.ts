@@ -7,6 +7,7 @@ import {
   AddReportDto,
   AssessmentDto,
   CaseDetailView,
+  CaseGuardiansService,
   CaseIntakeService,
   CaseListView,
   CaseQueriesService,
@@ -14,6 +15,7 @@ import {
   CaseTransitionsService,
   CreateCaseDto,
   FiledCaseView,
+  GuardianDto,
   ListCasesQuery,
   MeasureDto,
   NoteDto,
@@ -22,6 +24,7 @@ import {
   TRANSITION_VARIANTS,
   TransitionDto,
   TransitionFields,
+  UpdateGuardianDto,
   UpdateMeasureDto,
   VisitDto,
 } from '@shouhu/cases';
@@ -48,6 +51,7 @@ export class CasesController {
     private readonly intake: CaseIntakeService,
     private readonly transitions: CaseTransitionsService,
     private readonly records: CaseRecordsService,
+    private readonly guardians: CaseGuardiansService,
     private readonly queries: CaseQueriesService,
     private readonly timeline: TimelineService,
     private readonly deadlines: DeadlineService,
@@ -143,6 +147,30 @@ export class CasesController {
   @ApiErrors(WRITE)
   visit(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: VisitDto): Promise<CaseDetailView> {
     return this.records.addVisit(actor, id, dto);
+  }
+
+  @Roles(...CASE_WORKERS)
+  @Post(':id/guardians')
+  @HttpCode(200)
+  @ApiOperation({ summary: '监护人/家庭成员 (record a guardian or household member; identity as the child’s: detail only, every read logged)' })
+  @ApiOkResponse({ type: CaseDetailView })
+  @ApiErrors(WRITE)
+  addGuardian(@CurrentActor() actor: Actor, @Param('id', UuidParamPipe) id: string, @Body() dto: GuardianDto): Promise<CaseDetailView> {
+    return this.guardians.add(actor, id, dto);
+  }
+
+  @Roles(...CASE_WORKERS)
+  @Patch(':id/guardians/:guardianId')
+  @ApiOperation({ summary: '修改监护人/家庭成员 (change any of a guardian’s fields; phone or idNumber null clears it)' })
+  @ApiOkResponse({ type: CaseDetailView })
+  @ApiErrors(WRITE)
+  updateGuardian(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidParamPipe) id: string,
+    @Param('guardianId', UuidParamPipe) guardianId: string,
+    @Body() dto: UpdateGuardianDto,
+  ): Promise<CaseDetailView> {
+    return this.guardians.update(actor, id, guardianId, dto);
   }
 
   @Roles(...CASE_WORKERS)

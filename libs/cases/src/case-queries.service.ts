@@ -14,9 +14,11 @@ import type { Approval } from './entities/approval.entity';
 import type { Assessment } from './entities/assessment.entity';
 import type { Case } from './entities/case.entity';
 import type { Child } from './entities/child.entity';
+import type { Guardian } from './entities/guardian.entity';
 import type { Measure } from './entities/measure.entity';
 import type { Visit } from './entities/visit.entity';
 import { FIELD_CIPHER } from './field-cipher.provider';
+import { GuardianRepository } from './guardian.repository';
 import { CASE_LIFECYCLE_HOOKS, CaseLifecycleHooks } from './lifecycle-hooks';
 import { actionsFor, CaseAction } from './workflow';
 
@@ -30,6 +32,7 @@ export class CaseQueriesService {
     private readonly cases: CaseRepository,
     private readonly records: CaseRecordRepository,
     private readonly approvals: ApprovalRepository,
+    private readonly guardians: GuardianRepository,
     private readonly audit: AuditService,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
     @Inject(CASE_LIFECYCLE_HOOKS) private readonly hooks: CaseLifecycleHooks,
@@ -60,8 +63,8 @@ export class CaseQueriesService {
 
   /** The full detail; every time it shows a child's identity or a reporter's, the read is logged. */
   private async detailOf(actor: Actor, c: Case & { child?: Child }): Promise<CaseDetailView> {
-    const [records, approvals] = await Promise.all([this.records.ofCase(c.id), this.approvals.ofCase(c.id)]);
-    const parts = { ...records, approvals };
+    const [records, approvals, guardians] = await Promise.all([this.records.ofCase(c.id), this.approvals.ofCase(c.id), this.guardians.ofCase(c.id)]);
+    const parts = { ...records, approvals, guardians };
     const deadlines = await this.hooks.deadlinesOf(c.id);
     // A related case is shown only to a reader whose scope covers it too.
     const relatedCaseIds = await this.cases.idsWithin(c.relatedCaseIds ?? [], caseScope(actor));
@@ -70,6 +73,7 @@ export class CaseQueriesService {
       ...parts,
       relatedCaseIds,
       idNumber: child.idNumberCipher ? this.cipher.decrypt(child.idNumberCipher) : null,
+      guardianIdNumbers: new Map(guardians.map((g) => [g.id, g.idNumberCipher ? this.cipher.decrypt(g.idNumberCipher) : null])),
       allowedActions: this.allowedActions(actor, c, parts),
       deadlines,
     });
@@ -77,13 +81,19 @@ export class CaseQueriesService {
     if (detail.child.idNumber) fields.push('child.idNumber');
     if (detail.child.address) fields.push('child.address');
     if (detail.child.school) fields.push('child.school');
+    // Guardians' identity follows the child's rules (domain.md §9): logged whenever the detail shows any.
+    if (detail.guardians.length) fields.push('guardians');
     if (detail.reports.some((r) => r.reporter !== null && r.reporter !== 'confidential')) fields.push('reports.reporter');
     await this.audit.recordAccess({ at: new Date(), actorId: actor.id, actorRole: actor.role, caseId: c.id, districtId: c.districtId, fields });
     return detail;
   }
 
   /** What this caller may do now: the workflow table, then the case's own state of affairs. */
-  allowedActions(actor: Actor, c: Case, parts: { measures: Measure[]; approvals: Approval[]; assessments: Assessment[]; visits: Visit[] }): CaseAction[] {
+  allowedActions(
+    actor: Actor,
+    c: Case,
+    parts: { measures: Measure[]; approvals: Approval[]; assessments: Assessment[]; visits: Visit[]; guardians: Guardian[] },
+  ): CaseAction[] {
     const pendingAll = parts.approvals.filter((a) => a.status === ApprovalStatus.Pending);
     // A measure's decision holds up neither the plan nor a closure request.
     const pending = pendingAll.find((a) => a.kind !== ApprovalKind.Measure);
@@ -104,6 +114,8 @@ export class CaseQueriesService {
           return pendingAll.some((p) => p.requestedById !== actor.id && (actor.role === p.decidedByRole || actor.role === Role.DistrictStaff));
         case CaseAction.UpdateMeasure:
           return actor.role === Role.CommunityDirector ? planned.some((m) => m.ownerId === actor.id) : planned.length > 0;
+        case CaseAction.UpdateGuardian:
+          return parts.guardians.length > 0;
         // The workflow table's word is the whole answer for these.
         case CaseAction.Submit:
         case CaseAction.Return:
@@ -119,6 +131,7 @@ export class CaseQueriesService {
         case CaseAction.AddReport:
         case CaseAction.RecordPolice:
         case CaseAction.RecordOutcomeFeedback:
+        case CaseAction.AddGuardian:
           return true;
       }
     });

@@ -10,6 +10,7 @@ import {
   ClosureCondition,
   ClosureKind,
   FeedbackChannel,
+  GuardianRelation,
   MeasureStatus,
   MeasureType,
   NO_DEADLINE,
@@ -25,6 +26,7 @@ import type { Approval } from './entities/approval.entity';
 import type { Assessment } from './entities/assessment.entity';
 import type { Case } from './entities/case.entity';
 import type { Child } from './entities/child.entity';
+import type { Guardian } from './entities/guardian.entity';
 import type { Measure } from './entities/measure.entity';
 import type { Note } from './entities/note.entity';
 import type { Report } from './entities/report.entity';
@@ -341,6 +343,40 @@ export class ChildView {
   @ApiProperty({ type: String, nullable: true, example: '新安小学' }) school: string | null;
 }
 
+/**
+ * 监护人/家庭成员 (domain.md §13), with full identity: like the child's, only in the case
+ * detail for readers whose scope covers the case, and every read is logged ('guardians').
+ */
+export class GuardianView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '张大强' }) name: string;
+  @ApiProperty({
+    enum: GuardianRelation,
+    enumName: 'GuardianRelation',
+    description:
+      'father 父亲 · mother 母亲 · grandparent 祖父母/外祖父母 · sibling 兄弟姐妹 · other_relative 其他亲属 · foster 寄养/委托照护人 · institution 机构 · other 其他',
+  })
+  relation: GuardianRelation;
+  @ApiProperty({ type: String, nullable: true, example: '13800138000' }) phone: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '11010519491231002X', description: 'national ID number' }) idNumber: string | null;
+  @ApiProperty({ description: '与儿童同住 lives with the child' }) livesWithChild: boolean;
+  @ApiProperty({ description: '疑似施害人 suspected perpetrator' }) suspectedPerpetrator: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export const guardianView = (g: Guardian, idNumber: string | null): GuardianView => ({
+  id: g.id,
+  name: g.name,
+  relation: g.relation,
+  phone: g.phone,
+  idNumber,
+  livesWithChild: g.livesWithChild,
+  suspectedPerpetrator: g.suspectedPerpetrator,
+  createdAt: g.createdAt.toISOString(),
+  updatedAt: g.updatedAt.toISOString(),
+});
+
 export class PoliceView {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when police were told' }) reportedAt: string | null;
   @ApiProperty({ type: String, nullable: true, description: '接报回执号 receipt number' }) receiptNo: string | null;
@@ -366,6 +402,9 @@ export interface DetailParts {
   visits: Visit[];
   notes: Note[];
   outcomeFeedback: OutcomeFeedback[];
+  guardians: Guardian[];
+  /** Each guardian's ID number, decrypted (by guardian id). */
+  guardianIdNumbers: ReadonlyMap<string, string | null>;
   approvals: Approval[];
   allowedActions: CaseAction[];
   deadlines: CaseDeadline[];
@@ -376,6 +415,8 @@ export interface DetailParts {
 /** A case with everything about it that this reader may see, and what this reader may do now. */
 export class CaseDetailView extends CaseSummaryView {
   @ApiProperty({ type: ChildView }) child: ChildView;
+  @ApiProperty({ type: [GuardianView], description: '监护人与家庭成员, in the order recorded; identity as the child’s (detail only, every read logged)' })
+  guardians: GuardianView[];
   @ApiProperty({ type: [ReportView], description: 'oldest first' }) reports: ReportView[];
   @ApiProperty({ type: AssessmentView, nullable: true, description: 'the latest assessment' }) assessment: AssessmentView | null;
   @ApiProperty({ type: [AssessmentView], description: 'every assessment, oldest first (reassessments included)' }) assessments: AssessmentView[];
@@ -432,6 +473,7 @@ export function caseDetail(actor: Actor, c: Case & { child?: Child }, parts: Det
       address: child.address,
       school: child.school,
     },
+    guardians: parts.guardians.map((g) => guardianView(g, parts.guardianIdNumbers.get(g.id) ?? null)),
     reports: parts.reports.map((r) => reportView(actor, r)),
     assessment: assessment ? assessmentView(assessment) : null,
     assessments: parts.assessments.map(assessmentView),

@@ -5,6 +5,7 @@ import { TimelineModule } from '@shouhu/timeline';
 import { ApprovalRepository } from './approval.repository';
 import { ClosureRules } from './closure-rules';
 import { CaseApprovalsService } from './case-approvals.service';
+import { CaseGuardiansService } from './case-guardians.service';
 import { CaseIntakeService } from './case-intake.service';
 import { CaseQueriesService } from './case-queries.service';
 import { CaseRecordRepository } from './case-record.repository';
@@ -20,18 +21,20 @@ import { Assessment } from './entities/assessment.entity';
 import { Case } from './entities/case.entity';
 import { CaseNumberCounter } from './entities/case-number.entity';
 import { Child } from './entities/child.entity';
+import { Guardian } from './entities/guardian.entity';
 import { Measure } from './entities/measure.entity';
 import { Note } from './entities/note.entity';
 import { OutcomeFeedback } from './entities/outcome-feedback.entity';
 import { Report } from './entities/report.entity';
 import { Visit } from './entities/visit.entity';
 import { FIELD_CIPHER, fieldCipherProvider } from './field-cipher.provider';
+import { GuardianRepository } from './guardian.repository';
 import { CASE_LIFECYCLE_HOOKS, CaseLifecycleHooks } from './lifecycle-hooks';
 
-export const CASE_ENTITIES = [Child, Case, Report, Assessment, Measure, Visit, Note, OutcomeFeedback, Approval, CaseNumberCounter];
+export const CASE_ENTITIES = [Child, Case, Report, Assessment, Measure, Visit, Note, OutcomeFeedback, Guardian, Approval, CaseNumberCounter];
 
 /** One service per concern of the case lifecycle; each writes through the CaseWriter. */
-const CASE_SERVICES = [CaseIntakeService, CaseTransitionsService, CaseRecordsService, CaseApprovalsService, CaseQueriesService];
+const CASE_SERVICES = [CaseIntakeService, CaseTransitionsService, CaseRecordsService, CaseGuardiansService, CaseApprovalsService, CaseQueriesService];
 
 export interface CasesModuleOptions {
   /** Modules that provide the hooks class. */
@@ -50,6 +53,7 @@ export class CasesModule {
         CaseRepository,
         ChildRepository,
         CaseRecordRepository,
+        GuardianRepository,
         ApprovalRepository,
         CaseWriter,
         CaseStaff,

@@ -2,13 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Actor } from '@shouhu/access';
 import { DEMO_STREETS, OrgService } from '@shouhu/org';
 import { CaseApprovalsService } from './case-approvals.service';
+import { CaseGuardiansService } from './case-guardians.service';
 import { CaseIntakeService } from './case-intake.service';
 import { CaseQueriesService } from './case-queries.service';
 import { CaseRecordsService } from './case-records.service';
 import { CaseTransitionsService } from './case-transitions.service';
-import { CaseStatus, ClosureReason, FeedbackChannel, MeasureStatus, MeasureType, ReporterType, RiskLevel, Sex, VisitKind } from './domain';
+import { CaseStatus, ClosureReason, FeedbackChannel, GuardianRelation, MeasureStatus, MeasureType, ReporterType, RiskLevel, Sex, VisitKind } from './domain';
 import { CaseAction } from './workflow';
-import type { CreateCaseDto } from './dto/case.dto';
+import type { CreateCaseDto, GuardianDto } from './dto/case.dto';
 
 /** Where a demo case is taken to. */
 type Stage = 'draft' | 'submitted' | 'returned' | 'assessing' | 'planned' | 'awaiting_approval' | 'intervening' | 'follow_up' | 'closed' | 'unsubstantiated';
@@ -63,6 +64,32 @@ const SCENARIOS: { categories: string[]; mandatoryItems: number[]; risk: RiskLev
 ];
 
 /**
+ * The household of a demo case, by scenario (index into SCENARIOS): the violence case's
+ * father is the suspected perpetrator; a few scenarios record no one yet.
+ */
+function demoGuardians(scenario: number, surname: string, n: number): GuardianDto[] {
+  const phone = (k: number) => `1390000${String(n * 10 + k).padStart(4, '0')}`;
+  switch (scenario) {
+    case 0:
+      return [{ name: `${surname}奶奶`, relation: GuardianRelation.Grandparent, phone: phone(1), livesWithChild: true, suspectedPerpetrator: false }];
+    case 1:
+      return [
+        { name: `${surname}父`, relation: GuardianRelation.Father, phone: phone(1), livesWithChild: true, suspectedPerpetrator: true },
+        { name: `${surname}母`, relation: GuardianRelation.Mother, phone: phone(2), livesWithChild: true, suspectedPerpetrator: false },
+      ];
+    case 2:
+      return [
+        { name: `${surname}爷爷`, relation: GuardianRelation.Grandparent, livesWithChild: true, suspectedPerpetrator: false },
+        { name: `${surname}父`, relation: GuardianRelation.Father, phone: phone(2), livesWithChild: false, suspectedPerpetrator: false },
+      ];
+    case 3:
+      return [{ name: `${surname}母`, relation: GuardianRelation.Mother, phone: phone(1), livesWithChild: true, suspectedPerpetrator: false }];
+    default:
+      return [];
+  }
+}
+
+/**
  * Seeds fictitious cases in every state across the demo district, through the
  * same services the API uses, so a new user opens a living queue. Runs once: a
  * district that already has cases is left alone.
@@ -75,6 +102,7 @@ export class DemoCasesSeeder {
     private readonly intake: CaseIntakeService,
     private readonly transitions: CaseTransitionsService,
     private readonly records: CaseRecordsService,
+    private readonly guardians: CaseGuardiansService,
     private readonly approvals: CaseApprovalsService,
     private readonly queries: CaseQueriesService,
     private readonly org: OrgService,
@@ -142,6 +170,8 @@ export class DemoCasesSeeder {
     };
     const created = await this.intake.create(director, body);
     const id = created.detail.id;
+    // The filer records the household first (the draft included), as a director does on the first visit.
+    for (const g of demoGuardians(n % SCENARIOS.length, SURNAMES[n % SURNAMES.length], n)) await this.guardians.add(director, id, g);
     if (stage === 'draft' || stage === 'submitted') return;
     let c = await this.queries.get(supervisor, id);
     if (stage === 'returned') {

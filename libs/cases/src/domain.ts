@@ -137,6 +137,33 @@ export enum FeedbackChannel {
 }
 export const FEEDBACK_CHANNELS: readonly FeedbackChannel[] = Object.values(FeedbackChannel);
 
+/**
+ * 监护人与家庭成员 (domain.md §13): how a guardian or household member is related to the child.
+ * Grandparents on both sides are one value (祖父母/外祖父母); 寄养/委托照护人 covers foster
+ * carers and the carer a parent entrusted the child to (Art.22); 机构 a welfare institution.
+ */
+export enum GuardianRelation {
+  Father = 'father',
+  Mother = 'mother',
+  Grandparent = 'grandparent',
+  Sibling = 'sibling',
+  OtherRelative = 'other_relative',
+  Foster = 'foster',
+  Institution = 'institution',
+  Other = 'other',
+}
+export const GUARDIAN_RELATIONS: readonly GuardianRelation[] = Object.values(GuardianRelation);
+export const GUARDIAN_RELATION_LABELS: Record<GuardianRelation, string> = {
+  [GuardianRelation.Father]: '父亲 father',
+  [GuardianRelation.Mother]: '母亲 mother',
+  [GuardianRelation.Grandparent]: '祖父母/外祖父母 grandparent',
+  [GuardianRelation.Sibling]: '兄弟姐妹 sibling',
+  [GuardianRelation.OtherRelative]: '其他亲属 other relative',
+  [GuardianRelation.Foster]: '寄养/委托照护人 foster or entrusted carer',
+  [GuardianRelation.Institution]: '机构 institution',
+  [GuardianRelation.Other]: '其他 other',
+};
+
 /** After temporary guardianship (Art.93): where the child goes next, recorded with an assessment. */
 export enum PlacementDecision {
   ReturnToGuardian = 'return_to_guardian',

@@ -9,6 +9,8 @@ export { CaseIntakeService } from './case-intake.service';
 export type { CreateResult } from './case-intake.service';
 export { CaseQueriesService } from './case-queries.service';
 export { CaseRecordsService } from './case-records.service';
+export { CaseGuardiansService, changedGuardianFields, GUARDIAN_FIELDS, guardianEventData } from './case-guardians.service';
+export type { GuardianField } from './case-guardians.service';
 export { CaseTransitionsService } from './case-transitions.service';
 export { CaseWriter } from './case-writer';
 export type { WriteContext } from './case-writer';
@@ -25,6 +27,7 @@ export {
   ClosureView,
   DEADLINE_VIEW_SCHEMA,
   FiledCaseView,
+  GuardianView,
   MeasureView,
   NextDeadlineView,
   NoteView,
@@ -43,6 +46,7 @@ export { Assessment } from './entities/assessment.entity';
 export { Case } from './entities/case.entity';
 export { CaseNumberCounter } from './entities/case-number.entity';
 export { Child } from './entities/child.entity';
+export { Guardian } from './entities/guardian.entity';
 export { Measure } from './entities/measure.entity';
 export { Note } from './entities/note.entity';
 export { OutcomeFeedback } from './entities/outcome-feedback.entity';

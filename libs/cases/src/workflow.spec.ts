@@ -29,6 +29,8 @@ add_note              | director supervisor district | draft submitted returned 
 add_report            | director supervisor district | draft submitted returned assessing intervening follow_up
 record_police         | director supervisor district | draft submitted returned assessing intervening follow_up
 record_outcome_feedback | director supervisor district | assessing intervening follow_up
+add_guardian          | director supervisor district | draft submitted returned assessing intervening follow_up
+update_guardian       | director supervisor district | draft submitted returned assessing intervening follow_up
 decide_approval       | supervisor district          | submitted returned assessing intervening follow_up
 `;
 

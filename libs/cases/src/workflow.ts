@@ -28,6 +28,8 @@ export enum CaseAction {
   AddReport = 'add_report',
   RecordPolice = 'record_police',
   RecordOutcomeFeedback = 'record_outcome_feedback',
+  AddGuardian = 'add_guardian',
+  UpdateGuardian = 'update_guardian',
   DecideApproval = 'decide_approval',
 }
 
@@ -224,6 +226,23 @@ export const WORKFLOW: readonly WorkflowRule[] = [
     to: null,
     roles: [DIRECTOR, SUPERVISOR, DISTRICT],
     requires: ['channel', 'at', 'summary'],
+  },
+  {
+    // 监护人与家庭成员 (domain.md §13): from the draft on (the filer knows the family first), while the case is open.
+    action: CaseAction.AddGuardian,
+    label: '添加监护人/家庭成员 add guardian or household member',
+    from: [Draft, ...ACTIVE],
+    to: null,
+    roles: [DIRECTOR, SUPERVISOR, DISTRICT],
+    requires: ['name', 'relation', 'livesWithChild', 'suspectedPerpetrator'],
+  },
+  {
+    action: CaseAction.UpdateGuardian,
+    label: '修改监护人/家庭成员 update guardian or household member',
+    from: [Draft, ...ACTIVE],
+    to: null,
+    roles: [DIRECTOR, SUPERVISOR, DISTRICT],
+    requires: [],
   },
   {
     action: CaseAction.DecideApproval,

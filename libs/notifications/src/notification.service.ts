@@ -9,7 +9,11 @@ import { NOTIFICATION_CHANNELS, NotificationChannel } from './channel';
 import type { Notification } from './entities/notification.entity';
 import { NotificationRepository } from './notification.repository';
 
-/** A user, or everyone active with a role in a jurisdiction. */
+/**
+ * A user, or everyone active with a role in a jurisdiction. Recipients are staff users only:
+ * a case's guardians and household members (libs/cases guardian rows) are never a recipient,
+ * so a suspected perpetrator (domain.md §13) is never notified and never learns the reporter.
+ */
 export type Recipient = { userId: string } | { role: Role; jurisdictionId: string };
 
 export interface NotifyInput {

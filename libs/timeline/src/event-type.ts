@@ -36,6 +36,14 @@ export enum EventType {
   /** The reporting unit was told the outcome (Art.11¶3). */
   OutcomeFeedbackRecorded = 'outcome.feedback_recorded',
   NoteAdded = 'note.added',
+  /** A guardian or household member was recorded (data: ids, relation and flags; never a name, phone or ID number). */
+  GuardianAdded = 'guardian.added',
+  /** A guardian's record changed (data: which fields, the relation and flags; never their values otherwise). */
+  GuardianUpdated = 'guardian.updated',
+  /** Evidence was attached (data: attachmentId, kind, contentType, size, sha256; never the file name, which may name the child). */
+  AttachmentAdded = 'attachment.added',
+  /** An attachment was withdrawn: hidden, never deleted (data: attachmentId, kind, reason). */
+  AttachmentRetracted = 'attachment.retracted',
   PoliceReported = 'police.reported',
   PoliceFeedback = 'police.feedback',
   ApprovalRequested = 'approval.requested',

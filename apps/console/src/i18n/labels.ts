@@ -10,6 +10,7 @@ import {
   CATEGORY_LABELS,
   DISTRICT_DECIDED_MEASURES as DOMAIN_DISTRICT_DECIDED_MEASURES,
   FEEDBACK_CHANNELS as DOMAIN_FEEDBACK_CHANNELS,
+  GUARDIAN_RELATIONS as DOMAIN_GUARDIAN_RELATIONS,
   PLACEMENT_DECISIONS as DOMAIN_PLACEMENT_DECISIONS,
   VISIT_KINDS as DOMAIN_VISIT_KINDS,
   type CategoryCode,
@@ -227,6 +228,20 @@ export const FEEDBACK_CHANNEL_LABELS: Record<string, string> = {
   letter: '书面函告',
   in_person: '当面告知',
   system: '系统内通知',
+};
+
+// ── Guardians and household members (domain.md §13) ──────────────────────────────────────
+export type GuardianRelation = 'father' | 'mother' | 'grandparent' | 'sibling' | 'other_relative' | 'foster' | 'institution' | 'other';
+export const GUARDIAN_RELATIONS = DOMAIN_GUARDIAN_RELATIONS as readonly string[] as readonly GuardianRelation[];
+export const GUARDIAN_RELATION_LABELS: Record<string, string> = {
+  father: '父亲',
+  mother: '母亲',
+  grandparent: '祖父母/外祖父母',
+  sibling: '兄弟姐妹',
+  other_relative: '其他亲属',
+  foster: '寄养/委托照护人',
+  institution: '机构',
+  other: '其他',
 };
 
 // ── Closure (domain.md §8) ───────────────────────────────────────────────────────────────

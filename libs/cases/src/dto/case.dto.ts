@@ -16,6 +16,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { MaxChars } from '@shouhu/errors';
@@ -23,6 +24,8 @@ import {
   CATEGORY_CODES,
   FEEDBACK_CHANNELS,
   FeedbackChannel,
+  GUARDIAN_RELATIONS,
+  GuardianRelation,
   MEASURE_TYPES,
   MeasureStatus,
   MeasureType,
@@ -36,7 +39,7 @@ import {
   VISIT_KINDS,
   VisitKind,
 } from '../domain';
-import { IsChildBirthDate, IsDateTime, IsPastDateTime, oneOf, trim } from './validators';
+import { IsChildBirthDate, IsDateTime, IsNationalId, IsPastDateTime, oneOf, trim } from './validators';
 
 export class ChildInput {
   @ApiProperty({ example: '张小明' })
@@ -359,6 +362,80 @@ export class PoliceDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxChars(64) receiptNo?: string;
   @ApiPropertyOptional({ description: '公安反馈 when police reported progress' }) @IsOptional() @IsPastDateTime() feedbackAt?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxChars(2000) feedback?: string;
+}
+
+const upperTrim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+const RELATION_DESCRIPTION =
+  'father 父亲 · mother 母亲 · grandparent 祖父母/外祖父母 · sibling 兄弟姐妹 · other_relative 其他亲属 · foster 寄养/委托照护人 · institution 机构 · other 其他';
+
+/** 监护人/家庭成员 (domain.md §13). Their identity follows the child's rules: detail only, every read logged. */
+export class GuardianDto {
+  @ApiProperty({ example: '张大强' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxChars(50)
+  name: string;
+
+  @ApiProperty({ enum: GuardianRelation, enumName: 'GuardianRelation', description: RELATION_DESCRIPTION })
+  @IsIn(GUARDIAN_RELATIONS, oneOf(GUARDIAN_RELATIONS))
+  relation: GuardianRelation;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: '13800138000' })
+  @IsOptional()
+  @Matches(/^\+?[0-9][0-9 -]{4,28}$/, { message: 'must be a phone number' })
+  phone?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: '18-character national ID number (check digit verified); stored encrypted, never listed' })
+  @IsOptional()
+  @Transform(upperTrim)
+  @IsNationalId()
+  idNumber?: string | null;
+
+  @ApiProperty({ description: '与儿童同住 lives with the child' })
+  @IsBoolean()
+  livesWithChild: boolean;
+
+  @ApiProperty({ description: '疑似施害人 suspected perpetrator: never a notification target, never shown the reporter' })
+  @IsBoolean()
+  suspectedPerpetrator: boolean;
+}
+
+/** Any subset of a guardian's fields; `phone: null` or `idNumber: null` clears it. */
+export class UpdateGuardianDto {
+  @ApiPropertyOptional({ example: '张大强' })
+  @ValidateIf((o: UpdateGuardianDto) => o.name !== undefined)
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxChars(50)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: GuardianRelation, enumName: 'GuardianRelation', description: RELATION_DESCRIPTION })
+  @ValidateIf((o: UpdateGuardianDto) => o.relation !== undefined)
+  @IsIn(GUARDIAN_RELATIONS, oneOf(GUARDIAN_RELATIONS))
+  relation?: GuardianRelation;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null clears it' })
+  @IsOptional()
+  @Matches(/^\+?[0-9][0-9 -]{4,28}$/, { message: 'must be a phone number' })
+  phone?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: '18-character national ID number; null clears it' })
+  @IsOptional()
+  @Transform(upperTrim)
+  @IsNationalId()
+  idNumber?: string | null;
+
+  @ApiPropertyOptional()
+  @ValidateIf((o: UpdateGuardianDto) => o.livesWithChild !== undefined)
+  @IsBoolean()
+  livesWithChild?: boolean;
+
+  @ApiPropertyOptional()
+  @ValidateIf((o: UpdateGuardianDto) => o.suspectedPerpetrator !== undefined)
+  @IsBoolean()
+  suspectedPerpetrator?: boolean;
 }
 
 export class ApprovalDecisionDto {

@@ -1,4 +1,5 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { isValidNationalId } from '@shouhu/access';
 
 /** class-transformer: strings arrive trimmed. */
 export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -94,4 +95,24 @@ export function birthDateProblem(value: unknown): string | null {
   if (t > Date.now()) return 'must not be in the future';
   if (ageInYears(value) >= 18) return 'must be of a child under 18';
   return null;
+}
+
+/** An 18-character national ID number with a valid check digit (GB 11643), as the child's. */
+export function IsNationalId(options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isNationalId',
+      target: object.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate(value: unknown) {
+          return typeof value === 'string' && /^\d{17}[\dX]$/.test(value) && isValidNationalId(value);
+        },
+        defaultMessage: (args?: ValidationArguments) =>
+          typeof args?.value === 'string' && /^\d{17}[\dX]$/.test(args.value)
+            ? 'is not a valid national ID number (check digit)'
+            : 'must be an 18-character national ID number',
+      },
+    });
 }

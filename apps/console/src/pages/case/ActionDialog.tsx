@@ -20,6 +20,8 @@ import {
   DISTRICT_DECIDED_MEASURES,
   FEEDBACK_CHANNEL_LABELS,
   FEEDBACK_CHANNELS,
+  GUARDIAN_RELATION_LABELS,
+  GUARDIAN_RELATIONS,
   MEASURE_TYPE_LABELS,
   PLACEMENT_DECISIONS,
   PLACEMENT_LABELS,
@@ -32,17 +34,19 @@ import {
   VISIT_KIND_LABELS,
   VISIT_KINDS,
   defaultVisitKind,
+  type GuardianRelation,
   type ReporterType,
   type RiskLevel,
   type VisitKind,
 } from '../../i18n/labels';
+import { nationalIdProblem } from '../../lib/national-id';
 import { belowFloor, floorReasonsText, type Floor } from '../../lib/statutory-rules';
 import { formatDateTime } from '../../i18n/time';
 import { DateTimeInput, isoToWallInput, NativeSelect, nowWallInput, wallInputToIso, type OptionGroup } from './controls';
 import { WORK_ACTION_LABELS } from './extraLabels';
 import { useJurisdictions, useUsers } from './lookups';
 import { ClosureConditionList } from './ClosureConditions';
-import { isHighRisk, type ApprovalView, type CaseFull, type TransitionAction } from './model';
+import { isHighRisk, type ApprovalView, type CaseFull, type GuardianView, type TransitionAction } from './model';
 import { useCaseWrites, type AssessmentBody, type OutcomeFeedbackBody, type TransitionBody } from './useCaseData';
 
 type AssessmentPlacement = NonNullable<AssessmentBody['placement']>;
@@ -51,6 +55,8 @@ export type DialogSpec =
   | { kind: TransitionAction }
   | { kind: 'record_assessment' | 'add_measure' | 'add_visit' | 'add_note' | 'add_report' | 'record_police' | 'record_outcome_feedback' }
   | { kind: 'update_measure'; measure: MeasureShape; status: 'done' | 'cancelled' }
+  | { kind: 'add_guardian' }
+  | { kind: 'update_guardian'; guardian: GuardianView }
   | { kind: 'decide_approval'; approval: ApprovalView; decision: 'approve' | 'reject' };
 
 const CLOSURE_REASONS = ['risk_resolved', 'turned_18', 'moved_away', 'other'] as const;
@@ -67,6 +73,8 @@ export function dialogTitle(spec: DialogSpec): string {
       return spec.status === 'done' ? '完成处置措施' : '取消处置措施';
     case 'decide_approval':
       return spec.decision === 'approve' ? '批准申请' : '驳回申请';
+    case 'update_guardian':
+      return `修改监护人/家庭成员：${spec.guardian.name}`;
     case 'submit':
     case 'return':
     case 'start_intervention':
@@ -84,6 +92,7 @@ export function dialogTitle(spec: DialogSpec): string {
     case 'add_report':
     case 'record_police':
     case 'record_outcome_feedback':
+    case 'add_guardian':
       return ACTION_LABELS[spec.kind] ?? WORK_ACTION_LABELS[spec.kind] ?? spec.kind;
   }
 }
@@ -293,6 +302,19 @@ function initialValues(spec: DialogSpec, c: CaseFull): FormValues {
       return { at: nowWallInput() };
     case 'add_report':
       return { discoveredAt: nowWallInput(), anonymous: false };
+    case 'add_guardian':
+      return { livesWithChild: false, suspectedPerpetrator: false };
+    case 'update_guardian': {
+      const g = spec.guardian;
+      return {
+        name: g.name,
+        relation: g.relation,
+        phone: g.phone ?? '',
+        idNumber: g.idNumber ?? '',
+        livesWithChild: g.livesWithChild,
+        suspectedPerpetrator: g.suspectedPerpetrator,
+      };
+    }
     case 'request_closure':
       return { closureReason: c.status === 'follow_up' ? 'risk_resolved' : undefined };
     case 'return':
@@ -402,6 +424,29 @@ async function send(spec: DialogSpec, v: FormValues, w: ReturnType<typeof useCas
       });
     case 'decide_approval':
       return w.decide(spec.approval.id, { decision: spec.decision, reason: str(v.reason) });
+    case 'add_guardian':
+      return w.addGuardian({
+        name: str(v.name) ?? '',
+        relation: v.relation as GuardianRelation,
+        phone: str(v.phone),
+        idNumber: str(v.idNumber)?.toUpperCase(),
+        livesWithChild: v.livesWithChild === true,
+        suspectedPerpetrator: v.suspectedPerpetrator === true,
+      });
+    case 'update_guardian': {
+      // Only what changed; an emptied phone or ID number is cleared (null).
+      const g = spec.guardian;
+      const phone = str(v.phone) ?? null;
+      const idNumber = str(v.idNumber)?.toUpperCase() ?? null;
+      return w.updateGuardian(g.id, {
+        name: str(v.name) !== g.name ? (str(v.name) ?? '') : undefined,
+        relation: v.relation !== g.relation ? (v.relation as GuardianRelation) : undefined,
+        phone: phone !== (g.phone ?? null) ? phone : undefined,
+        idNumber: idNumber !== (g.idNumber ?? null) ? idNumber : undefined,
+        livesWithChild: v.livesWithChild !== g.livesWithChild ? v.livesWithChild === true : undefined,
+        suspectedPerpetrator: v.suspectedPerpetrator !== g.suspectedPerpetrator ? v.suspectedPerpetrator === true : undefined,
+      });
+    }
   }
   // Exhaustive above; keeps the compiler honest about new kinds.
   return c;
@@ -597,7 +642,51 @@ function Fields({ spec, c }: { spec: DialogSpec; c: CaseFull }): ReactNode {
       return <OutcomeFeedbackFields c={c} />;
     case 'decide_approval':
       return <DecisionFields spec={spec} />;
+    case 'add_guardian':
+    case 'update_guardian':
+      return <GuardianFields />;
   }
+}
+
+/** 监护人/家庭成员: who they are to the child, whether they live with the child, whether they are suspected of the harm. */
+function GuardianFields() {
+  return (
+    <>
+      <Typography.Paragraph style={{ ...hint, fontSize: 13 }}>
+        监护人身份信息与儿童身份信息同等保护：仅在本案详情中显示，每次查看均记入审计日志。监护人不会收到系统的任何通知。
+      </Typography.Paragraph>
+      <Form.Item name="name" label="姓名" rules={required('请填写姓名')}>
+        <Input maxLength={50} autoComplete="off" />
+      </Form.Item>
+      <Form.Item name="relation" label="与儿童关系" rules={[{ required: true, message: '请选择与儿童的关系' }]}>
+        <NativeSelect placeholder="请选择" options={GUARDIAN_RELATIONS.map((r) => ({ value: r, label: GUARDIAN_RELATION_LABELS[r] ?? r }))} />
+      </Form.Item>
+      <Form.Item name="phone" label="联系电话" rules={[{ pattern: /^\+?[0-9][0-9 -]{4,28}$/, message: '请填写有效的电话号码' }]}>
+        <Input inputMode="tel" autoComplete="off" maxLength={30} />
+      </Form.Item>
+      <Form.Item
+        name="idNumber"
+        label="身份证号"
+        rules={[
+          {
+            validator: (_r, value: unknown) => {
+              const problem = typeof value === 'string' && value.trim() ? nationalIdProblem(value) : null;
+              return problem ? Promise.reject(new Error(problem)) : Promise.resolve();
+            },
+          },
+        ]}
+        extra="选填；加密保存，不出现在任何列表中。"
+      >
+        <Input maxLength={18} autoComplete="off" />
+      </Form.Item>
+      <Form.Item name="livesWithChild" valuePropName="checked">
+        <Checkbox>与儿童同住</Checkbox>
+      </Form.Item>
+      <Form.Item name="suspectedPerpetrator" valuePropName="checked" extra="标记后，此人不会成为任何通知对象，也看不到报告人信息。">
+        <Checkbox>疑似施害人</Checkbox>
+      </Form.Item>
+    </>
+  );
 }
 
 const hint = { display: 'block', fontSize: 12, color: 'rgba(0,0,0,0.68)' } as const;

@@ -21,6 +21,7 @@ import {
   ESCALATION_LABELS,
   FEEDBACK_CHANNEL_LABELS,
   FLAG_LABELS,
+  GUARDIAN_RELATION_LABELS,
   MEASURE_STATUS_LABELS,
   MEASURE_TYPE_LABELS,
   PLACEMENT_LABELS,
@@ -42,7 +43,7 @@ import { ClosureConditionList } from './ClosureConditions';
 import { LinkButton, muted, Prose, Section } from './controls';
 import { WORK_ACTION_LABELS } from './extraLabels';
 import { useJurisdictions, useUsers } from './lookups';
-import { isHighRisk, type ApprovalView, type CaseFull } from './model';
+import { isHighRisk, type ApprovalView, type CaseFull, type GuardianView } from './model';
 import { useCaseFull, useTimelineEvents } from './useCaseData';
 
 /** The order buttons appear in: the next step of the workflow first. */
@@ -227,6 +228,13 @@ function CaseBody({
       <Row gutter={16}>
         <Col xs={24} xl={15}>
           <ChildSection c={c} />
+          <GuardiansSection
+            c={c}
+            canAdd={allowed.has('add_guardian')}
+            canUpdate={allowed.has('update_guardian')}
+            onAdd={() => setDialog({ kind: 'add_guardian' })}
+            onUpdate={(guardian) => setDialog({ kind: 'update_guardian', guardian })}
+          />
           <ReportsSection c={c} name={name} />
           <AssessmentSection c={c} name={name} />
           <MeasuresSection
@@ -379,25 +387,65 @@ function ChildSection({ c }: { c: CaseFull }) {
         <Descriptions.Item label="住址">{ch.address || '—'}</Descriptions.Item>
         <Descriptions.Item label="学校">{ch.school || '—'}</Descriptions.Item>
       </Descriptions>
-      {c.guardians && c.guardians.length > 0 && (
-        <>
-          <Typography.Title level={3} style={{ fontSize: 15, marginTop: 16 }}>
-            监护人及家庭成员
-          </Typography.Title>
-          <ul style={{ paddingInlineStart: 20, margin: 0 }}>
-            {c.guardians.map((g) => (
-              <li key={g.id}>
-                {g.name}（{g.relation}）{g.phone ? ` · ${g.phone}` : ''}
-                {g.livesWithChild ? ' · 与儿童同住' : ''}
+    </Section>
+  );
+}
+
+/**
+ * 监护人与家庭成员 (domain.md §13): identity as the child's (shown here only, each read
+ * logged). A suspected perpetrator is tagged; guardians are never notified of anything.
+ */
+function GuardiansSection({
+  c,
+  canAdd,
+  canUpdate,
+  onAdd,
+  onUpdate,
+}: {
+  c: CaseFull;
+  canAdd: boolean;
+  canUpdate: boolean;
+  onAdd: () => void;
+  onUpdate: (g: GuardianView) => void;
+}) {
+  const guardians = c.guardians ?? [];
+  return (
+    <Section title={`监护人与家庭成员（${guardians.length}）`} id="case-guardians" testId="case-guardians">
+      {guardians.length === 0 && <Typography.Text style={muted}>尚未登记监护人或家庭成员。</Typography.Text>}
+      <ul style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="监护人与家庭成员">
+        {guardians.map((g, i) => (
+          <li
+            key={g.id}
+            data-guardian-relation={g.relation}
+            data-suspected-perpetrator={g.suspectedPerpetrator ? 'true' : 'false'}
+            style={{ borderTop: i ? '1px solid #f0f0f0' : undefined, padding: '10px 0' }}
+          >
+            <Flex justify="space-between" gap={8} wrap>
+              <div style={{ minWidth: 0 }}>
+                <Typography.Text strong>{g.name}</Typography.Text>（{GUARDIAN_RELATION_LABELS[g.relation] ?? g.relation}）
+                {g.livesWithChild && <Tag style={{ marginInlineStart: 6 }}>与儿童同住</Tag>}
                 {g.suspectedPerpetrator && (
                   <Tag color="error" style={{ marginInlineStart: 6 }}>
-                    疑似侵害人
+                    疑似施害人
                   </Tag>
                 )}
-              </li>
-            ))}
-          </ul>
-        </>
+                <div style={muted}>
+                  电话：{g.phone || '—'} · 身份证号：{g.idNumber || '—'}
+                </div>
+              </div>
+              {canUpdate && (
+                <Button size="middle" onClick={() => onUpdate(g)} aria-label={`修改监护人/家庭成员：${g.name}`}>
+                  修改
+                </Button>
+              )}
+            </Flex>
+          </li>
+        ))}
+      </ul>
+      {canAdd && (
+        <Button style={{ marginTop: 8, minHeight: 44 }} onClick={onAdd} data-action="add_guardian">
+          添加监护人/家庭成员
+        </Button>
       )}
     </Section>
   );

@@ -14,6 +14,8 @@ export const WORK_ACTION_LABELS: Record<string, string> = {
   add_report: '补充报告',
   record_police: '登记报警/公安反馈',
   record_outcome_feedback: '反馈报告单位',
+  add_guardian: '添加监护人/家庭成员',
+  update_guardian: '修改监护人/家庭成员',
   decide_approval: '审批',
 };
 

@@ -106,7 +106,10 @@ export interface GuardianView {
   phone?: string | null;
   idNumber?: string | null;
   livesWithChild: boolean;
+  /** 疑似施害人: never notified, never shown the reporter (guardians are not users). */
   suspectedPerpetrator: boolean;
+  createdAt?: string;
+  updatedAt?: string;
 }
 
 export interface UserView {
@@ -172,6 +175,8 @@ export const WORK_ACTIONS = [
   'add_report',
   'record_police',
   'record_outcome_feedback',
+  'add_guardian',
+  'update_guardian',
 ] as const;
 export type WorkAction = (typeof WORK_ACTIONS)[number];
 

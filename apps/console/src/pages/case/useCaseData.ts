@@ -21,6 +21,8 @@ export type ReportBody = Schemas['AddReportDto'];
 export type PoliceBody = Schemas['PoliceDto'];
 export type DecisionBody = Schemas['ApprovalDecisionDto'];
 export type OutcomeFeedbackBody = Schemas['OutcomeFeedbackDto'];
+export type GuardianBody = Schemas['GuardianDto'];
+export type UpdateGuardianBody = Schemas['UpdateGuardianDto'];
 
 export function useCaseFull(id: string | undefined) {
   return useQuery({
@@ -85,6 +87,9 @@ export function useCaseWrites(caseId: string) {
     addReport: (body: ReportBody) => settle(unwrap<CaseFull>(api.POST('/api/cases/{id}/reports', { ...path, body }))),
     police: (body: PoliceBody) => settle(unwrap<CaseFull>(api.POST('/api/cases/{id}/police', { ...path, body }))),
     outcomeFeedback: (body: OutcomeFeedbackBody) => settle(unwrap<CaseFull>(api.POST('/api/cases/{id}/outcome-feedback', { ...path, body }))),
+    addGuardian: (body: GuardianBody) => settle(unwrap<CaseFull>(api.POST('/api/cases/{id}/guardians', { ...path, body }))),
+    updateGuardian: (guardianId: string, body: UpdateGuardianBody) =>
+      settle(unwrap<CaseFull>(api.PATCH('/api/cases/{id}/guardians/{guardianId}', { params: { path: { id: caseId, guardianId } }, body }))),
     decide: (approvalId: string, body: DecisionBody) =>
       settle(unwrap<CaseFull>(api.POST('/api/approvals/{id}/decision', { params: { path: { id: approvalId } }, body }))),
     reload: () => qc.invalidateQueries({ queryKey: caseKeys.detail(caseId) }),
