@@ -37,6 +37,8 @@ COPY --from=build /app/apps/console/dist apps/console/dist
 COPY package.json ./
 # The deadline policy and the official calendars are data read at start.
 COPY config config
+# The evidence volume's mount point, owned by the app's user (docker-compose mounts a volume there).
+RUN mkdir -p /data/attachments && chown node:node /data/attachments
 # The image's own unprivileged user (uid 1000); the app writes nothing under /app.
 USER node
 EXPOSE 3000

@@ -17,6 +17,9 @@ node -e '
 ' "$DATABASE_URL"
 export DATABASE_URL="$BENCH_URL" QUEUE_PREFIX="shouhu-bench" LOG_LEVEL=warn PORT=3900 HOST=127.0.0.1
 export LOGIN_MAX_ATTEMPTS_PER_IP=100000
+# The uploads benchmark writes ~200 MB of encrypted files: a folder of its own, emptied each run.
+export ATTACHMENT_DIR="$STATE/bench-attachments"
+rm -rf "$ATTACHMENT_DIR"
 node dist/scripts/db.js migrate >/dev/null
 node dist/scripts/db.js seed --no-cases >/dev/null
 PSQL="$(pg_bin)/psql"
@@ -30,4 +33,5 @@ trap 'kill $API 2>/dev/null' EXIT
 for _ in $(seq 1 100); do node -e 'fetch("http://127.0.0.1:3900/api/health").then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' && break; sleep 0.2; done
 node bench/http.mjs http://127.0.0.1:3900
 node bench/stats.mjs http://127.0.0.1:3900 "${BENCH_STATS_RUNS:-5}"
+API_PID=$API node bench/uploads.mjs http://127.0.0.1:3900
 say "api RSS after the run: $(ps -o rss= -p $API | awk '{printf "%.0f MB", $1/1024}')"

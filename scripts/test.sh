@@ -94,7 +94,9 @@ cleanup_redis() {
     stream.on("error", () => r.disconnect());
   ' "$TEST_REDIS_URL" "$RUN_PREFIX" || true
 }
-trap 'stop_checks; cleanup_redis' EXIT
+# Evidence files of this run go to a folder of their own, removed when it ends.
+export ATTACHMENT_DIR="$STATE/test-attachments-$$"
+trap 'stop_checks; cleanup_redis; rm -rf "$ATTACHMENT_DIR"' EXIT
 
 export NODE_ENV=test
 export DATABASE_URL="$TEST_DATABASE_URL" REDIS_URL="$TEST_REDIS_URL"

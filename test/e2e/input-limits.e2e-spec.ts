@@ -128,6 +128,7 @@ describe('input limits (e2e)', () => {
       'NoteDto.text': 5000, // note.text text
       'OutcomeFeedbackDto.summary': 2000, // outcome_feedback.summary varchar(2000)
       'GuardianDto.name': 50, // guardian.name varchar(50)
+      'RetractAttachmentDto.reason': 1000, // attachment.retraction_reason varchar(1000)
       'UpdateGuardianDto.name': 50,
       'ReplaceCalendarDto.source': 300, // working_calendar.source varchar(300)
       'PoliceDto.receiptNo': 64, // case.police_receipt_no varchar(64)

@@ -20,7 +20,7 @@ import addFormats from 'ajv-formats';
 import type request from 'supertest';
 import { CaseClient, caseBody, closureBody, DAY, DemoIds, demoIds, isoAgo, isoIn, nationalId, randomBirthDate } from '../helpers/cases';
 import { jsonSchema } from '../helpers/openapi-schema';
-import { startApi, TestApi } from '../helpers/test-app';
+import { bearer, startApi, TestApi } from '../helpers/test-app';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 interface MediaType {
@@ -317,6 +317,15 @@ describe('the OpenAPI document', () => {
       c = ok(200)(await cc.transitionRaw('sup-xa', c.id, { action: 'start_intervention', version: c.version }));
       expect(c.status).toBe('intervening');
       c = ok(200)(await cc.post('dir-xa-01', `/api/cases/${c.id}/notes`, { text: '已电话联系学校。' }));
+      // Evidence: a multipart upload, the list, a retraction.
+      const dirToken = await cc.token('dir-xa-01');
+      const upload = (file: Buffer, name: string) =>
+        api.http.post(`/api/cases/${c.id}/attachments`).set(bearer(dirToken)).field('kind', 'document').attach('file', file, name);
+      const attachment = ok(201)(await upload(Buffer.from('%PDF-1.4\n%%EOF\n'), 'letter.pdf'));
+      check(await upload(Buffer.from('plain text'), 'letter.pdf'));
+      ok(200)(await cc.get('leader', `/api/cases/${c.id}/attachments`));
+      ok(200)(await cc.post('sup-xa', `/api/cases/${c.id}/attachments/${attachment.id}/retraction`, { reason: '重复上传' }));
+      check(await cc.post('sup-xa', `/api/cases/${c.id}/attachments/${attachment.id}/retraction`, {}));
       c = ok(200)(
         await cc.post('dir-xa-01', `/api/cases/${c.id}/reports`, {
           reporterType: 'public',

@@ -342,6 +342,31 @@ describe('permission matrix', () => {
     },
     {
       method: 'GET',
+      route: '/api/cases/:id/attachments',
+      call: async () => ({ path: `/api/cases/${shared.assessing.id}/attachments` }),
+      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: [200, 404], admin: same(403) },
+    },
+    {
+      method: 'POST',
+      route: '/api/cases/:id/attachments',
+      // The table sends JSON: an upload route in scope answers 415 (multipart only); the scope check comes first.
+      call: async () => ({ path: `/api/cases/${shared.assessing.id}/attachments`, body: { kind: 'photo' } }),
+      expect: { director: [415, 404], supervisor: [415, 404], district: [415, 404], leader: same(403), admin: same(403) },
+    },
+    {
+      method: 'GET',
+      route: '/api/cases/:id/attachments/:attachmentId/content',
+      call: async () => ({ path: `/api/cases/${shared.assessing.id}/attachments/00000000-0000-4000-8000-000000000000/content` }),
+      expect: { director: same(404), supervisor: same(404), district: same(404), leader: same(404), admin: same(403) },
+    },
+    {
+      method: 'POST',
+      route: '/api/cases/:id/attachments/:attachmentId/retraction',
+      call: async () => ({ path: `/api/cases/${shared.assessing.id}/attachments/00000000-0000-4000-8000-000000000000/retraction`, body: { reason: 'x' } }),
+      expect: { director: same(404), supervisor: same(404), district: same(404), leader: same(403), admin: same(403) },
+    },
+    {
+      method: 'GET',
       route: '/api/calendar/:year',
       call: async () => ({ path: '/api/calendar/2026' }),
       // The official calendar is national data without personal information: every role reads it.

@@ -458,6 +458,35 @@ describe('statutory rules (e2e)', () => {
       expect((decided.body.measures as { status: string }[]).map((m) => m.status)).toEqual(['cancelled']);
     });
 
+    it('not substantiated needs evidence: an attachment counts, a retracted one does not', async () => {
+      const c = await accepted();
+      const token = await cc.token('dir-xa-01');
+      const uploaded = await bed.api.http
+        .post(`/api/cases/${c.id}/attachments`)
+        .set({ Authorization: `Bearer ${token}` })
+        .field('kind', 'document')
+        .attach('file', Buffer.from('%PDF-1.4\n%%EOF\n'), 'note.pdf');
+      expectStatus(uploaded, 201);
+      const retracted = await cc.post('sup-xa', `/api/cases/${c.id}/attachments/${uploaded.body.id}/retraction`, { reason: '传错了' });
+      expectStatus(retracted, 200);
+      let d = await cc.detail('sup-xa', c.id);
+      expect(d.allowedActions).not.toContain('close_unsubstantiated');
+      expectError(
+        await cc.transitionRaw('sup-xa', c.id, { action: 'close_unsubstantiated', version: d.version, reason: '核实不实' }),
+        422,
+        'EVIDENCE_REQUIRED',
+      );
+      const again = await bed.api.http
+        .post(`/api/cases/${c.id}/attachments`)
+        .set({ Authorization: `Bearer ${token}` })
+        .field('kind', 'document')
+        .attach('file', Buffer.from('%PDF-1.4\n%%EOF\n'), 'note.pdf');
+      expectStatus(again, 201);
+      d = await cc.detail('sup-xa', c.id);
+      expect(d.allowedActions).toContain('close_unsubstantiated');
+      expect(await cc.act('sup-xa', d, 'close_unsubstantiated', { reason: '核实不实' })).toMatchObject({ status: 'closed' });
+    });
+
     it('not substantiated needs evidence: a visit record', async () => {
       const c = await accepted();
       const none = await cc.transitionRaw('sup-xa', c.id, { action: 'close_unsubstantiated', version: c.version, reason: '核实不实' });

@@ -12,6 +12,9 @@ import { CaseworkModule } from '@shouhu/casework';
 import { JobsModule } from '@shouhu/jobs';
 import { StatsModule } from '@shouhu/stats';
 import { ApprovalsController } from './approvals.controller';
+import { AttachmentsController, MultipartUploads } from './attachments.controller';
+// Until tsconfig.json maps @shouhu/evidence, the lib is imported by its path.
+import { EvidenceModule } from '@shouhu/evidence';
 import { AuditController } from './audit.controller';
 import { CalendarController } from './calendar.controller';
 import { CasesController } from './cases.controller';
@@ -74,12 +77,23 @@ export class ApiModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), loggerModule(), DatabaseModule, JobsModule.forRoot(), OrgModule, AuthModule, CaseworkModule, StatsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        loggerModule(),
+        DatabaseModule,
+        JobsModule.forRoot(),
+        OrgModule,
+        AuthModule,
+        CaseworkModule,
+        StatsModule,
+        EvidenceModule,
+      ],
       controllers: [
         AuthController,
         UsersController,
         JurisdictionsController,
         CasesController,
+        AttachmentsController,
         ApprovalsController,
         AuditController,
         NotificationsController,
@@ -88,7 +102,7 @@ export class ApiModule {
         HealthController,
         MetricsController,
       ],
-      providers: [HttpMetrics],
+      providers: [HttpMetrics, MultipartUploads],
     };
   }
 }

@@ -16,7 +16,6 @@ import type { Case } from './entities/case.entity';
 import type { Child } from './entities/child.entity';
 import type { Guardian } from './entities/guardian.entity';
 import type { Measure } from './entities/measure.entity';
-import type { Visit } from './entities/visit.entity';
 import { FIELD_CIPHER } from './field-cipher.provider';
 import { GuardianRepository } from './guardian.repository';
 import { CASE_LIFECYCLE_HOOKS, CaseLifecycleHooks } from './lifecycle-hooks';
@@ -63,8 +62,13 @@ export class CaseQueriesService {
 
   /** The full detail; every time it shows a child's identity or a reporter's, the read is logged. */
   private async detailOf(actor: Actor, c: Case & { child?: Child }): Promise<CaseDetailView> {
-    const [records, approvals, guardians] = await Promise.all([this.records.ofCase(c.id), this.approvals.ofCase(c.id), this.guardians.ofCase(c.id)]);
-    const parts = { ...records, approvals, guardians };
+    const [records, approvals, guardians, evidence] = await Promise.all([
+      this.records.ofCase(c.id),
+      this.approvals.ofCase(c.id),
+      this.guardians.ofCase(c.id),
+      this.records.countEvidence(c.id),
+    ]);
+    const parts = { ...records, approvals, guardians, evidence };
     const deadlines = await this.hooks.deadlinesOf(c.id);
     // A related case is shown only to a reader whose scope covers it too.
     const relatedCaseIds = await this.cases.idsWithin(c.relatedCaseIds ?? [], caseScope(actor));
@@ -92,7 +96,7 @@ export class CaseQueriesService {
   allowedActions(
     actor: Actor,
     c: Case,
-    parts: { measures: Measure[]; approvals: Approval[]; assessments: Assessment[]; visits: Visit[]; guardians: Guardian[] },
+    parts: { measures: Measure[]; approvals: Approval[]; assessments: Assessment[]; guardians: Guardian[]; evidence: number },
   ): CaseAction[] {
     const pendingAll = parts.approvals.filter((a) => a.status === ApprovalStatus.Pending);
     // A measure's decision holds up neither the plan nor a closure request.
@@ -109,7 +113,7 @@ export class CaseQueriesService {
           // In follow-up with nothing open (risk_resolved, other); elsewhere only turned_18 or moved_away apply.
           return !pending && (c.status !== CaseStatus.FollowUp || open.length === 0);
         case CaseAction.CloseUnsubstantiated:
-          return parts.visits.length > 0;
+          return parts.evidence > 0;
         case CaseAction.DecideApproval:
           return pendingAll.some((p) => p.requestedById !== actor.id && (actor.role === p.decidedByRole || actor.role === Role.DistrictStaff));
         case CaseAction.UpdateMeasure:

@@ -133,8 +133,16 @@ export class CaseRecordRepository {
     return !row.later;
   }
 
-  countVisits(manager: EntityManager, caseId: string): Promise<number> {
-    return manager.getRepository(Visit).countBy({ caseId });
+  /**
+   * Evidence on record (domain.md §8, a not-substantiated closure needs some): visits, and
+   * attachments not retracted (the evidence library's table, read here by SQL).
+   */
+  async countEvidence(caseId: string, manager: EntityManager = this.db.manager): Promise<number> {
+    const [row]: { n: string }[] = await manager.query(
+      `SELECT (SELECT count(*) FROM visit WHERE case_id = $1) + (SELECT count(*) FROM attachment WHERE case_id = $1 AND retracted_at IS NULL) AS n`,
+      [caseId],
+    );
+    return Number(row.n);
   }
 
   /** What deadlines beyond the state depend on: the last 告诫书 and the visits after it, and the outcome owed to a reporter. One statement. */

@@ -81,7 +81,7 @@ export class CaseTransitionsService {
       case CaseAction.RequestClosure:
         return this.requestClosure(ctx, dto);
       case CaseAction.CloseUnsubstantiated:
-        if ((await this.records.countVisits(ctx.manager, ctx.c.id)) === 0) throw CaseErrors.evidenceRequired();
+        if ((await this.records.countEvidence(ctx.c.id, ctx.manager)) === 0) throw CaseErrors.evidenceRequired();
         return this.writer.move(
           ctx,
           CaseStatus.Closed,

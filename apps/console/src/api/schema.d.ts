@@ -245,6 +245,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{id}/guardians": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 监护人/家庭成员 (record a guardian or household member; identity as the child’s: detail only, every read logged) */
+        post: operations["CasesController_addGuardian"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/guardians/{guardianId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改监护人/家庭成员 (change any of a guardian’s fields; phone or idNumber null clears it) */
+        patch: operations["CasesController_updateGuardian"];
+        trace?: never;
+    };
     "/api/cases/{id}/outcome-feedback": {
         parameters: {
             query?: never;
@@ -358,6 +392,58 @@ export interface paths {
         get: operations["CasesController_deadlinesOf"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 附件列表 (the case’s attachments): metadata only, retracted ones marked */
+        get: operations["AttachmentsController_list"];
+        put?: never;
+        /** 上传附件 (attach evidence): multipart, at most 20 MB; JPEG, PNG, HEIC, PDF, DOCX by content; images lose EXIF/GPS; encrypted at rest */
+        post: operations["AttachmentsController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/attachments/{attachmentId}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载附件 (download the file): Content-Disposition attachment, Cache-Control no-store; logged in the access log (attachments.content); 404 once retracted */
+        get: operations["AttachmentsController_content"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/attachments/{attachmentId}/retraction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤回附件 (retract): hidden with the reason on the timeline; the encrypted file is kept, never deleted */
+        post: operations["AttachmentsController_retract"];
         delete?: never;
         options?: never;
         head?: never;
@@ -851,6 +937,34 @@ export interface components {
             /** @example 新安小学 */
             school: string | null;
         };
+        /**
+         * @description father 父亲 · mother 母亲 · grandparent 祖父母/外祖父母 · sibling 兄弟姐妹 · other_relative 其他亲属 · foster 寄养/委托照护人 · institution 机构 · other 其他
+         * @enum {string}
+         */
+        GuardianRelation: "father" | "mother" | "grandparent" | "sibling" | "other_relative" | "foster" | "institution" | "other";
+        GuardianView: {
+            /** Format: uuid */
+            id: string;
+            /** @example 张大强 */
+            name: string;
+            /** @description father 父亲 · mother 母亲 · grandparent 祖父母/外祖父母 · sibling 兄弟姐妹 · other_relative 其他亲属 · foster 寄养/委托照护人 · institution 机构 · other 其他 */
+            relation: components["schemas"]["GuardianRelation"];
+            /** @example 13800138000 */
+            phone: string | null;
+            /**
+             * @description national ID number
+             * @example 11010519491231002X
+             */
+            idNumber: string | null;
+            /** @description 与儿童同住 lives with the child */
+            livesWithChild: boolean;
+            /** @description 疑似施害人 suspected perpetrator */
+            suspectedPerpetrator: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         ReporterView: {
             /** @example 李老师 */
             name: string | null;
@@ -1073,7 +1187,7 @@ export interface components {
          * @description what this caller may do now
          * @enum {string}
          */
-        CaseAction: "submit" | "return" | "accept" | "start_intervention" | "begin_follow_up" | "request_closure" | "close_unsubstantiated" | "reopen" | "transfer" | "merge" | "escalate" | "record_assessment" | "add_measure" | "update_measure" | "add_visit" | "add_note" | "add_report" | "record_police" | "record_outcome_feedback" | "decide_approval";
+        CaseAction: "submit" | "return" | "accept" | "start_intervention" | "begin_follow_up" | "request_closure" | "close_unsubstantiated" | "reopen" | "transfer" | "merge" | "escalate" | "record_assessment" | "add_measure" | "update_measure" | "add_visit" | "add_note" | "add_report" | "record_police" | "record_outcome_feedback" | "add_guardian" | "update_guardian" | "decide_approval";
         FiledCaseView: {
             /** Format: uuid */
             id: string;
@@ -1126,6 +1240,8 @@ export interface components {
             /** @description send it back with a transition (409 STALE_VERSION when someone changed the case first) */
             version: number;
             child: components["schemas"]["ChildView"];
+            /** @description 监护人与家庭成员, in the order recorded; identity as the child’s (detail only, every read logged) */
+            guardians: components["schemas"]["GuardianView"][];
             /** @description oldest first */
             reports: components["schemas"]["ReportView"][];
             /** @description the latest assessment */
@@ -1280,6 +1396,8 @@ export interface components {
             /** @description send it back with a transition (409 STALE_VERSION when someone changed the case first) */
             version: number;
             child: components["schemas"]["ChildView"];
+            /** @description 监护人与家庭成员, in the order recorded; identity as the child’s (detail only, every read logged) */
+            guardians: components["schemas"]["GuardianView"][];
             /** @description oldest first */
             reports: components["schemas"]["ReportView"][];
             /** @description the latest assessment */
@@ -1414,6 +1532,32 @@ export interface components {
             outcome: string;
             notes?: string;
         };
+        GuardianDto: {
+            /** @example 张大强 */
+            name: string;
+            /** @description father 父亲 · mother 母亲 · grandparent 祖父母/外祖父母 · sibling 兄弟姐妹 · other_relative 其他亲属 · foster 寄养/委托照护人 · institution 机构 · other 其他 */
+            relation: components["schemas"]["GuardianRelation"];
+            /** @example 13800138000 */
+            phone?: string | null;
+            /** @description 18-character national ID number (check digit verified); stored encrypted, never listed */
+            idNumber?: string | null;
+            /** @description 与儿童同住 lives with the child */
+            livesWithChild: boolean;
+            /** @description 疑似施害人 suspected perpetrator: never a notification target, never shown the reporter */
+            suspectedPerpetrator: boolean;
+        };
+        UpdateGuardianDto: {
+            /** @example 张大强 */
+            name?: string;
+            /** @description father 父亲 · mother 母亲 · grandparent 祖父母/外祖父母 · sibling 兄弟姐妹 · other_relative 其他亲属 · foster 寄养/委托照护人 · institution 机构 · other 其他 */
+            relation?: components["schemas"]["GuardianRelation"];
+            /** @description null clears it */
+            phone?: string | null;
+            /** @description 18-character national ID number; null clears it */
+            idNumber?: string | null;
+            livesWithChild?: boolean;
+            suspectedPerpetrator?: boolean;
+        };
         OutcomeFeedbackDto: {
             /** @enum {string} */
             channel: "phone" | "letter" | "in_person" | "system";
@@ -1502,6 +1646,63 @@ export interface components {
             events: number;
             /** @description the first event whose hash or link does not match (only when invalid) */
             brokenAtSeq?: number;
+        };
+        /** @enum {string} */
+        AttachmentKind: "photo" | "medical" | "police" | "school" | "document" | "other";
+        /**
+         * @description decided from the content
+         * @enum {string}
+         */
+        AttachmentType: "image/jpeg" | "image/png" | "image/heic" | "application/pdf" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+        AttachmentRetractionView: {
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            by: string;
+            /** @example 上传错了个案。 */
+            reason: string;
+        };
+        AttachmentView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            kind: components["schemas"]["AttachmentKind"];
+            /**
+             * @description as uploaded
+             * @example 伤情照片.jpg
+             */
+            fileName: string;
+            /**
+             * @description bytes of the stored file (after its metadata was stripped)
+             * @example 482113
+             */
+            size: number;
+            /** @description decided from the content */
+            contentType: components["schemas"]["AttachmentType"];
+            /**
+             * @description SHA-256 (hex) of the stored file: what a download returns
+             * @example a3f1…
+             */
+            sha256: string;
+            note: string | null;
+            /** Format: date-time */
+            uploadedAt: string;
+            /** Format: uuid */
+            uploadedBy: string;
+            /** @description set once retracted: the file is no longer served */
+            retracted: components["schemas"]["AttachmentRetractionView"] | null;
+        };
+        AttachmentListView: {
+            /** @description oldest first; retracted ones included and marked */
+            items: components["schemas"]["AttachmentView"][];
+        };
+        RetractAttachmentDto: {
+            /**
+             * @description 撤回原因 (why the attachment is withdrawn); shown on the timeline
+             * @example 上传错了个案。
+             */
+            reason: string;
         };
         ApprovalListItemView: {
             /** Format: uuid */
@@ -4104,6 +4305,329 @@ export interface operations {
             };
         };
     };
+    CasesController_addGuardian: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuardianDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetailView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: no such record, or none in the caller’s scope (the answer is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description INVALID_TRANSITION (not allowed from the current state), STALE_VERSION (someone changed it first) or CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "STALE_VERSION",
+                     *       "message": "the case changed since you read it; reload it",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, RISK_BELOW_FLOOR, CLOSURE_CONDITIONS_UNMET (one details[] entry per unmet condition), EVIDENCE_REQUIRED, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "code": "RULE_VIOLATION",
+                     *       "message": "a rejection needs a reason",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    CasesController_updateGuardian: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                guardianId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGuardianDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetailView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: no such record, or none in the caller’s scope (the answer is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description INVALID_TRANSITION (not allowed from the current state), STALE_VERSION (someone changed it first) or CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "STALE_VERSION",
+                     *       "message": "the case changed since you read it; reload it",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A business rule refused it: MEASURES_OPEN, APPROVAL_PENDING, PLAN_INCOMPLETE, RISK_BELOW_FLOOR, CLOSURE_CONDITIONS_UNMET (one details[] entry per unmet condition), EVIDENCE_REQUIRED, SELF_APPROVAL, SELF_LOCKOUT or RULE_VIOLATION (the message says which rule) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "code": "RULE_VIOLATION",
+                     *       "message": "a rejection needs a reason",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     CasesController_outcomeFeedback: {
         parameters: {
             query?: never;
@@ -5079,6 +5603,577 @@ export interface operations {
                      *       "statusCode": 404,
                      *       "code": "NOT_FOUND",
                      *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AttachmentsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentListView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: no such record, or none in the caller’s scope (the answer is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AttachmentsController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the file (one)
+                     */
+                    file: string;
+                    /**
+                     * @description 照片 photo · 病历 medical · 报警回执 police · 学校函件 school · 文书 document · 其他 other
+                     * @enum {string}
+                     */
+                    kind: "photo" | "medical" | "police" | "school" | "document" | "other";
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: no such record, or none in the caller’s scope (the answer is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the file is over ATTACHMENT_MAX_BYTES (20 MB); nothing is stored */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "must be at most 20971520 bytes",
+                     *       "details": [
+                     *         {
+                     *           "field": "file",
+                     *           "message": "must be at most 20971520 bytes"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: not multipart, or the content is not JPEG, PNG, HEIC, PDF or DOCX (checked by content), or the name’s extension contradicts it */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "its content is none of these types",
+                     *       "details": [
+                     *         {
+                     *           "field": "file",
+                     *           "message": "its content is none of these types"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AttachmentsController_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the stored file (decrypted), with its content type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: no such record, or none in the caller’s scope (the answer is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AttachmentsController_retract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetractAttachmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: no such record, or none in the caller’s scope (the answer is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description INVALID_TRANSITION (not allowed from the current state), STALE_VERSION (someone changed it first) or CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "STALE_VERSION",
+                     *       "message": "the case changed since you read it; reload it",
                      *       "details": [],
                      *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
                      *     }

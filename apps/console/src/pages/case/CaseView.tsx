@@ -43,6 +43,7 @@ import { ClosureConditionList } from './ClosureConditions';
 import { LinkButton, muted, Prose, Section } from './controls';
 import { WORK_ACTION_LABELS } from './extraLabels';
 import { useJurisdictions, useUsers } from './lookups';
+import { EvidenceSection } from './EvidenceSection';
 import { isHighRisk, type ApprovalView, type CaseFull, type GuardianView } from './model';
 import { useCaseFull, useTimelineEvents } from './useCaseData';
 
@@ -236,6 +237,8 @@ function CaseBody({
             onUpdate={(guardian) => setDialog({ kind: 'update_guardian', guardian })}
           />
           <ReportsSection c={c} name={name} />
+          {/* 附件: the case workers upload and retract (those who may add notes, in every state); the leader reads. */}
+          <EvidenceSection caseId={c.id} canEdit={allowed.has('add_note')} />
           <AssessmentSection c={c} name={name} />
           <MeasuresSection
             c={c}

@@ -1,0 +1,16 @@
+import { DomainError, ErrorCode } from '@shouhu/errors';
+
+/** The errors of the evidence domain; none names a file, a child or the file's content. */
+export const EvidenceErrors = {
+  attachmentNotFound: () => DomainError.notFound('attachment'),
+  invalid: (field: string, message: string) => DomainError.validation(field, message),
+  tooLarge: (maxBytes: number) =>
+    new DomainError(ErrorCode.PayloadTooLarge, `the file is larger than ${maxBytes} bytes`, [{ field: 'file', message: `must be at most ${maxBytes} bytes` }]),
+  unsupported: (why: string) =>
+    new DomainError(ErrorCode.UnsupportedMediaType, `the file is not an accepted type (JPEG, PNG, HEIC, PDF, DOCX): ${why}`, [{ field: 'file', message: why }]),
+  notMultipart: () =>
+    new DomainError(ErrorCode.UnsupportedMediaType, 'send the attachment as multipart/form-data', [
+      { field: 'file', message: 'must be sent as multipart/form-data' },
+    ]),
+  alreadyRetracted: () => new DomainError(ErrorCode.Conflict, 'the attachment is already retracted'),
+};

@@ -1,0 +1,14 @@
+export { AttachmentListView, AttachmentRetractionView, AttachmentView } from './attachment.views';
+export { ATTACHMENT_CONTENT_FIELD, AttachmentsService, cleanFileName } from './attachments.service';
+export type { AttachmentContent } from './attachments.service';
+export { DocxCheck, sniff, typeClaimedBy } from './content-type';
+export { ATTACHMENT_KINDS, AttachmentKind, AttachmentType } from './domain';
+export { RetractAttachmentDto } from './dto/attachment.dto';
+export { Attachment } from './entities/attachment.entity';
+export { EvidenceErrors } from './evidence.errors';
+export { EvidenceModule } from './evidence.module';
+export { FileCipher } from './file-cipher';
+export { AttachmentStorage } from './storage/attachment-storage';
+export { LocalFileStorage } from './storage/local-file-storage';
+export { FILE_TOO_LARGE } from './upload-form';
+export type { UploadForm, UploadPart } from './upload-form';
