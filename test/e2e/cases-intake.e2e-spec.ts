@@ -159,7 +159,7 @@ describe('case intake (e2e)', () => {
   it('a draft (submit: false) is filed as draft, then submitted', async () => {
     const draft = await cc.file('dir-xa-01', xa1, { submit: false, report: { narrative: undefined } });
     expect(draft).toMatchObject({ status: 'draft', version: 1, linkedToExisting: false, nextDeadline: null, deadlines: [] });
-    expect([...draft.allowedActions].sort()).toEqual(['add_note', 'add_report', 'record_police', 'submit']);
+    expect([...draft.allowedActions].sort()).toEqual(['add_guardian', 'add_note', 'add_report', 'record_police', 'submit']);
     expect((await cc.detail('sup-xa', draft.id)).allowedActions).not.toContain('accept');
     expect(await cc.eventTypes('dir-xa-01', draft.id)).toEqual(['case.filed']);
 

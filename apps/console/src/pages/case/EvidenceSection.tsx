@@ -4,6 +4,7 @@
  * a reason. Nothing is deleted: a retracted attachment stays listed, struck through, with
  * its reason. Mounted by the case page (CaseView) with whether the caller may change the case.
  */
+import { muted } from './controls';
 import { DownloadOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, List, Modal, Select, Space, Tag, Typography } from 'antd';
@@ -97,7 +98,7 @@ export function EvidenceSection({ caseId, canEdit }: { caseId: string; canEdit: 
         aria-label="证据附件列表"
         loading={list.isLoading}
         dataSource={items}
-        locale={{ emptyText: '暂无附件。' }}
+        locale={{ emptyText: <span style={muted}>暂无附件。</span> }}
         renderItem={(a) => (
           <List.Item
             data-attachment={a.id}
@@ -163,7 +164,7 @@ export function EvidenceSection({ caseId, canEdit }: { caseId: string; canEdit: 
             <Select aria-label="附件类别" value={kind} options={KIND_OPTIONS} onChange={(v: AttachmentKind) => setKind(v)} style={{ maxWidth: 240 }} />
           </Form.Item>
           <Form.Item label="备注 (note)">
-            <Input.TextArea value={note} maxLength={1000} rows={2} onChange={(e) => setNote(e.target.value)} />
+            <Input.TextArea aria-label="附件备注" value={note} maxLength={1000} rows={2} onChange={(e) => setNote(e.target.value)} />
           </Form.Item>
           {upload.isError && <Alert type="error" showIcon message={errorText(upload.error)} style={{ marginBottom: 12 }} />}
           <Button type="primary" htmlType="submit" icon={<UploadOutlined />} loading={upload.isPending} disabled={!file || tooBig}>
