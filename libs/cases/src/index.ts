@@ -44,6 +44,7 @@ export { FIELD_CIPHER } from './field-cipher.provider';
 export { Approval } from './entities/approval.entity';
 export { Assessment } from './entities/assessment.entity';
 export { Case } from './entities/case.entity';
+export { CaseOwned } from './entities/case-owned';
 export { CaseNumberCounter } from './entities/case-number.entity';
 export { Child } from './entities/child.entity';
 export { Guardian } from './entities/guardian.entity';

@@ -1,5 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Case } from '@shouhu/cases';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { CaseOwned } from '@shouhu/cases';
 import { User } from '@shouhu/org';
 import { AttachmentKind } from '../domain';
 
@@ -12,17 +12,7 @@ const bigintAsNumber = { to: (v: number) => v, from: (v: string | null) => (v ==
  */
 @Entity('attachment')
 @Index('attachment_case_idx', ['caseId', 'uploadedAt'])
-export class Attachment {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @ManyToOne(() => Case, { nullable: false, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'case_id' })
-  case?: Case;
-
-  @Column({ type: 'uuid' })
-  caseId: string;
-
+export class Attachment extends CaseOwned {
   @Column({ type: 'enum', enum: AttachmentKind, enumName: 'attachment_kind' })
   kind: AttachmentKind;
 
