@@ -175,37 +175,24 @@ export class CaseClient {
     return this.note('GET', path, await this.api.http.get(path).set(await this.auth(as)));
   }
 
-  async post(as: string, path: string, body: unknown): Promise<Res> {
-    return this.note(
-      'POST',
-      path,
-      await this.api.http
-        .post(path)
-        .set(await this.auth(as))
-        .send(body as object),
-    );
+  post(as: string, path: string, body: unknown): Promise<Res> {
+    return this.send('post', as, path, body);
   }
 
-  async put(as: string, path: string, body: unknown): Promise<Res> {
-    return this.note(
-      'PUT',
-      path,
-      await this.api.http
-        .put(path)
-        .set(await this.auth(as))
-        .send(body as object),
-    );
+  put(as: string, path: string, body: unknown): Promise<Res> {
+    return this.send('put', as, path, body);
   }
 
-  async patch(as: string, path: string, body: unknown): Promise<Res> {
-    return this.note(
-      'PATCH',
-      path,
-      await this.api.http
-        .patch(path)
-        .set(await this.auth(as))
-        .send(body as object),
-    );
+  patch(as: string, path: string, body: unknown): Promise<Res> {
+    return this.send('patch', as, path, body);
+  }
+
+  /** A JSON request as `as`, its 5xx recorded. */
+  private async send(method: 'post' | 'put' | 'patch', as: string, path: string, body: unknown): Promise<Res> {
+    const res = await this.api.http[method](path)
+      .set(await this.auth(as))
+      .send(body as object);
+    return this.note(method.toUpperCase(), path, res);
   }
 
   /** POST /api/cases; expects 201 (or the given status) and returns the body. */

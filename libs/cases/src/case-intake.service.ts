@@ -15,6 +15,7 @@ import { ChildRepository } from './child.repository';
 import { CaseFlag, CaseStatus } from './domain';
 import type { CreateCaseDto } from './dto/case.dto';
 import type { Case } from './entities/case.entity';
+import type { Report } from './entities/report.entity';
 import { FIELD_CIPHER } from './field-cipher.provider';
 import { sortedUnique, union } from './lists';
 import { checkChild, checkIntake, checkReporter, checkSubmittable, reportRow } from './report-rules';
@@ -124,15 +125,7 @@ export class CaseIntakeService {
         lastEventSeq: 0,
         version: 1,
       });
-      const report = await this.records.insertReport(
-        manager,
-        reportRow(actor, c.id, dto.report, {
-          categories: dto.categories,
-          mandatoryItems: dto.mandatoryItems ?? [],
-          riskEstimate: dto.riskLevel,
-          linked: false,
-        }),
-      );
+      const report = await this.fileReport(manager, actor, c.id, dto, false);
       await this.writer.event(manager, c, actor, submit ? EventType.CaseReported : EventType.CaseFiled, {
         to: status,
         data: { reportId: report.id, caseNo: c.caseNo, riskLevel: c.riskLevel, categories: c.categories },
@@ -158,17 +151,15 @@ export class CaseIntakeService {
     await this.writer.notify({ manager, caseRow: other, actor, change: { kind: 'related_report' } });
   }
 
+  /** The filing's report row on the case it went to (linked: it joined a case that existed). */
+  private fileReport(manager: EntityManager, actor: Actor, caseId: string, dto: CreateCaseDto, linked: boolean): Promise<Report> {
+    const extra = { categories: dto.categories, mandatoryItems: dto.mandatoryItems ?? [], riskEstimate: dto.riskLevel, linked };
+    return this.records.insertReport(manager, reportRow(actor, caseId, dto.report, extra));
+  }
+
   /** Duplicate intake in the caller's scope: the report joins the child's open case, or reopens one closed within 90 days. */
   private async linkReport(manager: EntityManager, actor: Actor, existing: Case, dto: CreateCaseDto): Promise<Filed> {
-    const report = await this.records.insertReport(
-      manager,
-      reportRow(actor, existing.id, dto.report, {
-        categories: dto.categories,
-        mandatoryItems: dto.mandatoryItems ?? [],
-        riskEstimate: dto.riskLevel,
-        linked: true,
-      }),
-    );
+    const report = await this.fileReport(manager, actor, existing.id, dto, true);
     const changes: Partial<Case> = {
       categories: union(existing.categories, dto.categories),
       mandatoryItems: sortedUnique([...existing.mandatoryItems, ...(dto.mandatoryItems ?? [])]),

@@ -185,8 +185,7 @@ export class CaseTransitionsService {
   private async requestClosure(ctx: WriteContext, dto: CompleteTransition<RequestClosureTransition>): Promise<void> {
     const { manager, c } = ctx;
     if (await this.approvals.pending(manager, c.id, [ApprovalKind.Closure, ApprovalKind.StartIntervention])) throw CaseErrors.approvalPending();
-    await this.closure.check(manager, c, dto.closureReason, dto.reason ?? null);
-    const decidedByRole = await this.closure.decider(manager, c);
+    const decidedByRole = await this.closure.check(manager, c, dto.closureReason, dto.reason ?? null);
     await this.writer.requestApproval(ctx, {
       kind: ApprovalKind.Closure,
       decidedByRole,

@@ -9,12 +9,13 @@ import { CaseRecordRepository } from './case-record.repository';
 import { caseScope } from './case-scope';
 import { CaseRepository } from './case.repository';
 import { CaseErrors } from './cases.errors';
-import { ApprovalKind, ApprovalStatus, CaseFlag, CaseStatus, NO_DEADLINE, policeMustBeTold } from './domain';
+import { ApprovalKind, ApprovalStatus, CaseFlag, CaseStatus, NO_DEADLINE } from './domain';
 import type { Approval } from './entities/approval.entity';
 import type { Case } from './entities/case.entity';
 import type { Child } from './entities/child.entity';
 import { CASE_LIFECYCLE_HOOKS, CaseLifecycleHooks, LifecycleEvent } from './lifecycle-hooks';
 import { union } from './lists';
+import { policeAlertOpen } from './statutory-rules';
 import { CaseAction, judge } from './workflow';
 
 /** What a write works with: its transaction, who writes, and the case row it locked. */
@@ -135,7 +136,7 @@ export class CaseWriter {
     const records = needsRecordFacts(event.change) ? await this.records.recordFacts(event.manager, c.id) : undefined;
     const next = await this.hooks.afterChange({ ...event, followUp, records });
     const changes: Partial<Case> = { nextDueAt: next?.dueAt ?? NO_DEADLINE, nextDueKind: next?.kind ?? null };
-    const alert = policeAlertStands(c);
+    const alert = policeAlertOpen(c);
     if (alert !== c.flags.includes(CaseFlag.PoliceAlert)) {
       changes.flags = alert ? union(c.flags, [CaseFlag.PoliceAlert]) : c.flags.filter((f) => f !== (CaseFlag.PoliceAlert as string));
     }
@@ -176,11 +177,6 @@ export class CaseWriter {
     await this.cases.updateCase(manager, c.id, changes, false);
     await this.event(manager, c, null, e.type, { data: e.data });
   }
-}
-
-/** Police must be told (every V category or mandatory item, at every risk level) and have not been, on a reported and open case. */
-export function policeAlertStands(c: Pick<Case, 'status' | 'categories' | 'mandatoryItems' | 'policeReportedAt'>): boolean {
-  return c.status !== CaseStatus.Draft && c.status !== CaseStatus.Closed && policeMustBeTold(c.categories, c.mandatoryItems) && !c.policeReportedAt;
 }
 
 /** Changes after which deadlines read the case's records (warning letter, visits, outcome feedback owed). */

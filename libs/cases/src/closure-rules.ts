@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Role } from '@shouhu/access';
-import { CaseRecordRepository } from './case-record.repository';
+import { CaseRecordRepository, CaseRecords } from './case-record.repository';
 import { CaseErrors } from './cases.errors';
 import { ChildRepository } from './child.repository';
-import { CaseStatus, ClosureReason, isHighRisk } from './domain';
+import { CaseStatus, ClosureReason, isHighRisk, OPEN_MEASURE_STATUSES } from './domain';
 import type { Case } from './entities/case.entity';
-import { ageOn, closureConditions, ClosureConditionState, closureFactsOf, dayInChina } from './statutory-rules';
+import { ageOn, closureConditions, closureFactsOf, dayInChina } from './statutory-rules';
 
 /**
  * Closure checked against the record, not ticked (domain.md §8): when each closure
@@ -20,34 +20,31 @@ export class ClosureRules {
     private readonly children: ChildRepository,
   ) {}
 
-  async conditions(manager: EntityManager, c: Case): Promise<ClosureConditionState[]> {
-    return closureConditions(closureFactsOf(c, await this.records.ofCase(c.id, manager)));
-  }
-
   /**
-   * Who decides the closure: the district for a case that was ever high-risk (R1/R2 now,
-   * confirmed at an assessment, or seen on a visit), the street supervisor otherwise. A case
-   * whose risk came down on later visits is still closed by the level that oversaw it.
+   * Checks a closure for this reason against the record (read once) and answers who decides it:
+   * the district for a case that was ever high-risk (R1/R2 now, confirmed at an assessment, or
+   * seen on a visit), the street supervisor otherwise. A case whose risk came down on later
+   * visits is still closed by the level that oversaw it.
    */
-  async decider(manager: EntityManager, c: Case): Promise<Role> {
-    if (isHighRisk(c.riskLevel)) return Role.DistrictStaff;
-    const r = await this.records.ofCase(c.id, manager);
-    const seen = [...r.assessments.map((a) => a.riskLevel), ...r.visits.map((v) => v.riskLevel)];
+  async check(manager: EntityManager, c: Case, reason: ClosureReason, note: string | null): Promise<Role> {
+    const record = await this.records.ofCase(c.id, manager);
+    await this.checkReason(manager, c, record, reason, note);
+    const seen = [c.riskLevel, ...record.assessments.map((a) => a.riskLevel), ...record.visits.map((v) => v.riskLevel)];
     return seen.some(isHighRisk) ? Role.DistrictStaff : Role.StreetSupervisor;
   }
 
-  async check(manager: EntityManager, c: Case, reason: ClosureReason, note: string | null): Promise<void> {
+  private async checkReason(manager: EntityManager, c: Case, record: CaseRecords, reason: ClosureReason, note: string | null): Promise<void> {
     switch (reason) {
       case ClosureReason.RiskResolved: {
         if (c.status !== CaseStatus.FollowUp) throw CaseErrors.invalidTransition('request_closure (risk_resolved)', c.status);
-        const unmet = (await this.conditions(manager, c)).filter((x) => !x.met);
+        const unmet = closureConditions(closureFactsOf(c, record)).filter((x) => !x.met);
         if (unmet.length) throw CaseErrors.closureConditionsUnmet(unmet.map((x) => ({ field: x.code, message: `${x.label}: ${x.detail ?? 'not met'}` })));
         return;
       }
       case ClosureReason.Other: {
         if (c.status !== CaseStatus.FollowUp) throw CaseErrors.invalidTransition('request_closure (other)', c.status);
         if (!note) throw CaseErrors.missing(['reason']);
-        const open = await this.records.openMeasureCount(manager, c.id);
+        const open = record.measures.filter((m) => OPEN_MEASURE_STATUSES.includes(m.status)).length;
         if (open > 0) throw CaseErrors.measuresOpen(open);
         return;
       }

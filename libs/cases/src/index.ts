@@ -1,4 +1,5 @@
 export * from './domain';
+export { policeAlertOpen } from './statutory-rules';
 export * from './dto/case.dto';
 export * from './dto/transition.dto';
 export { ageInYears, birthDateProblem } from './dto/validators';

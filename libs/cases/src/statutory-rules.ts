@@ -6,12 +6,14 @@
  * value imports from Nest or the other libraries.
  */
 import {
+  CaseStatus,
   CLOSURE_CONDITION_LABELS,
   ClosureCondition,
   isMandatoryReporter,
   MeasureStatus,
   MeasureType,
   OPEN_MEASURE_STATUSES,
+  policeMustBeTold,
   ReporterType,
   RISK_LEVELS,
   RiskLevel,
@@ -75,6 +77,15 @@ export function intakeProblems(f: IntakeFacts, prefix = ''): FieldProblem[] {
     problems.push({ field: at('mandatoryItems'), message: `item 3 concerns a girl (or sex unknown) of 14 or more; the child is ${f.child.sex}, ${age}` });
   }
   return problems;
+}
+
+/**
+ * The police alert stands (domain.md §6): police must be told — every V category or
+ * mandatory item, at every risk level — and have not been, on a reported, open case.
+ * The case's `police_alert` flag and its `police_report` deadline both follow it.
+ */
+export function policeAlertOpen(c: { status: CaseStatus; categories: readonly string[]; mandatoryItems: readonly number[]; policeReportedAt: Date | null }): boolean {
+  return c.status !== CaseStatus.Draft && c.status !== CaseStatus.Closed && policeMustBeTold(c.categories, c.mandatoryItems) && !c.policeReportedAt;
 }
 
 export interface RiskFloor {

@@ -5,7 +5,7 @@
  */
 import { Role } from '@shouhu/access';
 import type { Case, LifecycleChange, RecordFacts } from '@shouhu/cases';
-import { ApprovalKind, CaseStatus, isHighRisk, MeasureType, policeMustBeTold } from '@shouhu/cases';
+import { ApprovalKind, CaseStatus, isHighRisk, MeasureType, policeAlertOpen } from '@shouhu/cases';
 import { DeadlineKind, Risk } from './policy';
 
 /** Kinds that may stay pending in each state; a state change cancels the others. */
@@ -42,10 +42,8 @@ export function nextLevel(role: Role): Role {
   return role === Role.CommunityDirector ? Role.StreetSupervisor : Role.DistrictStaff;
 }
 
-/** Police must be told (an alert deadline) for every violence category or mandatory item, at every risk level, until they are (domain.md §6). */
-export function policeAlertDue(c: Pick<Case, 'categories' | 'mandatoryItems' | 'policeReportedAt'>): boolean {
-  return policeMustBeTold(c.categories, c.mandatoryItems) && !c.policeReportedAt;
-}
+/** The police_report deadline is wanted exactly while the case's police alert stands: one rule, the cases domain's. */
+export const policeAlertDue = policeAlertOpen;
 
 /** The decision deadline's key: one per approval kind, or per measure for district-decided measures. */
 const decisionKey = (change: { approvalKind: ApprovalKind; refKey?: string }) => change.refKey ?? change.approvalKind;
@@ -155,7 +153,7 @@ export function stepsStarted(change: LifecycleChange, c: Case, now: Date, record
     });
   }
   const open = c.status !== CaseStatus.Closed && c.status !== CaseStatus.Draft;
-  if (open && policeAlertDue(c)) {
+  if (policeAlertDue(c)) {
     wanted.push({ kind: DeadlineKind.PoliceReport, refKey: '', from: c.reportedAt, responsibleRole: Role.CommunityDirector, responsibleUserId: director(c) });
   }
   if (open && c.policeReportedAt && !c.policeFeedbackAt) {
