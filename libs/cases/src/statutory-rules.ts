@@ -84,7 +84,12 @@ export function intakeProblems(f: IntakeFacts, prefix = ''): FieldProblem[] {
  * mandatory item, at every risk level — and have not been, on a reported, open case.
  * The case's `police_alert` flag and its `police_report` deadline both follow it.
  */
-export function policeAlertOpen(c: { status: CaseStatus; categories: readonly string[]; mandatoryItems: readonly number[]; policeReportedAt: Date | null }): boolean {
+export function policeAlertOpen(c: {
+  status: CaseStatus;
+  categories: readonly string[];
+  mandatoryItems: readonly number[];
+  policeReportedAt: Date | null;
+}): boolean {
   return c.status !== CaseStatus.Draft && c.status !== CaseStatus.Closed && policeMustBeTold(c.categories, c.mandatoryItems) && !c.policeReportedAt;
 }
 
