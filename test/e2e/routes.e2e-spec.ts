@@ -15,6 +15,8 @@ const USER_OF: Record<Role, string> = {
   [Role.Admin]: 'admin',
   [Role.DistrictStaff]: 'district1',
   [Role.DistrictLeader]: 'leader',
+  [Role.HotlineIntake]: 'hotline',
+  [Role.AgencyLiaison]: 'liaison-police',
   [Role.StreetSupervisor]: 'sup-xa',
   [Role.CommunityDirector]: 'dir-xa-01',
 };

@@ -77,6 +77,8 @@ export async function createOtherDistrict(ds: DataSource): Promise<OtherDistrict
     [Role.Admin]: district,
     [Role.DistrictStaff]: district,
     [Role.DistrictLeader]: district,
+    [Role.HotlineIntake]: district,
+    [Role.AgencyLiaison]: district,
     [Role.StreetSupervisor]: street,
     [Role.CommunityDirector]: community,
   };

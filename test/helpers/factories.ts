@@ -62,6 +62,8 @@ export async function createUser(
     [Role.StreetSupervisor]: demoCode.street('xa'),
     [Role.DistrictStaff]: demoCode.district,
     [Role.DistrictLeader]: demoCode.district,
+    [Role.HotlineIntake]: demoCode.district,
+    [Role.AgencyLiaison]: demoCode.district,
     [Role.Admin]: demoCode.district,
   }[role];
   const jid = await jurisdictionId(api, options.jurisdictionCode ?? defaultCode);

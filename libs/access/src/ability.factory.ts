@@ -50,6 +50,10 @@ export function defineAbilityFor(actor: Actor): AppAbility {
       can('read', 'User', scope);
       can(['read', 'update'], 'Case', scope);
       break;
+    case Role.AgencyLiaison:
+      // No case rule at all: a liaison reads only the referrals addressed to its agency, through their own need-to-know view.
+      can('read', 'User', { id: actor.id });
+      break;
     case Role.CommunityDirector:
       can('read', 'User', { id: actor.id });
       can(['read', 'update', 'create'], 'Case', scope);

@@ -10,7 +10,7 @@ import { actionsFor, CASE_ACTIONS, CaseAction, judge, ruleOf, toMermaid, WORKFLO
  * Columns: action | roles that may ever take it | states it may be taken from.
  */
 const EXPECTED = `
-submit                | director district            | draft returned
+submit                | director district hotline   | draft returned
 return                | supervisor                   | submitted
 accept                | supervisor                   | submitted
 start_intervention    | supervisor                   | assessing
@@ -26,11 +26,13 @@ add_measure           | supervisor                   | assessing intervening
 update_measure        | director supervisor          | assessing intervening
 add_visit             | director supervisor          | assessing intervening follow_up
 add_note              | director supervisor district | draft submitted returned assessing intervening follow_up closed
-add_report            | director supervisor district | draft submitted returned assessing intervening follow_up
-record_police         | director supervisor district | draft submitted returned assessing intervening follow_up
+add_report            | director supervisor district hotline | draft submitted returned assessing intervening follow_up
+record_police         | director supervisor district hotline | draft submitted returned assessing intervening follow_up
 record_outcome_feedback | director supervisor district | assessing intervening follow_up
-add_guardian          | director supervisor district | draft submitted returned assessing intervening follow_up
-update_guardian       | director supervisor district | draft submitted returned assessing intervening follow_up
+add_guardian          | director supervisor district hotline | draft submitted returned assessing intervening follow_up
+update_guardian       | director supervisor district hotline | draft submitted returned assessing intervening follow_up
+refer                 | supervisor district          | assessing intervening follow_up
+revoke_referral       | supervisor district          | assessing intervening follow_up
 decide_approval       | supervisor district          | submitted returned assessing intervening follow_up
 `;
 
@@ -38,6 +40,7 @@ const ROLE_NAMES: Record<string, Role> = {
   director: Role.CommunityDirector,
   supervisor: Role.StreetSupervisor,
   district: Role.DistrictStaff,
+  hotline: Role.HotlineIntake,
 };
 
 const expected = new Map(

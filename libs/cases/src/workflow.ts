@@ -30,6 +30,8 @@ export enum CaseAction {
   RecordOutcomeFeedback = 'record_outcome_feedback',
   AddGuardian = 'add_guardian',
   UpdateGuardian = 'update_guardian',
+  Refer = 'refer',
+  RevokeReferral = 'revoke_referral',
   DecideApproval = 'decide_approval',
 }
 
@@ -85,7 +87,7 @@ export interface WorkflowRule {
   approval?: ApprovalRule;
 }
 
-const { CommunityDirector: DIRECTOR, StreetSupervisor: SUPERVISOR, DistrictStaff: DISTRICT } = Role;
+const { CommunityDirector: DIRECTOR, StreetSupervisor: SUPERVISOR, DistrictStaff: DISTRICT, HotlineIntake: HOTLINE } = Role;
 const { Draft, Submitted, Returned, Assessing, Intervening, FollowUp, Closed } = CaseStatus;
 const ACTIVE = [Submitted, Returned, Assessing, Intervening, FollowUp] as const;
 /** States in which the case is worked on: visits, reassessment, outcome feedback. */
@@ -97,7 +99,7 @@ export const WORKFLOW: readonly WorkflowRule[] = [
     label: '提交报告 submit',
     from: [Draft, Returned],
     to: Submitted,
-    roles: [DIRECTOR, DISTRICT],
+    roles: [DIRECTOR, DISTRICT, HOTLINE],
     requires: TRANSITION_REQUIRES[CaseAction.Submit],
   },
   {
@@ -208,7 +210,7 @@ export const WORKFLOW: readonly WorkflowRule[] = [
     label: '补充报告 add report',
     from: [Draft, ...ACTIVE],
     to: null,
-    roles: [DIRECTOR, SUPERVISOR, DISTRICT],
+    roles: [DIRECTOR, SUPERVISOR, DISTRICT, HOTLINE],
     requires: ['reporterType', 'discoveredAt', 'narrative'],
   },
   {
@@ -216,7 +218,7 @@ export const WORKFLOW: readonly WorkflowRule[] = [
     label: '报警/公安反馈 police report or feedback',
     from: [Draft, ...ACTIVE],
     to: null,
-    roles: [DIRECTOR, SUPERVISOR, DISTRICT],
+    roles: [DIRECTOR, SUPERVISOR, DISTRICT, HOTLINE],
     requires: [],
   },
   {
@@ -233,7 +235,7 @@ export const WORKFLOW: readonly WorkflowRule[] = [
     label: '添加监护人/家庭成员 add guardian or household member',
     from: [Draft, ...ACTIVE],
     to: null,
-    roles: [DIRECTOR, SUPERVISOR, DISTRICT],
+    roles: [DIRECTOR, SUPERVISOR, DISTRICT, HOTLINE],
     requires: ['name', 'relation', 'livesWithChild', 'suspectedPerpetrator'],
   },
   {
@@ -241,8 +243,25 @@ export const WORKFLOW: readonly WorkflowRule[] = [
     label: '修改监护人/家庭成员 update guardian or household member',
     from: [Draft, ...ACTIVE],
     to: null,
-    roles: [DIRECTOR, SUPERVISOR, DISTRICT],
+    roles: [DIRECTOR, SUPERVISOR, DISTRICT, HOTLINE],
     requires: [],
+  },
+  {
+    // 协同办理 (domain.md §11): a measure or a need referred to another agency, answered by its liaison.
+    action: CaseAction.Refer,
+    label: '转介协同单位 refer to an agency',
+    from: WORKING,
+    to: null,
+    roles: [SUPERVISOR, DISTRICT],
+    requires: ['agencyId', 'service', 'note'],
+  },
+  {
+    action: CaseAction.RevokeReferral,
+    label: '撤回转介 revoke a referral',
+    from: WORKING,
+    to: null,
+    roles: [SUPERVISOR, DISTRICT],
+    requires: ['reason'],
   },
   {
     action: CaseAction.DecideApproval,
@@ -283,7 +302,13 @@ export function actionsFor(status: CaseStatus, role: Role): CaseAction[] {
 /** The workflow as a Mermaid state diagram (README). */
 export function toMermaid(): string {
   const lines = ['stateDiagram-v2', '    [*] --> draft', '    [*] --> submitted'];
-  const roleShort: Record<string, string> = { community_director: 'director', street_supervisor: 'supervisor', district_staff: 'district', admin: 'admin' };
+  const roleShort: Record<string, string> = {
+    community_director: 'director',
+    street_supervisor: 'supervisor',
+    district_staff: 'district',
+    hotline_intake: 'hotline',
+    admin: 'admin',
+  };
   for (const rule of WORKFLOW) {
     if (rule.to === null) continue;
     for (const from of rule.from) {

@@ -24,6 +24,8 @@ function unitOf(role: Role, c: Case): string {
       return c.streetId;
     case Role.DistrictStaff:
     case Role.DistrictLeader:
+    case Role.HotlineIntake:
+    case Role.AgencyLiaison:
     case Role.Admin:
       return c.districtId;
   }

@@ -64,5 +64,6 @@ export function demoUsers(): DemoUserSpec[] {
   }
   // Last, so the names of the people above stay what they were.
   users.push({ username: 'leader', displayName: `区分管领导 ${demoPersonName(n++)}`, role: Role.DistrictLeader, jurisdictionCode: DEMO_DISTRICT.code });
+  users.push({ username: 'hotline', displayName: `12345-6 热线 ${demoPersonName(n++)}`, role: Role.HotlineIntake, jurisdictionCode: DEMO_DISTRICT.code });
   return users;
 }
