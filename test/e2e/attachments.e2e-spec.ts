@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type request from 'supertest';
+import { DEMO_EVIDENCE_UPLOADER, DEMO_PHOTO_NAME, DemoEvidenceSeeder, demoPhoto } from '@shouhu/evidence';
+import { fakeExif, heicLayout } from '../../libs/evidence/src/heic-fixture';
 import { CaseDetail, dataSourceOf, expectError, expectStatus, useCaseBed } from '../helpers/cases';
 import { bearer } from '../helpers/test-app';
 
@@ -195,11 +197,98 @@ describe('evidence attachments (附件)', () => {
     expect(w.body.contentType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
     expect(((await download('dir-xa-01', w.body.id)).body as Buffer).equals(word)).toBe(true);
 
-    // HEIC is recognised by its ftyp brand and stored as uploaded: this sharp build cannot decode HEVC, so it is not re-encoded.
-    const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.from([0, 0, 0, 0]), Buffer.from('mif1heic'), randomBytes(64)]);
-    const h = await upload('dir-xa-01', heic, 'IMG_0001.HEIC', { kind: 'photo' });
-    expectStatus(h, 201);
-    expect(h.body).toMatchObject({ contentType: 'image/heic', size: heic.length, sha256: sha256(heic) });
+    // A HEIC is recognised by its ftyp brand; one whose boxes cannot be followed is refused (422), never stored with its metadata.
+    const bare = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.from([0, 0, 0, 0]), Buffer.from('mif1heic'), randomBytes(64)]);
+    const h = await upload('dir-xa-01', bare, 'IMG_0001.HEIC', { kind: 'photo' });
+    expectError(h, 422, 'RULE_VIOLATION');
+    expect(h.body.details).toEqual([{ field: 'file', message: expect.stringContaining('HEIC') }]);
+  });
+
+  it('removes EXIF (GPS) and XMP from a HEIC without decoding it: those items zeroed, the image items byte for byte', async () => {
+    const marker = 'GPS-22.5333N-113.9333E-HOME-MARKER';
+    const xmp = Buffer.from(`<x:xmpmeta><rdf:RDF><rdf:Description exif:GPSLatitude="22,32.0N" note="${marker}-xmp"/></rdf:RDF></x:xmpmeta>`);
+    const tile = randomBytes(4000);
+    const thumb = randomBytes(700);
+    const { file, at } = heicLayout([
+      { id: 1, type: 'hvc1', data: tile },
+      { id: 2, type: 'Exif', data: fakeExif(marker) },
+      { id: 3, type: 'hvc1', data: thumb },
+      { id: 4, type: 'mime', data: xmp },
+    ]);
+    expect(file.includes(marker)).toBe(true);
+    const before = storedFiles();
+    const up = await upload('dir-xa-01', file, 'IMG_0002.HEIC', { kind: 'photo' });
+    expectStatus(up, 201);
+    expect(up.body).toMatchObject({ contentType: 'image/heic', size: file.length });
+    // The SHA-256 is of what is stored and served (the cleaned file), not of the upload.
+    expect(up.body.sha256).not.toBe(sha256(file));
+    const got = await download('dir-xa-01', up.body.id);
+    expectStatus(got, 200);
+    const back = got.body as Buffer;
+    expect(back.length).toBe(file.length);
+    expect(sha256(back)).toBe(up.body.sha256);
+    expect(back.includes(marker)).toBe(false);
+    expect(back.includes('GPSLatitude')).toBe(false);
+    const bytesOf = (b: Buffer, id: number) => Buffer.concat(at.get(id)!.map((e) => b.subarray(e.offset, e.offset + e.length)));
+    expect(bytesOf(back, 1).equals(tile)).toBe(true);
+    expect(bytesOf(back, 3).equals(thumb)).toBe(true);
+    expect(bytesOf(back, 2).equals(Buffer.alloc(bytesOf(file, 2).length))).toBe(true);
+    expect(bytesOf(back, 4).equals(Buffer.alloc(xmp.length))).toBe(true);
+    // Outside the two metadata items, nothing changed.
+    const mask = (b: Buffer) => {
+      const copy = Buffer.from(b);
+      for (const id of [2, 4]) for (const e of at.get(id)!) copy.fill(0, e.offset, e.offset + e.length);
+      return copy;
+    };
+    expect(back.equals(mask(file))).toBe(true);
+    // Neither the stored object (encrypted) nor anything left in the storage's tmp/ holds the marker.
+    for (const f of storedFiles().filter((x) => !before.includes(x))) expect(readFileSync(f).includes(marker)).toBe(false);
+    expect(storedFiles().filter((x) => x.includes(`${join(DIR, 'tmp')}`))).toEqual([]);
+
+    // A layout that cannot be cleaned as it streams (its meta box after mdat) is refused, nothing kept.
+    const late = heicLayout(
+      [
+        { id: 1, type: 'hvc1', data: tile },
+        { id: 2, type: 'Exif', data: fakeExif(marker) },
+      ],
+      { mdatFirst: true },
+    ).file;
+    const refused = await upload('dir-xa-01', late, 'IMG_0003.HEIC', { kind: 'photo' });
+    expectError(refused, 422, 'RULE_VIOLATION');
+    expect(refused.body.details).toEqual([{ field: 'file', message: expect.stringContaining('mdat') }]);
+    expect(JSON.stringify(refused.body)).not.toContain(marker);
+    expect(storedFiles().length).toBe(before.length + 1);
+  });
+
+  it('re-encodes more photos at once than there are slots (they wait, none is refused), and refuses one of over 100 megapixels', async () => {
+    const photos = await Promise.all(
+      ['#a22', '#2a2', '#22a', '#aa2', '#2aa'].map((background, i) =>
+        sharp({ create: { width: 300 + i, height: 200, channels: 3, background } })
+          .jpeg()
+          .withExif({ IFD0: { Copyright: `parallel-marker-${i}` } })
+          .toBuffer(),
+      ),
+    );
+    const answers = await Promise.all(photos.map((p, i) => upload('dir-xa-01', p, `p${i}.jpg`, { kind: 'photo' })));
+    for (const [i, a] of answers.entries()) {
+      expectStatus(a, 201);
+      const back = (await download('dir-xa-01', a.body.id)).body as Buffer;
+      expect(sha256(back)).toBe(a.body.sha256);
+      expect(back.includes(`parallel-marker-${i}`)).toBe(false);
+      expect((await sharp(back).metadata()).width).toBe(300 + i);
+    }
+    // A small JPEG whose frame header (SOF0) claims 12000 × 9000 pixels: refused from its header, before any decoding.
+    const small = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#888' } })
+      .jpeg()
+      .toBuffer();
+    const sof = small.indexOf(Buffer.from([0xff, 0xc0]));
+    expect(sof).toBeGreaterThan(0);
+    const huge = Buffer.from(small);
+    huge.writeUInt16BE(9000, sof + 5);
+    huge.writeUInt16BE(12000, sof + 7);
+    const res = await upload('dir-xa-01', huge, 'huge.jpg', { kind: 'photo' });
+    expectError(res, 422, 'RULE_VIOLATION');
+    expect(res.body.details).toEqual([{ field: 'file', message: expect.stringContaining('megapixels') }]);
   });
 
   it('refuses by content: a PDF named .jpg, text named .pdf, a ZIP that is no DOCX, an empty file (415, nothing stored)', async () => {
@@ -226,6 +315,10 @@ describe('evidence attachments (附件)', () => {
     const res = await upload('dir-xa-01', pdf('too-big', 21 * MB), 'big.pdf');
     expectError(res, 413, 'PAYLOAD_TOO_LARGE');
     expect(res.body.details).toEqual([{ field: 'file', message: expect.stringContaining('at most') }]);
+    expect(storedFiles()).toEqual(before);
+    // An image is set aside (encrypted) before it is re-encoded: over the limit, that temporary object goes too.
+    const photo = await upload('dir-xa-01', Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(21 * MB)]), 'big.jpg', { kind: 'photo' });
+    expectError(photo, 413, 'PAYLOAD_TOO_LARGE');
     expect(storedFiles()).toEqual(before);
   });
 
@@ -346,6 +439,29 @@ describe('evidence attachments (附件)', () => {
     expectError(await upload('leader', pdf('scope'), 'scope.pdf'), 403, 'FORBIDDEN');
     expectError(await upload('admin', pdf('scope'), 'scope.pdf'), 403, 'FORBIDDEN');
     expectError(await bed.cc.get('admin', path()), 403, 'FORBIDDEN');
+  });
+
+  it('seeds the demo sample photo through the upload pipeline: GPS removed, encrypted, once', async () => {
+    const raw = await demoPhoto();
+    expect((await sharp(raw).metadata()).exif).toBeDefined();
+    expect(raw.includes('Shouhu demo')).toBe(true);
+    const seeder = bed.api.app.get(DemoEvidenceSeeder, { strict: false });
+    expect(await seeder.seed()).toEqual({ created: 1, skipped: false });
+    expect(await seeder.seed()).toEqual({ created: 0, skipped: true });
+    const [row] = await dataSourceOf(bed.api).query<{ id: string; case_id: string; kind: string; storage_key: string }[]>(
+      `SELECT id, case_id, kind, storage_key FROM attachment WHERE file_name = $1`,
+      [DEMO_PHOTO_NAME],
+    );
+    expect(row.kind).toBe('photo');
+    const got = await download(DEMO_EVIDENCE_UPLOADER, row.id, row.case_id);
+    expectStatus(got, 200);
+    const photo = got.body as Buffer;
+    const meta = await sharp(photo).metadata();
+    expect([meta.format, meta.width, meta.height, meta.exif]).toEqual(['jpeg', 640, 480, undefined]);
+    expect(photo.includes('Shouhu demo')).toBe(false);
+    expect(readFileSync(join(DIR, row.storage_key)).includes(photo.subarray(0, 200))).toBe(false);
+    const events = (await bed.cc.timeline(DEMO_EVIDENCE_UPLOADER, row.case_id)).events;
+    expect(events.some((e) => e.type === 'attachment.added' && e.data.attachmentId === row.id)).toBe(true);
   });
 
   it('streams a 19 MB file through: ciphertext size, hash and round trip', async () => {

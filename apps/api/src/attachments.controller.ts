@@ -103,7 +103,8 @@ export class AttachmentsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
-    summary: '上传附件 (attach evidence): multipart, at most 20 MB; JPEG, PNG, HEIC, PDF, DOCX by content; images lose EXIF/GPS; encrypted at rest',
+    summary:
+      '上传附件 (attach evidence): multipart, at most 20 MB; JPEG, PNG, HEIC, PDF, DOCX by content; images lose EXIF/GPS/XMP (HEIC too, its metadata items zeroed); size and sha256 are of the file as stored and served; encrypted at rest',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -122,7 +123,13 @@ export class AttachmentsController {
     },
   })
   @ApiCreatedResponse({ type: AttachmentView })
-  @ApiErrors([400, 401, 403, 404, 503])
+  @ApiErrors([400, 401, 403, 404, 422, 503], {
+    422: {
+      description:
+        'RULE_VIOLATION (details name `file`): a HEIC whose metadata cannot be removed while it streams (its meta box after mdat, an item in another file…), or an image of more than 100 megapixels; nothing is stored',
+      message: "the HEIC file's metadata (EXIF, GPS) cannot be removed: its image data (mdat) comes before its meta box; send it as JPEG",
+    },
+  })
   @uploadError(
     413,
     'PAYLOAD_TOO_LARGE: the file is over ATTACHMENT_MAX_BYTES (20 MB); nothing is stored',

@@ -3,7 +3,6 @@ import { basename } from 'node:path';
 import { Duplex, PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
-import sharp from 'sharp';
 import { Actor } from '@shouhu/access';
 import { CaseErrors, CaseRepository, caseScope, CaseWriter } from '@shouhu/cases';
 import { AppConfig } from '@shouhu/config';
@@ -12,10 +11,12 @@ import { AuditService, EventType } from '@shouhu/timeline';
 import { AttachmentRepository } from './attachment.repository';
 import { AttachmentListView, AttachmentView, attachmentView } from './attachment.views';
 import { DocxCheck, extensionOf, sniff, SNIFF_BYTES, typeClaimedBy } from './content-type';
-import { ATTACHMENT_KINDS, AttachmentKind, AttachmentType, FILE_NAME_MAX_CHARS, NOTE_MAX_CHARS, SCRUBBED_TYPES } from './domain';
+import { ATTACHMENT_KINDS, AttachmentKind, AttachmentType, FILE_NAME_MAX_CHARS, NOTE_MAX_CHARS } from './domain';
 import type { Attachment } from './entities/attachment.entity';
 import { EvidenceErrors } from './evidence.errors';
 import { FILE_TAG_BYTES, FileCipher, MAX_HEADER_BYTES } from './file-cipher';
+import { HeicScrub } from './heic';
+import { ImageRefusal, ImageScrubber } from './image-scrubber';
 import { AttachmentStorage } from './storage/attachment-storage';
 import { FILE_TOO_LARGE, UploadForm, UploadPart } from './upload-form';
 
@@ -41,20 +42,17 @@ export interface AttachmentContent {
 
 /**
  * Evidence (附件, domain.md §12). An upload streams through: type sniffed from its
- * first bytes → images re-encoded by sharp without their metadata (EXIF, GPS; the
- * orientation applied first) → SHA-256 and size of what is kept → AES-256-GCM with a
+ * first bytes → images without their metadata (EXIF, GPS, XMP: JPEG and PNG re-encoded
+ * by sharp, the orientation applied first; HEIC's metadata items zeroed) → SHA-256 and
+ * size of what is kept (the cleaned file, as served) → AES-256-GCM with a
  * per-file key → the storage, atomically. Only then is the row written, with the
  * `attachment.added` event, in one transaction on the locked case. Nothing is deleted:
  * a retraction hides the attachment with its reason on the timeline.
  */
 @Injectable()
 export class AttachmentsService {
-  /**
-   * sharp holds an image's whole input and its decoded pixels while it re-encodes it
-   * (about 60 MB for a 12-megapixel photo): at most IMAGE_SLOTS images at once bound
-   * the api's memory; PDFs and DOCX stream through without a slot.
-   */
-  private readonly imageSlots = new Slots(IMAGE_SLOTS);
+  /** Re-encodes JPEG and PNG a few at a time, in bounded memory (see ImageScrubber). */
+  private readonly images: ImageScrubber;
 
   constructor(
     private readonly attachments: AttachmentRepository,
@@ -64,7 +62,9 @@ export class AttachmentsService {
     private readonly writer: CaseWriter,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.images = new ImageScrubber(storage, config.ATTACHMENT_MAX_BYTES);
+  }
 
   async upload(actor: Actor, caseId: string, form: UploadForm): Promise<AttachmentView> {
     // Out of scope: 404 before a byte of the file is read.
@@ -178,7 +178,12 @@ export class AttachmentsService {
     return { kind: fields.get('kind') as AttachmentKind, note: note?.trim() ? note : null, file: file as StoredFile };
   }
 
-  /** Streams one file through the checks, the scrubbing, the hash and the cipher into the storage. */
+  /**
+   * Streams one file through the checks, the scrubbing, the hash and the cipher into the
+   * storage. JPEG and PNG are set aside (encrypted) and re-encoded in one of a few slots
+   * (ImageScrubber: sharp holds a whole image); HEIC is cleaned as it streams (HeicScrub);
+   * PDF and DOCX stream straight through.
+   */
   private async store(part: Extract<UploadPart, { type: 'file' }>): Promise<StoredFile> {
     const { head, stream } = await peek(part.stream, SNIFF_BYTES);
     const sniffed = sniff(head);
@@ -195,14 +200,8 @@ export class AttachmentsService {
     }
 
     const stages: Duplex[] = [];
-    let imageFailed = false;
-    if (SCRUBBED_TYPES.includes(contentType)) {
-      // sharp writes no metadata unless asked (withMetadata/keepExif): EXIF, GPS and XMP are dropped; rotate() applies the orientation first.
-      const image = sharp({ failOn: 'error', sequentialRead: true }).rotate();
-      (contentType === AttachmentType.Jpeg ? image.jpeg({ quality: 92 }) : image.png()).once('error', () => (imageFailed = true));
-      stages.push(image);
-    }
     if (sniffed === 'zip') stages.push(new DocxCheck(() => EvidenceErrors.unsupported('a ZIP archive that is not a Word document (DOCX)')));
+    if (contentType === AttachmentType.Heic) stages.push(new HeicScrub((reason) => EvidenceErrors.heicNotCleanable(reason)));
     const hash = createHash('sha256');
     let size = 0;
     const meter = new Transform({
@@ -212,24 +211,40 @@ export class AttachmentsService {
         callback(null, chunk);
       },
     });
-    const sink = new PassThrough();
-    // An image waits for a decoding slot with its body unread (TCP backpressure holds the rest of it).
-    const release = SCRUBBED_TYPES.includes(contentType) ? await this.imageSlots.take() : () => undefined;
-    const [flow, put] = await Promise.allSettled([pipeline([stream, ...stages, meter, this.cipher.encryptor(), sink]), this.storage.put(sink)]).finally(
-      release,
-    );
-    const key = put.status === 'fulfilled' ? put.value : undefined;
-    const tooLarge = part.truncated();
-    if (flow.status === 'rejected' || put.status === 'rejected' || tooLarge) {
+    const write = (source: Readable) => this.write(source, [...stages, meter]);
+    let key: string | undefined;
+    try {
+      if (contentType === AttachmentType.Jpeg || contentType === AttachmentType.Png) {
+        const spooled = await this.images.spool(stream);
+        try {
+          if (part.truncated()) throw EvidenceErrors.tooLarge(this.config.ATTACHMENT_MAX_BYTES);
+          key = await this.images.reencode(spooled, contentType, write);
+        } finally {
+          await this.images.discard(spooled);
+        }
+      } else {
+        key = await write(stream);
+      }
+      if (part.truncated()) throw EvidenceErrors.tooLarge(this.config.ATTACHMENT_MAX_BYTES);
+    } catch (error) {
       if (key) await this.storage.discard(key);
       stream.resume();
-      if (tooLarge || (flow.status === 'rejected' && errorCode(flow.reason) === FILE_TOO_LARGE))
-        throw EvidenceErrors.tooLarge(this.config.ATTACHMENT_MAX_BYTES);
-      if (flow.status === 'rejected' && flow.reason instanceof DomainError) throw flow.reason;
-      if (imageFailed) throw EvidenceErrors.unsupported('the image cannot be decoded');
-      throw flow.status === 'rejected' ? flow.reason : (put as PromiseRejectedResult).reason;
+      if (part.truncated() || errorCode(error) === FILE_TOO_LARGE) throw EvidenceErrors.tooLarge(this.config.ATTACHMENT_MAX_BYTES);
+      if (error instanceof ImageRefusal)
+        throw error.kind === 'too_many_pixels' ? EvidenceErrors.imageTooLarge(error.reason) : EvidenceErrors.unsupported(error.reason);
+      throw error;
     }
-    return { key: key as string, size, sha256: hash.digest('hex'), contentType, fileName };
+    // What is stored and served is the cleaned file: its size and SHA-256 are those of the cleaned bytes.
+    return { key, size, sha256: hash.digest('hex'), contentType, fileName };
+  }
+
+  /** Streams `source` through `stages` and the cipher into the storage; resolves to the key, leaving nothing behind on failure. */
+  private async write(source: Readable, stages: Duplex[]): Promise<string> {
+    const sink = new PassThrough();
+    const [flow, put] = await Promise.allSettled([pipeline([source, ...stages, this.cipher.encryptor(), sink]), this.storage.put(sink)]);
+    if (flow.status === 'fulfilled' && put.status === 'fulfilled') return put.value;
+    if (put.status === 'fulfilled') await this.storage.discard(put.value);
+    throw flow.status === 'rejected' ? flow.reason : (put as PromiseRejectedResult).reason;
   }
 
   /** The plaintext of a stored file, streaming: header and tag read first, then the ciphertext between them. */
@@ -241,29 +256,6 @@ export class AttachmentsService {
     const decryptor = this.cipher.decryptor(header, tag);
     body.on('error', (error) => decryptor.destroy(error));
     return body.pipe(decryptor);
-  }
-}
-
-/** How many images are re-encoded at once (see AttachmentsService.imageSlots). */
-export const IMAGE_SLOTS = 2;
-
-/** A counting semaphore: take() resolves to the release of a slot, in arrival order. */
-class Slots {
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private free: number) {}
-
-  async take(): Promise<() => void> {
-    if (this.free > 0) this.free -= 1;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free += 1;
-    };
   }
 }
 

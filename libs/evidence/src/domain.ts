@@ -24,8 +24,12 @@ export enum AttachmentType {
   Docx = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
 }
 
-/** Images whose metadata (EXIF, GPS, XMP, ICC comments) is dropped by re-encoding them through sharp. */
-export const SCRUBBED_TYPES: readonly AttachmentType[] = [AttachmentType.Jpeg, AttachmentType.Png];
+/**
+ * Every image loses its metadata (EXIF with GPS, XMP, IPTC, comments) before it is stored:
+ * JPEG and PNG are re-encoded through sharp (image-scrubber.ts); HEIC, which sharp cannot
+ * decode here, has its Exif and XMP items overwritten with zeros (heic.ts).
+ */
+export const SCRUBBED_TYPES: readonly AttachmentType[] = [AttachmentType.Jpeg, AttachmentType.Png, AttachmentType.Heic];
 
 /** The longest note and retraction reason, in characters (the columns count the same way). */
 export const NOTE_MAX_CHARS = 1000;

@@ -12,5 +12,11 @@ export const EvidenceErrors = {
     new DomainError(ErrorCode.UnsupportedMediaType, 'send the attachment as multipart/form-data', [
       { field: 'file', message: 'must be sent as multipart/form-data' },
     ]),
+  /** A HEIC laid out so that its metadata cannot be removed while it streams: refused rather than stored with it. */
+  heicNotCleanable: (why: string) =>
+    new DomainError(ErrorCode.RuleViolation, `the HEIC file's metadata (EXIF, GPS) cannot be removed: ${why}; send it as JPEG`, [
+      { field: 'file', message: `is a HEIC whose metadata cannot be removed (${why}); send it as JPEG` },
+    ]),
+  imageTooLarge: (why: string) => new DomainError(ErrorCode.RuleViolation, why, [{ field: 'file', message: why }]),
   alreadyRetracted: () => new DomainError(ErrorCode.Conflict, 'the attachment is already retracted'),
 };

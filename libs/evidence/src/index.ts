@@ -2,6 +2,7 @@ export { AttachmentListView, AttachmentRetractionView, AttachmentView } from './
 export { ATTACHMENT_CONTENT_FIELD, AttachmentsService, cleanFileName } from './attachments.service';
 export type { AttachmentContent } from './attachments.service';
 export { DocxCheck, sniff, typeClaimedBy } from './content-type';
+export { DEMO_EVIDENCE_UPLOADER, DEMO_PHOTO_NAME, DemoEvidenceSeeder, demoPhoto } from './demo-evidence.seeder';
 export { ATTACHMENT_KINDS, AttachmentKind, AttachmentType } from './domain';
 export { RetractAttachmentDto } from './dto/attachment.dto';
 export { Attachment } from './entities/attachment.entity';
