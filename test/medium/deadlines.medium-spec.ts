@@ -86,7 +86,7 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
       await makeDue(s, acceptReport.id, 10_000);
       expect(await s.escalation.remind(acceptReport.id)).toBe('done');
       expect(await s.escalation.remind(acceptReport.id)).toBe('noop');
-      const supervisors = await s.ledger.activeUserIds(Role.StreetSupervisor, late.streetId);
+      const supervisors = await s.ledger.activeUserIds(Role.StreetSupervisor, late.streetId as string);
       expect((await notified(late.id, acceptReport.id, 'remind')).sort()).toEqual([...supervisors].sort());
       expect(await notified(late.id, acceptReport.id, 'remind')).not.toContain(district1);
       for (const n of (await s.ledger.notifications(late.id)).filter((x) => x.kind === 'deadline.reminder')) expect(n.userId).not.toBe(district1);

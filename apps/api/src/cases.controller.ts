@@ -37,6 +37,14 @@ import { VariantBodyPipe } from './http/validation';
 const CASE_WORKERS = [Role.CommunityDirector, Role.StreetSupervisor, Role.DistrictStaff] as const;
 /** Who reads cases: the case workers, and district leadership, which reads the district's cases and changes none. */
 const CASE_READERS = [...CASE_WORKERS, Role.DistrictLeader] as const;
+/**
+ * The 12345-6 hotline (一门受理) files reports and completes them: it reads, lists and works on only
+ * what it filed, until a supervisor accepts it (its scope, ability.factory.ts); the workflow
+ * table says which actions (submit, add_report, record_police, add/update_guardian).
+ */
+const FILERS = [Role.CommunityDirector, Role.DistrictStaff, Role.HotlineIntake] as const;
+const INTAKE_READERS = [...CASE_READERS, Role.HotlineIntake] as const;
+const INTAKE_WORKERS = [...CASE_WORKERS, Role.HotlineIntake] as const;
 
 /** A read of one case (or of what lies beside it): bad id, no token, wrong role, not in scope, database down. */
 const READ_ONE: ErrorStatus[] = [400, 401, 403, 404, 503];
@@ -57,9 +65,13 @@ export class CasesController {
     private readonly deadlines: DeadlineService,
   ) {}
 
-  @Roles(Role.CommunityDirector, Role.DistrictStaff)
+  @Roles(...FILERS)
   @Post()
-  @ApiOperation({ summary: '报告 (file a report): 201 a new case, or 200 with linkedToExisting when the child already has an open case' })
+  @ApiOperation({
+    summary: '报告 (file a report): 201 a new case, or 200 with linkedToExisting when the child already has an open case',
+    description:
+      'The hotline (hotline_intake) files for any community of its district, or with communityId null and report.location: an unlocated case that district staff see in GET /api/cases?unlocated=true and route with the transfer transition.',
+  })
   @ApiCreatedResponse({ type: FiledCaseView, description: 'a new case (submitted, or draft when submit is false)' })
   @ApiOkResponse({ type: FiledCaseView, description: 'the report joined the child’s open case in the caller’s scope (linkedToExisting: true)' })
   @ApiErrors([400, 401, 403, 404, 422, 503], { 404: { description: 'NOT_FOUND: communityId is not a community the caller may file for' } })
@@ -69,7 +81,7 @@ export class CasesController {
     return { ...result.detail, linkedToExisting: result.linkedToExisting, reopened: result.reopened };
   }
 
-  @Roles(...CASE_READERS)
+  @Roles(...INTAKE_READERS)
   @Get()
   @ApiOperation({ summary: '个案队列 (the triage queue), scoped to the caller, keyset-paginated' })
   @ApiOkResponse({ type: CaseListView })
@@ -78,7 +90,7 @@ export class CasesController {
     return this.queries.list(actor, query);
   }
 
-  @Roles(...CASE_READERS)
+  @Roles(...INTAKE_READERS)
   @Get(':id')
   @ApiOperation({ summary: '个案详情 (case detail) with allowedActions; the read of the child’s identity is logged' })
   @ApiOkResponse({ type: CaseDetailView })
@@ -87,7 +99,7 @@ export class CasesController {
     return this.queries.get(actor, id);
   }
 
-  @Roles(...CASE_WORKERS)
+  @Roles(...INTAKE_WORKERS)
   @Post(':id/transitions')
   @HttpCode(200)
   @ApiOperation({ summary: '流转 (take a workflow action); `version` must be the case version the caller read' })
@@ -149,7 +161,7 @@ export class CasesController {
     return this.records.addVisit(actor, id, dto);
   }
 
-  @Roles(...CASE_WORKERS)
+  @Roles(...INTAKE_WORKERS)
   @Post(':id/guardians')
   @HttpCode(200)
   @ApiOperation({ summary: '监护人/家庭成员 (record a guardian or household member; identity as the child’s: detail only, every read logged)' })
@@ -159,7 +171,7 @@ export class CasesController {
     return this.guardians.add(actor, id, dto);
   }
 
-  @Roles(...CASE_WORKERS)
+  @Roles(...INTAKE_WORKERS)
   @Patch(':id/guardians/:guardianId')
   @ApiOperation({ summary: '修改监护人/家庭成员 (change any of a guardian’s fields; phone or idNumber null clears it)' })
   @ApiOkResponse({ type: CaseDetailView })
@@ -193,7 +205,7 @@ export class CasesController {
     return this.records.addNote(actor, id, dto);
   }
 
-  @Roles(...CASE_WORKERS)
+  @Roles(...INTAKE_WORKERS)
   @Post(':id/reports')
   @HttpCode(200)
   @ApiOperation({ summary: '追加报告 (add a further report to the case)' })
@@ -203,7 +215,7 @@ export class CasesController {
     return this.records.addReport(actor, id, dto);
   }
 
-  @Roles(...CASE_WORKERS)
+  @Roles(...INTAKE_WORKERS)
   @Post(':id/police')
   @HttpCode(200)
   @ApiOperation({ summary: '报警与公安反馈 (record when police were told, the receipt, their feedback)' })

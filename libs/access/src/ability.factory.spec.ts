@@ -149,6 +149,60 @@ describe('defineAbilityFor', () => {
     });
   });
 
+  describe('hotline intake of district A', () => {
+    const hotline = actor(Role.HotlineIntake, places.districtA);
+    const ability = defineAbilityFor(hotline);
+    const unlocatedA = { districtId: tree.districtA, streetId: null, communityId: null };
+    const filed = (status: string, at: object = places.communityA1a, createdById = hotline.id) =>
+      asSubject('Case', { id: randomUUID(), ...at, createdById, status });
+
+    it('files for any community of its district, and unlocated reports of its district', () => {
+      for (const place of ['communityA1a', 'communityA1b', 'communityA2a'] as PlaceName[])
+        expect(ability.can('create', asSubject('Case', places[place]))).toBe(true);
+      expect(ability.can('create', asSubject('Case', unlocatedA))).toBe(true);
+    });
+
+    it('files nothing for district B, located or not', () => {
+      expect(ability.can('create', asSubject('Case', places.communityB1a))).toBe(false);
+      expect(ability.can('create', asSubject('Case', { districtId: tree.districtB, streetId: null, communityId: null }))).toBe(false);
+    });
+
+    it.each(['draft', 'submitted', 'returned'])('reads and completes what it filed while %s', (status) => {
+      expect(ability.can('read', filed(status))).toBe(true);
+      expect(ability.can('update', filed(status))).toBe(true);
+      expect(ability.can('read', filed(status, unlocatedA))).toBe(true);
+    });
+
+    it.each(['assessing', 'intervening', 'follow_up', 'closed'])('no longer sees what it filed once %s (accepted)', (status) => {
+      expect(ability.can('read', filed(status))).toBe(false);
+      expect(ability.can('update', filed(status))).toBe(false);
+    });
+
+    it('never sees cases filed by someone else, even in its district and before acceptance', () => {
+      expect(ability.can('read', filed('submitted', places.communityA1a, randomUUID()))).toBe(false);
+      expect(ability.can('read', filed('draft', unlocatedA, randomUUID()))).toBe(false);
+    });
+
+    it('reads only its own user record', () => {
+      expect(ability.can('read', userAt('districtA', hotline.id))).toBe(true);
+      expect(ability.can('read', userAt('districtA'))).toBe(false);
+      expect(ability.can('create', userAt('communityA1a'))).toBe(false);
+    });
+  });
+
+  describe('unlocated cases (no street, no community) of district A', () => {
+    const unlocated = asSubject('Case', { id: randomUUID(), districtId: tree.districtA, streetId: null, communityId: null, status: 'submitted' });
+    it.each([
+      [Role.DistrictStaff, places.districtA, true],
+      [Role.DistrictLeader, places.districtA, true],
+      [Role.StreetSupervisor, places.streetA1, false],
+      [Role.CommunityDirector, places.communityA1a, false],
+      [Role.Admin, places.districtA, false],
+    ] as const)('%s reads them: %s', (role, place, want) => {
+      expect(defineAbilityFor(actor(role, place)).can('read', unlocated)).toBe(want);
+    });
+  });
+
   describe('street supervisor of street A1', () => {
     const supervisor = actor(Role.StreetSupervisor, places.streetA1);
     const ability = defineAbilityFor(supervisor);

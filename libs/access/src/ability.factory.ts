@@ -8,6 +8,12 @@ export type SubjectName = 'User' | 'Jurisdiction' | 'Case';
 export type AppAbility = MongoAbility<[Action, SubjectName | Record<string, unknown>], MongoQuery>;
 
 /**
+ * The case states in which the hotline still sees what it filed: before acceptance
+ * (the values of CaseStatus in @shouhu/cases, which depends on this library).
+ */
+export const HOTLINE_VISIBLE_STATUSES: readonly string[] = ['draft', 'submitted', 'returned'];
+
+/**
  * The condition that puts a record inside the actor's subtree of the jurisdiction
  * tree: every scoped record carries districtId, streetId and communityId.
  */
@@ -23,7 +29,8 @@ export function subtreeOf(actor: Actor): MongoQuery {
 }
 
 /**
- * What each role may do, as CASL rules with jurisdiction conditions. The same
+ * What each role may do, as CASL rules with jurisdiction conditions (and, for the
+ * hotline, the filer and the state: its fields are in the case repository's CASE_FIELDS). The same
  * rules answer `ability.can(action, record)` and, through rulesToSql, the WHERE
  * clause of list queries, so lists never fetch-then-filter.
  */
@@ -49,6 +56,13 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     case Role.StreetSupervisor:
       can('read', 'User', scope);
       can(['read', 'update'], 'Case', scope);
+      break;
+    case Role.HotlineIntake:
+      // 一门受理: files for any community of its district, or unlocated (no community yet: district staff route it).
+      can('read', 'User', { id: actor.id });
+      can('create', 'Case', { districtId: actor.districtId });
+      // It sees and completes only the reports it filed, until a supervisor accepts them (then: 404 like any other case).
+      can(['read', 'update'], 'Case', { createdById: actor.id, status: { $in: HOTLINE_VISIBLE_STATUSES } });
       break;
     case Role.AgencyLiaison:
       // No case rule at all: a liaison reads only the referrals addressed to its agency, through their own need-to-know view.

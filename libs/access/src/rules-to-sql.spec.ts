@@ -48,6 +48,30 @@ describe('rulesToSql for each role', () => {
     expect(rulesToSql(ability, 'update', 'User', USER_FIELDS)).toEqual(FALSE);
   });
 
+  it('hotline intake: files in its district; reads and updates only what it filed, before acceptance', () => {
+    const CASE_FIELDS: FieldMap = {
+      id: 'c.id',
+      districtId: 'c.district_id',
+      streetId: 'c.street_id',
+      communityId: 'c.community_id',
+      createdById: 'c.created_by_id',
+      status: 'c.status',
+    };
+    const hotline = actor(Role.HotlineIntake);
+    const ability = defineAbilityFor(hotline);
+    const own = {
+      sql: '(c.created_by_id = :acl_0 AND c.status IN (:...acl_1))',
+      params: { acl_0: hotline.id, acl_1: ['draft', 'submitted', 'returned'] },
+    };
+    expect(rulesToSql(ability, 'read', 'Case', CASE_FIELDS)).toEqual(own);
+    expect(rulesToSql(ability, 'update', 'Case', CASE_FIELDS)).toEqual(own);
+    expect(rulesToSql(ability, 'create', 'Case', CASE_FIELDS)).toEqual({ sql: 'c.district_id = :acl_0', params: { acl_0: districtId } });
+    expect(rulesToSql(ability, 'read', 'User', USER_FIELDS)).toEqual({ sql: 'u.id = :acl_0', params: { acl_0: hotline.id } });
+    // Without the filer and state columns the rule cannot be expressed: it throws rather than widen the scope.
+    const LOCATION_ONLY: FieldMap = { id: 'c.id', districtId: 'c.district_id', streetId: 'c.street_id', communityId: 'c.community_id' };
+    expect(() => rulesToSql(ability, 'read', 'Case', LOCATION_ONLY)).toThrow(UnsupportedConditionError);
+  });
+
   it('district leader: reads the cases and users of its district; every write is FALSE, so a write query finds no case', () => {
     const CASE_FIELDS: FieldMap = { id: 'c.id', districtId: 'c.district_id', streetId: 'c.street_id', communityId: 'c.community_id' };
     const ability = defineAbilityFor(actor(Role.DistrictLeader));

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Actor, asSubject, defineAbilityFor, FieldCipher, JurisdictionLevel } from '@shouhu/access';
+import { Actor, AppAbility, asSubject, defineAbilityFor, FieldCipher, JurisdictionLevel, Role } from '@shouhu/access';
 import { TransactionRunner } from '@shouhu/database';
 import { DomainError, ErrorCode } from '@shouhu/errors';
 import { OrgService } from '@shouhu/org';
@@ -12,13 +12,33 @@ import { CaseWriter } from './case-writer';
 import { CaseRepository } from './case.repository';
 import type { CaseDetailView } from './case.views';
 import { ChildRepository } from './child.repository';
-import { CaseFlag, CaseStatus } from './domain';
-import type { CreateCaseDto } from './dto/case.dto';
+import { CaseErrors } from './cases.errors';
+import { CaseFlag, CaseStatus, ReporterType } from './domain';
+import { CreateCaseDto, FilingReportInput } from './dto/case.dto';
 import type { Case } from './entities/case.entity';
 import type { Report } from './entities/report.entity';
 import { FIELD_CIPHER } from './field-cipher.provider';
 import { sortedUnique, union } from './lists';
 import { checkChild, checkIntake, checkReporter, checkSubmittable, reportRow } from './report-rules';
+
+/** Where a new case is placed; street and community null: unlocated. */
+type Place = {
+  districtId: string;
+  streetId: string | null;
+  communityId: string | null;
+};
+
+/**
+ * The filing with its reporter type: as stated, else `hotline` for the hotline's own
+ * filings (domain.md §2); anyone else must state it (400 naming report.reporterType).
+ */
+function withReporterType(actor: Actor, dto: CreateCaseDto): CreateCaseDto {
+  // Optional in the filing's DTO (FilingReportInput), required by the type it extends.
+  const stated = dto.report.reporterType as ReporterType | undefined;
+  const reporterType = stated ?? (actor.role === Role.HotlineIntake ? ReporterType.Hotline : undefined);
+  if (!reporterType) throw CaseErrors.missing(['report.reporterType']);
+  return { ...dto, report: Object.assign(new FilingReportInput(), dto.report, { reporterType }) };
+}
 
 export interface CreateResult {
   detail: CaseDetailView;
@@ -55,36 +75,35 @@ export class CaseIntakeService {
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
   ) {}
 
-  async create(actor: Actor, dto: CreateCaseDto): Promise<CreateResult> {
-    const submit = dto.submit ?? true;
-    const community = await this.org.jurisdiction(dto.communityId);
-    const placed = community && asSubject('Case', { districtId: community.districtId, streetId: community.streetId, communityId: community.communityId });
+  async create(actor: Actor, input: CreateCaseDto): Promise<CreateResult> {
+    const submit = input.submit ?? true;
     const ability = defineAbilityFor(actor);
-    if (!community || community.level !== JurisdictionLevel.Community || !ability.can('create', placed as never)) {
-      throw new DomainError(ErrorCode.NotFound, 'no such community in your scope', [{ field: 'communityId', message: 'is not a community you may file for' }]);
-    }
+    const place = await this.placeOf(actor, input, ability);
+    const dto = withReporterType(actor, input);
     checkChild(dto);
     checkReporter(dto.report, 'report');
     if (submit) checkSubmittable(dto.categories, dto.mandatoryItems ?? [], dto.report.narrative, dto.police, 'report.narrative', 'police');
     checkIntake({ ...dto, mandatoryItems: dto.mandatoryItems ?? [] }, { riskField: 'riskLevel' });
 
-    const streetId = community.streetId as string;
+    // The child's match scope (child.street_id): its street; for an unlocated report, the district
+    // until district staff route the case (transfer moves the child to the street).
+    const matchScope = place.streetId ?? place.districtId;
     const idHash = dto.child.idNumber ? this.cipher.matchHash(dto.child.idNumber) : null;
     const now = new Date();
     const year = Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(now));
-    const district = await this.org.jurisdiction(community.districtId);
+    const district = await this.org.jurisdiction(place.districtId);
     const prefix = district?.casePrefix ?? district?.code ?? 'SH';
     // The number is taken before the transaction, in a statement of its own (committed at
     // once): inside, it would either hold the district's counter row until commit (every
     // filing of the district queued behind it) or ask the pool for a second connection
     // while holding one (a deadlock under load). A filing that fails or links leaves a gap.
-    const n = await this.cases.nextCaseNumber(community.districtId, year);
+    const n = await this.cases.nextCaseNumber(place.districtId, year);
     const updateScope = caseScope(actor, 'update');
 
     const filed = await this.tx.run(async (manager): Promise<Filed> => {
       // Reports of one child arriving together must find each other, not race to insert the child.
-      await this.children.lockIdentity(manager, streetId, dto.child.name, dto.child.birthDate, idHash);
-      const childIds = await this.children.matchingIds(manager, idHash, streetId, dto.child.name, dto.child.birthDate);
+      await this.children.lockIdentity(manager, matchScope, dto.child.name, dto.child.birthDate, idHash);
+      const childIds = await this.children.matchingIds(manager, idHash, matchScope, dto.child.name, dto.child.birthDate);
       let related: Case | null = null;
       if (childIds.length && submit) {
         const existing = await this.cases.findLinkableCase(manager, childIds, updateScope);
@@ -100,7 +119,7 @@ export class CaseIntakeService {
         idNumberHmac: idHash,
         address: dto.child.address ?? null,
         school: dto.child.school ?? null,
-        streetId,
+        streetId: matchScope,
       });
       const c = await this.cases.insert(manager, {
         caseNo: `${prefix}-${year}-${String(n).padStart(6, '0')}`,
@@ -110,9 +129,9 @@ export class CaseIntakeService {
         mandatoryItems: sortedUnique(dto.mandatoryItems ?? []),
         needsEmergencyPlacement: dto.needsEmergencyPlacement ?? false,
         childId: childRow.id,
-        communityId: community.id,
-        streetId,
-        districtId: community.districtId,
+        communityId: place.communityId,
+        streetId: place.streetId,
+        districtId: place.districtId,
         assigneeId: null,
         createdById: actor.id,
         reportedAt: now,
@@ -136,6 +155,31 @@ export class CaseIntakeService {
     });
     // Both paths end on a case in the caller's scope: their new case or the one it joined.
     return { detail: await this.queries.get(actor, filed.caseId), linkedToExisting: filed.linkedToExisting, reopened: filed.reopened };
+  }
+
+  /**
+   * Where the case goes: a community of the caller's scope (another district's, or no such
+   * community: 404 naming communityId), or, for the hotline, nowhere yet (communityId null:
+   * unlocated, in the caller's district; the report must say where it happened).
+   */
+  private async placeOf(actor: Actor, dto: CreateCaseDto, ability: AppAbility): Promise<Place> {
+    if (dto.communityId === null) {
+      if (actor.role !== Role.HotlineIntake) throw CaseErrors.invalid('communityId', 'must be a community id: only the hotline files unlocated reports');
+      if (!dto.report.location) {
+        throw new DomainError(ErrorCode.ValidationFailed, 'an unlocated report (communityId null) needs report.location', [
+          { field: 'report.location', message: 'is required when communityId is null' },
+        ]);
+      }
+      const unlocated: Place = { districtId: actor.districtId, streetId: null, communityId: null };
+      if (!ability.can('create', asSubject('Case', unlocated))) throw CaseErrors.invalid('communityId', 'must be a community id');
+      return unlocated;
+    }
+    const community = await this.org.jurisdiction(dto.communityId);
+    const placed: Place | null = community && { districtId: community.districtId, streetId: community.streetId, communityId: community.id };
+    if (!community || !placed || community.level !== JurisdictionLevel.Community || !ability.can('create', asSubject('Case', placed))) {
+      throw new DomainError(ErrorCode.NotFound, 'no such community in your scope', [{ field: 'communityId', message: 'is not a community you may file for' }]);
+    }
+    return placed;
   }
 
   /**

@@ -49,6 +49,9 @@ export function applyListQuery(q: SelectQueryBuilder<Case>, query: ListCasesQuer
   if (query.category) q.andWhere('c.categories @> ARRAY[:fCat]::varchar[]', { fCat: query.category });
   if (query.communityId) q.andWhere('c.community_id = :fCommunity', { fCommunity: query.communityId });
   if (query.streetId) q.andWhere('c.street_id = :fStreet', { fStreet: query.streetId });
+  // Unlocated: a hotline report without a community yet (district staff route it with transfer).
+  if (query.unlocated === 'true') q.andWhere('c.community_id IS NULL');
+  if (query.unlocated === 'false') q.andWhere('c.community_id IS NOT NULL');
   if (query.assignee) q.andWhere('c.assignee_id = :fAssignee', { fAssignee: query.assignee.toLowerCase() === 'me' ? actorId : query.assignee.toLowerCase() });
   if (query.overdue === 'true') q.andWhere('c.next_due_at < now()');
   if (query.overdue === 'false') q.andWhere('c.next_due_at >= now()');

@@ -12,7 +12,8 @@ export class CaseStaff {
 
   /** A user who may work on this case: active, in the case's street (directors of its community), not admin; else 400 naming `field`. */
   async assignable(manager: EntityManager, c: Case, userId: string, field: string): Promise<User> {
-    const user = await this.org.activeUser(userId, { streetId: c.streetId, districtId: c.districtId }, manager);
+    // An unlocated case (no street yet) has nobody to work on it until district staff route it.
+    const user = c.streetId ? await this.org.activeUser(userId, { streetId: c.streetId, districtId: c.districtId }, manager) : null;
     const fits =
       user &&
       ((user.role === Role.CommunityDirector && user.jurisdiction?.id === c.communityId) ||

@@ -134,6 +134,9 @@ export class CaseTransitionsService {
 
   /** The supervisor confirms the risk; below the floor only with a written reason, which goes on the timeline (domain.md §4). */
   private async accept(ctx: WriteContext, dto: CompleteTransition<AcceptTransition>): Promise<void> {
+    // Only a case with a street has a supervisor to accept it: an unlocated report is routed (transfer) first.
+    if (ctx.c.communityId === null)
+      throw CaseErrors.rule('an unlocated case cannot be accepted: district staff route it to a community with transfer first', 'communityId');
     const floor = riskFloor(ctx.c);
     const belowFloor = isBelowFloor(dto.riskLevel, floor);
     if (belowFloor && !dto.reason) {
@@ -210,7 +213,7 @@ export class CaseTransitionsService {
     // The old community's director no longer handles it.
     const assigneeStays = c.assigneeId !== null && (await this.staff.stillFits(manager, c.assigneeId, streetId, target.id));
     await this.writer.update(ctx, { communityId: target.id, streetId, assigneeId: assigneeStays ? c.assigneeId : null });
-    // The child moved: intake matches a report without ID number in the new street from now on.
+    // The child moved (or an unlocated report found its place): intake matches a report without ID number in the new street from now on.
     if (target.streetId !== c.streetId) await this.children.moveToStreet(manager, c.childId, streetId);
     await this.writer.event(manager, c, actor, EventType.CaseTransferred, {
       data: { fromCommunityId: c.communityId, toCommunityId: target.id, reason: dto.reason },
@@ -224,6 +227,10 @@ export class CaseTransitionsService {
     const target = await this.cases.lockInScope(manager, dto.intoCaseId, caseScope(actor, 'update'));
     if (!target) throw new DomainError(ErrorCode.NotFound, 'no such case in your scope', [{ field: 'intoCaseId', message: 'is not a case in your scope' }]);
     if (target.status === CaseStatus.Closed) throw CaseErrors.rule('a case can only be merged into an open case', 'intoCaseId');
+    // A closed case has its place: an unlocated duplicate takes the place of the case it joins.
+    if (c.communityId === null && target.communityId === null)
+      throw CaseErrors.rule('two unlocated cases cannot be merged: route one of them with transfer first', 'intoCaseId');
+    const place = c.communityId === null ? { communityId: target.communityId, streetId: target.streetId } : {};
     await this.records.moveReports(manager, c.id, target.id);
     await this.writer.update(
       ctx,
@@ -235,7 +242,7 @@ export class CaseTransitionsService {
       CaseStatus.Closed,
       EventType.CaseMerged,
       { intoCaseId: target.id, intoCaseNo: target.caseNo, reason: dto.reason },
-      { closedAt: new Date(), closureKind: ClosureKind.Merged, closureReason: dto.reason ?? null, mergedIntoId: target.id },
+      { ...place, closedAt: new Date(), closureKind: ClosureKind.Merged, closureReason: dto.reason ?? null, mergedIntoId: target.id },
     );
     await this.writer.event(manager, target, actor, EventType.CaseMergeReceived, { data: { fromCaseId: c.id, fromCaseNo: c.caseNo } });
   }

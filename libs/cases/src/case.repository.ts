@@ -10,12 +10,17 @@ import type { CaseSort, ListCasesQuery } from './dto/case.dto';
 import { Case } from './entities/case.entity';
 import { Child } from './entities/child.entity';
 
-/** Rule fields of the Case subject → columns of alias `c`. */
+/**
+ * Rule fields of the Case subject → columns of alias `c`. The place for every role;
+ * the filer and the state for the hotline (what it filed, until accepted).
+ */
 export const CASE_FIELDS: FieldMap = {
   id: 'c.id',
   districtId: 'c.district_id',
   streetId: 'c.street_id',
   communityId: 'c.community_id',
+  createdById: 'c.created_by_id',
+  status: 'c.status',
 };
 
 const LIST_COLUMNS = [
@@ -51,8 +56,8 @@ function toListRow(r: Record<string, unknown>): CaseListRow {
     riskLevel: r.risk_level as CaseListRow['riskLevel'],
     categories: r.categories as string[],
     mandatoryItems: r.mandatory_items as number[],
-    communityId: r.community_id as string,
-    streetId: r.street_id as string,
+    communityId: r.community_id as string | null,
+    streetId: r.street_id as string | null,
     districtId: r.district_id as string,
     assigneeId: r.assignee_id as string | null,
     reportedAt: r.reported_at as Date,

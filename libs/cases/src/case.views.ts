@@ -59,8 +59,14 @@ export class CaseSummaryView {
   @ApiProperty({ enum: RiskLevel, enumName: 'RiskLevel' }) riskLevel: RiskLevel;
   @ApiProperty({ enum: CATEGORY_CODES, enumName: 'CategoryCode', isArray: true, example: ['V01', 'N02'] }) categories: string[];
   @ApiProperty({ type: 'integer', isArray: true, example: [4], description: '强制报告意见 Art.4 items 1–9' }) mandatoryItems: number[];
-  @ApiProperty({ format: 'uuid' }) communityId: string;
-  @ApiProperty({ format: 'uuid' }) streetId: string;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'null while the case is unlocated (a hotline report district staff have not routed yet)',
+  })
+  communityId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null exactly when communityId is' }) streetId: string | null;
   @ApiProperty({ format: 'uuid' }) districtId: string;
   @ApiProperty({ example: '张*明', description: 'the child’s name, masked' }) childDisplayName: string;
   @ApiProperty({ type: 'integer', example: 11 }) childAgeYears: number;

@@ -19,6 +19,16 @@
 import type { DistrictFigures, StreetRatio, StreetTally } from './stats.repository';
 import { CellKind, CellSpec, Disclosure, Relation, suppress } from './suppression';
 
+/**
+ * The bucket of unlocated cases (hotline reports not routed to a community yet: no street).
+ * They count in the district's totals and sit in this pseudo-street of the figures, so the
+ * district's sums still hold and the suppression plan protects them like a street (the
+ * district total minus the listed streets would show them otherwise); the answers list
+ * real streets only (stats-view.ts), and the medians leave them out (an unlocated case has
+ * no acceptance yet, and its report delay counts in the district's median).
+ */
+export const UNLOCATED = 'unlocated';
+
 /** The cell ids. */
 export const CellId = {
   total: 'T',

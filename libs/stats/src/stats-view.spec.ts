@@ -1,5 +1,5 @@
 import { alertsOf, ALERT_MIN_DENOMINATOR } from './stats-alerts';
-import { discloseDistrict, disclosureCells, CellId } from './stats-disclosure';
+import { discloseDistrict, disclosureCells, CellId, UNLOCATED } from './stats-disclosure';
 import type { DistrictFigures } from './stats.repository';
 import { statsView, ViewRequest } from './stats-view';
 import { AlertIndicator, AlertScope, DistrictStats } from './stats.views';
@@ -199,5 +199,39 @@ describe('alertsOf', () => {
 
   it('knows the cell ids it is given', () => {
     expect(CellId.ratio('rr', 'D', A)).toBe(CellId.street(A));
+  });
+});
+
+describe('unlocated cases (hotline reports with no street yet)', () => {
+  // Two submitted unlocated cases beside the figures above: their own bucket in every tally.
+  const withUnlocated: DistrictFigures = {
+    ...figures,
+    byStatus: [...figures.byStatus, ...tally([[UNLOCATED, 'submitted', 2]])],
+    byRisk: [...figures.byRisk, ...tally([[UNLOCATED, 'R3', 2]])],
+    byCategory: [...figures.byCategory, ...tally([[UNLOCATED, 'N04', 2]])],
+    byReporter: [...figures.byReporter, ...tally([[UNLOCATED, 'hotline', 2]])],
+    bySexAge: [...figures.bySexAge, ...tally([[UNLOCATED, 'female|6-11', 2]])],
+    breach: [...figures.breach, { street: UNLOCATED, kind: 'accept_report', breached: 0, concluded: 0, all: 2 }],
+  };
+  const d = discloseDistrict(withUnlocated);
+  const district = statsView(withUnlocated, d, request(null));
+
+  it('count in the district’s totals and codes', () => {
+    expect(district.totalCases).toBe(17);
+    expect(district.byStatus).toEqual({ assessing: 7, submitted: 10 });
+    expect(district.byReporterType).toMatchObject({ hotline: 2 });
+  });
+
+  it('are listed in no street, and their bucket is protected like a street (the total minus the streets would show it)', () => {
+    expect(district.byStreet.map((s) => s.streetId)).toEqual([A, B, C]);
+    expect(district.breachRateByStreet.map((s) => s.streetId)).toEqual([A, B, C]);
+    expect(d.isWithheld(CellId.street(UNLOCATED))).toBe(true);
+    // What the listed streets show cannot be subtracted from the total to find the 2: some other street is withheld with it.
+    const shown = district.byStreet.map((s) => s.cases);
+    expect(shown.some((c) => typeof c !== 'number')).toBe(true);
+  });
+
+  it('leave a street’s own answer unchanged', () => {
+    expect(statsView(withUnlocated, d, request(B)).totalCases).toBe(statsView(figures, discloseDistrict(figures), request(B)).totalCases);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { DEADLINE_LABELS } from '@shouhu/deadlines';
 import { alertsOf, AlertThresholds, RateInput } from './stats-alerts';
-import { CellId, Dimension, streetIdsOf } from './stats-disclosure';
+import { CellId, Dimension, streetIdsOf, UNLOCATED } from './stats-disclosure';
 import type { DistrictFigures, MedianFigure } from './stats.repository';
 import { Cell, Disclosure, isSmall, SMALL } from './suppression';
 import { AlertIndicator, AlertScope, DistrictStats, Share, StatsAlertView, WorkerLoadView } from './stats.views';
@@ -45,7 +45,8 @@ export function statsView(f: DistrictFigures, d: Disclosure, q: ViewRequest): Di
   const s = q.streetId ?? undefined;
   const narrow = s !== undefined;
   const names = new Map(f.streets.map((x) => [x.id, x.name]));
-  const streets = narrow ? [q.streetId as string] : streetIdsOf(f);
+  // Unlocated cases count in the district's figures but are no street of the answer (stats-disclosure.ts UNLOCATED).
+  const streets = narrow ? [q.streetId as string] : streetIdsOf(f).filter((id) => id !== UNLOCATED);
   const suppressedMedians: string[] = [];
 
   const codes = (dim: Dimension, keys: string[]): Record<string, Cell> =>

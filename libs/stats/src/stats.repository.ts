@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { UNLOCATED } from './stats-disclosure';
 
 /** The policy windows the on-time shares are measured against, in hours (already time-scaled). */
 export interface StatsWindows {
@@ -67,6 +68,9 @@ const AGE_BANDS = `CASE
   WHEN age < 3 THEN '0-2' WHEN age < 6 THEN '3-5' WHEN age < 12 THEN '6-11'
   WHEN age < 14 THEN '12-13' WHEN age < 16 THEN '14-15' ELSE '16-17' END`;
 
+/** A case's street in the figures: unlocated cases (no street yet) go to the UNLOCATED bucket. */
+const streetKey = (s: string | null): string => s ?? UNLOCATED;
+
 const num = (v: unknown): number => Number(v ?? 0);
 const hours = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -106,10 +110,10 @@ export class StatsRepository {
                       WHERE c.district_id = $1 AND c.reported_at < $2 AND c.status <> 'draft' AND r.filed_at >= $2 AND r.filed_at < $3`;
     const run = <T>(sql: string, extra: unknown[] = []) => this.db.query<T[]>(`WITH pop AS (${pop}), rep AS (${reports}) ${sql}`, [...params, ...extra]);
     const tally = async (sql: string): Promise<StreetTally[]> =>
-      (await run<{ s: string; k: string; n: string }>(sql)).map((r) => ({ street: r.s, key: r.k, n: num(r.n) }));
-    type Ratio = { s: string; a: string; b: string };
+      (await run<{ s: string | null; k: string; n: string }>(sql)).map((r) => ({ street: streetKey(r.s), key: r.k, n: num(r.n) }));
+    type Ratio = { s: string | null; a: string; b: string };
     const ratio = async (sql: string, extra: unknown[] = []): Promise<StreetRatio[]> =>
-      (await run<Ratio>(sql, extra)).map((r) => ({ street: r.s, numerator: num(r.a), denominator: num(r.b) }));
+      (await run<Ratio>(sql, extra)).map((r) => ({ street: streetKey(r.s), numerator: num(r.a), denominator: num(r.b) }));
 
     const [streets, byStatus, byRisk, byCategory, byReporter, bySexAge, breach, medians, reportDelay, police, feedback, rereport, workers] = await Promise.all([
       this.db.query<{ id: string; name: string }[]>(`SELECT id, name FROM jurisdiction WHERE level = 'street' AND district_id = $1 ORDER BY name, id`, [
@@ -126,7 +130,7 @@ export class StatsRepository {
                    FROM pop JOIN child ch ON ch.id = pop.child_id) x
           GROUP BY 1, 2`,
       ),
-      run<{ s: string; k: string; breached: string; concluded: string; n: string }>(
+      run<{ s: string | null; k: string; breached: string; concluded: string; n: string }>(
         `SELECT pop.street_id AS s, d.kind AS k, count(*) FILTER (WHERE d.status = 'breached') AS breached,
                 count(*) FILTER (WHERE d.status IN ('met', 'breached')) AS concluded, count(*) AS n
            FROM pop JOIN deadline d ON d.case_id = pop.id GROUP BY 1, 2`,
@@ -137,12 +141,14 @@ export class StatsRepository {
                 percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM assessed_at - reported_at) / 3600) AS ass, count(assessed_at) AS ass_n,
                 percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM intervention_started_at - reported_at) / 3600) AS int,
                 count(intervention_started_at) AS int_n
-           FROM pop GROUP BY GROUPING SETS ((street_id), ())`,
+           FROM pop GROUP BY GROUPING SETS ((street_id), ())
+         HAVING GROUPING(street_id) = 1 OR street_id IS NOT NULL`,
       ),
       run<{ s: string | null; h: string | null; n: string }>(
         `SELECT street_id AS s, percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM filed_at - discovered_at) / 3600) AS h, count(*) AS n
            FROM rep WHERE reporter_type IN ('mandatory_institution', 'mandatory_staff')
-          GROUP BY GROUPING SETS ((street_id), ())`,
+          GROUP BY GROUPING SETS ((street_id), ())
+         HAVING GROUPING(street_id) = 1 OR street_id IS NOT NULL`,
       ),
       ratio(
         `SELECT street_id AS s,
@@ -177,7 +183,7 @@ export class StatsRepository {
           GROUP BY 1`,
       ),
       // The caseload now (not the period's): open cases by assignee and street.
-      this.db.query<{ id: string; username: string; role: string; s: string; n: string }[]>(
+      this.db.query<{ id: string; username: string; role: string; s: string | null; n: string }[]>(
         `SELECT u.id, u.username, u.role::text AS role, c.street_id AS s, count(*) AS n
            FROM "case" c JOIN "user" u ON u.id = c.assignee_id
           WHERE c.district_id = $1 AND c.status NOT IN ('closed', 'draft')
@@ -193,7 +199,7 @@ export class StatsRepository {
       byCategory,
       byReporter,
       bySexAge,
-      breach: breach.map((r) => ({ street: r.s, kind: r.k, breached: num(r.breached), concluded: num(r.concluded), all: num(r.n) })),
+      breach: breach.map((r) => ({ street: streetKey(r.s), kind: r.k, breached: num(r.breached), concluded: num(r.concluded), all: num(r.n) })),
       medians: medians.map((r) => ({
         street: r.s,
         toAcceptance: { hours: hours(r.acc), n: num(r.acc_n) },
@@ -204,7 +210,7 @@ export class StatsRepository {
       police,
       feedback,
       rereport,
-      workers: workers.map((r) => ({ id: r.id, username: r.username, role: r.role, street: r.s, n: num(r.n) })),
+      workers: workers.map((r) => ({ id: r.id, username: r.username, role: r.role, street: streetKey(r.s), n: num(r.n) })),
     };
   }
 }

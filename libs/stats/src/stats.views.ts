@@ -134,7 +134,11 @@ export class DistrictStats {
   )
   byReporterType: Record<string, Cell>;
   @ApiProperty(counts({ R2: 3, R3: 5 }, 'by risk level')) byRiskLevel: Record<string, Cell>;
-  @ApiProperty({ type: [StreetCountView], description: 'every street of the scope, with or without cases' }) byStreet: StreetCountView[];
+  @ApiProperty({
+    type: [StreetCountView],
+    description: 'every street of the scope, with or without cases; unlocated cases (no street yet) count in totalCases and in no street',
+  })
+  byStreet: StreetCountView[];
   @ApiProperty({ type: [SexAgeCountView], description: 'the sex × age-band cells that occur (age at the report)' }) bySexAndAgeBand: SexAgeCountView[];
   @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(Share) }, description: 'breached / concluded deadlines, by deadline kind' })
   breachRateByStep: Record<string, Share>;

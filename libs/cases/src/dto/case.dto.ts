@@ -126,6 +126,22 @@ export class ReportInput {
   narrative?: string;
 }
 
+/**
+ * The report of a filing (POST /api/cases): the hotline may leave the reporter type out
+ * (its filings are `hotline` unless it says otherwise); everyone else states it. An
+ * unlocated filing (communityId null) needs `location`.
+ */
+export class FilingReportInput extends ReportInput {
+  @ApiPropertyOptional({ enum: ReporterType, description: 'required; a hotline_intake filing without it is `hotline`' })
+  @IsOptional()
+  declare reporterType: ReporterType;
+
+  @ApiPropertyOptional({
+    description: 'where it happened, as told (a short free-text place); required when communityId is null. Kept like an address: never logged',
+  })
+  declare location?: string;
+}
+
 export class PoliceInput {
   @ApiPropertyOptional({ description: 'when police were told; not in the future' })
   @IsOptional()
@@ -148,9 +164,17 @@ export class PoliceInput {
 }
 
 export class CreateCaseDto {
-  @ApiProperty({ format: 'uuid', description: 'the community the case belongs to' })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'the community the case belongs to; null (hotline_intake only) files an unlocated report that district staff route with `transfer` (report.location is then required)',
+  })
+  // null is a value of its own (unlocated); a missing or malformed id is a 400 like any other field.
+  @ValidateIf((o: { communityId?: unknown }) => o.communityId !== null)
   @IsUUID('all')
-  communityId: string;
+  communityId: string | null;
 
   @ApiProperty({ type: ChildInput })
   @IsObject()
@@ -189,11 +213,11 @@ export class CreateCaseDto {
   @IsBoolean()
   needsEmergencyPlacement?: boolean;
 
-  @ApiProperty({ type: ReportInput })
+  @ApiProperty({ type: FilingReportInput })
   @IsObject()
   @ValidateNested()
-  @Type(() => ReportInput)
-  report: ReportInput;
+  @Type(() => FilingReportInput)
+  report: FilingReportInput;
 
   @ApiPropertyOptional({ type: PoliceInput })
   @IsOptional()
@@ -492,6 +516,14 @@ export class ListCasesQuery {
   @IsOptional()
   @IsUUID('all')
   streetId?: string;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'true: only unlocated cases (hotline reports without a community, waiting for district staff to route them); false: only located ones',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], oneOf(['true', 'false']))
+  unlocated?: 'true' | 'false';
 
   @ApiPropertyOptional({ description: '"me" or a user id' })
   @IsOptional()

@@ -6,6 +6,8 @@ import { Child } from './child.entity';
 /**
  * A case (个案). Community, street and district ids are kept on the row so that
  * every list is scoped by one indexed equality. `version` serialises writes.
+ * A hotline report may be unlocated (no community and street yet) until district
+ * staff route it; never after acceptance (case_unlocated_before_acceptance).
  */
 @Entity('case')
 @Index('case_street_reported_idx', ['streetId', 'reportedAt', 'id'])
@@ -22,6 +24,11 @@ import { Child } from './child.entity';
 /** GIN index for the category filter, created by hand in a migration. */
 @Index('case_categories_idx', { synchronize: false })
 @Check('case_categories_nonempty', 'cardinality(categories) > 0')
+/** Unlocated (a hotline report whose community is not known yet): street and community null together, only before acceptance. */
+@Check(
+  'case_unlocated_before_acceptance',
+  "(community_id IS NULL) = (street_id IS NULL) AND (community_id IS NOT NULL OR status IN ('draft', 'submitted', 'returned'))",
+)
 export class Case {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -56,19 +63,21 @@ export class Case {
   @Column({ type: 'uuid' })
   childId: string;
 
-  @ManyToOne(() => Jurisdiction, { nullable: false, onDelete: 'RESTRICT' })
+  @ManyToOne(() => Jurisdiction, { nullable: true, onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'community_id' })
-  community?: Jurisdiction;
+  community?: Jurisdiction | null;
 
-  @Column({ type: 'uuid' })
-  communityId: string;
+  /** null while the case is unlocated: a hotline report that district staff have not routed to a community yet. */
+  @Column({ type: 'uuid', nullable: true })
+  communityId: string | null;
 
-  @ManyToOne(() => Jurisdiction, { nullable: false, onDelete: 'RESTRICT' })
+  @ManyToOne(() => Jurisdiction, { nullable: true, onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'street_id' })
-  street?: Jurisdiction;
+  street?: Jurisdiction | null;
 
-  @Column({ type: 'uuid' })
-  streetId: string;
+  /** null exactly when communityId is (unlocated). */
+  @Column({ type: 'uuid', nullable: true })
+  streetId: string | null;
 
   @ManyToOne(() => Jurisdiction, { nullable: false, onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'district_id' })
