@@ -9,10 +9,12 @@ import { ConfigError, ConfigModule, processConfig } from '@shouhu/config';
 import { createCliDataSource, DatabaseModule } from '@shouhu/database';
 import { DemoCasesSeeder } from '@shouhu/cases';
 import { CaseworkModule } from '@shouhu/casework';
+import { DemoEvidenceSeeder, EvidenceModule } from '@shouhu/evidence';
+import { DemoReferralsSeeder, ReferralsModule } from '@shouhu/referrals';
 import { JobsModule } from '@shouhu/jobs';
 import { DemoOrganisationSeeder, OrgModule } from '@shouhu/org';
 
-@Module({ imports: [ConfigModule.forRoot(), DatabaseModule, JobsModule.forRoot(), OrgModule, CaseworkModule] })
+@Module({ imports: [ConfigModule.forRoot(), DatabaseModule, JobsModule.forRoot(), OrgModule, CaseworkModule, EvidenceModule, ReferralsModule] })
 class SeedModule {}
 
 async function migrate(): Promise<void> {
@@ -59,6 +61,10 @@ async function seed(): Promise<void> {
     if (process.argv[3] !== '--no-cases') {
       const cases = await app.get(DemoCasesSeeder).seed();
       console.log(cases.skipped ? 'demo cases: already present' : `demo cases: ${cases.created} created`);
+      const referrals = await app.get(DemoReferralsSeeder).seed();
+      console.log(referrals.skipped ? 'demo referrals: already present' : `demo referrals: ${referrals.created} created`);
+      const evidence = await app.get(DemoEvidenceSeeder).seed();
+      console.log(evidence.skipped ? 'demo evidence: already present (or no open demo case)' : `demo evidence: ${evidence.created} sample photo uploaded`);
     }
   } finally {
     await app.close();

@@ -141,6 +141,13 @@ describe('input limits (e2e)', () => {
       'UserApprovalDto.reason': 500, // user_event.data jsonb
       'LoginDto.username': 64, // compared with user.username varchar(64)
       'LoginDto.password': 128,
+      'CreateAgencyDto.name': 100, // agency.name varchar(100)
+      'UpdateAgencyDto.name': 100,
+      'CreateReferralDto.service': 100, // referral.service varchar(100)
+      'CreateReferralDto.note': 2000, // referral.note varchar(2000)
+      'ReferralResponseDto.reason': 500, // referral.decline_reason varchar(500)
+      'ReferralCompletionDto.outcome': 2000, // referral.outcome varchar(2000)
+      'ReferralRevocationDto.reason': 500, // referral.revoke_reason varchar(500)
     };
     const MINIMUMS: Record<string, number> = { 'CreateUserDto.password': 10, 'UpdateUserDto.password': 10 };
 

@@ -317,6 +317,26 @@ describe('the OpenAPI document', () => {
       c = ok(200)(await cc.transitionRaw('sup-xa', c.id, { action: 'start_intervention', version: c.version }));
       expect(c.status).toBe('intervening');
       c = ok(200)(await cc.post('dir-xa-01', `/api/cases/${c.id}/notes`, { text: '已电话联系学校。' }));
+      // Agencies and referrals (协同办理): the admin keeps the registry; a referral answered and completed, another revoked.
+      const agencies = ok(200)(await cc.get('sup-xa', '/api/agencies')) as { id: string; name: string }[];
+      const police = agencies.find((a) => a.name === '宝安公安分局新安派出所')?.id as string;
+      const court = agencies.find((a) => a.name === '宝安区人民法院')?.id as string;
+      const added = ok(201)(await cc.post('admin', '/api/agencies', { kind: 'other', name: `文档单位-${randomUUID().slice(0, 8)}` }));
+      ok(200)(await cc.patch('admin', `/api/agencies/${added.id}`, { active: false }));
+      check(await cc.post('admin', '/api/agencies', { kind: 'army', name: 'x' }));
+      check(await cc.post('sup-xa', `/api/cases/${c.id}/referrals`, { agencyId: added.id, service: '协助', note: '停用单位' }));
+      const referral = ok(201)(
+        await cc.post('sup-xa', `/api/cases/${c.id}/referrals`, { agencyId: police, service: '协助核查', note: '请协助了解家庭情况。', measureId }),
+      );
+      ok(200)(await cc.get('liaison-police', '/api/referrals?status=pending'));
+      ok(200)(await cc.get('liaison-police', `/api/referrals/${referral.id}`));
+      check(await cc.get('liaison-court', `/api/referrals/${referral.id}`));
+      check(await cc.post('liaison-police', `/api/referrals/${referral.id}/completion`, { outcome: '完成' }));
+      ok(200)(await cc.post('liaison-police', `/api/referrals/${referral.id}/response`, { decision: 'accept' }));
+      ok(200)(await cc.post('liaison-police', `/api/referrals/${referral.id}/completion`, { outcome: '已核查并反馈。' }));
+      const withdrawn = ok(201)(await cc.post('district1', `/api/cases/${c.id}/referrals`, { agencyId: court, service: '法律咨询', note: '保护令咨询。' }));
+      ok(200)(await cc.post('sup-xa', `/api/referrals/${withdrawn.id}/revocation`, { reason: '已另行安排。' }));
+      ok(200)(await cc.get('sup-xa', `/api/referrals?caseId=${c.id}`));
       // Evidence: a multipart upload, the list, a retraction.
       const dirToken = await cc.token('dir-xa-01');
       const upload = (file: Buffer, name: string) =>

@@ -150,6 +150,7 @@ describe('organisation', () => {
         role: Role.StreetSupervisor,
         roleLabel: expect.any(String),
         jurisdiction: { id: id(streetCode('xa')), code: streetCode('xa'), level: 'street', name: XA.name, path: `宝安区 / ${XA.name}` },
+        agencyId: null,
         active: true,
         status: 'active',
         pendingChange: null,

@@ -12,9 +12,9 @@ import { createOtherDistrict, openDataSource, OtherDistrict } from '../helpers/d
 import { registeredRoutes } from '../helpers/routes';
 import { bearer, startApi, TestApi, tokenFor } from '../helpers/test-app';
 
-type Who = 'director' | 'supervisor' | 'district' | 'leader' | 'admin';
+type Who = 'director' | 'supervisor' | 'district' | 'leader' | 'hotline' | 'liaison' | 'admin';
 type Scope = 'in' | 'out';
-const WHO: Who[] = ['director', 'supervisor', 'district', 'leader', 'admin'];
+const WHO: Who[] = ['director', 'supervisor', 'district', 'leader', 'hotline', 'liaison', 'admin'];
 
 interface Call {
   path: string;
@@ -45,12 +45,23 @@ describe('permission matrix', () => {
   let supervisorXaId: string;
 
   const usernameOf = (who: Who, scope: Scope): string => {
-    if (scope === 'in') return { director: 'dir-xa-01', supervisor: 'sup-xa', district: 'district1', leader: 'leader', admin: 'admin' }[who];
+    if (scope === 'in')
+      return {
+        director: 'dir-xa-01',
+        supervisor: 'sup-xa',
+        district: 'district1',
+        leader: 'leader',
+        hotline: 'hotline',
+        liaison: 'liaison-police',
+        admin: 'admin',
+      }[who];
     return {
       director: 'dir-xa-02',
       supervisor: 'sup-xx',
       district: other.users[Role.DistrictStaff].username,
       leader: other.users[Role.DistrictLeader].username,
+      hotline: other.users[Role.HotlineIntake].username,
+      liaison: other.users[Role.AgencyLiaison].username,
       admin: other.users[Role.Admin].username,
     }[who];
   };
@@ -152,6 +163,43 @@ describe('permission matrix', () => {
 
   const version = async (id: string) => (await ok<{ version: number }>(await api.http.get(`/api/cases/${id}`).set(await as('district1')))).version;
 
+  /** The demo district (宝安区). */
+  const demoDistrictId = async () => (await ok<{ jurisdiction: { id: string } }>(await api.http.get('/api/me').set(await as('district1')))).jurisdiction.id;
+  /** The demo police station, liaison-police's agency. */
+  const policeAgencyId = async () => {
+    const agencies = await ok<{ id: string; name: string }[]>(await api.http.get('/api/agencies').set(await as('district1')));
+    return (agencies.find((a) => a.name === '宝安公安分局新安派出所') as { id: string }).id;
+  };
+  /** A new agency of the demo district (the admin's). */
+  const newAgency = async () =>
+    (
+      await ok<{ id: string }>(
+        await api.http
+          .post('/api/agencies')
+          .set(await as('admin'))
+          .send({ kind: 'other', name: `权限单位-${randomBytes(4).toString('hex')}` }),
+        201,
+      )
+    ).id;
+  /** A new referral of the shared assessing case to the demo police station; accepted by liaison-police when asked. */
+  const newReferral = async (accepted = false) => {
+    const r = await ok<{ id: string }>(
+      await api.http
+        .post(`/api/cases/${shared.assessing.id}/referrals`)
+        .set(await as('sup-xa'))
+        .send({ agencyId: await policeAgencyId(), service: '协助核查', note: '权限测试' }),
+      201,
+    );
+    if (accepted)
+      await ok(
+        await api.http
+          .post(`/api/referrals/${r.id}/response`)
+          .set(await as('liaison-police'))
+          .send({ decision: 'accept' }),
+      );
+    return r.id;
+  };
+
   const ROWS: Row[] = [
     {
       method: 'POST',
@@ -160,38 +208,46 @@ describe('permission matrix', () => {
         path: '/api/auth/login',
         body: { username: usernameOf(who, scope), password: usernameOf(who, scope).startsWith('other-') ? other.password : 'shouhu-demo' },
       }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), hotline: same(200), liaison: same(200), admin: same(200) },
     },
     {
       method: 'POST',
       route: '/api/auth/logout',
       call: async () => ({ path: '/api/auth/logout' }),
       freshToken: true,
-      expect: { director: same(204), supervisor: same(204), district: same(204), leader: same(204), admin: same(204) },
+      expect: { director: same(204), supervisor: same(204), district: same(204), leader: same(204), hotline: same(204), liaison: same(204), admin: same(204) },
     },
     {
       method: 'GET',
       route: '/api/me',
       call: async () => ({ path: '/api/me' }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), hotline: same(200), liaison: same(200), admin: same(200) },
     },
     {
       method: 'GET',
       route: '/api/jurisdictions',
       call: async () => ({ path: '/api/jurisdictions' }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), hotline: same(200), liaison: same(200), admin: same(200) },
     },
     {
       method: 'GET',
       route: '/api/users',
       call: async () => ({ path: '/api/users' }),
-      expect: { director: same(403), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
+      expect: { director: same(403), supervisor: same(200), district: same(200), leader: same(200), hotline: same(403), liaison: same(403), admin: same(200) },
     },
     {
       method: 'GET',
       route: '/api/users/:id',
       call: async () => ({ path: `/api/users/${directorXa1Id}` }),
-      expect: { director: same(403), supervisor: [200, 404], district: [200, 404], leader: [200, 404], admin: [200, 404] },
+      expect: {
+        director: same(403),
+        supervisor: [200, 404],
+        district: [200, 404],
+        leader: [200, 404],
+        hotline: same(403),
+        liaison: same(403),
+        admin: [200, 404],
+      },
     },
     {
       method: 'POST',
@@ -206,13 +262,13 @@ describe('permission matrix', () => {
           password: 'a-long-password-1',
         },
       }),
-      expect: { director: same(403), supervisor: same(403), district: same(403), leader: same(403), admin: [201, 404] },
+      expect: { director: same(403), supervisor: same(403), district: same(403), leader: same(403), hotline: same(403), liaison: same(403), admin: [201, 404] },
     },
     {
       method: 'PATCH',
       route: '/api/users/:id',
       call: async () => ({ path: `/api/users/${directorXa1Id}`, body: { displayName: '海旺社区儿童主任' } }),
-      expect: { director: same(403), supervisor: same(403), district: same(403), leader: same(403), admin: [200, 404] },
+      expect: { director: same(403), supervisor: same(403), district: same(403), leader: same(403), hotline: same(403), liaison: same(403), admin: [200, 404] },
     },
     {
       method: 'POST',
@@ -235,7 +291,7 @@ describe('permission matrix', () => {
         );
         return { path: `/api/users/${created.id}/approval`, body: { decision: 'approve' } };
       },
-      expect: { director: same(403), supervisor: same(403), district: [200, 404], leader: same(403), admin: same(403) },
+      expect: { director: same(403), supervisor: same(403), district: [200, 404], leader: same(403), hotline: same(403), liaison: same(403), admin: same(403) },
     },
     {
       method: 'POST',
@@ -250,19 +306,35 @@ describe('permission matrix', () => {
           report: { reporterType: 'internal_discovery', discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '留守' },
         },
       }),
-      expect: { director: [201, 404], supervisor: same(403), district: [201, 404], leader: same(403), admin: same(403) },
+      expect: {
+        director: [201, 404],
+        supervisor: same(403),
+        district: [201, 404],
+        leader: same(403),
+        hotline: [201, 404],
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'GET',
       route: '/api/cases',
       call: async () => ({ path: '/api/cases?limit=5' }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(403) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), hotline: same(200), liaison: same(403), admin: same(403) },
     },
     {
       method: 'GET',
       route: '/api/cases/:id',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}` }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: [200, 404], admin: same(403) },
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [200, 404],
+        leader: [200, 404],
+        hotline: same(404),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'POST',
@@ -271,7 +343,15 @@ describe('permission matrix', () => {
         path: `/api/cases/${shared.assessing.id}/transitions`,
         body: { action: 'escalate', version: await version(shared.assessing.id), reason: '需要上级关注' },
       }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [403, 404], leader: same(403), admin: same(403) },
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [403, 404],
+        leader: same(403),
+        hotline: same(404),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'POST',
@@ -280,7 +360,15 @@ describe('permission matrix', () => {
         path: `/api/cases/${shared.assessing.id}/assessment`,
         body: { safety: 's', guardianship: 'g', wellbeing: 'w', riskLevel: 'R3', summary: 'again' },
       }),
-      expect: { director: [403, 404], supervisor: [200, 404], district: [403, 404], leader: same(403), admin: same(403) },
+      expect: {
+        director: [403, 404],
+        supervisor: [200, 404],
+        district: [403, 404],
+        leader: same(403),
+        hotline: same(403),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'POST',
@@ -289,7 +377,15 @@ describe('permission matrix', () => {
         path: `/api/cases/${shared.assessing.id}/measures`,
         body: { type: 'legal_aid', dueAt: new Date(Date.now() + 86400_000).toISOString() },
       }),
-      expect: { director: [403, 404], supervisor: [200, 404], district: [403, 404], leader: same(403), admin: same(403) },
+      expect: {
+        director: [403, 404],
+        supervisor: [200, 404],
+        district: [403, 404],
+        leader: same(403),
+        hotline: same(403),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'PATCH',
@@ -298,7 +394,15 @@ describe('permission matrix', () => {
         const c = await caseWithMeasure(who === 'director' ? directorXa1Id : undefined);
         return { path: `/api/cases/${c.id}/measures/${c.measureId}`, body: { status: 'done', outcome: '已完成' } };
       },
-      expect: { director: [200, 404], supervisor: [200, 404], district: [403, 404], leader: same(403), admin: same(403) },
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [403, 404],
+        leader: same(403),
+        hotline: same(403),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'POST',
@@ -307,7 +411,15 @@ describe('permission matrix', () => {
         path: `/api/cases/${shared.intervening.id}/visits`,
         body: { visitedAt: new Date(Date.now() - 60_000).toISOString(), riskLevel: 'R3', outcome: '家访' },
       }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [403, 404], leader: same(403), admin: same(403) },
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [403, 404],
+        leader: same(403),
+        hotline: same(403),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'POST',
@@ -316,7 +428,15 @@ describe('permission matrix', () => {
         path: `/api/cases/${shared.intervening.id}/outcome-feedback`,
         body: { channel: 'phone', at: new Date(Date.now() - 60_000).toISOString(), summary: '已电话告知报告单位。' },
       }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: same(403), admin: same(403) },
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [200, 404],
+        leader: same(403),
+        hotline: same(403),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'POST',
@@ -325,7 +445,15 @@ describe('permission matrix', () => {
         path: `/api/cases/${shared.assessing.id}/guardians`,
         body: { name: '王某', relation: 'father', livesWithChild: true, suspectedPerpetrator: true },
       }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: same(403), admin: same(403) },
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [200, 404],
+        leader: same(403),
+        hotline: same(404),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'PATCH',
@@ -338,39 +466,63 @@ describe('permission matrix', () => {
         const { guardians } = await ok<{ guardians: { id: string }[] }>(res);
         return { path: `/api/cases/${shared.assessing.id}/guardians/${guardians[guardians.length - 1].id}`, body: { livesWithChild: false } };
       },
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: same(403), admin: same(403) },
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [200, 404],
+        leader: same(403),
+        hotline: same(404),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'GET',
       route: '/api/cases/:id/attachments',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}/attachments` }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: [200, 404], admin: same(403) },
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [200, 404],
+        leader: [200, 404],
+        hotline: same(403),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'POST',
       route: '/api/cases/:id/attachments',
       // The table sends JSON: an upload route in scope answers 415 (multipart only); the scope check comes first.
       call: async () => ({ path: `/api/cases/${shared.assessing.id}/attachments`, body: { kind: 'photo' } }),
-      expect: { director: [415, 404], supervisor: [415, 404], district: [415, 404], leader: same(403), admin: same(403) },
+      expect: {
+        director: [415, 404],
+        supervisor: [415, 404],
+        district: [415, 404],
+        leader: same(403),
+        hotline: same(403),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'GET',
       route: '/api/cases/:id/attachments/:attachmentId/content',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}/attachments/00000000-0000-4000-8000-000000000000/content` }),
-      expect: { director: same(404), supervisor: same(404), district: same(404), leader: same(404), admin: same(403) },
+      expect: { director: same(404), supervisor: same(404), district: same(404), leader: same(404), hotline: same(403), liaison: same(403), admin: same(403) },
     },
     {
       method: 'POST',
       route: '/api/cases/:id/attachments/:attachmentId/retraction',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}/attachments/00000000-0000-4000-8000-000000000000/retraction`, body: { reason: 'x' } }),
-      expect: { director: same(404), supervisor: same(404), district: same(404), leader: same(403), admin: same(403) },
+      expect: { director: same(404), supervisor: same(404), district: same(404), leader: same(403), hotline: same(403), liaison: same(403), admin: same(403) },
     },
     {
       method: 'GET',
       route: '/api/calendar/:year',
       call: async () => ({ path: '/api/calendar/2026' }),
       // The official calendar is national data without personal information: every role reads it.
-      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), hotline: same(200), liaison: same(200), admin: same(200) },
     },
     {
       method: 'PUT',
@@ -380,13 +532,21 @@ describe('permission matrix', () => {
         return { path: '/api/calendar/2026', body: { holidays: c.holidays, workdays: c.workdays, source: c.source, provisional: c.provisional } };
       },
       // National data: district staff of any district replace it (the same answer in and out of "scope").
-      expect: { director: same(403), supervisor: same(403), district: same(200), leader: same(403), admin: same(403) },
+      expect: { director: same(403), supervisor: same(403), district: same(200), leader: same(403), hotline: same(403), liaison: same(403), admin: same(403) },
     },
     {
       method: 'POST',
       route: '/api/cases/:id/notes',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}/notes`, body: { text: '备注' } }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: same(403), admin: same(403) },
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [200, 404],
+        leader: same(403),
+        hotline: same(403),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'POST',
@@ -395,37 +555,77 @@ describe('permission matrix', () => {
         path: `/api/cases/${shared.assessing.id}/reports`,
         body: { reporterType: 'public', anonymous: true, discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '补充' },
       }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: same(403), admin: same(403) },
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [200, 404],
+        leader: same(403),
+        hotline: same(404),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'POST',
       route: '/api/cases/:id/police',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}/police`, body: { receiptNo: 'R-2' } }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: same(403), admin: same(403) },
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [200, 404],
+        leader: same(403),
+        hotline: same(404),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'GET',
       route: '/api/cases/:id/timeline',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}/timeline` }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: [200, 404], admin: same(403) },
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [200, 404],
+        leader: [200, 404],
+        hotline: same(403),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'GET',
       route: '/api/cases/:id/timeline/verify',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}/timeline/verify` }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: [200, 404], admin: same(403) },
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [200, 404],
+        leader: [200, 404],
+        hotline: same(403),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'GET',
       route: '/api/cases/:id/deadlines',
       call: async () => ({ path: `/api/cases/${shared.assessing.id}/deadlines` }),
-      expect: { director: [200, 404], supervisor: [200, 404], district: [200, 404], leader: [200, 404], admin: same(403) },
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [200, 404],
+        leader: [200, 404],
+        hotline: same(403),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'GET',
       route: '/api/approvals',
       call: async () => ({ path: '/api/approvals?status=pending' }),
-      expect: { director: same(403), supervisor: same(200), district: same(200), leader: same(200), admin: same(403) },
+      expect: { director: same(403), supervisor: same(200), district: same(200), leader: same(200), hotline: same(403), liaison: same(403), admin: same(403) },
     },
     {
       method: 'POST',
@@ -435,56 +635,148 @@ describe('permission matrix', () => {
         return { path: `/api/approvals/${c.approvalId}/decision`, body: { decision: 'approve', reason: '同意' } };
       },
       // An R1 plan: only district staff decide; a supervisor of the street is refused (403).
-      expect: { director: same(403), supervisor: [403, 404], district: [200, 404], leader: same(403), admin: same(403) },
+      expect: {
+        director: same(403),
+        supervisor: [403, 404],
+        district: [200, 404],
+        leader: same(403),
+        hotline: same(403),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'GET',
       route: '/api/notifications',
       call: async () => ({ path: '/api/notifications' }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), hotline: same(200), liaison: same(200), admin: same(200) },
     },
     // Someone else's (or no) notification is not yours to read.
     {
       method: 'POST',
       route: '/api/notifications/:id/read',
       call: async () => ({ path: `/api/notifications/${randomUUID()}/read` }),
-      expect: { director: same(404), supervisor: same(404), district: same(404), leader: same(404), admin: same(404) },
+      expect: { director: same(404), supervisor: same(404), district: same(404), leader: same(404), hotline: same(404), liaison: same(404), admin: same(404) },
     },
     {
       method: 'GET',
       route: '/api/audit/events',
       call: async () => ({ path: '/api/audit/events?limit=5' }),
-      expect: { director: same(403), supervisor: same(403), district: same(200), leader: same(403), admin: same(403) },
+      expect: { director: same(403), supervisor: same(403), district: same(200), leader: same(403), hotline: same(403), liaison: same(403), admin: same(403) },
     },
     {
       method: 'GET',
       route: '/api/stats',
       call: async () => ({ path: '/api/stats' }),
-      expect: { director: same(403), supervisor: same(200), district: same(200), leader: same(200), admin: same(403) },
+      expect: { director: same(403), supervisor: same(200), district: same(200), leader: same(200), hotline: same(403), liaison: same(403), admin: same(403) },
     },
     {
       method: 'GET',
       route: '/api/stats/export',
       call: async () => ({ path: '/api/stats/export?format=csv' }),
-      expect: { director: same(403), supervisor: same(200), district: same(200), leader: same(200), admin: same(403) },
+      expect: { director: same(403), supervisor: same(200), district: same(200), leader: same(200), hotline: same(403), liaison: same(403), admin: same(403) },
+    },
+    {
+      method: 'GET',
+      route: '/api/agencies',
+      call: async () => ({ path: '/api/agencies' }),
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), hotline: same(200), liaison: same(200), admin: same(200) },
+    },
+    {
+      method: 'POST',
+      route: '/api/agencies',
+      call: async () => ({
+        path: '/api/agencies',
+        body: { kind: 'other', name: `权限单位-${randomBytes(4).toString('hex')}`, districtId: await demoDistrictId() },
+      }),
+      expect: { director: same(403), supervisor: same(403), district: same(403), leader: same(403), hotline: same(403), liaison: same(403), admin: [201, 404] },
+    },
+    {
+      method: 'PATCH',
+      route: '/api/agencies/:id',
+      call: async () => ({ path: `/api/agencies/${await newAgency()}`, body: { name: `权限单位-${randomBytes(4).toString('hex')}` } }),
+      expect: { director: same(403), supervisor: same(403), district: same(403), leader: same(403), hotline: same(403), liaison: same(403), admin: [200, 404] },
+    },
+    {
+      method: 'POST',
+      route: '/api/cases/:id/referrals',
+      call: async () => ({
+        path: `/api/cases/${shared.assessing.id}/referrals`,
+        body: { agencyId: await policeAgencyId(), service: '协助核查', note: '权限测试' },
+      }),
+      expect: {
+        director: same(403),
+        supervisor: [201, 404],
+        district: [201, 404],
+        leader: same(403),
+        hotline: same(403),
+        liaison: same(403),
+        admin: same(403),
+      },
+    },
+    {
+      method: 'GET',
+      route: '/api/referrals',
+      call: async () => ({ path: '/api/referrals' }),
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), hotline: same(403), liaison: same(200), admin: same(403) },
+    },
+    {
+      method: 'GET',
+      route: '/api/referrals/:id',
+      call: async () => ({ path: `/api/referrals/${await newReferral()}` }),
+      expect: {
+        director: [200, 404],
+        supervisor: [200, 404],
+        district: [200, 404],
+        leader: [200, 404],
+        hotline: same(403),
+        liaison: [200, 404],
+        admin: same(403),
+      },
+    },
+    {
+      method: 'POST',
+      route: '/api/referrals/:id/response',
+      call: async () => ({ path: `/api/referrals/${await newReferral()}/response`, body: { decision: 'accept' } }),
+      expect: { director: same(403), supervisor: same(403), district: same(403), leader: same(403), hotline: same(403), liaison: [200, 404], admin: same(403) },
+    },
+    {
+      method: 'POST',
+      route: '/api/referrals/:id/completion',
+      call: async () => ({ path: `/api/referrals/${await newReferral(true)}/completion`, body: { outcome: '已完成' } }),
+      expect: { director: same(403), supervisor: same(403), district: same(403), leader: same(403), hotline: same(403), liaison: [200, 404], admin: same(403) },
+    },
+    {
+      method: 'POST',
+      route: '/api/referrals/:id/revocation',
+      call: async () => ({ path: `/api/referrals/${await newReferral()}/revocation`, body: { reason: '撤回' } }),
+      expect: {
+        director: same(403),
+        supervisor: [200, 404],
+        district: [200, 404],
+        leader: same(403),
+        hotline: same(403),
+        liaison: same(403),
+        admin: same(403),
+      },
     },
     {
       method: 'GET',
       route: '/api/health',
       call: async () => ({ path: '/api/health' }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), hotline: same(200), liaison: same(200), admin: same(200) },
     },
     {
       method: 'GET',
       route: '/api/health/live',
       call: async () => ({ path: '/api/health/live' }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), hotline: same(200), liaison: same(200), admin: same(200) },
     },
     {
       method: 'GET',
       route: '/metrics',
       call: async () => ({ path: '/metrics' }),
-      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), admin: same(200) },
+      expect: { director: same(200), supervisor: same(200), district: same(200), leader: same(200), hotline: same(200), liaison: same(200), admin: same(200) },
     },
   ];
 

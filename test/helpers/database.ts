@@ -4,11 +4,11 @@ import { DataSource } from 'typeorm';
 import { JurisdictionLevel, Role } from '@shouhu/access';
 import { AppConfig } from '@shouhu/config';
 import { dataSourceOptions } from '@shouhu/database';
-import { Jurisdiction, User } from '@shouhu/org';
+import { Agency, AgencyKind, Jurisdiction, User } from '@shouhu/org';
 import { unique } from './factories';
 
 /** A DataSource on the test database (already migrated by npm test), for set-up the API cannot do. */
-export async function openDataSource(config: AppConfig, entities: DataSourceEntities = [Jurisdiction, User]): Promise<DataSource> {
+export async function openDataSource(config: AppConfig, entities: DataSourceEntities = [Jurisdiction, User, Agency]): Promise<DataSource> {
   const ds = new DataSource({ ...dataSourceOptions(config, 'shouhu-test'), entities, extra: { max: 2 } });
   await ds.initialize();
   return ds;
@@ -21,6 +21,8 @@ export interface OtherDistrict {
   community: Jurisdiction;
   /** One user per role, all with `password`. */
   users: Record<Role, User>;
+  /** The agency its agency_liaison belongs to. */
+  agency: Agency;
   password: string;
   remove(): Promise<void>;
 }
@@ -71,6 +73,11 @@ export async function createOtherDistrict(ds: DataSource): Promise<OtherDistrict
   });
   await jurisdictions.save([district, street, community]);
 
+  // Its liaison needs an agency of the district (user_agency_liaison_check).
+  const agency = await ds
+    .getRepository(Agency)
+    .save(ds.getRepository(Agency).create({ kind: AgencyKind.Police, name: `${name}派出所`, districtId, active: true }));
+
   const password = `other-${randomUUID()}`;
   const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
   const place: Record<Role, Jurisdiction> = {
@@ -85,9 +92,15 @@ export async function createOtherDistrict(ds: DataSource): Promise<OtherDistrict
   const users = {} as Record<Role, User>;
   for (const role of Object.values(Role)) {
     const username = unique(`other-${role.split('_')[0]}`);
-    const { identifiers } = await ds
-      .getRepository(User)
-      .insert({ username, displayName: `外区 ${role}`, role, jurisdictionId: place[role].id, passwordHash, active: true });
+    const { identifiers } = await ds.getRepository(User).insert({
+      username,
+      displayName: `外区 ${role}`,
+      role,
+      jurisdictionId: place[role].id,
+      agencyId: role === Role.AgencyLiaison ? agency.id : null,
+      passwordHash,
+      active: true,
+    });
     users[role] = await ds.getRepository(User).findOneByOrFail({ id: identifiers[0].id as string });
   }
 
@@ -96,10 +109,12 @@ export async function createOtherDistrict(ds: DataSource): Promise<OtherDistrict
     street,
     community,
     users,
+    agency,
     password,
     async remove() {
       // Tests may have added users under this district; remove them all, then the tree bottom-up.
       await ds.query(`DELETE FROM "user" WHERE jurisdiction_id IN (SELECT id FROM jurisdiction WHERE district_id = $1)`, [districtId]);
+      await ds.query(`DELETE FROM agency WHERE district_id = $1`, [districtId]);
       await ds.query(`DELETE FROM jurisdiction WHERE level = 'community' AND district_id = $1`, [districtId]);
       await ds.query(`DELETE FROM jurisdiction WHERE level = 'street' AND district_id = $1`, [districtId]);
       await ds.query(`DELETE FROM jurisdiction WHERE id = $1`, [districtId]);

@@ -54,7 +54,7 @@ export interface CreatedUser {
  */
 export async function createUser(
   api: TestApi,
-  options: { role?: Role; jurisdictionCode?: string; username?: string; password?: string; displayName?: string; approve?: boolean } = {},
+  options: { role?: Role; jurisdictionCode?: string; username?: string; password?: string; displayName?: string; approve?: boolean; agencyId?: string } = {},
 ): Promise<CreatedUser> {
   const role = options.role ?? Role.CommunityDirector;
   const defaultCode = {
@@ -72,7 +72,15 @@ export async function createUser(
   const res = await api.http
     .post('/api/users')
     .set(bearer(await tokenFor(api, 'admin')))
-    .send({ username, displayName: options.displayName ?? `测试 ${username}`, role, jurisdictionId: jid, password });
+    .send({
+      username,
+      displayName: options.displayName ?? `测试 ${username}`,
+      role,
+      jurisdictionId: jid,
+      password,
+      // A liaison belongs to an agency: the one given, else the demo district's police station.
+      ...(role === Role.AgencyLiaison ? { agencyId: options.agencyId ?? (await demoAgencyId(api, 'police')) } : {}),
+    });
   if (res.status !== 201) throw new Error(`creating user ${username}: ${res.status} ${JSON.stringify(res.body)}`);
   if (res.body.status === 'pending_approval' && options.approve !== false) await decideUser(api, res.body.id);
   return { id: res.body.id, username: res.body.username, password, role, jurisdictionId: jid };
@@ -116,4 +124,26 @@ export async function userIdOf(api: TestApi, username: string): Promise<string> 
   const user = (res.body.items as { id: string; username: string }[]).find((u) => u.username === username);
   if (!user) throw new Error(`no user ${username} visible to admin`);
   return user.id;
+}
+
+export interface AgencyInfo {
+  id: string;
+  kind: string;
+  name: string;
+  districtId: string;
+  active: boolean;
+}
+
+/** The demo district's agencies, as the admin lists them. */
+export async function demoAgencies(api: TestApi): Promise<AgencyInfo[]> {
+  const res = await api.http.get('/api/agencies').set(bearer(await tokenFor(api, 'admin')));
+  if (res.status !== 200) throw new Error(`GET /api/agencies as admin: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as AgencyInfo[];
+}
+
+/** The id of the demo district's (first) agency of a kind: police, education, health, court, womens_federation. */
+export async function demoAgencyId(api: TestApi, kind: string): Promise<string> {
+  const agency = (await demoAgencies(api)).find((a) => a.kind === kind);
+  if (!agency) throw new Error(`the demo district has no ${kind} agency`);
+  return agency.id;
 }

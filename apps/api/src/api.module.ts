@@ -11,7 +11,10 @@ import { OrgModule } from '@shouhu/org';
 import { CaseworkModule } from '@shouhu/casework';
 import { JobsModule } from '@shouhu/jobs';
 import { StatsModule } from '@shouhu/stats';
+import { ReferralsModule } from '@shouhu/referrals';
+import { AgenciesController } from './agencies.controller';
 import { ApprovalsController } from './approvals.controller';
+import { ReferralsController } from './referrals.controller';
 import { AttachmentsController, MultipartUploads } from './attachments.controller';
 // Until tsconfig.json maps @shouhu/evidence, the lib is imported by its path.
 import { EvidenceModule } from '@shouhu/evidence';
@@ -87,6 +90,7 @@ export class ApiModule {
         CaseworkModule,
         StatsModule,
         EvidenceModule,
+        ReferralsModule,
       ],
       controllers: [
         AuthController,
@@ -94,6 +98,8 @@ export class ApiModule {
         JurisdictionsController,
         CasesController,
         AttachmentsController,
+        AgenciesController,
+        ReferralsController,
         ApprovalsController,
         AuditController,
         NotificationsController,

@@ -13,4 +13,10 @@ export interface Actor {
   districtId: string;
   streetId: string | null;
   communityId: string | null;
+  /**
+   * The agency of an agency_liaison (its jurisdiction is the agency's district); null for
+   * every other role. Always set where the actor is built (toActor); optional in the type
+   * only so that actors written out by hand in tests of other roles need not name it.
+   */
+  agencyId?: string | null;
 }

@@ -88,6 +88,8 @@ export class CaseQueriesService {
     // Guardians' identity follows the child's rules (domain.md §9): logged whenever the detail shows any.
     if (detail.guardians.length) fields.push('guardians');
     if (detail.reports.some((r) => r.reporter !== null && r.reporter !== 'confidential')) fields.push('reports.reporter');
+    // Where it happened, as told (an unlocated report's only place): read like the child's address.
+    if (detail.reports.some((r) => r.location)) fields.push('reports.location');
     await this.audit.recordAccess({ at: new Date(), actorId: actor.id, actorRole: actor.role, caseId: c.id, districtId: c.districtId, fields });
     return detail;
   }
@@ -120,10 +122,12 @@ export class CaseQueriesService {
           return actor.role === Role.CommunityDirector ? planned.some((m) => m.ownerId === actor.id) : planned.length > 0;
         case CaseAction.UpdateGuardian:
           return parts.guardians.length > 0;
+        case CaseAction.Accept:
+          // An unlocated report is routed (transfer) before anyone can accept it.
+          return c.communityId !== null;
         // The workflow table's word is the whole answer for these.
         case CaseAction.Submit:
         case CaseAction.Return:
-        case CaseAction.Accept:
         case CaseAction.Reopen:
         case CaseAction.Transfer:
         case CaseAction.Merge:
@@ -136,6 +140,8 @@ export class CaseQueriesService {
         case CaseAction.RecordPolice:
         case CaseAction.RecordOutcomeFeedback:
         case CaseAction.AddGuardian:
+        case CaseAction.Refer:
+        case CaseAction.RevokeReferral:
           return true;
       }
     });

@@ -18,6 +18,8 @@ export interface CaseRecords {
   visits: Visit[];
   notes: Note[];
   outcomeFeedback: OutcomeFeedback[];
+  /** Referrals to other agencies still pending or accepted (domain.md §8: they keep a risk_resolved closure waiting). */
+  openReferrals: number;
 }
 
 /** The case records: reports, assessments, measures, visits and notes. */
@@ -26,15 +28,16 @@ export class CaseRecordRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async ofCase(caseId: string, manager: EntityManager = this.db.manager): Promise<CaseRecords> {
-    const [reports, assessments, measures, visits, notes, outcomeFeedback] = await Promise.all([
+    const [reports, assessments, measures, visits, notes, outcomeFeedback, openReferrals] = await Promise.all([
       manager.getRepository(Report).find({ where: { caseId }, order: { filedAt: 'ASC' } }),
       manager.getRepository(Assessment).find({ where: { caseId }, order: { assessedAt: 'ASC' } }),
       manager.getRepository(Measure).find({ where: { caseId }, order: { createdAt: 'ASC' } }),
       manager.getRepository(Visit).find({ where: { caseId }, order: { visitedAt: 'ASC', createdAt: 'ASC' } }),
       manager.getRepository(Note).find({ where: { caseId }, order: { createdAt: 'ASC' } }),
       manager.getRepository(OutcomeFeedback).find({ where: { caseId }, order: { toldAt: 'ASC' } }),
+      this.openReferralCount(caseId, manager),
     ]);
-    return { reports, assessments, measures, visits, notes, outcomeFeedback };
+    return { reports, assessments, measures, visits, notes, outcomeFeedback, openReferrals };
   }
 
   // ── Reports ───────────────────────────────────────────────────────────────
@@ -108,6 +111,27 @@ export class CaseRecordRepository {
   /** Measures still to do: planned, or waiting for the district's decision. */
   openMeasureCount(manager: EntityManager, caseId: string): Promise<number> {
     return manager.getRepository(Measure).countBy({ caseId, status: In([...OPEN_MEASURE_STATUSES]) });
+  }
+
+  // ── Referrals (the referrals library's table, read here by SQL: it builds on this one) ──
+
+  /** Referrals of the case still pending or accepted. */
+  async openReferralCount(caseId: string, manager: EntityManager = this.db.manager): Promise<number> {
+    const [row]: { n: string }[] = await manager.query(`SELECT count(*) AS n FROM referral WHERE case_id = $1 AND status IN ('pending', 'accepted')`, [caseId]);
+    return Number(row.n);
+  }
+
+  /** When the case closes: what is still pending or accepted is revoked by the system, with why. Returns what it revoked. */
+  async revokeOpenReferrals(manager: EntityManager, caseId: string, reason: string): Promise<{ id: string; agencyId: string; status: string }[]> {
+    // An UPDATE answers [rows, affected count].
+    const [rows]: [{ id: string; agency_id: string; status: string }[], number] = await manager.query(
+      `WITH open AS (SELECT id, status FROM referral WHERE case_id = $1 AND status IN ('pending', 'accepted') FOR UPDATE)
+       UPDATE referral r SET status = 'revoked', revoked_at = now(), revoked_by_id = NULL, revoke_reason = $2
+         FROM open WHERE r.id = open.id
+       RETURNING r.id, r.agency_id, open.status`,
+      [caseId, reason],
+    );
+    return rows.map((r) => ({ id: r.id, agencyId: r.agency_id, status: r.status }));
   }
 
   // ── Visits and notes ──────────────────────────────────────────────────────

@@ -76,6 +76,13 @@ export class CaseWriter {
   /** Moves the case to `to`, records the event, lets the deadlines follow. */
   async move(ctx: WriteContext, to: CaseStatus, type: EventType, data: Record<string, unknown>, changes: Partial<Case> = {}): Promise<void> {
     const { manager, c, actor } = ctx;
+    // A closed case refers nothing any more: what agencies still hold is revoked, each on the timeline (their deadlines close with the state).
+    if (to === CaseStatus.Closed) {
+      for (const r of await this.records.revokeOpenReferrals(manager, c.id, `结案时撤回 revoked at closure (${c.status} → closed)`))
+        await this.event(manager, c, null, EventType.ReferralRevoked, {
+          data: { referralId: r.id, agencyId: r.agencyId, from: r.status, atClosure: true },
+        });
+    }
     await this.cases.updateCase(manager, c.id, { ...changes, status: to });
     await this.event(manager, c, actor, type, { from: c.status, to, data });
     await this.follow({ manager, caseRow: { ...c, ...changes, status: to }, actor, change: { kind: 'status', from: c.status, to } });

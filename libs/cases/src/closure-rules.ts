@@ -46,6 +46,10 @@ export class ClosureRules {
         if (!note) throw CaseErrors.missing(['reason']);
         const open = record.measures.filter((m) => OPEN_MEASURE_STATUSES.includes(m.status)).length;
         if (open > 0) throw CaseErrors.measuresOpen(open);
+        if (record.openReferrals > 0)
+          throw CaseErrors.closureConditionsUnmet([
+            { field: 'measures_finished', message: `${record.openReferrals} referral(s) to other agencies still pending or accepted: revoke them or wait` },
+          ]);
         return;
       }
       case ClosureReason.TurnedEighteen: {

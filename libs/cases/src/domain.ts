@@ -219,7 +219,8 @@ export enum ClosureCondition {
 }
 export const CLOSURE_CONDITION_LABELS: Record<ClosureCondition, string> = {
   [ClosureCondition.RiskLowOnTwoVisits]: '最近两次走访风险均为低 (R4) the last two visits recorded R4',
-  [ClosureCondition.MeasuresFinished]: '处置措施均已完成或取消 every measure is done, cancelled or rejected',
+  [ClosureCondition.MeasuresFinished]:
+    '处置措施与转介均已完成或取消 every measure is done, cancelled or rejected, and every referral done, declined or revoked',
   [ClosureCondition.PoliceFeedbackRecorded]: '已记录公安反馈 police feedback recorded (police were told)',
   [ClosureCondition.ReporterToldOutcome]: '已向报告单位反馈结果 the mandatory reporter was told the outcome',
   [ClosureCondition.PlacementAfterGuardianship]:

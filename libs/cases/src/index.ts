@@ -2,7 +2,7 @@ export * from './domain';
 export { policeAlertOpen } from './statutory-rules';
 export * from './dto/case.dto';
 export * from './dto/transition.dto';
-export { ageInYears, birthDateProblem } from './dto/validators';
+export { ageInYears, birthDateProblem, IsDateTime } from './dto/validators';
 export { CaseRepository, CASE_FIELDS } from './case.repository';
 export { caseScope } from './case-scope';
 export { CaseApprovalsService } from './case-approvals.service';

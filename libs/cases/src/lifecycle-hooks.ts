@@ -20,7 +20,13 @@ export type LifecycleChange =
   | { kind: 'report_added' }
   | { kind: 'transferred' }
   /** A report on this case's child opened a case in a scope this case's users may not cover. */
-  | { kind: 'related_report' };
+  | { kind: 'related_report' }
+  /** A referral to an agency (domain.md §11): its liaisons answer by `respondBy`. */
+  | { kind: 'referral_created'; referralId: string; agencyId: string; respondBy: Date }
+  /** The agency accepted: the answer is in, and the work is due by `dueAt`. */
+  | { kind: 'referral_accepted'; referralId: string; dueAt: Date }
+  /** The referral ended: the agency declined or completed it, or the caseworker revoked it. */
+  | { kind: 'referral_closed'; referralId: string; outcome: 'declined' | 'done' | 'revoked' };
 
 /** Facts about the case that the visit schedule depends on. */
 export interface FollowUpFacts {

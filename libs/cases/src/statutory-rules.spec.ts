@@ -2,6 +2,7 @@ import { ClosureCondition, MeasureStatus, MeasureType, ReporterType, RiskLevel, 
 import {
   ageOn,
   closureConditions,
+  closureFactsOf,
   ClosureFacts,
   dayInChina,
   intakeProblems,
@@ -161,5 +162,23 @@ describe('closureConditions', () => {
     expect(unmet({ ...guardianship, placementDecisionsAt: [new Date('2026-05-20T00:00:00Z')] })).toEqual([]);
     // A rejected guardianship never happened.
     expect(unmet({ ...base, measures: [{ type: MeasureType.TemporaryGuardianship, status: MeasureStatus.Rejected, createdAt: at }] })).toEqual([]);
+  });
+});
+
+describe('closureFactsOf', () => {
+  const record = {
+    visits: [],
+    measures: [],
+    reports: [],
+    outcomeFeedback: [],
+    assessments: [],
+  };
+  const c = { policeReportedAt: null, policeFeedbackAt: null };
+
+  it('counts the referrals the record holds open, and none when the record does not say', () => {
+    expect(closureFactsOf(c, { ...record, openReferrals: 2 }).openReferrals).toBe(2);
+    expect(closureFactsOf(c, record).openReferrals).toBe(0);
+    const unmet = closureConditions(closureFactsOf(c, { ...record, openReferrals: 2 })).find((x) => x.code === ClosureCondition.MeasuresFinished);
+    expect(unmet).toMatchObject({ met: false, detail: '2 referral(s) still open' });
   });
 });

@@ -193,7 +193,7 @@ export function closureConditions(f: ClosureFacts): ClosureConditionState[] {
   return out;
 }
 
-/** The facts of domain.md §8 in a case's record (referrals to other agencies count once they exist). */
+/** The facts of domain.md §8 in a case's record, referrals to other agencies included. */
 export function closureFactsOf(
   c: { policeReportedAt: Date | null; policeFeedbackAt: Date | null },
   r: {
@@ -202,6 +202,8 @@ export function closureFactsOf(
     reports: ClosureFacts['reports'];
     outcomeFeedback: readonly unknown[];
     assessments: readonly { placement: string | null; assessedAt: Date }[];
+    /** Referrals still pending or accepted (none when the record does not say). */
+    openReferrals?: number;
   },
 ): ClosureFacts {
   return {
@@ -209,7 +211,7 @@ export function closureFactsOf(
       .sort((a, b) => a.visitedAt.getTime() - b.visitedAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime())
       .map((v) => v.riskLevel),
     measures: r.measures,
-    openReferrals: 0,
+    openReferrals: r.openReferrals ?? 0,
     policeReportedAt: c.policeReportedAt,
     policeFeedbackAt: c.policeFeedbackAt,
     reports: r.reports,

@@ -23,6 +23,8 @@ export const KINDS_BY_STATUS: Record<CaseStatus, readonly DeadlineKind[]> = {
     DeadlineKind.Visit,
     DeadlineKind.PoliceReport,
     DeadlineKind.PoliceFeedback,
+    DeadlineKind.ReferralResponse,
+    DeadlineKind.ReferralCompletion,
   ],
   [CaseStatus.Intervening]: [
     DeadlineKind.Measure,
@@ -32,14 +34,27 @@ export const KINDS_BY_STATUS: Record<CaseStatus, readonly DeadlineKind[]> = {
     DeadlineKind.OutcomeFeedback,
     DeadlineKind.PoliceReport,
     DeadlineKind.PoliceFeedback,
+    DeadlineKind.ReferralResponse,
+    DeadlineKind.ReferralCompletion,
   ],
-  [CaseStatus.FollowUp]: [DeadlineKind.Visit, DeadlineKind.Decision, DeadlineKind.OutcomeFeedback, DeadlineKind.PoliceReport, DeadlineKind.PoliceFeedback],
+  [CaseStatus.FollowUp]: [
+    DeadlineKind.Visit,
+    DeadlineKind.Decision,
+    DeadlineKind.OutcomeFeedback,
+    DeadlineKind.PoliceReport,
+    DeadlineKind.PoliceFeedback,
+    DeadlineKind.ReferralResponse,
+    DeadlineKind.ReferralCompletion,
+  ],
   [CaseStatus.Closed]: [],
 };
 
-/** One level up the chain: community → street → district (the second stage, to district leadership, is the escalation service's). */
+/**
+ * One level up the chain: community → street → district (the second stage, to district leadership, is the escalation service's).
+ * An agency's overdue answer goes to the case's street supervisor, who referred it or oversees who did.
+ */
 export function nextLevel(role: Role): Role {
-  return role === Role.CommunityDirector ? Role.StreetSupervisor : Role.DistrictStaff;
+  return role === Role.CommunityDirector || role === Role.AgencyLiaison ? Role.StreetSupervisor : Role.DistrictStaff;
 }
 
 /** The police_report deadline is wanted exactly while the case's police alert stands: one rule, the cases domain's. */
@@ -70,6 +85,10 @@ export function stepsMet(
   // A visit in any working state meets the visit due (the schedule of follow-up, or the one after a 告诫书).
   if (change.kind === 'visit_recorded') met.push({ kind: DeadlineKind.Visit });
   if (change.kind === 'outcome_feedback') met.push({ kind: DeadlineKind.OutcomeFeedback });
+  // A referral answered (accepted or declined) meets its response deadline; completed, its completion deadline.
+  if (change.kind === 'referral_accepted' || (change.kind === 'referral_closed' && change.outcome === 'declined'))
+    met.push({ kind: DeadlineKind.ReferralResponse, refKey: change.referralId });
+  if (change.kind === 'referral_closed' && change.outcome === 'done') met.push({ kind: DeadlineKind.ReferralCompletion, refKey: change.referralId });
   if (c.policeReportedAt) met.push({ kind: DeadlineKind.PoliceReport });
   if (c.policeFeedbackAt) met.push({ kind: DeadlineKind.PoliceFeedback });
   return met;
@@ -88,6 +107,9 @@ export interface WantedDeadline {
   responsibleUserId: string | null;
 }
 
+/** Who accepts or returns a report: the street supervisor; district staff while the case is unlocated (no street). */
+export const acceptorOf = (c: Pick<Case, 'streetId'>): Role => (c.streetId ? Role.StreetSupervisor : Role.DistrictStaff);
+
 /** Director-level steps fall to the community's directors (null: all of them). */
 const director = (_c: Case): string | null => null;
 
@@ -99,7 +121,8 @@ export function stepsStarted(change: LifecycleChange, c: Case, now: Date, record
   const wanted: WantedDeadline[] = [];
   const entered = change.kind === 'status' ? change.to : change.kind === 'submitted' ? CaseStatus.Submitted : null;
   if (entered === CaseStatus.Submitted) {
-    wanted.push({ kind: DeadlineKind.AcceptReport, refKey: '', from: now, responsibleRole: Role.StreetSupervisor, responsibleUserId: null });
+    // An unlocated report (no street yet) waits for district staff to route it (transfer hands the step to the street).
+    wanted.push({ kind: DeadlineKind.AcceptReport, refKey: '', from: now, responsibleRole: acceptorOf(c), responsibleUserId: null });
   }
   if (entered === CaseStatus.Returned) {
     wanted.push({ kind: DeadlineKind.Resubmit, refKey: '', from: now, responsibleRole: Role.CommunityDirector, responsibleUserId: director(c) });
@@ -139,6 +162,22 @@ export function stepsStarted(change: LifecycleChange, c: Case, now: Date, record
         responsibleUserId: c.assigneeId,
       });
     }
+  }
+  // 协同办理: the agency's liaisons answer, then carry out what they accepted (one deadline per referral and step).
+  if (change.kind === 'referral_created') {
+    const { referralId, respondBy } = change;
+    wanted.push({
+      kind: DeadlineKind.ReferralResponse,
+      refKey: referralId,
+      from: now,
+      dueAt: respondBy,
+      responsibleRole: Role.AgencyLiaison,
+      responsibleUserId: null,
+    });
+  }
+  if (change.kind === 'referral_accepted') {
+    const { referralId, dueAt } = change;
+    wanted.push({ kind: DeadlineKind.ReferralCompletion, refKey: referralId, from: now, dueAt, responsibleRole: Role.AgencyLiaison, responsibleUserId: null });
   }
   // The reporting unit is told the outcome within 5 working days of the plan's start (mandatory reporters, Art.11¶3).
   const planRunning = c.status === CaseStatus.Intervening || c.status === CaseStatus.FollowUp;

@@ -5,7 +5,7 @@ import { TransactionRunner } from '@shouhu/database';
 import { CaseDeadline, CaseLifecycleHooks, CaseStatus, DEADLINE_VIEW_SCHEMA, LifecycleEvent, MeasureType, NextDue } from '@shouhu/cases';
 import { NotificationService } from '@shouhu/notifications';
 import { DeadlineRepository } from './deadline.repository';
-import { KINDS_BY_STATUS, riskOf, stepsMet, stepsStarted, WantedDeadline } from './deadline-rules';
+import { acceptorOf, KINDS_BY_STATUS, riskOf, stepsMet, stepsStarted, WantedDeadline } from './deadline-rules';
 import { Deadline, DeadlineStatus } from './entities/deadline.entity';
 import { DEADLINE_LABELS, DeadlineKind, SlaCalculator } from './policy';
 
@@ -81,10 +81,22 @@ export class DeadlineService implements CaseLifecycleHooks {
         title: `${c.caseNo} 同一儿童在其他辖区被报告 (the child was reported elsewhere)`,
         body: '另一辖区就本案儿童提交了新的报告，已在服务端关联 (a new report on this child was filed in another jurisdiction and linked to this case).',
         recipients: [
-          { role: Role.StreetSupervisor, jurisdictionId: c.streetId },
+          // An unlocated case has no street supervisor yet: its district staff hear of it.
+          ...(c.streetId ? [{ role: Role.StreetSupervisor, jurisdictionId: c.streetId }] : []),
           { role: Role.DistrictStaff, jurisdictionId: c.districtId },
         ],
         cause: `related:${c.id}:${c.lastEventSeq}`,
+      });
+    }
+    if (c.streetId === null && c.status === CaseStatus.Submitted && (change.kind === 'submitted' || change.kind === 'status')) {
+      // An unlocated hotline report: district staff route it to a community (domain.md §1). Names no child and no place.
+      await this.notifications.notify(manager, {
+        kind: 'case.unlocated_report',
+        caseId: c.id,
+        title: `${c.caseNo} 未定位的热线报告待分派 (an unlocated hotline report waits to be routed)`,
+        body: '请在个案队列中筛选“未定位”，以转移辖区 (transfer) 分派到社区 (filter the queue by unlocated and route it with transfer).',
+        recipients: [{ role: Role.DistrictStaff, jurisdictionId: c.districtId }],
+        cause: `unlocated:${c.id}`,
       });
     }
     const now = new Date();
@@ -93,7 +105,11 @@ export class DeadlineService implements CaseLifecycleHooks {
       closed.push(...(await this.deadlines.close(manager, c.id, step.kind, step.refKey, DeadlineStatus.Met)).map((d) => d.id));
     if (change.kind === 'measure_closed' && !change.done)
       closed.push(...(await this.deadlines.close(manager, c.id, DeadlineKind.Measure, change.measureId, DeadlineStatus.Cancelled)).map((d) => d.id));
+    if (change.kind === 'referral_closed')
+      for (const kind of [DeadlineKind.ReferralResponse, DeadlineKind.ReferralCompletion])
+        closed.push(...(await this.deadlines.close(manager, c.id, kind, change.referralId, DeadlineStatus.Cancelled)).map((d) => d.id));
     if (change.kind === 'status' || change.kind === 'submitted') closed.push(...(await this.deadlines.cancelExcept(manager, c.id, KINDS_BY_STATUS[c.status])));
+    const handedOver = change.kind === 'transferred' ? await this.handOverAcceptance(e, closed) : [];
     // Timers of closed deadlines would only find nothing to do; take them out of the queue.
     if (closed.length) this.tx.afterCommit(manager, () => this.timers.discard(closed));
     if (change.kind === 'transferred') await this.deadlines.clearResponsible(manager, c.id, Role.CommunityDirector);
@@ -121,7 +137,7 @@ export class DeadlineService implements CaseLifecycleHooks {
         });
       }
     }
-    const created: Deadline[] = [];
+    const created: Deadline[] = [...handedOver];
     for (const w of wanted) {
       const row = await this.create(e, w);
       if (row) created.push(row);
@@ -157,6 +173,39 @@ export class DeadlineService implements CaseLifecycleHooks {
       responsibleRole: Role.CommunityDirector,
       responsibleUserId: null,
     };
+  }
+
+  /**
+   * A transferred report that waits for acceptance: the accept step passes to whoever accepts
+   * in the case's new place (acceptorOf: the street supervisor once an unlocated report is
+   * routed), with the same due and reminder times. The old row is cancelled (its id joins
+   * `closed`); a breached one stays breached and the new acceptor gets a window of its own.
+   */
+  private async handOverAcceptance(e: LifecycleEvent, closed: string[]): Promise<Deadline[]> {
+    const { manager, caseRow: c } = e;
+    if (c.status !== CaseStatus.Submitted) return [];
+    const rows = (await this.deadlines.close(manager, c.id, DeadlineKind.AcceptReport, '', DeadlineStatus.Cancelled)) as unknown as Record<string, unknown>[];
+    closed.push(...rows.map((r) => r.id as string));
+    const moved: Deadline[] = [];
+    for (const r of rows) {
+      const wasPending = r.status === DeadlineStatus.Cancelled;
+      const responsibleRole = acceptorOf(c);
+      const row = wasPending
+        ? await this.deadlines.insertIfAbsent(manager, {
+            caseId: c.id,
+            kind: DeadlineKind.AcceptReport,
+            refKey: '',
+            dueAt: r.due_at as Date,
+            remindAt: r.remind_at as Date,
+            status: DeadlineStatus.Pending,
+            escalationLevel: 0,
+            responsibleRole,
+            responsibleUserId: null,
+          })
+        : await this.create(e, { kind: DeadlineKind.AcceptReport, refKey: '', from: new Date(), responsibleRole, responsibleUserId: null });
+      if (row) moved.push(row);
+    }
+    return moved;
   }
 
   private async create(e: LifecycleEvent, w: WantedDeadline): Promise<Deadline | null> {

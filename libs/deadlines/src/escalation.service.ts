@@ -15,8 +15,8 @@ import { DEADLINE_LABELS, DeadlineKind, SlaCalculator } from './policy';
 
 export type Outcome = 'done' | 'noop' | 'not_due';
 
-/** The unit a role acts for on this case: the community, the street or the district. */
-function unitOf(role: Role, c: Case): string {
+/** The unit a role acts for on this case: the community, the street or the district; null when an unlocated case has none. */
+function unitOf(role: Role, c: Case): string | null {
   switch (role) {
     case Role.CommunityDirector:
       return c.communityId;
@@ -32,7 +32,16 @@ function unitOf(role: Role, c: Case): string {
 }
 
 function responsible(d: Deadline, c: Case): Recipient {
-  return d.responsibleUserId ? { userId: d.responsibleUserId } : { role: d.responsibleRole, jurisdictionId: unitOf(d.responsibleRole, c) };
+  if (d.responsibleUserId) return { userId: d.responsibleUserId };
+  // A referral's deadline falls to the liaisons of the agency it is addressed to (refKey: the referral).
+  if (d.responsibleRole === Role.AgencyLiaison) return { referralId: d.refKey };
+  return roleAt(d.responsibleRole, c);
+}
+
+/** Everyone with the role in the case's unit; an unlocated case has no community or street yet: its district staff instead. */
+function roleAt(role: Role, c: Case): Recipient {
+  const unit = unitOf(role, c);
+  return unit ? { role, jurisdictionId: unit } : { role: Role.DistrictStaff, jurisdictionId: c.districtId };
 }
 
 /**
@@ -111,7 +120,7 @@ export class EscalationService {
         caseId: c.id,
         title: `${c.caseNo} ${DEADLINE_LABELS[d.kind as DeadlineKind] ?? d.kind} 已超时 (overdue)`,
         body: `${c.caseNo} ${maskName(c.child?.name ?? '')}: ${d.kind} was due ${d.dueAt.toISOString()}; escalated to ${up}`,
-        recipients: [responsible(d, c), { role: up, jurisdictionId: unitOf(up, c) }],
+        recipients: [responsible(d, c), roleAt(up, c)],
         cause: `dl:${d.id}:breach`,
       });
       const at = d.secondStageAt as Date;

@@ -63,6 +63,7 @@ describe('the shipped policy (config/sla-policy.json, the only place the numbers
       police_feedback: { R1: '3d', R2: '3d', R3: '3d', R4: '3d' },
       decision: { R1: '3d', R2: '3d', R3: '5d', R4: '5d' },
       outcome_feedback: { R1: '5wd', R2: '5wd', R3: '5wd', R4: '5wd' },
+      referral_response: { R1: '24h', R2: '24h', R3: '72h', R4: '72h' },
     });
     expect(p.protectionOrder).toEqual({ urgent: '24h', standard: '72h' });
     expect(p.remindAtFraction).toBe(0.75);

@@ -39,6 +39,10 @@ export enum DeadlineKind {
   OutcomeFeedback = 'outcome_feedback',
   /** A protection-order application decided: 24 h if urgent, else 72 h (反家庭暴力法 Art.28). */
   ProtectionOrder = 'protection_order',
+  /** An agency answers (accepts or declines) a referral (domain.md §6, §11). */
+  ReferralResponse = 'referral_response',
+  /** An accepted referral carried out by its due date (given, or the policy's default window). */
+  ReferralCompletion = 'referral_completion',
 }
 
 export const DEADLINE_KINDS: readonly DeadlineKind[] = Object.values(DeadlineKind);
@@ -55,13 +59,15 @@ export const DEADLINE_LABELS: Record<DeadlineKind, string> = {
   [DeadlineKind.Decision]: '审批 decision',
   [DeadlineKind.OutcomeFeedback]: '反馈报告单位 outcome told to the reporting unit',
   [DeadlineKind.ProtectionOrder]: '保护令裁定 protection order decided',
+  [DeadlineKind.ReferralResponse]: '协同单位答复转介 agency answers the referral',
+  [DeadlineKind.ReferralCompletion]: '协同单位办结转介 agency completes the referral',
 };
 
+/** Steps whose due time is their own (a measure's, a visit's, a completion's) or set otherwise than per risk level. */
+const NOT_WINDOWED = [DeadlineKind.Measure, DeadlineKind.Visit, DeadlineKind.ProtectionOrder, DeadlineKind.ReferralCompletion] as const;
 /** The steps whose window the policy sets per risk level (`windows`). */
-export type WindowKind = Exclude<DeadlineKind, DeadlineKind.Measure | DeadlineKind.Visit | DeadlineKind.ProtectionOrder>;
-export const WINDOW_KINDS: readonly WindowKind[] = DEADLINE_KINDS.filter(
-  (k): k is WindowKind => k !== DeadlineKind.Measure && k !== DeadlineKind.Visit && k !== DeadlineKind.ProtectionOrder,
-);
+export type WindowKind = Exclude<DeadlineKind, (typeof NOT_WINDOWED)[number]>;
+export const WINDOW_KINDS: readonly WindowKind[] = DEADLINE_KINDS.filter((k): k is WindowKind => !(NOT_WINDOWED as readonly DeadlineKind[]).includes(k));
 
 export interface VisitSchedule {
   /** Days after follow-up starts, in order. */
@@ -75,6 +81,8 @@ export interface SlaPolicy {
   windows: Record<WindowKind, Partial<Record<Risk, string>>>;
   /** A protection-order application is decided within these (反家庭暴力法 Art.28), not by risk level. */
   protectionOrder: { urgent: string; standard: string };
+  /** An accepted referral is done by the due date the caseworker gave, else within `default` of the referral (协同办理). */
+  referralCompletion: { default: string };
   /** The reminder goes out at this fraction of the window. */
   remindAtFraction: number;
   /** After a breach, the second stage (district leadership) comes this fraction of the first window later. */
@@ -126,6 +134,7 @@ const POLICY_KEYS = [
   'windows',
   'hours',
   'protectionOrder',
+  'referralCompletion',
   'remindAtFraction',
   'secondStageFraction',
   'visits',
@@ -187,6 +196,12 @@ function applyPolicy(policy: SlaPolicy, o: Record<string, unknown>): SlaPolicy {
       policy.protectionOrder[key] = durationAt(`protectionOrder.${key}`, v);
     }
   }
+  if (o.referralCompletion !== undefined) {
+    for (const [key, v] of Object.entries(objectAt('referralCompletion', o.referralCompletion))) {
+      if (key !== 'default') throw new PolicyError(`referralCompletion.${key}: must be "default"`);
+      policy.referralCompletion.default = durationAt('referralCompletion.default', v);
+    }
+  }
   for (const key of ['remindAtFraction', 'secondStageFraction'] as const) {
     if (o[key] !== undefined) {
       const v = o[key];
@@ -222,11 +237,13 @@ export function parseCompletePolicy(raw: unknown): SlaPolicy {
   for (const kind of WINDOW_KINDS) if (windows[kind] === undefined) throw new PolicyError(`windows.${kind}: missing`);
   const protectionOrder = objectAt('protectionOrder', o.protectionOrder);
   for (const key of ['urgent', 'standard']) if (protectionOrder[key] === undefined) throw new PolicyError(`protectionOrder.${key}: missing`);
+  if (objectAt('referralCompletion', o.referralCompletion).default === undefined) throw new PolicyError('referralCompletion.default: missing');
   const visits = objectAt('visits', o.visits);
   for (const risk of RISKS) if (visits[risk] === undefined) throw new PolicyError(`visits.${risk}: missing`);
   const skeleton: SlaPolicy = {
     windows: Object.fromEntries(WINDOW_KINDS.map((k) => [k, {}])) as SlaPolicy['windows'],
     protectionOrder: { urgent: '', standard: '' },
+    referralCompletion: { default: '' },
     remindAtFraction: 0,
     secondStageFraction: 0,
     visits: {} as SlaPolicy['visits'],
@@ -343,6 +360,17 @@ export class SlaCalculator {
   /** A protection-order application (反家庭暴力法 Art.28): decided within the urgent or the standard window. */
   protectionOrderDue(urgent: boolean, from: Date): Due {
     return this.dueIn(urgent ? this.policy.protectionOrder.urgent : this.policy.protectionOrder.standard, from);
+  }
+
+  /**
+   * A referral's two due times (domain.md §6, §11), both from the moment it is made: the
+   * agency answers by `respondBy` (the referral_response window of the case's risk level),
+   * and carries it out by the due date the caseworker gave, else by the policy's default.
+   * A given due date before the answer is due is refused by the caller, not moved here.
+   */
+  referralDue(risk: Risk, from: Date, dueAt?: Date): { respondBy: Due; dueAt: Date } {
+    const respondBy = this.due(DeadlineKind.ReferralResponse, risk, from) ?? this.dueIn(this.policy.windows.referral_response.R4 ?? '72h', from);
+    return { respondBy, dueAt: dueAt ?? this.dueIn(this.policy.referralCompletion.default, from).dueAt };
   }
 
   private after(d: Duration, from: Date): Due {

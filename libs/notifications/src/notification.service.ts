@@ -14,7 +14,13 @@ import { NotificationRepository } from './notification.repository';
  * a case's guardians and household members (libs/cases guardian rows) are never a recipient,
  * so a suspected perpetrator (domain.md §13) is never notified and never learns the reporter.
  */
-export type Recipient = { userId: string } | { role: Role; jurisdictionId: string };
+export type Recipient =
+  | { userId: string }
+  | { role: Role; jurisdictionId: string }
+  /** The active liaisons of an agency (协同单位, domain.md §11). */
+  | { agencyId: string }
+  /** The active liaisons of the agency a referral is addressed to (a referral's deadlines). */
+  | { referralId: string };
 
 export interface NotifyInput {
   kind: string;
@@ -57,8 +63,7 @@ export class NotificationService {
   async notify(manager: EntityManager, input: NotifyInput): Promise<number> {
     const userIds = new Set<string>();
     for (const r of input.recipients) {
-      if ('userId' in r) userIds.add(r.userId);
-      else for (const id of await this.org.activeUserIdsWithRole(r.role, r.jurisdictionId, manager)) userIds.add(id);
+      for (const id of await this.resolve(r, manager)) userIds.add(id);
     }
     if (userIds.size === 0) return 0;
     const created = await this.notifications.insertOnce(
@@ -76,6 +81,13 @@ export class NotificationService {
       this.tx.afterCommit(manager, () => this.deliver(created.map((c) => ({ notificationId: c.id, userId: c.user_id, title: input.title, body: input.body }))));
     }
     return created.length;
+  }
+
+  private async resolve(r: Recipient, manager: EntityManager): Promise<string[]> {
+    if ('userId' in r) return [r.userId];
+    if ('agencyId' in r) return this.org.activeLiaisonIds(r.agencyId, manager);
+    if ('referralId' in r) return this.org.activeLiaisonIdsOfReferral(r.referralId, manager);
+    return this.org.activeUserIdsWithRole(r.role, r.jurisdictionId, manager);
   }
 
   private async deliver(messages: { notificationId: string; userId: string; title: string; body: string }[]): Promise<void> {

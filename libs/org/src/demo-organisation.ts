@@ -1,4 +1,5 @@
 import { Role } from '@shouhu/access';
+import { AgencyKind } from './entities/agency.entity';
 
 /**
  * The demo organisation: 宝安区 (Bao'an district, Shenzhen) with its ten streets
@@ -34,7 +35,18 @@ export interface DemoUserSpec {
   role: Role;
   /** Code of the jurisdiction the user belongs to. */
   jurisdictionCode: string;
+  /** An agency liaison's agency (by its name in DEMO_AGENCIES). */
+  agencyName?: string;
 }
+
+/** The demo district's agencies (协同单位, domain.md §11), each with one demo liaison. */
+export const DEMO_AGENCIES: { kind: AgencyKind; name: string; liaison: string }[] = [
+  { kind: AgencyKind.Police, name: '宝安公安分局新安派出所', liaison: 'liaison-police' },
+  { kind: AgencyKind.Education, name: '宝安区新安中学', liaison: 'liaison-school' },
+  { kind: AgencyKind.Health, name: '宝安区人民医院', liaison: 'liaison-hospital' },
+  { kind: AgencyKind.Court, name: '宝安区人民法院', liaison: 'liaison-court' },
+  { kind: AgencyKind.WomensFederation, name: '宝安区妇女联合会', liaison: 'liaison-fulian' },
+];
 
 export const streetCode = (key: string) => `${DEMO_DISTRICT.code}-${key.toUpperCase()}`;
 export const communityCode = (key: string, i: number) => `${streetCode(key)}-${String(i + 1).padStart(2, '0')}`;
@@ -65,5 +77,14 @@ export function demoUsers(): DemoUserSpec[] {
   // Last, so the names of the people above stay what they were.
   users.push({ username: 'leader', displayName: `区分管领导 ${demoPersonName(n++)}`, role: Role.DistrictLeader, jurisdictionCode: DEMO_DISTRICT.code });
   users.push({ username: 'hotline', displayName: `12345-6 热线 ${demoPersonName(n++)}`, role: Role.HotlineIntake, jurisdictionCode: DEMO_DISTRICT.code });
+  for (const agency of DEMO_AGENCIES) {
+    users.push({
+      username: agency.liaison,
+      displayName: `${agency.name}联络员 ${demoPersonName(n++)}`,
+      role: Role.AgencyLiaison,
+      jurisdictionCode: DEMO_DISTRICT.code,
+      agencyName: agency.name,
+    });
+  }
   return users;
 }

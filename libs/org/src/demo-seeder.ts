@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { JurisdictionLevel } from '@shouhu/access';
 import { TransactionRunner } from '@shouhu/database';
-import { communityCode, DEMO_DISTRICT, DEMO_STREETS, demoUsers, streetCode } from './demo-organisation';
+import { AgencyRepository } from './agency.repository';
+import { communityCode, DEMO_AGENCIES, DEMO_DISTRICT, DEMO_STREETS, demoUsers, streetCode } from './demo-organisation';
 import { Jurisdiction } from './entities/jurisdiction.entity';
 import { JurisdictionRepository } from './jurisdiction.repository';
 import { hashPassword, verifyPassword } from './password';
@@ -10,6 +11,7 @@ import { UserRepository } from './user.repository';
 
 export interface SeedResult {
   jurisdictionsCreated: number;
+  agenciesCreated: number;
   usersCreated: number;
   passwordsReset: number;
 }
@@ -23,6 +25,7 @@ export class DemoOrganisationSeeder {
     private readonly tx: TransactionRunner,
     private readonly jurisdictions: JurisdictionRepository,
     private readonly users: UserRepository,
+    private readonly agencies: AgencyRepository,
   ) {}
 
   async seed(demoPassword: string): Promise<SeedResult> {
@@ -97,6 +100,21 @@ export class DemoOrganisationSeeder {
         (await this.jurisdictions.findByCodes([DEMO_DISTRICT.code, ...streets.keys(), ...communityRows.map((r) => r.code)], manager)).map((j) => [j.code, j]),
       );
 
+      // The agencies before their liaisons (a liaison's row names its agency).
+      const agenciesCreated = await this.agencies.insertMissing(
+        manager,
+        DEMO_AGENCIES.map((a) => ({ kind: a.kind, name: a.name, districtId: district.id, active: true })),
+      );
+      const agencyIds = new Map(
+        (
+          await this.agencies.ofDistrictByName(
+            manager,
+            district.id,
+            DEMO_AGENCIES.map((a) => a.name),
+          )
+        ).map((a) => [a.name, a.id]),
+      );
+
       const specs = demoUsers();
       const existing = await this.users.findByUsernames(
         specs.map((u) => u.username),
@@ -114,6 +132,7 @@ export class DemoOrganisationSeeder {
             displayName: spec.displayName,
             role: spec.role,
             jurisdictionId: (byCode.get(spec.jurisdictionCode) as Jurisdiction).id,
+            agencyId: spec.agencyName ? agencyIds.get(spec.agencyName) : null,
             passwordHash: hash,
             active: true,
           },
@@ -126,7 +145,7 @@ export class DemoOrganisationSeeder {
         await this.users.setPasswordHash([...existingNames], hash, manager);
         passwordsReset = existing.length;
       }
-      return { jurisdictionsCreated, usersCreated: missing.length, passwordsReset };
+      return { jurisdictionsCreated, agenciesCreated, usersCreated: missing.length, passwordsReset };
     });
     this.logger.log(`demo organisation: ${JSON.stringify(result)}`);
     return result;

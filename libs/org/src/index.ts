@@ -1,7 +1,10 @@
-export { communityCode, DEMO_DISTRICT, DEMO_STREETS, demoPersonName, demoUsers, streetCode } from './demo-organisation';
+export { agencyNotFound, AgencyEvent, AgencyService, agencyView } from './agency.service';
+export { communityCode, DEMO_AGENCIES, DEMO_DISTRICT, DEMO_STREETS, demoPersonName, demoUsers, streetCode } from './demo-organisation';
 export { DemoOrganisationSeeder } from './demo-seeder';
 export type { SeedResult } from './demo-seeder';
+export * from './dto/agency.dto';
 export * from './dto/user.dto';
+export { Agency, AGENCY_KIND_LABELS, AGENCY_KINDS, AgencyKind } from './entities/agency.entity';
 export { Jurisdiction } from './entities/jurisdiction.entity';
 export { RevokedToken } from './entities/revoked-token.entity';
 export { UserEvent } from './entities/user-event.entity';

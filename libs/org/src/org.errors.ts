@@ -11,6 +11,9 @@ export const OrgErrors = {
   nothingToApprove: () => new DomainError(ErrorCode.Conflict, 'nothing of this user awaits approval'),
   /** Maker-checker: not the one who asked, and not about one's own account. */
   selfApproval: () => new DomainError(ErrorCode.SelfApproval, 'you cannot decide a request you made or one about your own account'),
+  /** A liaison belongs to its agency: no account becomes one or stops being one by an edit (create a new account). */
+  liaisonRoleFixed: () => DomainError.validation('role', 'cannot change to or from agency_liaison; create a new account instead'),
+  liaisonPlaceFixed: () => DomainError.validation('jurisdictionId', 'of an agency liaison is its agency’s district and cannot change'),
   selfLockout: (field: string) =>
     new DomainError(ErrorCode.SelfLockout, `you cannot change your own ${field}`, [{ field, message: 'cannot be changed on your own account' }]),
 };

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgencyRepository } from './agency.repository';
+import { AgencyService } from './agency.service';
 import { DemoOrganisationSeeder } from './demo-seeder';
+import { Agency } from './entities/agency.entity';
 import { Jurisdiction } from './entities/jurisdiction.entity';
 import { RevokedToken } from './entities/revoked-token.entity';
 import { UserEvent } from './entities/user-event.entity';
@@ -10,8 +13,8 @@ import { OrgService } from './org.service';
 import { UserRepository } from './user.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Jurisdiction, User, UserEvent, RevokedToken])],
-  providers: [JurisdictionRepository, UserRepository, OrgService, DemoOrganisationSeeder],
-  exports: [OrgService, DemoOrganisationSeeder],
+  imports: [TypeOrmModule.forFeature([Jurisdiction, User, UserEvent, RevokedToken, Agency])],
+  providers: [JurisdictionRepository, UserRepository, AgencyRepository, OrgService, AgencyService, DemoOrganisationSeeder],
+  exports: [OrgService, AgencyService, DemoOrganisationSeeder],
 })
 export class OrgModule {}

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Actor, asSubject, defineAbilityFor, JurisdictionLevel, Role, ROLE_LABELS, ROLE_LEVEL, rulesToSql } from '@shouhu/access';
 import { TransactionRunner } from '@shouhu/database';
+import { DomainError } from '@shouhu/errors';
 import { EventType } from '@shouhu/timeline';
+import { AgencyRepository } from './agency.repository';
 import { JurisdictionNodeView, JurisdictionRefView, UserView } from './dto/user.dto';
 import type { CreateUserDto, ListUsersQuery, UpdateUserDto, UserApprovalDto } from './dto/user.dto';
 import { Jurisdiction } from './entities/jurisdiction.entity';
@@ -35,6 +37,7 @@ export function toActor(user: User & { jurisdiction?: Jurisdiction }): Actor {
     districtId: j.districtId,
     streetId: j.streetId,
     communityId: j.communityId,
+    agencyId: user.agencyId ?? null,
   };
 }
 
@@ -50,6 +53,7 @@ export function userView(u: User): UserView {
     role: u.role,
     roleLabel: ROLE_LABELS[u.role],
     jurisdiction: jurisdictionRef(u.jurisdiction as Jurisdiction),
+    agencyId: u.agencyId ?? null,
     active: u.active,
     status: u.status,
     pendingChange:
@@ -70,6 +74,7 @@ export class OrgService {
   constructor(
     private readonly jurisdictions: JurisdictionRepository,
     private readonly users: UserRepository,
+    private readonly agencies: AgencyRepository,
     private readonly tx: TransactionRunner,
   ) {}
 
@@ -104,6 +109,7 @@ export class OrgService {
   /** An account that can read case content starts pending_approval: it cannot sign in until district staff approve it. */
   async createUser(actor: Actor, dto: CreateUserDto): Promise<UserView> {
     const place = await this.assertPlacement(actor, dto.role, dto.jurisdictionId);
+    await this.assertAgency(dto.role, dto.agencyId, place);
     if (await this.users.existsByUsername(dto.username)) throw OrgErrors.usernameTaken();
     const gated = readsCases(dto.role);
     const passwordHash = await hashPassword(dto.password);
@@ -116,6 +122,7 @@ export class OrgService {
             displayName: dto.displayName,
             role: dto.role,
             jurisdictionId: dto.jurisdictionId,
+            agencyId: dto.role === Role.AgencyLiaison ? dto.agencyId : null,
             passwordHash,
             active: dto.active ?? true,
             status: gated ? UserStatus.PendingApproval : UserStatus.Active,
@@ -131,6 +138,7 @@ export class OrgService {
             displayName: dto.displayName,
             role: dto.role,
             jurisdictionId: dto.jurisdictionId,
+            ...(dto.agencyId ? { agencyId: dto.agencyId } : {}),
             active: dto.active ?? true,
           }),
           ...(gated ? [event(EventType.UserApprovalRequested, { role: dto.role, jurisdictionId: dto.jurisdictionId })] : []),
@@ -168,6 +176,9 @@ export class OrgService {
       const role = dto.role ?? user.pendingRole ?? user.role;
       const jurisdictionId = dto.jurisdictionId ?? user.pendingJurisdictionId ?? user.jurisdictionId;
       if (dto.role !== undefined || dto.jurisdictionId !== undefined) await this.assertPlacement(actor, role, jurisdictionId);
+      // A liaison is bound to its agency (and the agency's district): it is created as one and stays one.
+      if ((role === Role.AgencyLiaison) !== (user.role === Role.AgencyLiaison)) throw OrgErrors.liaisonRoleFixed();
+      if (user.role === Role.AgencyLiaison && jurisdictionId !== user.jurisdictionId) throw OrgErrors.liaisonPlaceFixed();
 
       const event = eventOf(actor, user.id, (user.jurisdiction as Jurisdiction).districtId);
       const events: NewUserEvent[] = [];
@@ -365,6 +376,29 @@ export class OrgService {
   /** Active users with this role placed exactly at this jurisdiction (notification recipients). */
   activeUserIdsWithRole(role: Role, jurisdictionId: string, manager?: EntityManager): Promise<string[]> {
     return this.users.activeIdsWithRole(role, jurisdictionId, manager);
+  }
+
+  /** Active, approved liaisons of an agency (notification recipients). */
+  activeLiaisonIds(agencyId: string, manager?: EntityManager): Promise<string[]> {
+    return this.users.activeLiaisonIds({ agencyId }, manager);
+  }
+
+  /** Active, approved liaisons of the agency a referral is addressed to (the deadlines know the referral, not its agency). */
+  activeLiaisonIdsOfReferral(referralId: string, manager?: EntityManager): Promise<string[]> {
+    return this.users.activeLiaisonIds({ referralId }, manager);
+  }
+
+  /** agencyId: required for a liaison (an agency of the district it is placed at), refused for every other role. */
+  private async assertAgency(role: Role, agencyId: string | undefined, place: Jurisdiction): Promise<void> {
+    if (role !== Role.AgencyLiaison) {
+      if (agencyId !== undefined) throw DomainError.validation('agencyId', 'applies to role agency_liaison only');
+      return;
+    }
+    if (!agencyId) throw DomainError.validation('agencyId', 'is required for role agency_liaison');
+    const agency = await this.agencies.findById(agencyId);
+    if (!agency || agency.districtId !== place.districtId)
+      throw DomainError.validation('agencyId', 'must be an agency of the district given as jurisdictionId');
+    if (!agency.active) throw DomainError.validation('agencyId', 'is an agency that is no longer active');
   }
 
   /** The role's level must match the jurisdiction's, and the jurisdiction must be in the caller's scope. */

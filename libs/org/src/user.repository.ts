@@ -102,7 +102,7 @@ export class UserRepository {
    */
   async findActive(id: string, jti: string): Promise<User | null> {
     const rows: Record<string, unknown>[] = await this.repo.query(
-      `SELECT u.id, u.username, u.display_name, u.role, u.jurisdiction_id, u.credentials_changed_at, u.active, u.status, u.last_login_at, u.created_at, u.updated_at,
+      `SELECT u.id, u.username, u.display_name, u.role, u.jurisdiction_id, u.agency_id, u.credentials_changed_at, u.active, u.status, u.last_login_at, u.created_at, u.updated_at,
               j.code, j.name, j.level, j.parent_id, j.district_id, j.street_id, j.community_id, j.path, j.case_prefix, j.created_at AS j_created_at
          FROM "user" u JOIN jurisdiction j ON j.id = u.jurisdiction_id
         WHERE u.id = $1 AND u.active AND u.status = 'active'
@@ -130,6 +130,7 @@ export class UserRepository {
       displayName: r.display_name,
       role: r.role,
       jurisdictionId: r.jurisdiction_id,
+      agencyId: r.agency_id,
       jurisdiction,
       credentialsChangedAt: r.credentials_changed_at,
       active: r.active,
@@ -171,6 +172,19 @@ export class UserRepository {
         approved: UserStatus.Active,
       })
       .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Active, approved liaisons of an agency, or of the agency a referral is addressed to
+   * (the referrals library's table, read here by SQL: the deadlines know only the referral).
+   */
+  async activeLiaisonIds(of: { agencyId: string } | { referralId: string }, manager?: EntityManager): Promise<string[]> {
+    const agency = 'agencyId' in of ? '$1' : '(SELECT r.agency_id FROM referral r WHERE r.id = $1)';
+    const rows: { id: string }[] = await (manager ?? this.repo.manager).query(
+      `SELECT u.id FROM "user" u WHERE u.role = 'agency_liaison' AND u.active AND u.status = 'active' AND u.agency_id = ${agency}`,
+      ['agencyId' in of ? of.agencyId : of.referralId],
+    );
     return rows.map((r) => r.id);
   }
 

@@ -44,6 +44,14 @@ export enum EventType {
   AttachmentAdded = 'attachment.added',
   /** An attachment was withdrawn: hidden, never deleted (data: attachmentId, kind, reason). */
   AttachmentRetracted = 'attachment.retracted',
+  /** A need or a measure referred to another agency (协同办理, domain.md §11). Data: referralId, agencyId, agency kind, times; never the service, the note or the child. */
+  ReferralCreated = 'referral.created',
+  ReferralAccepted = 'referral.accepted',
+  /** Data as created, plus that a reason was given (the reason itself stays on the referral). */
+  ReferralDeclined = 'referral.declined',
+  ReferralCompleted = 'referral.completed',
+  /** Revoked by the caseworker, or by the system when the case closes (atClosure). */
+  ReferralRevoked = 'referral.revoked',
   PoliceReported = 'police.reported',
   PoliceFeedback = 'police.feedback',
   ApprovalRequested = 'approval.requested',
@@ -66,6 +74,10 @@ export enum EventType {
   UserPasswordChanged = 'user.password_changed',
   UserApproved = 'user.approved',
   UserRejected = 'user.rejected',
+
+  // ── Agencies (admin; on the same audit trail as users) ──
+  AgencyCreated = 'agency.created',
+  AgencyUpdated = 'agency.updated',
 }
 
 export const EVENT_TYPES: readonly EventType[] = Object.values(EventType);

@@ -42,6 +42,14 @@ export class CreateUserDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'required for role agency_liaison, refused for every other role: the liaison’s agency, which must be of the district given as jurisdictionId',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  agencyId?: string;
 }
 
 export class UpdateUserDto {
@@ -138,6 +146,8 @@ export class UserView {
   @ApiProperty({ enum: Role }) role: Role;
   @ApiProperty() roleLabel: string;
   @ApiProperty({ type: JurisdictionRefView }) jurisdiction: JurisdictionRefView;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the agency of an agency_liaison; null for every other role' })
+  agencyId: string | null;
   @ApiProperty() active: boolean;
   @ApiProperty({ enum: UserStatus, description: 'pending_approval and rejected accounts cannot sign in' }) status: UserStatus;
   @ApiProperty({ type: PendingUserChangeView, nullable: true, description: 'of an approved account; it keeps working as it was until approval' })

@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Role } from '@shouhu/access';
+import { Agency } from './agency.entity';
 import { Jurisdiction } from './jurisdiction.entity';
 
 /**
@@ -14,6 +15,8 @@ export enum UserStatus {
 }
 
 @Entity('user')
+// A liaison belongs to exactly one agency (domain.md §1); nobody else belongs to one.
+@Check('user_agency_liaison_check', `(role = 'agency_liaison') = (agency_id IS NOT NULL)`)
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -36,6 +39,15 @@ export class User {
   @Index('user_jurisdiction_id_idx')
   @Column({ type: 'uuid' })
   jurisdictionId: string;
+
+  /** The agency of an agency_liaison (its jurisdiction is the agency's district); null for every other role. */
+  @ManyToOne(() => Agency, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'agency_id' })
+  agency?: Agency | null;
+
+  @Index('user_agency_id_idx')
+  @Column({ type: 'uuid', nullable: true })
+  agencyId: string | null;
 
   /** argon2id, never selected unless asked for. */
   @Column({ type: 'varchar', length: 255, select: false })
