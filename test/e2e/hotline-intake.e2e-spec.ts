@@ -274,10 +274,14 @@ describe('hotline intake (e2e)', () => {
       );
     });
 
-    it('a supervisor’s return keeps it the hotline’s to complete (returned is before acceptance)', async () => {
+    it('a supervisor’s return keeps it the hotline’s to complete (returned is before acceptance), the reason on its timeline', async () => {
       const filed = await bed.cc.file('hotline', bed.xa1, { report: { reporterType: undefined } });
       const returned = await bed.cc.act('sup-xa', await bed.cc.detail('sup-xa', filed.id), 'return', { reason: '请补充来电人联系方式' });
       expect(returned.status).toBe('returned');
+      const timeline = await bed.cc.get('hotline', `/api/cases/${filed.id}/timeline`);
+      expect(timeline.status).toBe(200);
+      const returnedEvent = (timeline.body.events as { type: string; data: { reason?: string } }[]).find((e) => e.type === 'case.returned');
+      expect(returnedEvent?.data.reason).toBe('请补充来电人联系方式');
       const own = await bed.cc.detail('hotline', filed.id);
       expect(own.allowedActions).toContain('submit');
       expect((await bed.cc.act('hotline', own, 'submit')).status).toBe('submitted');
@@ -293,6 +297,7 @@ describe('hotline intake (e2e)', () => {
       for (const c of [byDirector, byDistrict]) {
         expect(visible).not.toContain(c.id);
         expectError(await bed.cc.get('hotline', `/api/cases/${c.id}`), 404, 'NOT_FOUND');
+        expectError(await bed.cc.get('hotline', `/api/cases/${c.id}/timeline`), 404, 'NOT_FOUND');
         expectError(await bed.cc.post('hotline', `/api/cases/${c.id}/police`, { reportedAt: isoAgo(HOUR) }), 404, 'NOT_FOUND');
         expectError(await bed.cc.transitionRaw('hotline', c.id, { action: 'submit', version: c.version }), 404, 'NOT_FOUND');
       }

@@ -588,7 +588,7 @@ describe('permission matrix', () => {
         supervisor: [200, 404],
         district: [200, 404],
         leader: [200, 404],
-        hotline: same(403),
+        hotline: same(404),
         liaison: same(403),
         admin: same(403),
       },

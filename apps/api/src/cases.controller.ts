@@ -225,7 +225,8 @@ export class CasesController {
     return this.records.recordPolice(actor, id, dto);
   }
 
-  @Roles(...CASE_READERS)
+  // The hotline reads the timeline of what it filed (a return's reason is there), while the case is in its scope.
+  @Roles(...INTAKE_READERS)
   @Get(':id/timeline')
   @ApiOperation({ summary: '时间线 (the case timeline), hash-chained and verified' })
   @ApiOkResponse({ type: TimelineView })
