@@ -26,8 +26,8 @@ export interface CaseSummaryShape {
   riskLevel: RiskLevel;
   categories: string[];
   mandatoryItems?: number[];
-  communityId: string;
-  streetId: string;
+  communityId: string | null;
+  streetId: string | null;
   districtId: string;
   childDisplayName: string;
   childAgeYears: number;

@@ -883,7 +883,14 @@ function TransferFields({ c }: { c: CaseFull }) {
   return (
     <>
       <Typography.Paragraph>
-        当前社区：{tree.byId.get(c.communityId)?.path ?? '—'}。儿童迁居时使用；移交后由新社区的儿童主任和街道督导员跟进。
+        {c.communityId
+          ? `当前社区：${tree.byId.get(c.communityId)?.path ?? '—'}。儿童迁居时使用；移交后由新社区的儿童主任和街道督导员跟进。`
+          : `未定位（热线报告地点不明）：报告所述地点为“${
+              c.reports
+                .map((r) => r.location)
+                .filter(Boolean)
+                .join('；') || '未填写'
+            }”。选择社区分派后，由该社区的儿童主任和街道督导员跟进。`}
       </Typography.Paragraph>
       <Form.Item name="communityId" label="移交至社区" rules={[{ required: true, message: '请选择社区' }]}>
         <NativeSelect placeholder="请选择社区" groups={groups} />

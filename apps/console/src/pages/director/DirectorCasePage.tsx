@@ -21,23 +21,39 @@ import {
 import { ageOn, formatDate, formatDateTime } from '../../i18n/time';
 import { CategoryTags, DeadlineCountdown, ErrorPage, PageLoading, PageTitle, RiskTag, StatusTag } from '../../components';
 import { ActionDialog } from '../case/ActionDialog';
+import { EvidenceSection } from '../case/EvidenceSection';
 import { NoteForm, PoliceForm, SubmitPanel, VisitButton } from './DirectorActions';
+import { DirectorGuardians } from './DirectorGuardians';
+import { useJurisdictions } from '../case/lookups';
 
 /**
  * The community director's case page (phone first): the child's full identity (this read
- * is logged by the server), what was reported, deadlines, police, visits and notes, and
- * what the director may do now — answer a return, submit a draft, record a visit, add a
- * note, record that police were told.
+ * is logged by the server), the guardians and household, what was reported, deadlines,
+ * police, visits, evidence (photos from the phone's camera) and notes, and what the director
+ * may do now — answer a return, submit a draft, record a visit, add a guardian, upload a
+ * photo, add a note, record that police were told.
  */
 export default function DirectorCasePage() {
   const { id } = useParams();
   const q = useCase(id);
   if (q.isPending) return <PageLoading />;
   if (q.isError) return <ErrorPage level={1} error={q.error} onRetry={() => void q.refetch()} />;
-  return <CaseView c={q.data} reload={() => void q.refetch()} />;
+  return <FilerCaseView c={q.data} reload={() => void q.refetch()} />;
 }
 
-function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
+/**
+ * The case as its filer sees it. `director` (default): everything above. `hotline`: the
+ * 12345-6 hotline's view of a report it filed, until a supervisor accepts it — the child,
+ * where (community or 未定位 with the place as told), the reports, police, guardians and
+ * deadlines, and what the hotline may still do (submit a draft or returned report, record
+ * police, add guardians). Visits, feedback, notes, evidence and the timeline belong to the
+ * case workers, so they are not shown.
+ */
+export function FilerCaseView({ c, reload, variant = 'director' }: { c: CaseDetail; reload: () => void; variant?: 'director' | 'hotline' }) {
+  const hotline = variant === 'hotline';
+  const tree = useJurisdictions(hotline);
+  const communityId = c.communityId;
+  const places = [...new Set((c.reports ?? []).map((r) => r.location?.trim()).filter((l): l is string => !!l))];
   const user = useUser();
   const [showId, setShowId] = useState(false);
   const [feedbackOpen, setFeedbackOpen] = useState(false);
@@ -50,12 +66,14 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
   return (
     <div style={{ maxWidth: 900, margin: '0 auto' }}>
       <div style={{ display: 'flex', justifyContent: 'space-between', flexWrap: 'wrap', gap: 8 }}>
-        <Link to="/workbench" style={{ display: 'inline-flex', alignItems: 'center', gap: 4, minHeight: 44 }}>
-          <LeftOutlined aria-hidden /> 返回工作台
+        <Link to={hotline ? '/hotline/reports' : '/workbench'} style={{ display: 'inline-flex', alignItems: 'center', gap: 4, minHeight: 44 }}>
+          <LeftOutlined aria-hidden /> {hotline ? '返回我提交的报告' : '返回工作台'}
         </Link>
-        <Link to={`/cases/${c.id}/timeline`} style={{ display: 'inline-flex', alignItems: 'center', minHeight: 44 }}>
-          查看处理记录（时间线）
-        </Link>
+        {!hotline && (
+          <Link to={`/cases/${c.id}/timeline`} style={{ display: 'inline-flex', alignItems: 'center', minHeight: 44 }}>
+            查看处理记录（时间线）
+          </Link>
+        )}
       </div>
       <PageTitle title={`案件 ${c.caseNo}`}>
         <span>案件 {c.caseNo}</span>
@@ -85,9 +103,25 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
         />
       )}
 
+      {hotline &&
+        (communityId === null ? (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 16 }}
+            data-testid="case-unlocated"
+            title="未定位：地点不明，等待区民政局/未保中心分派到社区"
+            description={`报告所述地点：${places.length ? places.join('；') : '（未填写）'}`}
+          />
+        ) : (
+          <p style={{ margin: '0 0 12px' }} data-testid="case-community">
+            社区：{tree.byId.get(communityId)?.path ?? tree.byId.get(communityId)?.name ?? '—'}
+          </p>
+        ))}
+
       <SubmitPanel {...panel} />
 
-      {((c.allowedActions ?? []) as readonly string[]).includes('add_visit') && (
+      {!hotline && ((c.allowedActions ?? []) as readonly string[]).includes('add_visit') && (
         <Card size="small" style={{ marginBottom: 16 }} styles={{ body: { display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'center' } }}>
           <VisitButton {...panel} />
           <span style={{ color: 'rgba(0,0,0,0.68)' }}>走访看到的风险等级会成为案件当前的风险等级。</span>
@@ -121,6 +155,8 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
         </Descriptions>
         <p style={{ margin: '8px 0 0', fontSize: 12, color: 'rgba(0,0,0,0.68)' }}>儿童身份信息仅在本页显示，每次查看都会记录。请勿截图或转发。</p>
       </Card>
+
+      <DirectorGuardians c={c} />
 
       <Card title={<h2 style={{ fontSize: 17, margin: 0 }}>报告的情况</h2>} size="small" style={{ marginBottom: 16 }}>
         <div style={{ marginBottom: 8 }}>
@@ -201,27 +237,29 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
         </Card>
       )}
 
-      <Card title={<h2 style={{ fontSize: 17, margin: 0 }}>走访记录</h2>} size="small" style={{ marginBottom: 16 }}>
-        {(c.visits ?? []).length === 0 && <p className="muted">暂无走访记录</p>}
-        <ul className="plain-list">
-          {[...(c.visits ?? [])]
-            .sort((a, b) => Date.parse(b.visitedAt) - Date.parse(a.visitedAt))
-            .map((v) => (
-              <li key={v.id}>
-                <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
-                  <strong>{formatDateTime(v.visitedAt)}</strong>
-                  {v.kind && <Tag>{VISIT_KIND_LABELS[v.kind] ?? v.kind}</Tag>}
-                  <RiskTag level={v.riskLevel} />
-                  <span style={{ color: 'rgba(0,0,0,0.68)' }}>{who(v.visitorId)}</span>
-                </div>
-                <div style={{ whiteSpace: 'pre-wrap' }}>{v.outcome}</div>
-                {v.notes && <div style={{ whiteSpace: 'pre-wrap', color: 'rgba(0,0,0,0.72)' }}>{v.notes}</div>}
-              </li>
-            ))}
-        </ul>
-      </Card>
+      {!hotline && (
+        <Card title={<h2 style={{ fontSize: 17, margin: 0 }}>走访记录</h2>} size="small" style={{ marginBottom: 16 }}>
+          {(c.visits ?? []).length === 0 && <p className="muted">暂无走访记录</p>}
+          <ul className="plain-list">
+            {[...(c.visits ?? [])]
+              .sort((a, b) => Date.parse(b.visitedAt) - Date.parse(a.visitedAt))
+              .map((v) => (
+                <li key={v.id}>
+                  <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
+                    <strong>{formatDateTime(v.visitedAt)}</strong>
+                    {v.kind && <Tag>{VISIT_KIND_LABELS[v.kind] ?? v.kind}</Tag>}
+                    <RiskTag level={v.riskLevel} />
+                    <span style={{ color: 'rgba(0,0,0,0.68)' }}>{who(v.visitorId)}</span>
+                  </div>
+                  <div style={{ whiteSpace: 'pre-wrap' }}>{v.outcome}</div>
+                  {v.notes && <div style={{ whiteSpace: 'pre-wrap', color: 'rgba(0,0,0,0.72)' }}>{v.notes}</div>}
+                </li>
+              ))}
+          </ul>
+        </Card>
+      )}
 
-      {(mayFeedback || (c.outcomeFeedback ?? []).length > 0) && (
+      {!hotline && (mayFeedback || (c.outcomeFeedback ?? []).length > 0) && (
         <Card title={<h2 style={{ fontSize: 17, margin: 0 }}>向报告单位反馈</h2>} size="small" style={{ marginBottom: 16 }} data-testid="outcome-feedback">
           {(c.outcomeFeedback ?? []).length === 0 && <p className="muted">尚未向报告单位反馈处理结果</p>}
           <ul className="plain-list" aria-label="反馈记录">
@@ -245,24 +283,28 @@ function CaseView({ c, reload }: { c: CaseDetail; reload: () => void }) {
       )}
       {feedbackOpen && <ActionDialog c={c} spec={{ kind: 'record_outcome_feedback' }} onClose={() => setFeedbackOpen(false)} />}
 
-      <Card title={<h2 style={{ fontSize: 17, margin: 0 }}>备注</h2>} size="small" style={{ marginBottom: 16 }}>
-        {(c.notes ?? []).length === 0 && <p className="muted">暂无备注</p>}
-        <ul className="plain-list">
-          {[...(c.notes ?? [])]
-            .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
-            .map((n) => (
-              <li key={n.id}>
-                <div style={{ color: 'rgba(0,0,0,0.68)', fontSize: 13 }}>
-                  {formatDateTime(n.createdAt)} · {who(n.authorId)}
-                </div>
-                <div style={{ whiteSpace: 'pre-wrap' }}>{n.text}</div>
-              </li>
-            ))}
-        </ul>
-        <div style={{ marginTop: 12 }}>
-          <NoteForm {...panel} />
-        </div>
-      </Card>
+      {!hotline && <EvidenceSection caseId={c.id} canEdit={((c.allowedActions ?? []) as readonly string[]).includes('add_note')} />}
+
+      {!hotline && (
+        <Card title={<h2 style={{ fontSize: 17, margin: 0 }}>备注</h2>} size="small" style={{ marginBottom: 16 }}>
+          {(c.notes ?? []).length === 0 && <p className="muted">暂无备注</p>}
+          <ul className="plain-list">
+            {[...(c.notes ?? [])]
+              .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+              .map((n) => (
+                <li key={n.id}>
+                  <div style={{ color: 'rgba(0,0,0,0.68)', fontSize: 13 }}>
+                    {formatDateTime(n.createdAt)} · {who(n.authorId)}
+                  </div>
+                  <div style={{ whiteSpace: 'pre-wrap' }}>{n.text}</div>
+                </li>
+              ))}
+          </ul>
+          <div style={{ marginTop: 12 }}>
+            <NoteForm {...panel} />
+          </div>
+        </Card>
+      )}
     </div>
   );
 }

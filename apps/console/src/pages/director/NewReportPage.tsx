@@ -34,10 +34,20 @@ import { belowFloor, floorReasonsText, intakeProblems, policeDue, riskFloor, typ
 import { nationalIdProblem, normaliseNationalId } from '../../lib/national-id';
 import { ApiErrorAlert, applyFieldErrors, CategoryTags, DeadlineCountdown, notFuture, PageTitle, PastDateTime, RiskTag, StatusTag } from '../../components';
 import { casePathFor } from '../../routes';
+import { NativeSelect, type OptionGroup } from '../case/controls';
+import { useJurisdictions } from '../case/lookups';
 import { clearDraft, loadDraft, saveDraft } from './report-draft';
+
+/** Who files: a community director (for its own community) or the 12345-6 hotline (any community of its district, or unlocated). */
+export type ReportVariant = 'director' | 'hotline';
+
+/** The community picker's value for "地点不明": the case is filed unlocated (`communityId: null`) and district staff route it. */
+export const UNLOCATED = 'unlocated';
 
 /** What the form holds (dates as wall-clock dayjs in Asia/Shanghai). */
 export interface ReportFormValues {
+  /** Hotline only: a community of the district, or UNLOCATED. */
+  communityId?: string;
   child?: { name?: string; sex?: Sex; birthDate?: Dayjs; idNumber?: string; address?: string; school?: string };
   categories?: string[];
   mandatoryItems?: number[];
@@ -76,7 +86,7 @@ const STEP_FIELDS: NamePath[][] = [
     ['child', 'address'],
     ['child', 'school'],
   ],
-  [['categories'], ['mandatoryItems'], ['report', 'discoveredAt'], ['report', 'location'], ['report', 'narrative']],
+  [['categories'], ['mandatoryItems'], ['communityId'], ['report', 'discoveredAt'], ['report', 'location'], ['report', 'narrative']],
   [['riskLevel'], ['emergencyPlacement']],
   [
     ['report', 'reporterType'],
@@ -104,10 +114,11 @@ const PHONE = /^\+?[0-9][0-9 -]{4,28}$/;
 const blank = (s: string | undefined | null) => !s || !s.trim();
 const text = (s: string | undefined | null) => (blank(s) ? undefined : (s as string).trim());
 
+/** The filing body; `communityId: null` is an unlocated hotline report (api.md v1.1 "Intake"). */
 type CreateBody = components['schemas']['CreateCaseDto'];
 
 /** The API body from the form: empty strings left out, times with +08:00, police only when given. */
-function toBody(v: ReportFormValues, communityId: string, submit: boolean): CreateBody {
+function toBody(v: ReportFormValues, communityId: string | null, submit: boolean): CreateBody {
   const anonymous = mayBeAnonymous(v.report?.reporterType) && !!v.report?.anonymous;
   const narrative = text(v.report?.narrative);
   const told = v.policeTold === 'yes';
@@ -131,7 +142,7 @@ function toBody(v: ReportFormValues, communityId: string, submit: boolean): Crea
     mandatoryItems: v.mandatoryItems?.length ? [...v.mandatoryItems].sort((a, b) => a - b) : undefined,
     riskLevel: v.riskLevel as RiskLevel,
     report: {
-      reporterType: v.report?.reporterType as ReporterType,
+      reporterType: v.report?.reporterType,
       anonymous,
       reporterName: anonymous ? undefined : text(v.report?.reporterName),
       reporterOrg: anonymous ? undefined : text(v.report?.reporterOrg),
@@ -147,6 +158,17 @@ function toBody(v: ReportFormValues, communityId: string, submit: boolean): Crea
 }
 
 export default function NewReportPage() {
+  return <ReportWizard variant="director" />;
+}
+
+/**
+ * The report form, step by step. `director`: files for the director's own community.
+ * `hotline`: the 12345-6 hotline picks any community of its district, or "地点不明"
+ * (unlocated: `communityId: null`, the place as told becomes required); its reporter type
+ * starts as 热线.
+ */
+export function ReportWizard({ variant }: { variant: ReportVariant }) {
+  const hotline = variant === 'hotline';
   const user = useUser();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -172,11 +194,12 @@ export default function NewReportPage() {
   const mustTellPolice = policeDue(categories, items);
   const reporterType = values?.report?.reporterType;
   const anonymous = mayBeAnonymous(reporterType) && !!values?.report?.anonymous;
+  const unlocated = hotline && values?.communityId === UNLOCATED;
 
   const initialValues: ReportFormValues = restored?.values ?? {
     categories: [],
     mandatoryItems: [],
-    report: { reporterType: 'internal_discovery', anonymous: false, discoveredAt: nowWall().second(0) },
+    report: { reporterType: hotline ? 'hotline' : 'internal_discovery', anonymous: false, discoveredAt: nowWall().second(0) },
   };
 
   useEffect(() => {
@@ -219,6 +242,8 @@ export default function NewReportPage() {
       ['riskLevel'],
       ['report', 'reporterType'],
       ['report', 'reporterPhone'],
+      ['communityId'],
+      ['report', 'location'],
     ];
     try {
       await form.validateFields(submit ? undefined : draftFields);
@@ -231,7 +256,9 @@ export default function NewReportPage() {
     setBusy(submit ? 'submit' : 'draft');
     persist();
     try {
-      const body = toBody(allValues(), user.jurisdiction.id, submit);
+      const v = allValues();
+      const communityId = hotline ? (v.communityId === UNLOCATED ? null : (v.communityId ?? null)) : user.jurisdiction.id;
+      const body = toBody(v, communityId, submit);
       const detail = await unwrap<CaseDetail>(api.POST('/api/cases', { body }));
       // Only now, with the server's 2xx in hand, is the local copy let go.
       clearDraft(user.id);
@@ -274,7 +301,7 @@ export default function NewReportPage() {
     form.setFieldsValue({
       categories: [],
       mandatoryItems: [],
-      report: { reporterType: 'internal_discovery', anonymous: false, discoveredAt: nowWall().second(0) },
+      report: { reporterType: hotline ? 'hotline' : 'internal_discovery', anonymous: false, discoveredAt: nowWall().second(0) },
     });
     setShowRestored(false);
     setStep(0);
@@ -284,6 +311,7 @@ export default function NewReportPage() {
   if (done)
     return (
       <Sent
+        variant={variant}
         detail={done.detail}
         submitted={done.submitted}
         onOpen={(to) => navigate(to)}
@@ -301,7 +329,7 @@ export default function NewReportPage() {
 
   return (
     <div style={{ maxWidth: 760, margin: '0 auto' }}>
-      <PageTitle>新建报告</PageTitle>
+      <PageTitle>{hotline ? '热线接报' : '新建报告'}</PageTitle>
 
       {showRestored && restored && (
         <Alert
@@ -490,7 +518,19 @@ export default function NewReportPage() {
             >
               <PastDateTime />
             </Form.Item>
-            <Form.Item label="发现地点（选填）" name={['report', 'location']} rules={[{ max: 200, message: '最多200个字' }]}>
+            {hotline && <CommunityPicker />}
+            <Form.Item
+              label={unlocated ? '发现地点' : '发现地点（选填）'}
+              name={['report', 'location']}
+              dependencies={['communityId']}
+              rules={[
+                { max: 200, message: '最多200个字' },
+                ...(unlocated
+                  ? [{ required: true, whitespace: true, message: '地点不明时须写明来电人所说的地点（路名、小区、学校或地标），区级据此分派社区' }]
+                  : []),
+              ]}
+              extra={unlocated ? '写明来电人所说的地点（路名、小区、学校或地标）；区民政局据此把报告分派到社区。' : undefined}
+            >
               <Input autoComplete="off" />
             </Form.Item>
             <Form.Item
@@ -682,7 +722,7 @@ export default function NewReportPage() {
           </div>
 
           {/* ── 6 确认 ───────────────────────────────────────────────────── */}
-          {step === 5 && <Review values={allValues()} onEdit={goTo} mustTellPolice={mustTellPolice} />}
+          {step === 5 && <Review values={allValues()} onEdit={goTo} mustTellPolice={mustTellPolice} hotline={hotline} />}
 
           {error !== null && (
             <div style={{ margin: '16px 0' }}>
@@ -721,7 +761,7 @@ export default function NewReportPage() {
         </Form>
       </Card>
       <p style={{ color: 'rgba(0,0,0,0.68)', fontSize: 13, marginTop: 12 }}>
-        填写内容自动保存在本机，直到服务器确认收到报告。 <Link to="/workbench">返回工作台</Link>
+        填写内容自动保存在本机，直到服务器确认收到报告。 {hotline ? <Link to="/hotline/reports">我提交的报告</Link> : <Link to="/workbench">返回工作台</Link>}
       </p>
     </div>
   );
@@ -736,7 +776,18 @@ function sendErrorTitle(e: unknown): string | undefined {
   return undefined;
 }
 
-function Review({ values: v, onEdit, mustTellPolice }: { values: ReportFormValues; onEdit: (step: number) => void; mustTellPolice: boolean }) {
+function Review({
+  values: v,
+  onEdit,
+  mustTellPolice,
+  hotline,
+}: {
+  values: ReportFormValues;
+  onEdit: (step: number) => void;
+  mustTellPolice: boolean;
+  hotline: boolean;
+}) {
+  const tree = useJurisdictions(hotline);
   const edit = (s: number, what: string) => (
     <Button type="link" size="small" onClick={() => onEdit(s)} aria-label={`修改${what}`} style={{ padding: 0 }}>
       修改
@@ -771,6 +822,16 @@ function Review({ values: v, onEdit, mustTellPolice }: { values: ReportFormValue
             '无'
           )}
         </Descriptions.Item>
+        {hotline && (
+          <Descriptions.Item label="所属社区">
+            {v.communityId === UNLOCATED
+              ? '地点不明（未定位），由区级分派'
+              : v.communityId
+                ? (tree.byId.get(v.communityId)?.path ?? tree.byId.get(v.communityId)?.name ?? '—')
+                : '未选择'}
+          </Descriptions.Item>
+        )}
+        {(hotline || v.report?.location) && <Descriptions.Item label="发现地点">{v.report?.location || '未填写'}</Descriptions.Item>}
         <Descriptions.Item label="发现时间">{v.report?.discoveredAt ? v.report.discoveredAt.format('YYYY-MM-DD HH:mm') : '—'}</Descriptions.Item>
         <Descriptions.Item label="情况描述">
           <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }} ellipsis={{ rows: 4, expandable: true, symbol: '展开' }}>
@@ -810,8 +871,21 @@ function Review({ values: v, onEdit, mustTellPolice }: { values: ReportFormValue
 }
 
 /** After a 2xx: the case number and the next deadline. */
-function Sent({ detail, submitted, onAnother, onOpen }: { detail: CaseDetail; submitted: boolean; onAnother: () => void; onOpen: (to: string) => void }) {
-  const c = detail as CaseDetail & { linkedToExisting?: boolean };
+function Sent({
+  variant,
+  detail,
+  submitted,
+  onAnother,
+  onOpen,
+}: {
+  variant: ReportVariant;
+  detail: CaseDetail;
+  submitted: boolean;
+  onAnother: () => void;
+  onOpen: (to: string) => void;
+}) {
+  const c = detail as Omit<CaseDetail, 'communityId'> & { communityId: string | null; linkedToExisting?: boolean };
+  const hotline = variant === 'hotline';
   useEffect(() => {
     document.title = `${submitted ? '报告已提交' : '草稿已保存'} - 守护工作台`;
   }, [submitted]);
@@ -849,18 +923,39 @@ function Sent({ detail, submitted, onAnother, onOpen }: { detail: CaseDetail; su
           </Descriptions.Item>
         </Descriptions>
         {submitted && c.riskLevel === 'R1' && (
-          <Alert type="error" showIcon style={{ marginTop: 16 }} title="紧急（R1）：请立即电话联系街道督导员，并确保儿童安全。" />
+          <Alert
+            type="error"
+            showIcon
+            style={{ marginTop: 16 }}
+            title={hotline ? '紧急（R1）：请立即电话通知区未保中心和相关街道，并确认是否已报警。' : '紧急（R1）：请立即电话联系街道督导员，并确保儿童安全。'}
+          />
         )}
-        {!submitted && <Alert type="info" showIcon style={{ marginTop: 16 }} title="草稿已保存在系统中，可在工作台打开，补全后提交。" />}
+        {hotline && c.communityId === null && (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginTop: 16 }}
+            data-testid="unlocated-notice"
+            title="地点不明（未定位）：区民政局/未保中心将根据所述地点把报告分派到社区。"
+          />
+        )}
+        {!submitted && (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginTop: 16 }}
+            title={hotline ? '草稿已保存在系统中，可在“我提交的报告”中查看。' : '草稿已保存在系统中，可在工作台打开，补全后提交。'}
+          />
+        )}
         <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(140px, 1fr))', gap: 8, marginTop: 20 }}>
-          <Button type="primary" size="large" onClick={() => onOpen(casePathFor('community_director', c.id))}>
+          <Button type="primary" size="large" onClick={() => onOpen(casePathFor(hotline ? 'hotline_intake' : 'community_director', c.id))}>
             查看案件
           </Button>
           <Button size="large" onClick={onAnother}>
             再报一个
           </Button>
-          <Button size="large" onClick={() => onOpen('/workbench')}>
-            返回工作台
+          <Button size="large" onClick={() => onOpen(hotline ? '/hotline/reports' : '/workbench')}>
+            {hotline ? '我提交的报告' : '返回工作台'}
           </Button>
         </div>
       </Card>
@@ -894,5 +989,35 @@ function FloorStatus({ floor }: { floor: Floor | null }) {
         '所选情形未设定风险下限。'
       )}
     </div>
+  );
+}
+
+/**
+ * The hotline's community picker: every community of its district (the jurisdiction tree
+ * of the caller's scope), grouped by street, and "地点不明" — an unlocated report, routed
+ * later by district staff. A native select: the phone's own picker, and one tap.
+ */
+function CommunityPicker() {
+  const tree = useJurisdictions();
+  const groups: OptionGroup[] = tree.streets.map((st) => ({
+    label: st.name,
+    options: st.children.filter((x) => x.level === 'community').map((x) => ({ value: x.id, label: x.name })),
+  }));
+  return (
+    <Form.Item
+      label="所属社区"
+      name="communityId"
+      rules={[{ required: true, message: '请选择社区；不知道在哪个社区时选择“地点不明”' }]}
+      extra={
+        tree.isError ? '社区列表未能加载，请刷新页面重试；也可选择“地点不明”。' : '不知道在哪个社区时，选择“地点不明（未定位）”并写明发现地点，由区级分派。'
+      }
+    >
+      <NativeSelect
+        placeholder={tree.isPending ? '正在加载社区…' : '请选择社区'}
+        options={[{ value: UNLOCATED, label: '地点不明（未定位）' }]}
+        groups={groups}
+        data-testid="community-picker"
+      />
+    </Form.Item>
   );
 }

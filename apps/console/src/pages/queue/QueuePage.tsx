@@ -1,14 +1,18 @@
 /**
  * 案件队列: the street supervisor's (and district's) triage queue. Filters live in the URL
- * (?status=&risk=&category=&community=&assignee=&overdue=1&sort=&q=), so a filtered view
+ * (?unlocated=1&status=&risk=&category=&community=&assignee=&overdue=1&sort=&q=), so a filtered view
  * can be bookmarked and the back button restores it. Pages of 50 with the API's keyset
  * cursor ("加载更多"). Rows show the masked name only (未成年人保护法 Art.103).
  *
  * The table is plain semantic HTML (caption, th scope): 50 rows render in a few ms, and
  * the page needs none of antd's table code, so it opens fast on a street office's PC.
+ *
+ * District level has a second view, 未定位 (?unlocated=1): hotline reports whose community is
+ * not known yet, waiting for district staff to route them to a community (transfer).
  */
 import { memo, useMemo, useRef } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
 import { Button, ConfigProvider, Tag } from 'antd';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { CaseListShape, CaseSummaryShape } from '../../api/types';
@@ -30,6 +34,12 @@ import { NativeSelect, type OptionGroup } from '../case/controls';
 import { useJurisdictions, useUsers } from '../case/lookups';
 import { OPEN_STATUSES } from '../case/model';
 import { fetchQueuePage, readFilters, takePrefetched, toQuery, type Filters, type Sort } from './queueQuery';
+
+/** A row as the API answers once unlocated cases exist (communityId null until routed). */
+type QueueRowShape = Omit<CaseSummaryShape, 'communityId' | 'streetId'> & { communityId: string | null; streetId: string | null };
+
+/** Roles that see unlocated cases (the district's; a street sees a case once it is routed there). */
+const DISTRICT_LEVEL: readonly string[] = ['district_staff', 'district_leader'];
 
 const OPEN = OPEN_STATUSES.join(',');
 
@@ -61,7 +71,16 @@ export default function QueuePage() {
     initialPageParam: '',
     getNextPageParam: (last: CaseListShape) => last.nextCursor ?? undefined,
   });
-  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
+  const rows = useMemo(() => (list.data?.pages.flatMap((p) => p.items) ?? []) as unknown as QueueRowShape[], [list.data]);
+  const districtLevel = DISTRICT_LEVEL.includes(user.role);
+  // How many open cases wait to be routed: shown on the 未定位 view's tab.
+  const unlocatedOpen = useQuery({
+    queryKey: ['cases', 'list', 'queue', 'unlocated-count'],
+    queryFn: () => fetchQueuePage({ unlocated: 'true', status: OPEN.split(','), limit: 100 }),
+    enabled: districtLevel,
+    refetchInterval: 60_000,
+  });
+  const unlocatedCount = unlocatedOpen.data ? `${unlocatedOpen.data.items.length}${unlocatedOpen.data.nextCursor ? '+' : ''}` : null;
 
   const tree = useJurisdictions();
   const users = useUsers({}, user.role !== 'community_director');
@@ -93,17 +112,48 @@ export default function QueuePage() {
       .filter((g) => g.options.length > 0);
   }, [users.users, user.id]);
 
-  const communityName = (id: string) => tree.byId.get(id)?.name ?? '—';
+  const communityName = (id: string | null) => (id ? (tree.byId.get(id)?.name ?? '—') : null);
   const assigneeName = (id: string | null) => (id ? (id === user.id ? '我' : (users.byId.get(id)?.displayName ?? '—')) : null);
 
   const total = rows.length;
   const overdueCount = rows.filter((r) => r.nextDeadline?.overdue).length;
   const filtered = Boolean(filters.status || filters.risk || filters.category || filters.community || filters.assignee || filters.overdue || filters.q);
+  /** The view's link: the same filters, with or without ?unlocated=1. */
+  const viewHref = (unlocated: boolean) => {
+    const next = new URLSearchParams(sp);
+    if (unlocated) {
+      next.set('unlocated', '1');
+      next.delete('community');
+    } else next.delete('unlocated');
+    const q = next.toString();
+    return q ? `?${q}` : '?';
+  };
   const sortLabel = SORTS.find((s) => s.value === filters.sort)?.label;
 
   return (
     <ConfigProvider button={{ autoInsertSpace: false }}>
       <PageTitle>案件队列</PageTitle>
+      {districtLevel && (
+        <nav aria-label="队列视图" className="queue-views">
+          <Link to={viewHref(false)} replace aria-current={filters.unlocated ? undefined : 'page'} className={filters.unlocated ? 'qv' : 'qv active'}>
+            全部案件
+          </Link>
+          <Link
+            to={viewHref(true)}
+            replace
+            aria-current={filters.unlocated ? 'page' : undefined}
+            className={filters.unlocated ? 'qv active' : 'qv'}
+            data-testid="queue-view-unlocated"
+          >
+            未定位 Unlocated{unlocatedCount !== null ? `（${unlocatedCount}）` : ''}
+          </Link>
+        </nav>
+      )}
+      {filters.unlocated && (
+        <p className="queue-muted" data-testid="unlocated-hint" style={{ margin: '0 0 8px' }}>
+          未定位：热线（12345-6）接报时地点不明、尚未分派社区的报告。打开案件，按报告所述地点用“移交其他社区”分派到社区。
+        </p>
+      )}
       <div role="search" aria-label="筛选案件" className="queue-filters">
         <div className="qf">
           <label htmlFor="f-q">案件编号</label>
@@ -148,7 +198,14 @@ export default function QueuePage() {
         </div>
         <div className="qf">
           <label htmlFor="f-community">社区</label>
-          <NativeSelect id="f-community" value={filters.community} onChange={(v) => set({ community: v })} placeholder="全部社区" groups={communityGroups} />
+          <NativeSelect
+            id="f-community"
+            value={filters.unlocated ? '' : filters.community}
+            onChange={(v) => set({ community: v })}
+            placeholder={filters.unlocated ? '未定位（无社区）' : '全部社区'}
+            groups={communityGroups}
+            disabled={filters.unlocated}
+          />
         </div>
         <div className="qf">
           <label htmlFor="f-assignee">负责人</label>
@@ -185,7 +242,7 @@ export default function QueuePage() {
       <div className="queue-scroll" role="region" aria-label="案件列表" tabIndex={0} data-testid="queue-table">
         <table className="queue-table">
           <caption className="sr-only">
-            案件队列：{filtered ? '按所选条件筛选' : '辖区内全部案件'}，排序：{sortLabel}
+            案件队列{filters.unlocated ? '（未定位）' : ''}：{filtered ? '按所选条件筛选' : '辖区内全部案件'}，排序：{sortLabel}
           </caption>
           <thead>
             <tr>
@@ -223,7 +280,7 @@ export default function QueuePage() {
             {!list.isPending && rows.length === 0 && (
               <tr>
                 <td colSpan={9} className="queue-empty">
-                  {filtered ? '没有符合条件的案件' : '暂无案件'}
+                  {filters.unlocated && !filtered ? '没有待分派的未定位报告' : filtered ? '没有符合条件的案件' : '暂无案件'}
                 </td>
               </tr>
             )}
@@ -252,10 +309,16 @@ export default function QueuePage() {
   );
 }
 
-const QueueRow = memo(function QueueRow({ c, community, assignee }: { c: CaseSummaryShape; community: string; assignee: string | null }) {
+const QueueRow = memo(function QueueRow({ c, community, assignee }: { c: QueueRowShape; community: string | null; assignee: string | null }) {
   const overdue = c.nextDeadline?.overdue === true;
   return (
-    <tr className={overdue ? 'row-overdue' : undefined} data-case-no={c.caseNo} data-case-id={c.id} data-overdue={overdue ? 'true' : 'false'}>
+    <tr
+      className={overdue ? 'row-overdue' : undefined}
+      data-case-no={c.caseNo}
+      data-case-id={c.id}
+      data-overdue={overdue ? 'true' : 'false'}
+      data-unlocated={c.communityId === null ? 'true' : 'false'}
+    >
       <td>
         <Link to={`/cases/${c.id}`} className="queue-caseno">
           {c.caseNo}
@@ -273,7 +336,7 @@ const QueueRow = memo(function QueueRow({ c, community, assignee }: { c: CaseSum
       <td>
         <StatusTag status={c.status} />
       </td>
-      <td>{community}</td>
+      <td>{community ?? <Tag className="tag-unlocated">未定位</Tag>}</td>
       <td>
         <DeadlineCountdown deadline={c.nextDeadline} />
         {c.nextDeadline && <div className="queue-muted queue-small">截止 {formatDateTime(c.nextDeadline.dueAt)}</div>}
@@ -323,4 +386,9 @@ const QUEUE_CSS = `
 .queue-small { font-size: 12px; }
 .queue-empty { text-align: center; padding: 32px 8px !important; color: rgba(0,0,0,0.65); }
 .queue-more { display: flex; justify-content: center; margin-top: 16px; }
+.queue-views { display: flex; gap: 4px; margin: -4px 0 12px; border-bottom: 1px solid #f0f0f0; flex-wrap: wrap; }
+.queue-views .qv { display: inline-flex; align-items: center; min-height: 44px; padding: 0 14px; color: rgba(0,0,0,0.88); border-bottom: 3px solid transparent; font-size: 15px; }
+.queue-views .qv.active { color: #0958d9; border-bottom-color: #0958d9; font-weight: 600; }
+.queue-views .qv:focus-visible { outline: 2px solid #0958d9; outline-offset: -2px; }
+.tag-unlocated { color: #874d00 !important; border-color: #ffd591 !important; background: #fff7e6 !important; }
 `;

@@ -14,7 +14,12 @@ export const PAGE_SIZE = 50;
 export const SORT_VALUES = ['dueAt', '-reportedAt', 'riskLevel'] as const;
 export type Sort = (typeof SORT_VALUES)[number];
 
+/** The list query (with `unlocated`, api.md v1.1 "Intake"). */
+export type QueueQuery = CaseListQuery;
+
 export interface Filters {
+  /** Only unlocated cases (hotline reports without a community; district staff route them): `?unlocated=1`. */
+  unlocated: boolean;
   status: string;
   risk: string;
   category: string;
@@ -28,6 +33,7 @@ export interface Filters {
 export function readFilters(sp: URLSearchParams): Filters {
   const sort = sp.get('sort');
   return {
+    unlocated: sp.get('unlocated') === '1',
     status: sp.get('status') ?? '',
     risk: sp.get('risk') ?? '',
     category: sp.get('category') ?? '',
@@ -39,19 +45,20 @@ export function readFilters(sp: URLSearchParams): Filters {
   };
 }
 
-export function toQuery(f: Filters): CaseListQuery {
-  const q: CaseListQuery = { sort: f.sort, limit: PAGE_SIZE };
+export function toQuery(f: Filters): QueueQuery {
+  const q: QueueQuery = { sort: f.sort, limit: PAGE_SIZE };
+  if (f.unlocated) q.unlocated = 'true';
   if (f.status) q.status = f.status.split(',');
   if (f.risk) q.riskLevel = f.risk.split(',');
   if (f.category) q.category = f.category;
-  if (f.community) q.communityId = f.community;
+  if (f.community && !f.unlocated) q.communityId = f.community;
   if (f.assignee) q.assignee = f.assignee;
   if (f.overdue) q.overdue = 'true';
   if (/^[A-Za-z0-9-]{1,24}$/.test(f.q.trim())) q.q = f.q.trim();
   return q;
 }
 
-export const fetchQueuePage = (query: CaseListQuery) => unwrap<CaseListShape>(api.GET('/api/cases', { params: { query } }));
+export const fetchQueuePage = (query: QueueQuery) => unwrap<CaseListShape>(api.GET('/api/cases', { params: { query } }));
 
 let early: { key: string; at: number; page: Promise<CaseListShape> } | null = null;
 
@@ -71,7 +78,7 @@ export function prefetchQueue(): void {
 prefetchQueue();
 
 /** The prefetched first page, if it is for this query and fresh; it can be taken once. */
-export function takePrefetched(query: CaseListQuery): Promise<CaseListShape> | null {
+export function takePrefetched(query: QueueQuery): Promise<CaseListShape> | null {
   if (!early || early.key !== JSON.stringify(query) || Date.now() - early.at > 10_000) return null;
   const { page } = early;
   early = null;
