@@ -9,6 +9,7 @@
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import {
   ApartmentOutlined,
+  BankOutlined,
   BarChartOutlined,
   BellOutlined,
   CalendarOutlined,
@@ -17,6 +18,9 @@ import {
   FileSearchOutlined,
   HomeOutlined,
   InboxOutlined,
+  PhoneOutlined,
+  ProfileOutlined,
+  SendOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import type { Role } from './i18n/labels';
@@ -68,6 +72,29 @@ export const routes: AppRoute[] = [
     path: '/my/cases/:id',
     element: lazy(() => import('./pages/director/DirectorCasePage')),
     roles: ['community_director'],
+  },
+
+  // ── 12345-6 hotline (热线接报员) — src/pages/hotline: files for any community of its district, or unlocated ──
+  {
+    path: '/hotline/new',
+    element: lazy(() => import('./pages/hotline/HotlineReportPage')),
+    roles: ['hotline_intake'],
+    menu: '热线接报',
+    icon: <PhoneOutlined />,
+    tab: true,
+  },
+  {
+    path: '/hotline/reports',
+    element: lazy(() => import('./pages/hotline/HotlineReportsPage')),
+    roles: ['hotline_intake'],
+    menu: '我提交的报告',
+    icon: <ProfileOutlined />,
+    tab: true,
+  },
+  {
+    path: '/hotline/cases/:id',
+    element: lazy(() => import('./pages/hotline/HotlineCasePage')),
+    roles: ['hotline_intake'],
   },
 
   // ── Supervisor / district / admin pages (other page authors append here) ───────────────
@@ -147,6 +174,29 @@ export const routes: AppRoute[] = [
     icon: <CalendarOutlined />,
   },
 
+  // ── Agency liaison (协同单位联络员) and the agency registry — src/pages/liaison, src/pages/admin ──
+  {
+    // The liaison's home: the referrals addressed to its agency (phone first).
+    path: '/referrals',
+    element: lazy(() => import('./pages/liaison/InboxPage')),
+    roles: ['agency_liaison'],
+    menu: '转介收件箱',
+    icon: <SendOutlined />,
+    tab: true,
+  },
+  {
+    path: '/referrals/:id',
+    element: lazy(() => import('./pages/liaison/ReferralPage')),
+    roles: ['agency_liaison'],
+  },
+  {
+    path: '/admin/agencies',
+    element: lazy(() => import('./pages/admin/AgenciesPage')),
+    roles: ['admin'],
+    menu: '协同单位',
+    icon: <BankOutlined />,
+  },
+
   // ── Everyone ─────────────────────────────────────────────────────────────────────────
   {
     path: '/notifications',
@@ -167,6 +217,9 @@ export function homePathFor(role: Role | null): string {
 /** The link to a case for this role: directors have their own case page. */
 export function casePathFor(role: Role | null, caseId: string): string {
   if (role === 'community_director') return `/my/cases/${caseId}`;
+  if (role === 'hotline_intake') return `/hotline/cases/${caseId}`;
+  // A liaison never opens a case: its referrals of that case, in its inbox.
+  if (role === 'agency_liaison') return `/referrals?case=${caseId}`;
   const shared = routes.find((r) => r.path === '/cases/:id');
   return shared ? `/cases/${caseId}` : `/my/cases/${caseId}`;
 }

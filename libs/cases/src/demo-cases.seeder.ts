@@ -145,7 +145,7 @@ export class DemoCasesSeeder {
     const daysAgo = 1 + (n % 9);
     const discovered = new Date(Date.now() - daysAgo * 86400_000);
     const body: CreateCaseDto = {
-      communityId: director.communityId as string,
+      communityId: director.communityId,
       child: {
         name: SURNAMES[n % SURNAMES.length] + GIVEN[(n * 7) % GIVEN.length],
         sex: n % 2 ? Sex.Female : Sex.Male,

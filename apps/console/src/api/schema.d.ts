@@ -135,7 +135,10 @@ export interface paths {
         /** 个案队列 (the triage queue), scoped to the caller, keyset-paginated */
         get: operations["CasesController_list"];
         put?: never;
-        /** 报告 (file a report): 201 a new case, or 200 with linkedToExisting when the child already has an open case */
+        /**
+         * 报告 (file a report): 201 a new case, or 200 with linkedToExisting when the child already has an open case
+         * @description The hotline (hotline_intake) files for any community of its district, or with communityId null and report.location: an unlocated case that district staff see in GET /api/cases?unlocated=true and route with the transfer transition.
+         */
         post: operations["CasesController_create"];
         delete?: never;
         options?: never;
@@ -408,7 +411,7 @@ export interface paths {
         /** 附件列表 (the case’s attachments): metadata only, retracted ones marked */
         get: operations["AttachmentsController_list"];
         put?: never;
-        /** 上传附件 (attach evidence): multipart, at most 20 MB; JPEG, PNG, HEIC, PDF, DOCX by content; images lose EXIF/GPS; encrypted at rest */
+        /** 上传附件 (attach evidence): multipart, at most 20 MB; JPEG, PNG, HEIC, PDF, DOCX by content; images lose EXIF/GPS/XMP (HEIC too, its metadata items zeroed); size and sha256 are of the file as stored and served; encrypted at rest */
         post: operations["AttachmentsController_upload"];
         delete?: never;
         options?: never;
@@ -444,6 +447,143 @@ export interface paths {
         put?: never;
         /** 撤回附件 (retract): hidden with the reason on the timeline; the encrypted file is kept, never deleted */
         post: operations["AttachmentsController_retract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 协同单位 (agencies) of the caller’s district, inactive ones included; an agency liaison sees its own agency only */
+        get: operations["AgenciesController_list"];
+        put?: never;
+        /** 新建协同单位 (add an agency; admin only), in the admin’s district; on the audit trail (agency.created) */
+        post: operations["AgenciesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agencies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改协同单位 (rename, change the kind, deactivate or reactivate an agency; admin only); on the audit trail (agency.updated) */
+        patch: operations["AgenciesController_update"];
+        trace?: never;
+    };
+    "/api/cases/{id}/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 转介协同单位 (refer a measure or a need of the case to an agency): respondBy from the SLA policy, dueAt given or the policy’s default */
+        post: operations["ReferralsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 转介列表 (referrals): a liaison’s inbox holds its agency’s; everyone else sees those of cases in their scope. Newest first, keyset-paginated */
+        get: operations["ReferralsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/referrals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 转介详情 (a referral and the need-to-know view of its case: case number, the child’s name, age and sex, the categories; never the reporter, the narrative or other records). The read is logged */
+        get: operations["ReferralsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/referrals/{id}/response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 答复转介 (the agency’s liaison accepts, or declines with a reason, a pending referral) */
+        post: operations["ReferralsController_respond"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/referrals/{id}/completion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办结转介 (the agency’s liaison completes an accepted referral, with its outcome) */
+        post: operations["ReferralsController_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/referrals/{id}/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤回转介 (the caseworker withdraws a pending or accepted referral, with a reason) */
+        post: operations["ReferralsController_revoke"];
         delete?: never;
         options?: never;
         head?: never;
@@ -666,7 +806,7 @@ export interface components {
             username: string;
             displayName: string;
             /** @enum {string} */
-            role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "admin";
+            role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "hotline_intake" | "agency_liaison" | "admin";
             /** @example 街道儿童督导员 (street supervisor) */
             roleLabel: string;
             jurisdiction: components["schemas"]["MeJurisdictionView"];
@@ -692,7 +832,7 @@ export interface components {
              * @description the role it will have; null: unchanged
              * @enum {string|null}
              */
-            role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "admin" | null;
+            role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "hotline_intake" | "agency_liaison" | "admin" | null;
             /** @description where it will be; null: unchanged */
             jurisdiction: components["schemas"]["JurisdictionRefView"] | null;
             /** @description an admin set a new password */
@@ -704,9 +844,14 @@ export interface components {
             username: string;
             displayName: string;
             /** @enum {string} */
-            role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "admin";
+            role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "hotline_intake" | "agency_liaison" | "admin";
             roleLabel: string;
             jurisdiction: components["schemas"]["JurisdictionRefView"];
+            /**
+             * Format: uuid
+             * @description the agency of an agency_liaison; null for every other role
+             */
+            agencyId: string | null;
             active: boolean;
             /**
              * @description pending_approval and rejected accounts cannot sign in
@@ -741,7 +886,7 @@ export interface components {
             /** @example 陈晓红 */
             displayName: string;
             /** @enum {string} */
-            role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "admin";
+            role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "hotline_intake" | "agency_liaison" | "admin";
             /**
              * Format: uuid
              * @description community for directors, street for supervisors, district for district staff, district leaders and admins
@@ -750,11 +895,16 @@ export interface components {
             password: string;
             /** @default true */
             active: boolean;
+            /**
+             * Format: uuid
+             * @description required for role agency_liaison, refused for every other role: the liaison’s agency, which must be of the district given as jurisdictionId
+             */
+            agencyId?: string;
         };
         UpdateUserDto: {
             displayName?: string;
             /** @enum {string} */
-            role?: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "admin";
+            role?: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "hotline_intake" | "agency_liaison" | "admin";
             /** Format: uuid */
             jurisdictionId?: string;
             password?: string;
@@ -779,11 +929,11 @@ export interface components {
             children: components["schemas"]["JurisdictionNodeView"][];
         };
         /** @enum {string} */
-        DeadlineKind: "police_report" | "accept_report" | "resubmit" | "assessment" | "start_plan" | "police_feedback" | "measure" | "visit" | "decision" | "outcome_feedback" | "protection_order";
+        DeadlineKind: "police_report" | "accept_report" | "resubmit" | "assessment" | "start_plan" | "police_feedback" | "measure" | "visit" | "decision" | "outcome_feedback" | "protection_order" | "referral_response" | "referral_completion";
         /** @enum {string} */
         DeadlineStatus: "pending" | "met" | "breached" | "cancelled";
         /** @enum {string} */
-        Role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "admin";
+        Role: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "hotline_intake" | "agency_liaison" | "admin";
         DeadlineView: {
             /** Format: uuid */
             id: string;
@@ -830,9 +980,12 @@ export interface components {
             address?: string;
             school?: string;
         };
-        ReportInput: {
-            /** @enum {string} */
-            reporterType: "mandatory_institution" | "mandatory_staff" | "guardian" | "public" | "child_self" | "hotline" | "internal_discovery" | "agency_referral";
+        FilingReportInput: {
+            /**
+             * @description required; a hotline_intake filing without it is `hotline`
+             * @enum {string}
+             */
+            reporterType?: "mandatory_institution" | "mandatory_staff" | "guardian" | "public" | "child_self" | "hotline" | "internal_discovery" | "agency_referral";
             /** @description confidential; not stored when anonymous */
             reporterName?: string;
             reporterOrg?: string;
@@ -845,6 +998,7 @@ export interface components {
              * @example 2026-11-23T09:30:00+08:00
              */
             discoveredAt: string;
+            /** @description where it happened, as told (a short free-text place); required when communityId is null. Kept like an address: never logged */
             location?: string;
             /** @description required to submit */
             narrative?: string;
@@ -860,9 +1014,9 @@ export interface components {
         CreateCaseDto: {
             /**
              * Format: uuid
-             * @description the community the case belongs to
+             * @description the community the case belongs to; null (hotline_intake only) files an unlocated report that district staff route with `transfer` (report.location is then required)
              */
-            communityId: string;
+            communityId: string | null;
             child: components["schemas"]["ChildInput"];
             /**
              * @description codes of domain.md §3
@@ -886,7 +1040,7 @@ export interface components {
             riskLevel: "R1" | "R2" | "R3" | "R4";
             /** @description the child needs emergency placement (未成年人保护法 Art.92(6)): sets the risk floor to R1; default false */
             needsEmergencyPlacement?: boolean;
-            report: components["schemas"]["ReportInput"];
+            report: components["schemas"]["FilingReportInput"];
             police?: components["schemas"]["PoliceInput"];
             /**
              * @description false keeps it as a draft
@@ -1187,7 +1341,7 @@ export interface components {
          * @description what this caller may do now
          * @enum {string}
          */
-        CaseAction: "submit" | "return" | "accept" | "start_intervention" | "begin_follow_up" | "request_closure" | "close_unsubstantiated" | "reopen" | "transfer" | "merge" | "escalate" | "record_assessment" | "add_measure" | "update_measure" | "add_visit" | "add_note" | "add_report" | "record_police" | "record_outcome_feedback" | "add_guardian" | "update_guardian" | "decide_approval";
+        CaseAction: "submit" | "return" | "accept" | "start_intervention" | "begin_follow_up" | "request_closure" | "close_unsubstantiated" | "reopen" | "transfer" | "merge" | "escalate" | "record_assessment" | "add_measure" | "update_measure" | "add_visit" | "add_note" | "add_report" | "record_police" | "record_outcome_feedback" | "add_guardian" | "update_guardian" | "refer" | "revoke_referral" | "decide_approval";
         FiledCaseView: {
             /** Format: uuid */
             id: string;
@@ -1214,10 +1368,16 @@ export interface components {
              *     ]
              */
             mandatoryItems: number[];
-            /** Format: uuid */
-            communityId: string;
-            /** Format: uuid */
-            streetId: string;
+            /**
+             * Format: uuid
+             * @description null while the case is unlocated (a hotline report district staff have not routed yet)
+             */
+            communityId: string | null;
+            /**
+             * Format: uuid
+             * @description null exactly when communityId is
+             */
+            streetId: string | null;
             /** Format: uuid */
             districtId: string;
             /**
@@ -1313,10 +1473,16 @@ export interface components {
              *     ]
              */
             mandatoryItems: number[];
-            /** Format: uuid */
-            communityId: string;
-            /** Format: uuid */
-            streetId: string;
+            /**
+             * Format: uuid
+             * @description null while the case is unlocated (a hotline report district staff have not routed yet)
+             */
+            communityId: string | null;
+            /**
+             * Format: uuid
+             * @description null exactly when communityId is
+             */
+            streetId: string | null;
             /** Format: uuid */
             districtId: string;
             /**
@@ -1370,10 +1536,16 @@ export interface components {
              *     ]
              */
             mandatoryItems: number[];
-            /** Format: uuid */
-            communityId: string;
-            /** Format: uuid */
-            streetId: string;
+            /**
+             * Format: uuid
+             * @description null while the case is unlocated (a hotline report district staff have not routed yet)
+             */
+            communityId: string | null;
+            /**
+             * Format: uuid
+             * @description null exactly when communityId is
+             */
+            streetId: string | null;
             /** Format: uuid */
             districtId: string;
             /**
@@ -1704,6 +1876,230 @@ export interface components {
              */
             reason: string;
         };
+        /** @enum {string} */
+        AgencyKind: "police" | "procuratorate" | "court" | "education" | "health" | "womens_federation" | "youth_league" | "disabled_persons" | "other";
+        AgencyView: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["AgencyKind"];
+            /** @example 公安 (派出所/公安分局) police */
+            kindLabel: string;
+            /** @example 新安派出所 */
+            name: string;
+            /** Format: uuid */
+            districtId: string;
+            active: boolean;
+        };
+        CreateAgencyDto: {
+            kind: components["schemas"]["AgencyKind"];
+            /**
+             * @description unique within the district
+             * @example 新安派出所
+             */
+            name: string;
+            /**
+             * Format: uuid
+             * @description a district in the admin’s scope; default: the admin’s district
+             */
+            districtId?: string;
+        };
+        UpdateAgencyDto: {
+            kind?: components["schemas"]["AgencyKind"];
+            name?: string;
+            /** @description false: no new referrals may be addressed to it (its open ones stay) */
+            active?: boolean;
+        };
+        CreateReferralDto: {
+            /**
+             * Format: uuid
+             * @description an active agency of the case’s district (GET /api/agencies)
+             */
+            agencyId: string;
+            /**
+             * @description what is asked of the agency, in a few words
+             * @example 法律援助 legal aid
+             */
+            service: string;
+            /** @description what the agency needs to know to help: the only free text of the case its liaison reads (no reporter, no narrative) */
+            note: string;
+            /**
+             * Format: uuid
+             * @description a measure of the same case that this referral carries out
+             */
+            measureId?: string;
+            /**
+             * @description when the agency should be done; default: the SLA policy’s referralCompletion.default after now
+             * @example 2026-12-20T17:00:00+08:00
+             */
+            dueAt?: string;
+        };
+        /** @enum {string} */
+        ReferralStatus: "pending" | "accepted" | "declined" | "done" | "revoked";
+        ReferralView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** @example BA-2026-000123 */
+            caseNo: string;
+            /**
+             * @description masked (domain.md §9)
+             * @example 张*明
+             */
+            childDisplayName: string;
+            /** Format: uuid */
+            agencyId: string;
+            /** @example 宝安公安分局新安派出所 */
+            agencyName: string;
+            agencyKind: components["schemas"]["AgencyKind"];
+            /** @example 公安 (派出所/公安分局) police */
+            agencyKindLabel: string;
+            /** @example 法律援助 legal aid */
+            service: string;
+            /** @description the referral’s own note */
+            note: string;
+            /** Format: uuid */
+            measureId: string | null;
+            status: components["schemas"]["ReferralStatus"];
+            /** @example 已接收 accepted */
+            statusLabel: string;
+            /**
+             * Format: date-time
+             * @description the agency answers (accepts or declines) by then
+             */
+            respondBy: string;
+            /**
+             * Format: date-time
+             * @description an accepted referral is done by then
+             */
+            dueAt: string;
+            /** @description pending past respondBy, or accepted past dueAt */
+            overdue: boolean;
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            respondedAt: string | null;
+            /** Format: uuid */
+            respondedBy: string | null;
+            declineReason: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: uuid */
+            completedBy: string | null;
+            outcome: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /**
+             * Format: uuid
+             * @description null when the case’s closure revoked it
+             */
+            revokedBy: string | null;
+            revokeReason: string | null;
+        };
+        ReferralListView: {
+            /** @description newest first */
+            items: components["schemas"]["ReferralView"][];
+            /** @description pass as cursor for the next page; null on the last */
+            nextCursor: string | null;
+        };
+        ReferralChildView: {
+            /** @example 张小明 */
+            name: string;
+            /** @example 9 */
+            age: number;
+            sex: components["schemas"]["Sex"];
+        };
+        ReferralCategoryView: {
+            /** @example V01 */
+            code: string;
+            /** @example 家庭暴力 */
+            label: string;
+        };
+        ReferralCaseView: {
+            /** @example BA-2026-000123 */
+            caseNo: string;
+            child: components["schemas"]["ReferralChildView"];
+            categories: components["schemas"]["ReferralCategoryView"][];
+        };
+        ReferralDetailView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** @example BA-2026-000123 */
+            caseNo: string;
+            /**
+             * @description masked (domain.md §9)
+             * @example 张*明
+             */
+            childDisplayName: string;
+            /** Format: uuid */
+            agencyId: string;
+            /** @example 宝安公安分局新安派出所 */
+            agencyName: string;
+            agencyKind: components["schemas"]["AgencyKind"];
+            /** @example 公安 (派出所/公安分局) police */
+            agencyKindLabel: string;
+            /** @example 法律援助 legal aid */
+            service: string;
+            /** @description the referral’s own note */
+            note: string;
+            /** Format: uuid */
+            measureId: string | null;
+            status: components["schemas"]["ReferralStatus"];
+            /** @example 已接收 accepted */
+            statusLabel: string;
+            /**
+             * Format: date-time
+             * @description the agency answers (accepts or declines) by then
+             */
+            respondBy: string;
+            /**
+             * Format: date-time
+             * @description an accepted referral is done by then
+             */
+            dueAt: string;
+            /** @description pending past respondBy, or accepted past dueAt */
+            overdue: boolean;
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            respondedAt: string | null;
+            /** Format: uuid */
+            respondedBy: string | null;
+            declineReason: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: uuid */
+            completedBy: string | null;
+            outcome: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /**
+             * Format: uuid
+             * @description null when the case’s closure revoked it
+             */
+            revokedBy: string | null;
+            revokeReason: string | null;
+            case: components["schemas"]["ReferralCaseView"];
+        };
+        ReferralResponseDto: {
+            /** @enum {string} */
+            decision: "accept" | "decline";
+            /** @description required to decline */
+            reason?: string;
+        };
+        ReferralCompletionDto: {
+            /** @description what the agency did */
+            outcome: string;
+        };
+        ReferralRevocationDto: {
+            reason: string;
+        };
         ApprovalListItemView: {
             /** Format: uuid */
             id: string;
@@ -1961,7 +2357,7 @@ export interface components {
             byRiskLevel: {
                 [key: string]: number | "<5";
             };
-            /** @description every street of the scope, with or without cases */
+            /** @description every street of the scope, with or without cases; unlocated cases (no street yet) count in totalCases and in no street */
             byStreet: components["schemas"]["StreetCountView"][];
             /** @description the sex × age-band cells that occur (age at the report) */
             bySexAndAgeBand: components["schemas"]["SexAgeCountView"][];
@@ -2359,7 +2755,7 @@ export interface operations {
         parameters: {
             query?: {
                 jurisdictionId?: string;
-                role?: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "admin";
+                role?: "community_director" | "street_supervisor" | "district_staff" | "district_leader" | "hotline_intake" | "agency_liaison" | "admin";
                 /** @description true or false; default: both */
                 active?: boolean;
                 /** @description pending_approval: every account awaiting a district decision, new accounts and approved accounts with a pendingChange alike */
@@ -3118,6 +3514,8 @@ export interface operations {
                 category?: string;
                 communityId?: string;
                 streetId?: string;
+                /** @description true: only unlocated cases (hotline reports without a community, waiting for district staff to route them); false: only located ones */
+                unlocated?: "true" | "false";
                 /** @description "me" or a user id */
                 assignee?: string;
                 overdue?: "true" | "false";
@@ -5914,6 +6312,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description RULE_VIOLATION (details name `file`): a HEIC whose metadata cannot be removed while it streams (its meta box after mdat, an item in another file…), or an image of more than 100 megapixels; nothing is stored */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "code": "RULE_VIOLATION",
+                     *       "message": "the HEIC file's metadata (EXIF, GPS) cannot be removed: its image data (mdat) comes before its meta box; send it as JPEG",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
             503: {
                 headers: {
@@ -6174,6 +6590,1169 @@ export interface operations {
                      *       "statusCode": 409,
                      *       "code": "STALE_VERSION",
                      *       "message": "the case changed since you read it; reload it",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AgenciesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyView"][];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AgenciesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAgencyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: districtId is not a district in the caller’s scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONFLICT: the district already has an agency of this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "CONFLICT",
+                     *       "message": "the district already has an agency of this name",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AgenciesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAgencyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: no such record, or none in the caller’s scope (the answer is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONFLICT: the district already has an agency of this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "CONFLICT",
+                     *       "message": "the district already has an agency of this name",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ReferralsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReferralDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: no such record, or none in the caller’s scope (the answer is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description INVALID_TRANSITION: the case is not in assessing, intervening or follow_up */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "INVALID_TRANSITION",
+                     *       "message": "refer is not allowed while the case is submitted",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RULE_VIOLATION: agencyId is not an active agency of the case’s district, or measureId not a measure of the case */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "code": "RULE_VIOLATION",
+                     *       "message": "agencyId is an agency that is no longer active",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ReferralsController_list: {
+        parameters: {
+            query?: {
+                /** @description one status or several, comma-separated */
+                status?: ("pending" | "accepted" | "declined" | "done" | "revoked")[];
+                caseId?: string;
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralListView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ReferralsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralDetailView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: no such record, or none in the caller’s scope (the answer is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ReferralsController_respond: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralResponseDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: no such record, or none in the caller’s scope (the answer is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description INVALID_TRANSITION: the referral is not in a state this step is taken from */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "INVALID_TRANSITION",
+                     *       "message": "cannot accept a referral that is declined (已拒绝 declined)",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ReferralsController_complete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralCompletionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: no such record, or none in the caller’s scope (the answer is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description INVALID_TRANSITION: the referral is not in a state this step is taken from */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "INVALID_TRANSITION",
+                     *       "message": "cannot accept a referral that is declined (已拒绝 declined)",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL is out of reach; retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; retry shortly",
+                     *       "details": [
+                     *         {
+                     *           "field": "db",
+                     *           "message": "down"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ReferralsController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralRevocationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each field) or MALFORMED_REQUEST; unknown fields are refused, not ignored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "child.birthDate must not be in the future",
+                     *       "details": [
+                     *         {
+                     *           "field": "child.birthDate",
+                     *           "message": "must not be in the future"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no bearer token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "a valid bearer token is required",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN: the caller’s role may never do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "role community_director may not do this",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_FOUND: no such record, or none in the caller’s scope (the answer is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "case not found",
+                     *       "details": [],
+                     *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description INVALID_TRANSITION: the referral is not in a state this step is taken from */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "INVALID_TRANSITION",
+                     *       "message": "cannot accept a referral that is declined (已拒绝 declined)",
                      *       "details": [],
                      *       "requestId": "5f0c6b2e-8d1a-4c3e-9b7a-2f4d6e8a1c3b"
                      *     }

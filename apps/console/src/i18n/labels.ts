@@ -151,6 +151,7 @@ export const DEADLINE_KIND_LABELS: Record<string, string> = {
   decision: '审批决定',
   outcome_feedback: '向报告单位反馈结果',
   referral_response: '协同单位答复',
+  referral_completion: '协同单位办结',
   protection_order: '人身安全保护令裁定',
   deadline: '期限',
 };
@@ -286,22 +287,30 @@ export const APPROVAL_STATUS_LABELS: Record<string, string> = { pending: '待审
 
 // ── Agencies (domain.md §11) ─────────────────────────────────────────────────────────────
 export const AGENCY_KIND_LABELS: Record<string, string> = {
-  police: '公安（派出所/公安分局）',
+  police: '公安/派出所',
   procuratorate: '检察院',
   court: '法院',
-  education: '教育局/学校',
+  education: '教育/学校',
   health: '卫健/医院',
   womens_federation: '妇联',
   youth_league: '团委',
   disabled_persons: '残联',
-  other: '其他单位',
+  other: '其他',
 };
 export const REFERRAL_STATUS_LABELS: Record<string, string> = {
-  pending: '待答复',
+  pending: '待回应',
   accepted: '已接收',
   declined: '已拒绝',
-  done: '已完成',
+  done: '已办结',
   revoked: '已撤回',
+};
+/** antd Tag colours per referral state (dark text on each passes AA). */
+export const REFERRAL_STATUS_COLORS: Record<string, string> = {
+  pending: 'warning',
+  accepted: 'processing',
+  declined: 'error',
+  done: 'success',
+  revoked: 'default',
 };
 
 // ── Errors (api.md "Errors") ─────────────────────────────────────────────────────────────
@@ -394,6 +403,12 @@ export const FIELD_LABELS: Record<string, string> = {
   source: '通知来源',
   provisional: '暂定',
   year: '年份',
+  agencyId: '协同单位',
+  service: '服务事项',
+  note: '说明',
+  measureId: '关联措施',
+  name: '名称',
+  active: '启用',
 };
 /** details[].field codes that name a closure condition (domain.md §8): their message says it all. */
 export const CLOSURE_CONDITION_CODES = [
@@ -429,6 +444,7 @@ const MESSAGE_PATTERNS: [RegExp, string][] = [
   [/is not a community you may file for/i, '不是您可以报告的社区'],
   [/must be at most (\d+) characters|longer than or equal to|at most (\d+)/i, '内容过长'],
   [/must not be before police were told/i, '不能早于报警时间'],
+  [/is already taken/i, '已被使用，请换一个'],
 ];
 const SEX_WORDS: Record<string, string> = { female: '女', male: '男', unknown: '性别不详' };
 /** Messages with figures in them: each match becomes the text the function makes of its groups. */
@@ -506,5 +522,10 @@ export const NOTIFICATION_KIND_LABELS: Record<string, string> = {
   'case.linked': '关联个案',
   'approval.requested': '待审批',
   'approval.decided': '审批结果',
+  'referral.created': '新的转介',
+  'referral.accepted': '转介已接收',
+  'referral.declined': '转介被拒绝',
+  'referral.done': '转介已办结',
+  'referral.revoked': '转介已撤回',
 };
 export const notificationKindText = (k: string): string => NOTIFICATION_KIND_LABELS[k] ?? '通知';

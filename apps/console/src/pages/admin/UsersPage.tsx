@@ -18,6 +18,8 @@ import { formatDateTime } from '../../i18n/time';
 import { muted, NativeSelect, type OptionGroup } from '../case/controls';
 import { USER_STATUS_LABELS } from '../case/extraLabels';
 import { useJurisdictions, type UsersQuery } from '../case/lookups';
+import { useAgencies, type Agency } from '../../api/referrals';
+import { AGENCY_KIND_LABELS } from '../../i18n/labels';
 import type { JurisdictionNode, UserView } from '../case/model';
 
 /** The roles the API accepts (its Role enum), in the order the form offers them, each with the level of jurisdiction it belongs to. */
@@ -27,6 +29,8 @@ const LEVEL_FOR_ROLE: Partial<Record<Role, JurisdictionNode['level']>> = {
   street_supervisor: 'street',
   district_staff: 'district',
   district_leader: 'district',
+  hotline_intake: 'district',
+  agency_liaison: 'district',
   admin: 'district',
 };
 const ROLES = Object.keys(LEVEL_FOR_ROLE) as ApiRole[];
@@ -65,6 +69,7 @@ export default function UsersPage() {
   );
   const list = useQuery({ queryKey: ['users', 'admin', query], queryFn: () => unwrap<{ items: UserView[] }>(api.GET('/api/users', { params: { query } })) });
   const tree = useJurisdictions();
+  const agencies = useAgencies();
   const [dialog, setDialog] = useState<Dialog | null>(null);
 
   const rows = (list.data?.items ?? []).filter((u) => !text.trim() || `${u.username} ${u.displayName}`.toLowerCase().includes(text.trim().toLowerCase()));
@@ -79,7 +84,18 @@ export default function UsersPage() {
   const columns: TableColumnsType<UserView> = [
     { title: '用户名', dataIndex: 'username', key: 'username', width: 140 },
     { title: '姓名', dataIndex: 'displayName', key: 'displayName', width: 200 },
-    { title: '角色', dataIndex: 'role', key: 'role', width: 150, render: (r: string) => ROLE_LABELS[r as Role] ?? r },
+    {
+      title: '角色',
+      dataIndex: 'role',
+      key: 'role',
+      width: 150,
+      render: (r: string, u) => (
+        <>
+          {ROLE_LABELS[r as Role] ?? r}
+          {agencyOf(u) && <div style={{ ...muted, fontSize: 13 }}>{agencies.byId.get(agencyOf(u) as string)?.name ?? '协同单位'}</div>}
+        </>
+      ),
+    },
     { title: '辖区', key: 'jurisdiction', width: 220, render: (_, u) => u.jurisdiction.path ?? u.jurisdiction.name },
     {
       title: '状态',
@@ -227,7 +243,7 @@ export default function UsersPage() {
         }}
         locale={{ emptyText: <span style={muted}>{admin ? '没有符合条件的用户' : '没有待审批的账号'}</span> }}
       />
-      {dialog && <UserDialog dialog={dialog} tree={tree.data ?? []} onClose={() => setDialog(null)} />}
+      {dialog && <UserDialog dialog={dialog} tree={tree.data ?? []} agencies={agencies.agencies} onClose={() => setDialog(null)} />}
     </ConfigProvider>
   );
 }
@@ -252,7 +268,11 @@ function jurisdictionGroups(tree: JurisdictionNode[], level: JurisdictionNode['l
   return streets.map((s) => ({ label: s.name, options: s.children.filter((c) => c.level === 'community').map((c) => ({ value: c.id, label: c.name })) }));
 }
 
+/** The agency of a liaison (UserView.agencyId once the API sends it). */
+const agencyOf = (u: UserView): string | null => (u as UserView & { agencyId?: string | null }).agencyId ?? null;
+
 interface UserForm {
+  agencyId?: string;
   username?: string;
   displayName?: string;
   role?: ApiRole;
@@ -261,14 +281,14 @@ interface UserForm {
   reason?: string;
 }
 
-function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: JurisdictionNode[]; onClose: () => void }) {
+function UserDialog({ dialog, tree, agencies, onClose }: { dialog: Dialog; tree: JurisdictionNode[]; agencies: Agency[]; onClose: () => void }) {
   const [form] = Form.useForm<UserForm>();
   const qc = useQueryClient();
   const { message } = App.useApp();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const user = dialog.kind === 'create' ? null : dialog.user;
-  const role = Form.useWatch('role', form) ?? (user?.role as ApiRole | undefined);
+  const role = Form.useWatch('role', form) ?? user?.role;
   const needsApproval = role !== 'admin';
 
   const submit = async () => {
@@ -292,6 +312,8 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
                 jurisdictionId: v.jurisdictionId!,
                 password: v.password!,
                 active: true,
+                // A liaison belongs to one agency of its district (domain.md §1).
+                ...(v.role === 'agency_liaison' ? { agencyId: v.agencyId! } : {}),
               },
             }),
           );
@@ -332,15 +354,13 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
       onClose();
     } catch (e) {
       setError(e);
-      applyFieldErrors(form, e, (f) => (['username', 'displayName', 'role', 'jurisdictionId', 'password', 'reason'].includes(f) ? [f] : null));
+      applyFieldErrors(form, e, (f) => (['username', 'displayName', 'role', 'jurisdictionId', 'password', 'reason', 'agencyId'].includes(f) ? [f] : null));
     } finally {
       setBusy(false);
     }
   };
 
-  const initial: UserForm = user
-    ? { displayName: user.displayName, role: user.role as ApiRole, jurisdictionId: user.jurisdiction.id }
-    : { role: 'community_director' };
+  const initial: UserForm = user ? { displayName: user.displayName, role: user.role, jurisdictionId: user.jurisdiction.id } : { role: 'community_director' };
   const showIdentity = dialog.kind === 'create' || dialog.kind === 'edit';
   const level = (role && LEVEL_FOR_ROLE[role]) || 'community';
 
@@ -386,7 +406,12 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
             </Form.Item>
             <Form.Item name="role" label="角色" rules={[{ required: true, message: '请选择角色' }]}>
               <NativeSelect
-                options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+                // A liaison belongs to its agency: it is made as one and stays one (another account serves another agency).
+                options={ROLES.filter((r) => !user || (r === 'agency_liaison') === (user.role === 'agency_liaison')).map((r) => ({
+                  value: r,
+                  label: ROLE_LABELS[r],
+                }))}
+                disabled={user?.role === 'agency_liaison'}
                 onChange={(v) => form.setFieldsValue({ role: v as ApiRole, jurisdictionId: undefined })}
               />
             </Form.Item>
@@ -394,10 +419,23 @@ function UserDialog({ dialog, tree, onClose }: { dialog: Dialog; tree: Jurisdict
               name="jurisdictionId"
               label="所属辖区"
               rules={[{ required: true, message: '请选择辖区' }]}
-              extra="社区儿童主任选社区，街道督导员选街道，区级人员、区分管领导和管理员选区。"
+              extra="社区儿童主任选社区，街道督导员选街道，区级人员、区分管领导、热线接报员、协同单位联络员和管理员选区。"
             >
               <NativeSelect placeholder="请选择" groups={jurisdictionGroups(tree, level)} />
             </Form.Item>
+            {dialog.kind === 'create' && role === 'agency_liaison' && (
+              <Form.Item
+                name="agencyId"
+                label="所属协同单位"
+                rules={[{ required: true, message: '请选择联络员所属的协同单位' }]}
+                extra="联络员只能看到转介给本单位的事项。"
+              >
+                <NativeSelect
+                  placeholder="请选择"
+                  options={agencies.filter((a) => a.active).map((a) => ({ value: a.id, label: `${a.name}（${AGENCY_KIND_LABELS[a.kind] ?? a.kind}）` }))}
+                />
+              </Form.Item>
+            )}
           </>
         )}
         {(dialog.kind === 'create' || dialog.kind === 'password') && (

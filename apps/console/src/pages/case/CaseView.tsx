@@ -36,6 +36,7 @@ import {
   type ReporterType,
 } from '../../i18n/labels';
 import { floorReasonsText } from '../../lib/statutory-rules';
+import { UnlocatedNotice } from '../queue/UnlocatedNotice';
 import { ageOn, formatDate, formatDateTime } from '../../i18n/time';
 import type { MeasureShape, ReportShape } from '../../api/types';
 import { ActionDialog, type DialogSpec } from './ActionDialog';
@@ -44,6 +45,7 @@ import { LinkButton, muted, Prose, Section } from './controls';
 import { WORK_ACTION_LABELS } from './extraLabels';
 import { useJurisdictions, useUsers } from './lookups';
 import { EvidenceSection } from './EvidenceSection';
+import { ReferralsSection } from './ReferralsSection';
 import { isHighRisk, type ApprovalView, type CaseFull, type GuardianView } from './model';
 import { useCaseFull, useTimelineEvents } from './useCaseData';
 
@@ -123,7 +125,7 @@ function CaseBody({
   const name = useNames(c);
   const allowed = new Set(c.allowedActions);
   const buttons = ACTION_ORDER.filter((a) => allowed.has(a));
-  const community = tree.byId.get(c.communityId);
+  const community = c.communityId ? tree.byId.get(c.communityId) : undefined;
   // A plan or closure approval may wait beside measure decisions (临时监护, 撤销监护资格): show each.
   const pendingAll = (c.approvals ?? []).filter((a) => a.status === 'pending');
   const pending = pendingAll.length ? pendingAll : c.pendingApproval ? [c.pendingApproval] : [];
@@ -160,7 +162,7 @@ function CaseBody({
           ))}
         </Flex>
         <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }} colon={false} styles={{ label: { color: 'rgba(0,0,0,0.68)' } }}>
-          <Descriptions.Item label="社区">{community?.path ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label="社区">{c.communityId ? (community?.path ?? '—') : '未定位'}</Descriptions.Item>
           <Descriptions.Item label="负责人">{name(c.assigneeId, '未分派')}</Descriptions.Item>
           <Descriptions.Item label="报告时间">{formatDateTime(c.reportedAt)}</Descriptions.Item>
           <Descriptions.Item label="升级">{ESCALATION_LABELS[c.escalationLevel] ?? `${c.escalationLevel} 级`}</Descriptions.Item>
@@ -192,6 +194,7 @@ function CaseBody({
           </div>
         )}
       </Section>
+      <UnlocatedNotice c={c} canRoute={allowed.has('transfer')} onRoute={() => setDialog({ kind: 'transfer' })} />
 
       {pending.map((p) => (
         <PendingApprovalBanner
@@ -246,6 +249,8 @@ function CaseBody({
             canUpdate={allowed.has('update_measure')}
             onUpdate={(measure, status) => setDialog({ kind: 'update_measure', measure, status })}
           />
+          {/* 协同转介: supervisors and district staff refer and revoke; everyone who reads the case sees the states. */}
+          <ReferralsSection c={c} canRefer={allowed.has('refer')} canRevoke={allowed.has('revoke_referral')} />
           <VisitsSection c={c} name={name} />
           <OutcomeFeedbackSection c={c} name={name} />
           <NotesSection c={c} name={name} />

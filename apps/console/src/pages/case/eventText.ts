@@ -3,6 +3,7 @@
  * their Chinese labels; ids become names through the resolvers given.
  */
 import {
+  AGENCY_KIND_LABELS,
   APPROVAL_KIND_LABELS,
   CATEGORY_LABELS,
   CLOSURE_KIND_LABELS,
@@ -12,6 +13,7 @@ import {
   MEASURE_STATUS_LABELS,
   MEASURE_TYPE_LABELS,
   PLACEMENT_LABELS,
+  REFERRAL_STATUS_LABELS,
   ROLE_LABELS,
   VISIT_KIND_LABELS,
   deadlineKindText,
@@ -38,6 +40,8 @@ export const HIDDEN_DATA_KEYS = new Set([
   'guardianId',
   'attachmentId',
   'referralId',
+  'agencyId',
+  'agencyDistrictId',
   'feedbackId',
   'floorReasons',
 ]);
@@ -50,6 +54,7 @@ export function eventDataText(k: string, v: unknown, type: string, r: Resolvers)
     if (type.startsWith('deadline.')) return deadlineKindText(v);
     if (type === 'case.closed') return CLOSURE_KIND_LABELS[v] ?? v;
     if (type === 'visit.recorded') return VISIT_KIND_LABELS[v] ?? v;
+    if (type.startsWith('agency.')) return AGENCY_KIND_LABELS[v] ?? v;
     return v;
   }
   if (k === 'closureReason' && typeof v === 'string') return CLOSURE_REASON_LABELS[v] ?? v;
@@ -57,6 +62,9 @@ export function eventDataText(k: string, v: unknown, type: string, r: Resolvers)
   if (k === 'placement' && typeof v === 'string') return PLACEMENT_LABELS[v] ?? v;
   if (k === 'source' && type === 'risk.changed' && typeof v === 'string') return v === 'visit' ? '走访' : v === 'assessment' ? '评估' : v;
   if (k === 'status' && type.startsWith('measure.') && typeof v === 'string') return MEASURE_STATUS_LABELS[v] ?? v;
+  if (k === 'status' && type.startsWith('referral.') && typeof v === 'string') return REFERRAL_STATUS_LABELS[v] ?? v;
+  if (k === 'agencyKind' && typeof v === 'string') return AGENCY_KIND_LABELS[v] ?? v;
+  if (k === 'decision' && type.startsWith('referral.') && typeof v === 'string') return v === 'accept' ? '接收' : v === 'decline' ? '拒绝' : v;
   if (typeof v === 'boolean') return v ? '是' : '否';
   if (k === 'belowFloor' && typeof v === 'object' && !Array.isArray(v)) {
     // case.accepted below the risk floor: { floor, floorReasons, reason }

@@ -69,6 +69,14 @@ export const EVENT_TYPE_LABELS: Record<string, string> = {
   'user.change_applied': '账号变更生效',
   'user.change_withdrawn': '撤回账号变更',
   'user.password_changed': '重置密码',
+  // Referrals (协同转介, domain.md §11) and the agency registry (account trail).
+  'referral.created': '转介协同单位',
+  'referral.accepted': '协同单位接收转介',
+  'referral.declined': '协同单位拒绝转介',
+  'referral.completed': '协同单位办结转介',
+  'referral.revoked': '撤回转介',
+  'agency.created': '新增协同单位',
+  'agency.updated': '修改协同单位',
 };
 export const eventTypeText = (t: string): string => EVENT_TYPE_LABELS[t] ?? t;
 
@@ -117,6 +125,14 @@ export const EVENT_DATA_LABELS: Record<string, string> = {
   urgent: '紧急申请',
   status: '状态',
   reassessment: '重新评估',
+  agencyName: '协同单位',
+  agencyKind: '单位类别',
+  service: '服务事项',
+  respondBy: '回应期限',
+  outcome: '结果',
+  note: '说明',
+  name: '名称',
+  active: '启用',
 };
 
 export const USER_STATUS_LABELS: Record<string, string> = {
