@@ -101,9 +101,10 @@ describe('case lifecycle (e2e)', () => {
     expect(c).toMatchObject({ status: 'assessing', version: 2, riskLevel: 'R1', assigneeId: supId });
     expect(c.acceptedAt).not.toBeNull();
     expect(sorted(c.allowedActions)).toEqual(
-      // close_unsubstantiated only once a visit is on record (the evidence it needs).
+      // close_unsubstantiated only once a visit is on record (the evidence it needs); revoke_referral only with a referral open.
       sorted([
         'merge',
+        'refer',
         'escalate',
         'record_assessment',
         'add_measure',

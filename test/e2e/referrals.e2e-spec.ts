@@ -154,9 +154,14 @@ describe('referrals to agencies (e2e)', () => {
 
     it('the caseworker revokes a pending or an accepted referral: its deadlines are cancelled and the agency is told', async () => {
       const c = await assessing();
+      // The case page offers revoking only while a referral is open; referring always, in these states.
+      const before = (await bed.cc.detail('sup-xa', c.id)).allowedActions;
+      expect(before).toContain('refer');
+      expect(before).not.toContain('revoke_referral');
       const pending = await referOk(c.id);
       const accepted = await referOk(c.id, { agencyId: school });
       expectStatus(await respond('liaison-school', accepted.id, { decision: 'accept' }), 200);
+      expect((await bed.cc.detail('sup-xa', c.id)).allowedActions).toContain('revoke_referral');
       for (const r of [pending, accepted]) {
         const res = await revoke('sup-xa', r.id, { reason: '已由社区自行安排。' });
         expectStatus(res, 200);
@@ -171,6 +176,7 @@ describe('referrals to agencies (e2e)', () => {
       );
       expect(Number(n)).toBe(1);
       expect((await bed.cc.eventTypes('sup-xa', c.id)).filter((t) => t === 'referral.revoked')).toHaveLength(2);
+      expect((await bed.cc.detail('sup-xa', c.id)).allowedActions).not.toContain('revoke_referral');
     });
   });
 

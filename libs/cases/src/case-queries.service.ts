@@ -98,7 +98,7 @@ export class CaseQueriesService {
   allowedActions(
     actor: Actor,
     c: Case,
-    parts: { measures: Measure[]; approvals: Approval[]; assessments: Assessment[]; guardians: Guardian[]; evidence: number },
+    parts: { measures: Measure[]; approvals: Approval[]; assessments: Assessment[]; guardians: Guardian[]; evidence: number; openReferrals: number },
   ): CaseAction[] {
     const pendingAll = parts.approvals.filter((a) => a.status === ApprovalStatus.Pending);
     // A measure's decision holds up neither the plan nor a closure request.
@@ -141,8 +141,9 @@ export class CaseQueriesService {
         case CaseAction.RecordOutcomeFeedback:
         case CaseAction.AddGuardian:
         case CaseAction.Refer:
-        case CaseAction.RevokeReferral:
           return true;
+        case CaseAction.RevokeReferral:
+          return parts.openReferrals > 0;
       }
     });
   }
