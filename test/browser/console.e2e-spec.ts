@@ -5,10 +5,9 @@
  * (first page's JavaScript, the queue's 50 rows).
  */
 import type { Page } from 'playwright-core';
-import { DESKTOP, firstPageScripts, newPage, pageErrors, PHONE, screenshot, seriousViolations, Stack, StackApi, startStack } from '../helpers/browser';
+import { checkPage, DEMO_PASSWORD, DESKTOP, firstPageScripts, login, newPage, PHONE, Stack, StackApi, startStack } from '../helpers/browser';
 import { caseBody, dateShifted, isoAgo, isoIn, nationalId, randomBirthDate, uniqueChildName } from '../helpers/cases';
 
-const PASSWORD = 'shouhu-demo';
 const KB = 1024;
 
 jest.setTimeout(120_000);
@@ -49,24 +48,10 @@ describe('守护工作台 in the browser (e2e)', () => {
     const res = await fetch(`${stack.api.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: PASSWORD }),
+      body: JSON.stringify({ username, password: DEMO_PASSWORD }),
     });
     if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
     return ((await res.json()) as { accessToken: string }).accessToken;
-  }
-
-  async function login(page: Page, username: string): Promise<void> {
-    await page.goto('/login');
-    await page.getByRole('textbox', { name: '用户名' }).fill(username);
-    await page.getByRole('textbox', { name: '密码' }).fill(PASSWORD);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  }
-
-  async function checkPage(page: Page, name: string): Promise<void> {
-    await screenshot(page, name);
-    expect({ page: name, violations: await seriousViolations(page) }).toEqual({ page: name, violations: [] });
-    expect({ page: name, errors: pageErrors(page) }).toEqual({ page: name, errors: [] });
   }
 
   const shanghai = (d: Date, withTime: boolean) => {
@@ -337,7 +322,7 @@ describe('守护工作台 in the browser (e2e)', () => {
     let http: StackApi;
     let community: string;
     beforeAll(async () => {
-      http = new StackApi(stack.api.url, PASSWORD);
+      http = new StackApi(stack.api.url, DEMO_PASSWORD);
       community = ((await http.expect(200, 'dir-xa-01', 'GET', '/api/me')) as unknown as { jurisdiction: { id: string } }).jurisdiction.id;
     });
 
@@ -671,7 +656,7 @@ describe('守护工作台 in the browser (e2e)', () => {
 
   describe('guardians and household members (监护人与家庭成员) in the console', () => {
     it('a supervisor at phone width adds a guardian, marks a suspected perpetrator, sees them listed, and edits them', async () => {
-      const http = new StackApi(stack.api.url, PASSWORD);
+      const http = new StackApi(stack.api.url, DEMO_PASSWORD);
       const community = ((await http.expect(200, 'dir-xa-01', 'GET', '/api/me')) as unknown as { jurisdiction: { id: string } }).jurisdiction.id;
       const sup = (await http.expect(200, 'sup-xa', 'GET', '/api/me')) as unknown as { id: string };
       let c = await http.expect(201, 'dir-xa-01', 'POST', '/api/cases', caseBody(community));

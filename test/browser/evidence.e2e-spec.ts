@@ -8,12 +8,11 @@
  * console, PostgreSQL, Redis, Debian's Chromium.
  */
 import { readFileSync } from 'node:fs';
-import type { Page, Request } from 'playwright-core';
+import type { Request } from 'playwright-core';
 import sharp from 'sharp';
-import { newPage, pageErrors, PHONE, screenshot, seriousViolations, Stack, StackApi, startStack } from '../helpers/browser';
+import { checkPage, DEMO_PASSWORD, login, newPage, PHONE, Stack, StackApi, startStack } from '../helpers/browser';
 import { caseBody, uniqueChildName } from '../helpers/cases';
 
-const PASSWORD = 'shouhu-demo';
 const MB = 1024 * 1024;
 
 jest.setTimeout(120_000);
@@ -26,7 +25,7 @@ describe('guardians and evidence on a phone (browser e2e)', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    api = new StackApi(stack.api.url, PASSWORD);
+    api = new StackApi(stack.api.url, DEMO_PASSWORD);
     const me = (await api.expect(200, 'dir-xa-01', 'GET', '/api/me')) as unknown as { jurisdiction: { id: string } };
     const c = await api.expect(201, 'dir-xa-01', 'POST', '/api/cases', caseBody(me.jurisdiction.id));
     caseId = c.id;
@@ -36,20 +35,6 @@ describe('guardians and evidence on a phone (browser e2e)', () => {
   afterAll(async () => {
     await stack?.stop();
   });
-
-  async function login(page: Page, username: string): Promise<void> {
-    await page.goto('/login');
-    await page.getByRole('textbox', { name: '用户名' }).fill(username);
-    await page.getByRole('textbox', { name: '密码' }).fill(PASSWORD);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  }
-
-  async function checkPage(page: Page, name: string): Promise<void> {
-    await screenshot(page, name);
-    expect({ page: name, violations: await seriousViolations(page) }).toEqual({ page: name, violations: [] });
-    expect({ page: name, errors: pageErrors(page) }).toEqual({ page: name, errors: [] });
-  }
 
   /** A small real JPEG (the server checks the content and re-encodes it without EXIF/GPS). */
   const jpeg = () =>

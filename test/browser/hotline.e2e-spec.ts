@@ -8,10 +8,8 @@
  * Debian's Chromium.
  */
 import type { Page } from 'playwright-core';
-import { DESKTOP, newPage, pageErrors, PHONE, screenshot, seriousViolations, Stack, StackApi, startStack } from '../helpers/browser';
+import { checkPage, DEMO_PASSWORD, DESKTOP, login, newPage, PHONE, Stack, StackApi, startStack } from '../helpers/browser';
 import { randomBirthDate, uniqueChildName } from '../helpers/cases';
-
-const PASSWORD = 'shouhu-demo';
 
 jest.setTimeout(180_000);
 
@@ -34,26 +32,12 @@ describe('hotline intake in the browser (e2e)', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    api = new StackApi(stack.api.url, PASSWORD);
+    api = new StackApi(stack.api.url, DEMO_PASSWORD);
   });
 
   afterAll(async () => {
     await stack?.stop();
   });
-
-  async function login(page: Page, username: string): Promise<void> {
-    await page.goto('/login');
-    await page.getByRole('textbox', { name: '用户名' }).fill(username);
-    await page.getByRole('textbox', { name: '密码' }).fill(PASSWORD);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  }
-
-  async function checkPage(page: Page, name: string): Promise<void> {
-    await screenshot(page, name);
-    expect({ page: name, violations: await seriousViolations(page) }).toEqual({ page: name, violations: [] });
-    expect({ page: name, errors: pageErrors(page) }).toEqual({ page: name, errors: [] });
-  }
 
   const list = (username: string, query: string) => api.expect(200, username, 'GET', `/api/cases?${query}`) as unknown as Promise<ListPage>;
 

@@ -6,10 +6,9 @@
  * sees each state on the case page; the admin keeps the agency registry. Axe on every new page.
  */
 import type { Page } from 'playwright-core';
-import { DESKTOP, newPage, pageErrors, PHONE, screenshot, seriousViolations, Stack, StackApi, startStack } from '../helpers/browser';
+import { checkPage, DEMO_PASSWORD, DESKTOP, login, newPage, pageErrors, PHONE, Stack, StackApi, startStack } from '../helpers/browser';
 import { caseBody, dateShifted, uniqueChildName } from '../helpers/cases';
 
-const PASSWORD = 'shouhu-demo';
 const POLICE = '宝安公安分局新安派出所';
 
 jest.setTimeout(120_000);
@@ -30,7 +29,7 @@ describe('协同转介 in the browser (e2e)', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    http = new StackApi(stack.api.url, PASSWORD);
+    http = new StackApi(stack.api.url, DEMO_PASSWORD);
     const community = ((await http.expect(200, 'dir-xa-01', 'GET', '/api/me')) as unknown as { jurisdiction: { id: string } }).jurisdiction.id;
     let c = await http.expect(
       201,
@@ -51,22 +50,6 @@ describe('协同转介 in the browser (e2e)', () => {
   afterAll(async () => {
     await stack?.stop();
   });
-
-  async function login(page: Page, username: string): Promise<void> {
-    await page.goto('/login');
-    await page.getByRole('textbox', { name: '用户名' }).fill(username);
-    await page.getByRole('textbox', { name: '密码' }).fill(PASSWORD);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  }
-
-  async function checkPage(page: Page, name: string): Promise<void> {
-    // Tables fade in once loaded: check (and picture) them as people read them.
-    await page.locator('.ant-spin-blur').waitFor({ state: 'detached' });
-    await screenshot(page, name);
-    expect({ page: name, violations: await seriousViolations(page) }).toEqual({ page: name, violations: [] });
-    expect({ page: name, errors: pageErrors(page) }).toEqual({ page: name, errors: [] });
-  }
 
   /** Nothing wider than the viewport: the page never scrolls sideways. */
   async function expectNoSidewaysScroll(page: Page): Promise<void> {

@@ -79,6 +79,27 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** Every demo user's password in the test stack. */
+export const DEMO_PASSWORD = 'shouhu-demo';
+
+/** Signs in through the login page and waits until the console has left it. */
+export async function login(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.getByRole('textbox', { name: '用户名' }).fill(username);
+  await page.getByRole('textbox', { name: '密码' }).fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/** Pictures the page as people read it, then expects no serious axe violation and no page error. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  // Tables fade in once loaded: check (and picture) them as they are read, not while they load.
+  await page.locator('.ant-spin-blur').waitFor({ state: 'detached' });
+  await screenshot(page, name);
+  expect({ page: name, violations: await seriousViolations(page) }).toEqual({ page: name, violations: [] });
+  expect({ page: name, errors: pageErrors(page) }).toEqual({ page: name, errors: [] });
+}
+
 /**
  * What the first page loads: the entry script and the modules index.html preloads,
  * with their gzip sizes (bytes).
