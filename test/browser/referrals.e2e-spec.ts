@@ -163,7 +163,8 @@ describe('协同转介 in the browser (e2e)', () => {
       // Finished referrals leave the default (to-do) list and show under 已结束.
       await page.goto('/referrals');
       await page.getByRole('heading', { level: 1, name: '转介收件箱' }).waitFor();
-      await page.getByText('没有待办的转介').waitFor();
+      // Other tests refer cases to the police station at the same time: the open list holds theirs, not this one.
+      await page.locator('li[data-referral-id], .ant-empty').first().waitFor();
       await expect(page.locator(`li[data-case-no="${filed.caseNo}"]`).count()).resolves.toBe(0);
       await page.getByText('已结束', { exact: true }).click();
       await page.locator(`li[data-case-no="${filed.caseNo}"][data-status="done"]`).waitFor();
@@ -204,6 +205,7 @@ describe('协同转介 in the browser (e2e)', () => {
     try {
       await login(other.page, 'liaison-school');
       await other.page.waitForURL('**/referrals');
+      await other.page.locator('li[data-referral-id], .ant-empty').first().waitFor();
       await expect(other.page.locator(`li[data-case-no="${filed.caseNo}"]`).count()).resolves.toBe(0);
       await other.page.goto(`/referrals/${id}`);
       await other.page.locator('[data-testid="error-page"][data-status="404"]').waitFor();
