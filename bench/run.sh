@@ -1,20 +1,38 @@
 #!/usr/bin/env bash
-# npm run bench: a bench database with BENCH_CASES bulk cases (default 200000), the
-# compiled api on port 3900, then the HTTP benchmarks (bench/http.mjs) and the EXPLAIN of
-# the queue queries. Figures go to the terminal; copy them into the README.
+# npm run bench: one command, one report. A bench database grown through the sizes of
+# BENCH_SIZES (default 10000,100000,1000000) and BENCH_CASES (default 200000) by bulk inserts
+# (bench/bulk-cases.sql); at each size the queue's latency (bench/http.mjs queue); at
+# BENCH_CASES every scenario beside its ceiling: the queue and GET /api/health/live, the
+# filing at each of BENCH_FILING_CONNECTIONS, pgbench replaying the SQL one real request sent
+# (captured from the statement log by bench/capture.mjs), the indicators, the uploads.
+# Writes bench/results/latest.json and queue-p99.svg, prints the Markdown table (bench/report.mjs).
+# Shorter: BENCH_SECONDS (10 per run), BENCH_SIZES=2000,10000 BENCH_CASES=5000,
+# BENCH_UPLOADS=0 (skips the uploads), BENCH_NO_BUILD=1 (uses dist/ as it is).
 . "$(dirname "$0")/../scripts/env.sh"
 ensure_node_modules
 services_up
-build
+if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
+  # The shared build lock: other checkouts' test runs read dist/ meanwhile.
+  exec 9>/tmp/shouhu-build.lock
+  flock 9
+  build
+  flock -u 9
+  exec 9>&-
+fi
 cd "$ROOT"
 N="${BENCH_CASES:-200000}"
+SECONDS_EACH="${BENCH_SECONDS:-10}"
+FILING_CONNECTIONS="${BENCH_FILING_CONNECTIONS:-1,8,32,128}"
+SIZES="$(printf '%s\n' ${BENCH_SIZES:-10000,100000,1000000} | tr ',' '\n' | grep -E '^[0-9]+$' | { cat; echo "$N"; } | sort -n -u | tr '\n' ' ')"
+OUT="$ROOT/bench/results"
+PARTS="$OUT/parts"
+rm -rf "$PARTS"
+mkdir -p "$PARTS"
+export PG_BIN="$(pg_bin)"
+PSQL="$PG_BIN/psql"
+ADMIN_URL="$(node -e 'const u = new URL(process.argv[1]); u.pathname = "/postgres"; console.log(u.toString())' "$DATABASE_URL")"
 BENCH_URL="$(node -e 'const u = new URL(process.argv[1]); u.pathname = "/shouhu_bench"; console.log(u.toString())' "$DATABASE_URL")"
-node -e '
-  const { Client } = require("pg");
-  const admin = new URL(process.argv[1]); admin.pathname = "/postgres";
-  const c = new Client({ connectionString: admin.toString() });
-  c.connect().then(() => c.query("DROP DATABASE IF EXISTS shouhu_bench WITH (FORCE)")).then(() => c.query("CREATE DATABASE shouhu_bench")).then(() => c.end());
-' "$DATABASE_URL"
+"$PSQL" "$ADMIN_URL" -q -c 'DROP DATABASE IF EXISTS shouhu_bench WITH (FORCE)' -c 'CREATE DATABASE shouhu_bench'
 export DATABASE_URL="$BENCH_URL" QUEUE_PREFIX="shouhu-bench" LOG_LEVEL=warn PORT=3900 HOST=127.0.0.1
 export LOGIN_MAX_ATTEMPTS_PER_IP=100000
 # The uploads benchmark writes ~200 MB of encrypted files: a folder of its own, emptied each run.
@@ -22,16 +40,83 @@ export ATTACHMENT_DIR="$STATE/bench-attachments"
 rm -rf "$ATTACHMENT_DIR"
 node dist/scripts/db.js migrate >/dev/null
 node dist/scripts/db.js seed --no-cases >/dev/null
-PSQL="$(pg_bin)/psql"
-say "inserting $N cases…"
-start=$(date +%s.%N)
-"$PSQL" "$BENCH_URL" -v ON_ERROR_STOP=1 -q -v n="$N" -f bench/bulk-cases.sql
-say "inserted in $(node -e "console.log((Number(process.argv[2]) - Number(process.argv[1])).toFixed(1))" "$start" "$(date +%s.%N)") s"
-node dist/apps/api/src/main.js > /tmp/shouhu-bench-api.log 2>&1 &
-API=$!
-trap 'kill $API 2>/dev/null' EXIT
-for _ in $(seq 1 100); do node -e 'fetch("http://127.0.0.1:3900/api/health").then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' && break; sleep 0.2; done
-node bench/http.mjs http://127.0.0.1:3900
-node bench/stats.mjs http://127.0.0.1:3900 "${BENCH_STATS_RUNS:-5}"
-API_PID=$API node bench/uploads.mjs http://127.0.0.1:3900
-say "api RSS after the run: $(ps -o rss= -p $API | awk '{printf "%.0f MB", $1/1024}')"
+URL="http://127.0.0.1:3900"
+
+HAVE=0
+grow_to() {
+  local want="$1" start
+  [ "$want" -gt "$HAVE" ] || return 0
+  say "inserting $((want - HAVE)) cases (to $want)…"
+  start=$(date +%s.%N)
+  "$PSQL" "$BENCH_URL" -v ON_ERROR_STOP=1 -q -v n="$((want - HAVE))" -v o="$HAVE" -f bench/bulk-cases.sql
+  say "inserted in $(node -e "console.log((Number(process.argv[2]) - Number(process.argv[1])).toFixed(1))" "$start" "$(date +%s.%N)") s"
+  echo "{\"to\": $want, \"seconds\": $(node -e "console.log((Number(process.argv[2]) - Number(process.argv[1])).toFixed(1))" "$start" "$(date +%s.%N)")}" > "$PARTS/insert-$want.json"
+  HAVE="$want"
+}
+
+API=""
+WORKER=""
+stop_all() {
+  [ -n "$API" ] && kill "$API" 2>/dev/null || true
+  [ -n "$WORKER" ] && kill "$WORKER" 2>/dev/null || true
+  "$PSQL" "$ADMIN_URL" -q -c 'ALTER DATABASE shouhu_bench RESET log_statement' 2>/dev/null || true
+}
+trap stop_all EXIT
+start_api() {
+  node dist/apps/api/src/main.js >> /tmp/shouhu-bench-api.log 2>&1 &
+  API=$!
+  for _ in $(seq 1 150); do node -e 'fetch("http://127.0.0.1:3900/api/health").then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' && return 0; sleep 0.2; done
+  die "the bench api did not answer on $URL (log: /tmp/shouhu-bench-api.log)"
+}
+stop_api() {
+  kill "$API" 2>/dev/null || true
+  wait "$API" 2>/dev/null || true
+  API=""
+}
+: > /tmp/shouhu-bench-api.log
+
+FIRST="${SIZES%% *}"
+grow_to "$FIRST"
+# The exact statements of one filing and of each queue request: log_statement = 'all' for the
+# bench database only, a capture api (its connections open with the setting), one request
+# each, then the setting off again and a fresh api for the measurements.
+LOG_FILE="$("$PSQL" "$ADMIN_URL" -Atc 'SELECT pg_current_logfile()')"
+if [ -z "$LOG_FILE" ]; then LOG_FILE="$(pg_data_path)/server.log"; fi
+case "$LOG_FILE" in /*) ;; *) LOG_FILE="$("$PSQL" "$ADMIN_URL" -Atc 'SHOW data_directory')/$LOG_FILE" ;; esac
+"$PSQL" "$ADMIN_URL" -q -c "ALTER DATABASE shouhu_bench SET log_statement = 'all'"
+start_api
+node bench/capture.mjs "$URL" "$LOG_FILE" "$PARTS"
+stop_api
+"$PSQL" "$ADMIN_URL" -q -c 'ALTER DATABASE shouhu_bench RESET log_statement'
+
+start_api
+node dist/apps/worker/src/main.js >> /tmp/shouhu-bench-worker.log 2>&1 &
+WORKER=$!
+count() { "$PSQL" "$BENCH_URL" -Atc 'SELECT count(*) FROM "case"'; }
+for size in $SIZES; do
+  grow_to "$size"
+  if [ "$size" = "$N" ]; then
+    # Reads first, filings last: the filings add cases (the report gives the count each saw).
+    say "every scenario at $N cases…"
+    BENCH_CASES_NOW="$(count)" BENCH_OUT="$PARTS/queue-$size.json" node bench/http.mjs "$URL" read || true
+    say "the queue's ceiling (pgbench, the captured SQL)…"
+    node bench/pgbench.mjs "$BENCH_URL" "$PARTS/queue-supervisor.pgbench" "${BENCH_CONNECTIONS:-20}" "$SECONDS_EACH" "$PARTS/pgbench-queue-supervisor.json"
+    node bench/pgbench.mjs "$BENCH_URL" "$PARTS/queue-district.pgbench" "${BENCH_CONNECTIONS:-20}" "$SECONDS_EACH" "$PARTS/pgbench-queue-district.json"
+    BENCH_OUT="$PARTS/stats.json" node bench/stats.mjs "$URL" "${BENCH_STATS_RUNS:-5}"
+    say "the filing at $FILING_CONNECTIONS connections…"
+    BENCH_CASES_NOW="$(count)" BENCH_OUT="$PARTS/filing.json" BENCH_FILING_CONNECTIONS="$FILING_CONNECTIONS" node bench/http.mjs "$URL" filing || true
+    say "the filing's ceiling (pgbench, the captured SQL)…"
+    BENCH_CASES_NOW="$(count)" node bench/pgbench.mjs "$BENCH_URL" "$PARTS/filing.pgbench" "$FILING_CONNECTIONS" "$SECONDS_EACH" "$PARTS/pgbench-filing.json"
+  else
+    say "the queue at $size cases…"
+    BENCH_CASES_NOW="$(count)" BENCH_OUT="$PARTS/queue-$size.json" node bench/http.mjs "$URL" queue || true
+  fi
+done
+# Last, as they grow the api's memory: the uploads (BENCH_UPLOADS=0 skips them).
+if [ "${BENCH_UPLOADS:-10}" != 0 ]; then API_PID=$API BENCH_UPLOADS_OUT="$PARTS/uploads.json" node bench/uploads.mjs "$URL"; fi
+rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo null; }
+echo "{\"apiRssMb\": $(rss "$API"), \"workerRssMb\": $(rss "$WORKER"), \"cases\": $("$PSQL" "$BENCH_URL" -Atc 'SELECT count(*) FROM "case"'), \"postgres\": \"$("$PSQL" "$BENCH_URL" -Atc 'SHOW server_version')\"}" > "$PARTS/end.json"
+node bench/collect.mjs "$PARTS" "$OUT/latest.json" "$N" "$SECONDS_EACH"
+node bench/chart.mjs "$OUT/latest.json" "$OUT/queue-p99.svg"
+node bench/report.mjs "$OUT/latest.json"
+say "written: bench/results/latest.json, bench/results/queue-p99.svg"
