@@ -1,4 +1,5 @@
 import type { SelectQueryBuilder } from 'typeorm';
+import { decodeCursor as decodeKeyset, encodeCursor as encodeKeyset, isCursorId, isCursorInstant } from '@shouhu/database';
 import { DomainError } from '@shouhu/errors';
 import type { CaseSort, ListCasesQuery } from './dto/case.dto';
 import type { Case } from './entities/case.entity';
@@ -18,26 +19,14 @@ interface CursorV1 {
 export function encodeCursor(sort: CaseSort, last: Pick<Case, 'id' | 'nextDueAt' | 'reportedAt' | 'riskLevel'>): string {
   const c: CursorV1 = { s: sort, id: last.id, t: (sort === 'dueAt' ? last.nextDueAt : last.reportedAt).toISOString() };
   if (sort === 'riskLevel') c.r = last.riskLevel;
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
+  return encodeKeyset({ ...c });
 }
 
 function decodeCursor(sort: CaseSort, raw: string): CursorV1 {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as CursorV1;
-    const ok =
-      c.s === sort &&
-      typeof c.id === 'string' &&
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(c.id) &&
-      // Exactly what encodeCursor writes (toISOString, years 1000–9999), so PostgreSQL can read it back.
-      typeof c.t === 'string' &&
-      /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(c.t) &&
-      Number.isFinite(Date.parse(c.t)) &&
-      new Date(c.t).toISOString() === c.t &&
-      (sort !== 'riskLevel' || (typeof c.r === 'string' && /^R[1-4]$/.test(c.r)));
-    if (ok) return c;
-  } catch {
-    /* fall through */
-  }
+  const c = decodeKeyset(raw);
+  const ok =
+    c !== null && c.s === sort && isCursorId(c.id) && isCursorInstant(c.t) && (sort !== 'riskLevel' || (typeof c.r === 'string' && /^R[1-4]$/.test(c.r)));
+  if (ok) return c as unknown as CursorV1;
   throw DomainError.validation('cursor', 'is not a cursor this API issued for this sort');
 }
 

@@ -1,6 +1,7 @@
 export { TimeoutError, within } from './bounded';
 export { DatabaseModule } from './database.module';
 export { DependencyProbe } from './dependency-probe';
+export { decodeCursor, encodeCursor, isCursorId, isCursorInstant, PageQuery } from './keyset';
 export type { PoolStats } from './dependency-probe';
 export { createCliDataSource, dataSourceOptions, ENTITY_GLOB, MIGRATION_GLOB } from './data-source-options';
 export { RedisClient, redisOptions } from './redis';

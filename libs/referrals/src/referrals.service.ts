@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Actor, Role } from '@shouhu/access';
 import { CaseAction, caseScope, CaseWriter } from '@shouhu/cases';
 import type { Case, LifecycleChange } from '@shouhu/cases';
-import { TransactionRunner } from '@shouhu/database';
+import { decodeCursor as decodeKeyset, encodeCursor as encodeKeyset, isCursorId, isCursorInstant, TransactionRunner } from '@shouhu/database';
 import { SLA_CALCULATOR, SlaCalculator } from '@shouhu/deadlines';
 import { DomainError } from '@shouhu/errors';
 import { NotificationService } from '@shouhu/notifications';
@@ -234,22 +234,11 @@ export class ReferralsService {
 
 /** Keyset cursor of the list: the last row's (createdAt, id). */
 function encodeCursor(r: Referral): string {
-  return Buffer.from(JSON.stringify({ t: r.createdAt.toISOString(), id: r.id })).toString('base64url');
+  return encodeKeyset({ t: r.createdAt.toISOString(), id: r.id });
 }
 
 function decodeCursor(raw: string): { at: string; id: string } {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { t?: unknown; id?: unknown };
-    if (
-      typeof c.id === 'string' &&
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(c.id) &&
-      typeof c.t === 'string' &&
-      /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(c.t) &&
-      new Date(c.t).toISOString() === c.t
-    )
-      return { at: c.t, id: c.id };
-  } catch {
-    /* fall through */
-  }
+  const c = decodeKeyset(raw);
+  if (c !== null && isCursorId(c.id) && isCursorInstant(c.t)) return { at: c.t, id: c.id };
   throw ReferralErrors.badCursor();
 }

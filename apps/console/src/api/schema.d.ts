@@ -3506,6 +3506,9 @@ export interface operations {
     CasesController_list: {
         parameters: {
             query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
                 /** @description one status or several, comma-separated */
                 status?: string[];
                 /** @description one risk level or several, comma-separated */
@@ -3522,9 +3525,6 @@ export interface operations {
                 /** @description case number or its beginning, e.g. BA-2026-0001 */
                 q?: string;
                 sort?: "-reportedAt" | "dueAt" | "riskLevel";
-                limit?: number;
-                /** @description nextCursor of the previous page */
-                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -7130,12 +7130,12 @@ export interface operations {
     ReferralsController_list: {
         parameters: {
             query?: {
-                /** @description one status or several, comma-separated */
-                status?: ("pending" | "accepted" | "declined" | "done" | "revoked")[];
-                caseId?: string;
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
+                /** @description one status or several, comma-separated */
+                status?: ("pending" | "accepted" | "declined" | "done" | "revoked")[];
+                caseId?: string;
             };
             header?: never;
             path?: never;

@@ -19,6 +19,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { PageQuery } from '@shouhu/database';
 import { MaxChars } from '@shouhu/errors';
 import {
   CATEGORY_CODES,
@@ -487,7 +488,7 @@ const list = ({ value }: { value: unknown }) =>
         .filter(Boolean)
     : value;
 
-export class ListCasesQuery {
+export class ListCasesQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'one status or several, comma-separated' })
   @IsOptional()
   @Transform(list)
@@ -545,17 +546,4 @@ export class ListCasesQuery {
   @IsOptional()
   @IsIn(CASE_SORTS, oneOf(CASE_SORTS))
   sort?: CaseSort;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'is not a cursor this API issued' })
-  cursor?: string;
 }

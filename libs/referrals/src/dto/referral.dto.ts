@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, ValidateIf } from 'class-validator';
 import { IsDateTime } from '@shouhu/cases';
+import { PageQuery } from '@shouhu/database';
 import { MaxChars } from '@shouhu/errors';
 import { REFERRAL_STATUSES, ReferralStatus } from '../domain';
 
@@ -78,7 +79,7 @@ export class ReferralRevocationDto {
   reason: string;
 }
 
-export class ListReferralsQuery {
+export class ListReferralsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ReferralStatus, isArray: true, description: 'one status or several, comma-separated' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value))
@@ -89,17 +90,4 @@ export class ListReferralsQuery {
   @IsOptional()
   @IsUUID('all')
   caseId?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'is not a cursor this API issued' })
-  cursor?: string;
 }
