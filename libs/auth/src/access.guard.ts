@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import type { Actor } from '@shouhu/access';
 import { DomainError, ErrorCode } from '@shouhu/errors';
-import { OrgService, User } from '@shouhu/org';
+import { ActorCache, OrgService, User } from '@shouhu/org';
 import { ACCESS_METADATA, AccessDeclaration } from './access.decorators';
 import { TokenClaims, TokenService } from './token.service';
 
@@ -18,7 +18,8 @@ export const unauthenticated = () => new DomainError(ErrorCode.Unauthenticated, 
 /**
  * The one global guard: every route is closed unless it declares @Public(),
  * @AnyRole() or @Roles(...). Tokens are checked against the user row on every
- * request, so deactivation and password changes take effect at once.
+ * request (or its copy in ActorCache, dropped by every change to it), so deactivation,
+ * password changes and sign-out take effect at once.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -28,6 +29,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly org: OrgService,
+    private readonly cache: ActorCache,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -45,9 +47,15 @@ export class AccessGuard implements CanActivate {
     if (!match) throw unauthenticated();
     const claims = this.tokens.verify(match[1]);
     if (!claims) throw unauthenticated();
-    // One query answers "active, approved, credentials unchanged and not signed out".
-    const found = await this.org.actorForToken(claims.sub, claims.iat, claims.jti);
+    // One query answers "active, approved, credentials unchanged and not signed out", or the answer to it
+    // remembered while every change to it is announced to this process (ActorCache).
+    const cached = this.cache.get(claims.jti);
+    const found =
+      cached && cached.user.id === claims.sub && cached.user.credentialsChangedAt.getTime() <= claims.iat * 1000
+        ? cached
+        : await this.org.actorForToken(claims.sub, claims.iat, claims.jti);
     if (!found) throw unauthenticated();
+    if (found !== cached) this.cache.remember(claims.jti, claims.exp * 1000, found);
     request.actor = found.actor;
     request.currentUser = found.user;
     request.tokenClaims = claims;

@@ -81,6 +81,17 @@ export class AppConfig {
   DB_CONNECT_TIMEOUT_MS = 3000;
 
   /**
+   * How long the api may answer a token's check from memory instead of asking PostgreSQL
+   * (libs/org/src/actor-cache.ts): changes reach every replica at once through LISTEN/NOTIFY,
+   * this only bounds an entry's life. 0: every request asks PostgreSQL.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  AUTH_CACHE_MS = 10000;
+
+  /**
    * How long a request waits on Redis before going on without it: login then throttles in
    * process (same limits, per replica), a write leaves its timers to the reconciler.
    */

@@ -1,3 +1,4 @@
+export { ActorCache, AUTH_CHANNEL } from './actor-cache';
 export { agencyNotFound, AgencyEvent, AgencyService, agencyView } from './agency.service';
 export { communityCode, DEMO_AGENCIES, DEMO_DISTRICT, DEMO_STREETS, demoPersonName, demoUsers, streetCode } from './demo-organisation';
 export { DemoOrganisationSeeder } from './demo-seeder';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActorCache } from './actor-cache';
 import { AgencyRepository } from './agency.repository';
 import { AgencyService } from './agency.service';
 import { DemoOrganisationSeeder } from './demo-seeder';
@@ -14,7 +15,7 @@ import { UserRepository } from './user.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Jurisdiction, User, UserEvent, RevokedToken, Agency])],
-  providers: [JurisdictionRepository, UserRepository, AgencyRepository, OrgService, AgencyService, DemoOrganisationSeeder],
-  exports: [OrgService, AgencyService, DemoOrganisationSeeder],
+  providers: [ActorCache, JurisdictionRepository, UserRepository, AgencyRepository, OrgService, AgencyService, DemoOrganisationSeeder],
+  exports: [ActorCache, OrgService, AgencyService, DemoOrganisationSeeder],
 })
 export class OrgModule {}

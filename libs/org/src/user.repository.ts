@@ -4,6 +4,7 @@ import { EntityManager, Repository } from 'typeorm';
 import type { FieldMap, Role } from '@shouhu/access';
 import type { SqlCondition } from '@shouhu/database';
 import type { EventType } from '@shouhu/timeline';
+import { ActorCache } from './actor-cache';
 import { Jurisdiction } from './entities/jurisdiction.entity';
 import { RevokedToken } from './entities/revoked-token.entity';
 import { UserEvent } from './entities/user-event.entity';
@@ -35,7 +36,10 @@ export type NewUserEvent = Omit<UserEvent, 'id' | 'at' | 'type'> & { type: Event
 
 @Injectable()
 export class UserRepository {
-  constructor(@InjectRepository(User) private readonly repo: Repository<User>) {}
+  constructor(
+    @InjectRepository(User) private readonly repo: Repository<User>,
+    private readonly cache: ActorCache,
+  ) {}
 
   /** With the pending jurisdiction, and the pending password hash so the view can say one waits (it never shows it). */
   private scoped(scope: SqlCondition, manager?: EntityManager) {
@@ -71,6 +75,8 @@ export class UserRepository {
   }
 
   async updateIn(manager: EntityManager, id: string, changes: Partial<UserWithHash>): Promise<void> {
+    // This process forgets the user now; every replica (this one included) again at commit (the trigger's notification).
+    this.cache.forgetUser(id);
     await manager.getRepository(User).update({ id }, changes);
   }
 
@@ -80,6 +86,7 @@ export class UserRepository {
 
   /** Refuses this token from now on; prunes revocations of tokens that have expired anyway. */
   async revokeToken(jti: string, userId: string, expiresAt: Date): Promise<void> {
+    this.cache.forgetToken(jti);
     await this.repo.manager.transaction(async (manager) => {
       await manager.createQueryBuilder().insert().into(RevokedToken).values({ jti, userId, expiresAt }).orIgnore().execute();
       await manager.createQueryBuilder().delete().from(RevokedToken).where('expires_at < now()').execute();
@@ -207,6 +214,7 @@ export class UserRepository {
   }
 
   async setPasswordHash(usernames: string[], passwordHash: string, manager: EntityManager): Promise<void> {
+    this.cache.forgetAll();
     await manager
       .getRepository(User)
       .createQueryBuilder()
