@@ -64,7 +64,7 @@ if (stats)
     name: 'stats',
     title: 'GET /api/stats (the whole district)',
     cases: stats.totalCases,
-    app: { medianMs: round(stats.medianMs), bestMs: round(stats.bestMs), worstMs: round(stats.worstMs), runs: stats.runs },
+    app: { medianMs: round(stats.medianMs), bestMs: round(stats.bestMs), worstMs: round(stats.worstMs), runs: stats.runs, asOfAgeMaxS: round(stats.asOfAgeMaxS, 1) },
     ceilings: [],
     ratio: null,
     errors: 0,
@@ -84,6 +84,57 @@ const inserts = readdirSync(dir)
   .map((f) => read(f))
   .sort((a, b) => a.to - b.to);
 
+// What issue targets the run shows met: each says what it asks, what the run measured, and met
+// true/false, or null when this run did not measure it (e.g. a run smaller than a million cases).
+const MILLION = 1_000_000;
+const filings = scenarios.filter((x) => x.name.startsWith('filing-'));
+const statsScenario = scenarios.find((x) => x.name === 'stats') ?? null;
+const largest = sizes.at(-1) ?? null;
+const smallest = sizes.find((x) => x.cases >= 10_000) ?? null;
+const deadlines = read('deadlines.json');
+const targets = [];
+const target = (id, text, value, met) => targets.push({ id, text, value, met });
+if (filings.length > 0) {
+  const worst = Math.min(...filings.map((f) => f.ratio ?? 0));
+  target('filing-ratio', 'filing ≥ 50 % of its pgbench ceiling at every concurrency', `lowest ${Math.round(worst * 100)} %`, worst >= 0.5);
+  const st = capture.filing?.statements ?? null;
+  const cn = capture.filing?.connections ?? null;
+  target('filing-statements', 'a filing sends ≤ 10 statements on one connection', `${st} statements on ${cn} connection(s)`, st !== null && st <= 10 && cn === 1);
+  const errors = filings.reduce((a, f) => a + (f.errors ?? 0), 0);
+  target('filing-errors', 'no filing fails at 1, 8, 32 or 128 connections', `${errors} errors`, errors === 0);
+}
+if (largest) {
+  const at1M = largest.cases >= MILLION;
+  const p99 = Math.max(largest.supervisorP99Ms ?? Infinity, largest.districtP99Ms ?? Infinity);
+  target('queue-p99', 'both queues p99 ≤ 50 ms at 20 connections with 1,000,000 cases', `${p99} ms at ${largest.cases} cases`, at1M ? p99 <= 50 : null);
+  if (smallest && smallest !== largest) {
+    const growth = (k) => (largest[k] && smallest[k] ? largest[k] / smallest[k] : Infinity);
+    const worst = Math.max(growth('supervisorP99Ms'), growth('districtP99Ms'));
+    target('queue-flat', 'queue p99 at 1,000,000 ≤ 1.5 × its p99 at 10,000', `× ${worst.toFixed(2)} (${smallest.cases} → ${largest.cases} cases)`, at1M ? worst <= 1.5 : null);
+  }
+}
+if (statsScenario) {
+  const at1M = (statsScenario.cases ?? 0) >= MILLION;
+  const ms = statsScenario.app.worstMs;
+  target('stats', 'GET /api/stats for the district ≤ 300 ms over 1,000,000 cases', `worst ${ms} ms over ${statsScenario.cases} cases`, at1M ? ms <= 300 : null);
+  const age = statsScenario.app.asOfAgeMaxS;
+  if (age !== undefined && age !== null) target('stats-fresh', 'the figures’ asOf never older than 60 s', `oldest ${age} s`, age <= 60);
+}
+if (deadlines?.runs?.length) {
+  for (const d of deadlines.runs) {
+    const once = d.breached === d.deadlines && (d.duplicates ?? 0) === 0;
+    target(
+      `deadlines-${d.workers}`,
+      `${d.deadlines} deadlines due within a minute, ${d.workers} worker(s): each breached once, lateness p99 ≤ 1 s`,
+      `${d.breached} breached, ${d.duplicates ?? 0} twice, p99 ${d.latenessP99Ms} ms`,
+      once && d.latenessP99Ms <= 1000,
+    );
+  }
+}
+if (end.apiRssMb !== undefined) {
+  target('memory', 'api RSS ≤ 300 MB and worker RSS ≤ 250 MB at the end of the run', `api ${end.apiRssMb} MB, worker ${end.workerRssMb} MB`, end.apiRssMb <= 300 && end.workerRssMb <= 250);
+}
+
 const report = {
   date: new Date().toISOString(),
   cases: Number(casesArg),
@@ -101,6 +152,8 @@ const report = {
   memory: { apiRssMb: end.apiRssMb ?? null, workerRssMb: end.workerRssMb ?? null },
   uploads: read('uploads.json'),
   inserts,
+  deadlines,
+  targets,
   captured: capture,
 };
 writeFileSync(out, JSON.stringify(report, null, 2) + '\n');

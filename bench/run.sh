@@ -21,26 +21,29 @@ if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
 fi
 cd "$ROOT"
 N="${BENCH_CASES:-200000}"
+# BENCH_DB and BENCH_PORT let two benches run side by side (each its own database, api and queues).
+DB="${BENCH_DB:-shouhu_bench}"
+BENCH_PORT="${BENCH_PORT:-3900}"
 SECONDS_EACH="${BENCH_SECONDS:-10}"
 FILING_CONNECTIONS="${BENCH_FILING_CONNECTIONS:-1,8,32,128}"
 SIZES="$(printf '%s\n' ${BENCH_SIZES:-10000,100000,1000000} | tr ',' '\n' | grep -E '^[0-9]+$' | { cat; echo "$N"; } | sort -n -u | tr '\n' ' ')"
-OUT="$ROOT/bench/results"
+OUT="${BENCH_OUT_DIR:-$ROOT/bench/results}"
 PARTS="$OUT/parts"
 rm -rf "$PARTS"
 mkdir -p "$PARTS"
 export PG_BIN="$(pg_bin)"
 PSQL="$PG_BIN/psql"
 ADMIN_URL="$(node -e 'const u = new URL(process.argv[1]); u.pathname = "/postgres"; console.log(u.toString())' "$DATABASE_URL")"
-BENCH_URL="$(node -e 'const u = new URL(process.argv[1]); u.pathname = "/shouhu_bench"; console.log(u.toString())' "$DATABASE_URL")"
-"$PSQL" "$ADMIN_URL" -q -c 'DROP DATABASE IF EXISTS shouhu_bench WITH (FORCE)' -c 'CREATE DATABASE shouhu_bench'
-export DATABASE_URL="$BENCH_URL" QUEUE_PREFIX="shouhu-bench" LOG_LEVEL=warn PORT=3900 HOST=127.0.0.1
+BENCH_URL="$(node -e 'const u = new URL(process.argv[1]); u.pathname = "/" + process.argv[2]; console.log(u.toString())' "$DATABASE_URL" "$DB")"
+"$PSQL" "$ADMIN_URL" -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+export DATABASE_URL="$BENCH_URL" QUEUE_PREFIX="$DB" LOG_LEVEL=warn PORT="$BENCH_PORT" HOST=127.0.0.1
 export LOGIN_MAX_ATTEMPTS_PER_IP=100000
 # The uploads benchmark writes ~200 MB of encrypted files: a folder of its own, emptied each run.
-export ATTACHMENT_DIR="$STATE/bench-attachments"
+export ATTACHMENT_DIR="$STATE/$DB-attachments"
 rm -rf "$ATTACHMENT_DIR"
 node dist/scripts/db.js migrate >/dev/null
 node dist/scripts/db.js seed --no-cases >/dev/null
-URL="http://127.0.0.1:3900"
+URL="http://127.0.0.1:$BENCH_PORT"
 
 HAVE=0
 grow_to() {
@@ -59,21 +62,21 @@ WORKER=""
 stop_all() {
   [ -n "$API" ] && kill "$API" 2>/dev/null || true
   [ -n "$WORKER" ] && kill "$WORKER" 2>/dev/null || true
-  "$PSQL" "$ADMIN_URL" -q -c 'ALTER DATABASE shouhu_bench RESET log_statement' 2>/dev/null || true
+  "$PSQL" "$ADMIN_URL" -q -c "ALTER DATABASE $DB RESET log_statement" 2>/dev/null || true
 }
 trap stop_all EXIT
 start_api() {
-  node dist/apps/api/src/main.js >> /tmp/shouhu-bench-api.log 2>&1 &
+  node dist/apps/api/src/main.js >> /tmp/$DB-api.log 2>&1 &
   API=$!
-  for _ in $(seq 1 150); do node -e 'fetch("http://127.0.0.1:3900/api/health").then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' && return 0; sleep 0.2; done
-  die "the bench api did not answer on $URL (log: /tmp/shouhu-bench-api.log)"
+  for _ in $(seq 1 150); do node -e 'fetch(process.argv[1] + "/api/health").then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "$URL" && return 0; sleep 0.2; done
+  die "the bench api did not answer on $URL (log: /tmp/$DB-api.log)"
 }
 stop_api() {
   kill "$API" 2>/dev/null || true
   wait "$API" 2>/dev/null || true
   API=""
 }
-: > /tmp/shouhu-bench-api.log
+: > /tmp/$DB-api.log
 
 FIRST="${SIZES%% *}"
 grow_to "$FIRST"
@@ -83,14 +86,14 @@ grow_to "$FIRST"
 LOG_FILE="$("$PSQL" "$ADMIN_URL" -Atc 'SELECT pg_current_logfile()')"
 if [ -z "$LOG_FILE" ]; then LOG_FILE="$(pg_data_path)/server.log"; fi
 case "$LOG_FILE" in /*) ;; *) LOG_FILE="$("$PSQL" "$ADMIN_URL" -Atc 'SHOW data_directory')/$LOG_FILE" ;; esac
-"$PSQL" "$ADMIN_URL" -q -c "ALTER DATABASE shouhu_bench SET log_statement = 'all'"
+"$PSQL" "$ADMIN_URL" -q -c "ALTER DATABASE $DB SET log_statement = 'all'"
 start_api
 node bench/capture.mjs "$URL" "$LOG_FILE" "$PARTS"
 stop_api
-"$PSQL" "$ADMIN_URL" -q -c 'ALTER DATABASE shouhu_bench RESET log_statement'
+"$PSQL" "$ADMIN_URL" -q -c "ALTER DATABASE $DB RESET log_statement"
 
 start_api
-node dist/apps/worker/src/main.js >> /tmp/shouhu-bench-worker.log 2>&1 &
+node dist/apps/worker/src/main.js >> /tmp/$DB-worker.log 2>&1 &
 WORKER=$!
 count() { "$PSQL" "$BENCH_URL" -Atc 'SELECT count(*) FROM "case"'; }
 for size in $SIZES; do
@@ -118,5 +121,10 @@ rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/nul
 echo "{\"apiRssMb\": $(rss "$API"), \"workerRssMb\": $(rss "$WORKER"), \"cases\": $("$PSQL" "$BENCH_URL" -Atc 'SELECT count(*) FROM "case"'), \"postgres\": \"$("$PSQL" "$BENCH_URL" -Atc 'SHOW server_version')\"}" > "$PARTS/end.json"
 node bench/collect.mjs "$PARTS" "$OUT/latest.json" "$N" "$SECONDS_EACH"
 node bench/chart.mjs "$OUT/latest.json" "$OUT/queue-p99.svg"
-node bench/report.mjs "$OUT/latest.json"
+if [ -z "${BENCH_OUT_DIR:-}" ]; then
+  # The full run's figures become the README's performance section (and are committed with it).
+  node bench/report.mjs "$OUT/latest.json" --readme "$ROOT/README.md"
+else
+  node bench/report.mjs "$OUT/latest.json"
+fi
 say "written: bench/results/latest.json, bench/results/queue-p99.svg"
