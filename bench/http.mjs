@@ -4,7 +4,10 @@
 // latest.json), with BENCH_CASES_NOW (the cases in the database) beside them.
 // `queue`: the two queue requests; `read`: those and GET /api/health/live; `filing`: the filings.
 // Before the queue requests, BENCH_WARMUP seconds (1) of each, not counted.
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:3900';
@@ -22,27 +25,70 @@ async function login(username) {
   return (await res.json()).accessToken;
 }
 
-function run(key, title, opts) {
+const result = (key, title, conns, x) => ({
+  key,
+  title,
+  cases: process.env.BENCH_CASES_NOW ? Number(process.env.BENCH_CASES_NOW) : null,
+  connections: conns,
+  ...x,
+});
+
+// The load generator: wrk (C, epoll) when installed, which leaves the 2 cores to the api and
+// PostgreSQL; autocannon (Node) otherwise, or with BENCH_LOADGEN=autocannon.
+const useWrk = process.env.BENCH_LOADGEN !== 'autocannon' && spawnSync('wrk', ['--version']).error === undefined;
+
+function autocannonRun(key, title, opts) {
   return new Promise((resolve, reject) => {
-    const { path, ...rest } = opts;
+    const { path, body, ...rest } = opts;
     const conns = rest.connections ?? connections;
-    autocannon({ url: base + path, connections, duration: seconds, ...rest }, (err, r) => {
+    const requests = body ? [{ setupRequest: (req) => ((req.body = body(String((n += 1)))), req) }] : undefined;
+    autocannon({ url: base + path, connections: conns, duration: seconds, ...rest, ...(requests ? { requests } : {}) }, (err, r) => {
       if (err) return reject(err);
-      const bad = r.non2xx + r.errors + r.timeouts;
-      resolve({
-        key,
-        title,
-        cases: process.env.BENCH_CASES_NOW ? Number(process.env.BENCH_CASES_NOW) : null,
-        connections: conns,
-        rps: r.requests.average,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        total: r.requests.total,
-        bad,
-      });
+      resolve(result(key, title, conns, { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, bad: r.non2xx + r.errors + r.timeouts }));
     });
   });
 }
+
+const lua = (text) => `[==[${text}]==]`;
+function wrkRun(key, title, opts) {
+  const conns = opts.connections ?? connections;
+  const duration = opts.duration ?? seconds;
+  const headers = Object.entries(opts.headers ?? {})
+    .map(([k, v]) => `wrk.headers[ ${lua(k)} ] = ${lua(v)}`)
+    .join('\n');
+  // A body made per request: the template's @N@ becomes "<thread>x<counter>" (unique per run with the pid).
+  const script = `
+wrk.method = ${lua(opts.method ?? 'GET')}
+${headers}
+local threads = {}
+function setup(thread) table.insert(threads, thread); thread:set("tid", #threads) end
+local counter = 0
+local template = ${opts.body ? lua(opts.body('@N@')) : 'nil'}
+request = function()
+  if template == nil then return wrk.format() end
+  counter = counter + 1
+  local body = string.gsub(template, "@N@", "w" .. tid .. "x" .. counter)
+  return wrk.format(nil, nil, nil, body)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('\\nRESULT {"requests":%d,"duration":%d,"bad":%d,"status":%d,"p50":%d,"p99":%d,"max":%d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end`;
+  const file = join(tmpdir(), `shouhu-wrk-${process.pid}-${key}.lua`);
+  writeFileSync(file, script);
+  const threads = String(Math.min(2, conns));
+  const out = spawnSync('wrk', ['-t', threads, '-c', String(conns), '-d', `${duration}s`, '--timeout', '60s', '-s', file, base + opts.path], { encoding: 'utf8' });
+  rmSync(file, { force: true });
+  const line = /RESULT (\{.*\})/.exec(out.stdout ?? '');
+  if (!line) throw new Error(`wrk ${key}: ${out.stderr || out.stdout}`);
+  const r = JSON.parse(line[1]);
+  const ms = (us) => Math.round(us / 100) / 10;
+  return result(key, title, conns, { rps: r.requests / (r.duration / 1e6), p50: ms(r.p50), p99: ms(r.p99), total: r.requests, bad: r.bad });
+}
+
+const run = (key, title, opts) => (useWrk ? Promise.resolve(wrkRun(key, title, opts)) : autocannonRun(key, title, opts));
 
 const sup = await login('sup-xa');
 const district = await login('district1');
@@ -68,21 +114,14 @@ const filing = (conns) => ({
   path: '/api/cases',
   connections: conns,
   headers: { authorization: `Bearer ${director}`, 'content-type': 'application/json' },
-  requests: [
-    {
-      setupRequest: (req) => {
-        n += 1;
-        req.body = JSON.stringify({
-          communityId: me.jurisdiction.id,
-          child: { name: `基准${process.pid}x${n}`, sex: 'female', birthDate: `${new Date().getUTCFullYear() - 12}-03-04` },
-          categories: ['N04'],
-          riskLevel: 'R3',
-          report: { reporterType: 'internal_discovery', discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '压测 (benchmark)' },
-        });
-        return req;
-      },
-    },
-  ],
+  body: (tag) =>
+    JSON.stringify({
+      communityId: me.jurisdiction.id,
+      child: { name: `基准${process.pid}${tag}`, sex: 'female', birthDate: `${new Date().getUTCFullYear() - 12}-03-04` },
+      categories: ['N04'],
+      riskLevel: 'R3',
+      report: { reporterType: 'internal_discovery', discoveredAt: new Date(Date.now() - 60_000).toISOString(), narrative: '压测 (benchmark)' },
+    }),
 });
 if (mode === 'all' || mode === 'read') {
   results.push(await run('health-live', 'GET /api/health/live (the framework’s floor)', { path: '/api/health/live' }));

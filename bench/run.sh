@@ -11,6 +11,11 @@
 . "$(dirname "$0")/../scripts/env.sh"
 ensure_node_modules
 services_up
+# The HTTP load comes from wrk (C): autocannon (Node) took a quarter of a core from the 2 the
+# api and PostgreSQL share. Without root or apt, autocannon it is (bench/http.mjs falls back).
+if ! command -v wrk >/dev/null; then
+  if is_root && command -v apt-get >/dev/null; then apt_install wrk || say "wrk could not be installed: autocannon generates the load"; else say "wrk is not installed (apt-get install wrk): autocannon generates the load"; fi
+fi
 if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
   # The shared build lock: other checkouts' test runs read dist/ meanwhile.
   exec 9>/tmp/shouhu-build.lock
