@@ -20,11 +20,23 @@ async function login(username) {
   return (await res.json()).accessToken;
 }
 
+/**
+ * The backends connected to the bench database now (the api's pooled connections among them).
+ * The server log is shared with every other database of the server (other benches capture at
+ * the same time): only these backends' lines are the request's.
+ */
+async function ownBackends() {
+  if (!db) return null;
+  const { rows } = await db.query('SELECT pid::text AS pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+  return new Set(rows.map((r) => r.pid));
+}
+
 /** Log entries written while fn runs: [{ pid, sql, params }] for each executed statement. */
 async function captured(fn) {
   const from = statSync(logFile).size;
   await fn();
   await new Promise((r) => setTimeout(r, 500));
+  const own = await ownBackends();
   const text = readFileSync(logFile).subarray(from).toString('utf8');
   const entries = [];
   let cur = null;
@@ -38,9 +50,10 @@ async function captured(fn) {
   const out = [];
   for (let i = 0; i < entries.length; i += 1) {
     const e = entries[i];
-    if (e.level !== 'LOG') continue;
+    if (e.level !== 'LOG' || (own && !own.has(e.pid))) continue;
     const m = /^(?:statement|execute [^:]*):\s*([\s\S]*)$/.exec(e.text);
-    if (!m) continue;
+    // A LISTEN is a session's subscription (the auth listener's connection), sent by no request.
+    if (!m || /^\s*(?:UN)?LISTEN\b/i.test(m[1])) continue;
     const stmt = { pid: e.pid, sql: m[1].trim(), params: {} };
     const next = entries[i + 1];
     if (next && next.level === 'DETAIL' && next.pid === e.pid && next.text.startsWith('parameters:')) {
@@ -83,12 +96,28 @@ async function script(stmts, fresh = []) {
       made.set(rows[0].id, `:r${i}_id`);
     }
   }
+  // Ids the application made itself (randomUUID) for the rows a statement inserts: fresh in
+  // each transaction too, as the last 12 digits of the id, drawn per transaction (:u).
+  const madeHere = new Map();
+  if (db) {
+    for (let i = 0; i < text.length; i += 1) {
+      if (!/^\s*(?:WITH\b[\s\S]*\bAS \(\s*)?INSERT INTO/i.test(text[i])) continue;
+      const news = [...first].filter(([u, at]) => at === i && !made.has(u)).map(([u]) => u);
+      if (news.length === 0) continue;
+      for (const [, table] of text[i].matchAll(/INSERT INTO "?(\w+)"?/g)) {
+        const { rows } = await db.query(`SELECT id::text AS id FROM "${table}" WHERE id::text = ANY($1::text[])`, [news]);
+        for (const r of rows) madeHere.set(r.id, `${r.id.slice(0, 24)}:u`);
+      }
+    }
+  }
   const lines = [];
   if (fresh.length > 0) lines.push('\\set k random(1, 9000000000000000000)');
+  if (madeHere.size > 0) lines.push('\\set u random(100000000000, 999999999999)');
   text.forEach((raw, i) => {
     let sql = raw;
     // pgbench (simple protocol) replaces :name inside quotes too, so types stay as they were.
     for (const [value, variable] of made) sql = sql.split(value).join(variable);
+    for (const [value, variable] of madeHere) sql = sql.split(value).join(variable);
     for (const value of fresh) sql = sql.split(value).join(`${value.slice(0, 2)}:k`);
     // pgbench reads one statement per line: one line each.
     sql = sql.replace(/\s*\n\s*/g, ' ').replace(/;?\s*$/, '');

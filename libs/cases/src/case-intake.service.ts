@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Actor, AppAbility, asSubject, defineAbilityFor, FieldCipher, JurisdictionLevel, Role } from '@shouhu/access';
@@ -8,25 +9,40 @@ import { EventType } from '@shouhu/timeline';
 import { CaseQueriesService } from './case-queries.service';
 import { CaseRecordRepository } from './case-record.repository';
 import { caseScope } from './case-scope';
-import { CaseWriter } from './case-writer';
+import { CaseWriter, EventFacts } from './case-writer';
 import { CaseRepository } from './case.repository';
 import type { CaseDetailView } from './case.views';
 import { ChildRepository } from './child.repository';
 import { CaseErrors } from './cases.errors';
-import { CaseFlag, CaseStatus, ReporterType } from './domain';
+import { CaseFlag, CaseStatus, NO_DEADLINE, ReporterType } from './domain';
 import { CreateCaseDto, FilingReportInput } from './dto/case.dto';
-import type { Case } from './entities/case.entity';
-import type { Report } from './entities/report.entity';
+import { Case } from './entities/case.entity';
+import { Child } from './entities/child.entity';
+import { Report } from './entities/report.entity';
 import { FIELD_CIPHER } from './field-cipher.provider';
 import { sortedUnique, union } from './lists';
 import { checkChild, checkIntake, checkReporter, checkSubmittable, reportRow } from './report-rules';
 
-/** Where a new case is placed; street and community null: unlocated. */
+/** Where a new case is placed (street and community null: unlocated), and its district's case-number prefix. */
 type Place = {
   districtId: string;
   streetId: string | null;
   communityId: string | null;
+  casePrefix: string;
 };
+
+/** The year of a case number, in China; made once (an Intl formatter costs far more to make than to use). */
+const YEAR_IN_CHINA = new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' });
+
+/** The longest case number case.case_no holds. */
+const CASE_NO_LENGTH = 24;
+
+/** `${prefix}-${year}-${n padded to 6}`; never cut: a number that would not fit is an error, not a truncated duplicate. */
+export function caseNumber(prefix: string, year: number, n: number): string {
+  const caseNo = `${prefix}-${year}-${String(n).padStart(6, '0')}`;
+  if (caseNo.length > CASE_NO_LENGTH) throw new Error(`a case number of ${caseNo.length} characters does not fit case.case_no (${CASE_NO_LENGTH})`);
+  return caseNo;
+}
 
 /**
  * The filing with its reporter type: as stated, else `hotline` for the hotline's own
@@ -51,6 +67,8 @@ interface Filed {
   caseId: string;
   linkedToExisting: boolean;
   reopened: boolean;
+  /** Built from the rows written (the one-statement filing); else the case is read after commit. */
+  detail?: CaseDetailView;
 }
 
 /**
@@ -90,19 +108,13 @@ export class CaseIntakeService {
     const matchScope = place.streetId ?? place.districtId;
     const idHash = dto.child.idNumber ? this.cipher.matchHash(dto.child.idNumber) : null;
     const now = new Date();
-    const year = Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(now));
-    const district = await this.org.jurisdiction(place.districtId);
-    const prefix = district?.casePrefix ?? district?.code ?? 'SH';
-    // The number is taken before the transaction, in a statement of its own (committed at
-    // once): inside, it would either hold the district's counter row until commit (every
-    // filing of the district queued behind it) or ask the pool for a second connection
-    // while holding one (a deadlock under load). A filing that fails or links leaves a gap.
-    const n = await this.cases.nextCaseNumber(place.districtId, year);
+    const year = Number(YEAR_IN_CHINA.format(now));
     const updateScope = caseScope(actor, 'update');
 
     const filed = await this.tx.run(async (manager): Promise<Filed> => {
       // Reports of one child arriving together must find each other, not race to insert the child.
-      await this.children.lockIdentity(manager, matchScope, dto.child.name, dto.child.birthDate, idHash);
+      // The case number comes with the locks, from a sequence: nothing held, no second connection.
+      const n = await this.cases.lockAndNumber(manager, this.children.identityLockKeys(matchScope, dto.child.name, dto.child.birthDate, idHash));
       const childIds = await this.children.matchingIds(manager, idHash, matchScope, dto.child.name, dto.child.birthDate);
       let related: Case | null = null;
       if (childIds.length && submit) {
@@ -111,7 +123,7 @@ export class CaseIntakeService {
         related = existing;
       }
       const status = submit ? CaseStatus.Submitted : CaseStatus.Draft;
-      const childRow = await this.children.insert(manager, {
+      const child: Partial<Child> = {
         name: dto.child.name,
         sex: dto.child.sex,
         birthDate: dto.child.birthDate,
@@ -120,47 +132,100 @@ export class CaseIntakeService {
         address: dto.child.address ?? null,
         school: dto.child.school ?? null,
         streetId: matchScope,
-      });
-      const c = await this.cases.insert(manager, {
-        caseNo: `${prefix}-${year}-${String(n).padStart(6, '0')}`,
+      };
+      const caseRow: Omit<Case, 'id' | 'childId' | 'createdAt' | 'updatedAt'> = {
+        caseNo: caseNumber(place.casePrefix, year, n),
         status,
         riskLevel: dto.riskLevel,
         categories: dto.categories,
         mandatoryItems: sortedUnique(dto.mandatoryItems ?? []),
         needsEmergencyPlacement: dto.needsEmergencyPlacement ?? false,
-        childId: childRow.id,
         communityId: place.communityId,
         streetId: place.streetId,
         districtId: place.districtId,
         assigneeId: null,
         createdById: actor.id,
         reportedAt: now,
+        acceptedAt: null,
+        assessedAt: null,
+        interventionStartedAt: null,
+        followUpStartedAt: null,
+        closedAt: null,
+        closureKind: null,
+        closureReason: null,
+        closureNote: null,
+        mergedIntoId: null,
+        relatedCaseIds: related ? [related.id] : [],
         flags: [],
         escalationLevel: 0,
         policeReportedAt: dto.police?.reportedAt ? new Date(dto.police.reportedAt) : null,
         policeReceiptNo: dto.police?.receiptNo ?? null,
         policeNotReportedReason: dto.police?.notReportedReason ?? null,
-        relatedCaseIds: related ? [related.id] : [],
+        policeFeedbackAt: null,
+        policeFeedback: null,
+        nextDueAt: NO_DEADLINE,
+        nextDueKind: null,
         lastEventSeq: 0,
         version: 1,
-      });
-      const report = await this.fileReport(manager, actor, c.id, dto, false);
-      await this.writer.event(manager, c, actor, submit ? EventType.CaseReported : EventType.CaseFiled, {
+      };
+      const eventType = submit ? EventType.CaseReported : EventType.CaseFiled;
+      const eventData = (c: Pick<Case, 'caseNo' | 'riskLevel' | 'categories'>, reportId: string) => ({
         to: status,
-        data: { reportId: report.id, caseNo: c.caseNo, riskLevel: c.riskLevel, categories: c.categories },
+        data: { reportId, caseNo: c.caseNo, riskLevel: c.riskLevel, categories: c.categories },
       });
+      if (!related) {
+        const fast = await this.fileInOneStatement(manager, actor, dto, { child, caseRow, eventType, eventData }, now);
+        if (fast) return fast;
+      }
+      // The full path (a report linked across scopes, deadlines that need the database): row by row.
+      const childRow = await this.children.insert(manager, child);
+      const c = await this.cases.insert(manager, { ...caseRow, childId: childRow.id });
+      const report = await this.fileReport(manager, actor, c.id, dto, false);
+      await this.writer.event(manager, c, actor, eventType, eventData(c, report.id));
       if (submit) await this.writer.follow({ manager, caseRow: c, actor, change: { kind: 'submitted' } });
       if (related) await this.linkAcrossScopes(manager, actor, related, c);
       return { caseId: c.id, linkedToExisting: false, reopened: false };
     });
     // Both paths end on a case in the caller's scope: their new case or the one it joined.
-    return { detail: await this.queries.get(actor, filed.caseId), linkedToExisting: filed.linkedToExisting, reopened: filed.reopened };
+    const detail = filed.detail ?? (await this.queries.get(actor, filed.caseId));
+    return { detail, linkedToExisting: filed.linkedToExisting, reopened: filed.reopened };
   }
 
   /**
-   * Where the case goes: a community of the caller's scope (another district's, or no such
-   * community: 404 naming communityId), or, for the hotline, nowhere yet (communityId null:
-   * unlocated, in the caller's district; the report must say where it happened).
+   * A new case (submitted, the common case, or a draft): every row made here (ids included), the
+   * first event hashed and the deadlines computed in memory, the detail built from those rows,
+   * then one statement writes the child, the case, the report, the event, the deadlines and
+   * the access-log entry of the detail. Null when the deadlines need the full path (an
+   * unlocated report notifies district staff).
+   */
+  private async fileInOneStatement(
+    manager: EntityManager,
+    actor: Actor,
+    dto: CreateCaseDto,
+    rows: {
+      child: Partial<Child>;
+      caseRow: Omit<Case, 'id' | 'childId' | 'createdAt' | 'updatedAt'>;
+      eventType: EventType;
+      eventData: (c: Case, reportId: string) => EventFacts;
+    },
+    now: Date,
+  ): Promise<Filed | null> {
+    const child = Object.assign(new Child(), rows.child, { id: randomUUID(), createdAt: now, updatedAt: now });
+    const c = Object.assign(new Case(), rows.caseRow, { id: randomUUID(), childId: child.id, createdAt: now, updatedAt: now });
+    const extra = { categories: dto.categories, mandatoryItems: dto.mandatoryItems ?? [], riskEstimate: dto.riskLevel, linked: false };
+    const report = Object.assign(new Report(), reportRow(actor, c.id, dto.report, extra), { id: randomUUID(), filedAt: now });
+    const plan = this.writer.planFiled(manager, actor, c, rows.eventType, rows.eventData(c, report.id), now);
+    if (!plan) return null;
+    const { detail, access } = this.queries.filedDetail(actor, { ...plan.caseRow, child }, report, plan.deadlines.views, dto.child.idNumber ?? null, now);
+    await this.cases.insertFiling(manager, { child, caseRow: plan.caseRow, report, event: plan.event, deadlines: plan.deadlines.rows, access });
+    return { caseId: c.id, linkedToExisting: false, reopened: false, detail };
+  }
+
+  /**
+   * Where the case goes, with its district's case-number prefix: a community of the caller's
+   * scope (another district's, or no such community: 404 naming communityId), or, for the
+   * hotline, nowhere yet (communityId null: unlocated, in the caller's district; the report
+   * must say where it happened). One statement either way.
    */
   private async placeOf(actor: Actor, dto: CreateCaseDto, ability: AppAbility): Promise<Place> {
     if (dto.communityId === null) {
@@ -170,13 +235,24 @@ export class CaseIntakeService {
           { field: 'report.location', message: 'is required when communityId is null' },
         ]);
       }
-      const unlocated: Place = { districtId: actor.districtId, streetId: null, communityId: null };
+      const unlocated = { districtId: actor.districtId, streetId: null, communityId: null };
       if (!ability.can('create', asSubject('Case', unlocated))) throw CaseErrors.invalid('communityId', 'must be a community id');
-      return unlocated;
+      const district = await this.org.jurisdictionWithCasePrefix(actor.districtId);
+      return { ...unlocated, casePrefix: district?.casePrefix ?? 'SH' };
     }
-    const community = await this.org.jurisdiction(dto.communityId);
-    const placed: Place | null = community && { districtId: community.districtId, streetId: community.streetId, communityId: community.id };
-    if (!community || !placed || community.level !== JurisdictionLevel.Community || !ability.can('create', asSubject('Case', placed))) {
+    const community = await this.org.jurisdictionWithCasePrefix(dto.communityId);
+    const placed: Place | null = community && {
+      districtId: community.districtId,
+      streetId: community.streetId,
+      communityId: community.id,
+      casePrefix: community.casePrefix,
+    };
+    if (
+      !community ||
+      !placed ||
+      community.level !== JurisdictionLevel.Community ||
+      !ability.can('create', asSubject('Case', { districtId: placed.districtId, streetId: placed.streetId, communityId: placed.communityId }))
+    ) {
       throw new DomainError(ErrorCode.NotFound, 'no such community in your scope', [{ field: 'communityId', message: 'is not a community you may file for' }]);
     }
     return placed;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor, FieldCipher, Role } from '@shouhu/access';
-import { AuditService } from '@shouhu/timeline';
+import { AccessLog, AuditService } from '@shouhu/timeline';
 import { ApprovalRepository } from './approval.repository';
 import { encodeCursor } from './case-list';
 import { CaseRecordRepository } from './case-record.repository';
@@ -16,9 +16,10 @@ import type { Case } from './entities/case.entity';
 import type { Child } from './entities/child.entity';
 import type { Guardian } from './entities/guardian.entity';
 import type { Measure } from './entities/measure.entity';
+import type { Report } from './entities/report.entity';
 import { FIELD_CIPHER } from './field-cipher.provider';
 import { GuardianRepository } from './guardian.repository';
-import { CASE_LIFECYCLE_HOOKS, CaseLifecycleHooks } from './lifecycle-hooks';
+import { CASE_LIFECYCLE_HOOKS, CaseDeadline, CaseLifecycleHooks } from './lifecycle-hooks';
 import { actionsFor, CaseAction } from './workflow';
 
 /**
@@ -81,17 +82,44 @@ export class CaseQueriesService {
       allowedActions: this.allowedActions(actor, c, parts),
       deadlines,
     });
-    const fields = ['child.name', 'child.birthDate'];
-    if (detail.child.idNumber) fields.push('child.idNumber');
-    if (detail.child.address) fields.push('child.address');
-    if (detail.child.school) fields.push('child.school');
-    // Guardians' identity follows the child's rules (domain.md §9): logged whenever the detail shows any.
-    if (detail.guardians.length) fields.push('guardians');
-    if (detail.reports.some((r) => r.reporter !== null && r.reporter !== 'confidential')) fields.push('reports.reporter');
-    // Where it happened, as told (an unlocated report's only place): read like the child's address.
-    if (detail.reports.some((r) => r.location)) fields.push('reports.location');
-    await this.audit.recordAccess({ at: new Date(), actorId: actor.id, actorRole: actor.role, caseId: c.id, districtId: c.districtId, fields });
+    await this.audit.recordAccess(accessEntry(actor, c, detail, new Date()));
     return detail;
+  }
+
+  /**
+   * The detail of a case being filed, built from the rows the filing writes (nothing is read
+   * back): one report, its deadlines, no other record. With it, the access-log entry the
+   * filing writes in the same statement, as detailOf logs every read of a detail.
+   */
+  filedDetail(
+    actor: Actor,
+    c: Case & { child: Child },
+    report: Report,
+    deadlines: CaseDeadline[],
+    idNumber: string | null,
+    now: Date,
+  ): { detail: CaseDetailView; access: Omit<AccessLog, 'id'> } {
+    const parts = {
+      reports: [report],
+      assessments: [],
+      measures: [],
+      visits: [],
+      notes: [],
+      outcomeFeedback: [],
+      approvals: [],
+      guardians: [],
+      evidence: 0,
+      openReferrals: 0,
+    };
+    const detail = caseDetail(actor, c, {
+      ...parts,
+      relatedCaseIds: [],
+      idNumber,
+      guardianIdNumbers: new Map(),
+      allowedActions: this.allowedActions(actor, c, parts),
+      deadlines,
+    });
+    return { detail, access: accessEntry(actor, c, detail, now) };
   }
 
   /** What this caller may do now: the workflow table, then the case's own state of affairs. */
@@ -147,4 +175,18 @@ export class CaseQueriesService {
       }
     });
   }
+}
+
+/** The access-log entry of a detail: which identities it showed (domain.md §9). */
+function accessEntry(actor: Actor, c: Pick<Case, 'id' | 'districtId'>, detail: CaseDetailView, at: Date): Omit<AccessLog, 'id'> {
+  const fields = ['child.name', 'child.birthDate'];
+  if (detail.child.idNumber) fields.push('child.idNumber');
+  if (detail.child.address) fields.push('child.address');
+  if (detail.child.school) fields.push('child.school');
+  // Guardians' identity follows the child's rules (domain.md §9): logged whenever the detail shows any.
+  if (detail.guardians.length) fields.push('guardians');
+  if (detail.reports.some((r) => r.reporter !== null && r.reporter !== 'confidential')) fields.push('reports.reporter');
+  // Where it happened, as told (an unlocated report's only place): read like the child's address.
+  if (detail.reports.some((r) => r.location)) fields.push('reports.location');
+  return { at, actorId: actor.id, actorRole: actor.role, caseId: c.id, districtId: c.districtId, fields };
 }

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor, Role } from '@shouhu/access';
 import { TransactionRunner } from '@shouhu/database';
 import { DomainError } from '@shouhu/errors';
-import { EventType, TimelineService } from '@shouhu/timeline';
+import { CaseEvent, EventType, TimelineService } from '@shouhu/timeline';
 import { ApprovalRepository } from './approval.repository';
 import { CaseRecordRepository } from './case-record.repository';
 import { caseScope } from './case-scope';
@@ -13,10 +13,17 @@ import { ApprovalKind, ApprovalStatus, CaseFlag, CaseStatus, NO_DEADLINE } from 
 import type { Approval } from './entities/approval.entity';
 import type { Case } from './entities/case.entity';
 import type { Child } from './entities/child.entity';
-import { CASE_LIFECYCLE_HOOKS, CaseLifecycleHooks, LifecycleEvent } from './lifecycle-hooks';
+import { CASE_LIFECYCLE_HOOKS, CaseLifecycleHooks, FilingDeadlines, LifecycleEvent } from './lifecycle-hooks';
 import { union } from './lists';
 import { policeAlertOpen } from './statutory-rules';
 import { CaseAction, judge } from './workflow';
+
+/** A new case's rows as the filing writes them (CaseWriter.planFiled). */
+export interface FiledPlan {
+  caseRow: Case;
+  event: CaseEvent;
+  deadlines: FilingDeadlines;
+}
 
 /** What a write works with: its transaction, who writes, and the case row it locked. */
 export interface WriteContext {
@@ -131,6 +138,37 @@ export class CaseWriter {
       toStatus: e.to ?? null,
       data: stripUndefined(e.data ?? {}),
     });
+  }
+
+  /**
+   * A new case filed (submitted, or a draft), planned in memory for one statement
+   * (CaseRepository.insertFiling): its first event (seq 1, hashed here), its deadlines from
+   * the hooks, and the case row as event() and follow() would leave it (last_event_seq 1,
+   * the next due time, the police flag). Null when the deadlines need the full path: the
+   * caller then writes through insert, event() and follow().
+   */
+  planFiled(manager: EntityManager, actor: Actor, c: Case, type: EventType, e: EventFacts, now: Date): FiledPlan | null {
+    // A draft has no deadlines yet (they start when it is submitted): nothing to ask the hooks.
+    const deadlines = c.status === CaseStatus.Draft ? { rows: [], views: [], next: null } : this.hooks.planFiling(manager, c, now);
+    if (!deadlines) return null;
+    const alert = policeAlertOpen(c);
+    const caseRow: Case = {
+      ...c,
+      lastEventSeq: 1,
+      nextDueAt: deadlines.next?.dueAt ?? NO_DEADLINE,
+      nextDueKind: deadlines.next?.kind ?? null,
+      flags: alert ? union(c.flags, [CaseFlag.PoliceAlert]) : c.flags.filter((f) => f !== (CaseFlag.PoliceAlert as string)),
+    };
+    const event = this.timeline.firstEvent({
+      caseId: c.id,
+      type,
+      actor: { id: actor.id, role: actor.role },
+      fromStatus: e.from ?? null,
+      toStatus: e.to ?? null,
+      data: stripUndefined(e.data ?? {}),
+      at: now,
+    });
+    return { caseRow, event, deadlines };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget } from 'typeorm';
 import type { FieldMap } from '@shouhu/access';
 import type { SqlCondition } from '@shouhu/database';
 import { applyListQuery } from './case-list';
@@ -9,6 +9,8 @@ import { CaseStatus, REOPEN_WINDOW_DAYS } from './domain';
 import type { CaseSort, ListCasesQuery } from './dto/case.dto';
 import { Case } from './entities/case.entity';
 import { Child } from './entities/child.entity';
+import { Report } from './entities/report.entity';
+import type { FilingDeadline } from './lifecycle-hooks';
 
 /**
  * Rule fields of the Case subject → columns of alias `c`. The place for every role;
@@ -121,19 +123,43 @@ export class CaseRepository {
     return q.limit(limit + 1).getQueryAndParameters();
   }
 
-  /** The next case number of the district and year, in a statement of its own (committed at once). */
-  async nextCaseNumber(districtId: string, year: number): Promise<number> {
-    const rows: { last: number }[] = await this.db.query(
-      `INSERT INTO case_number_counter (district_id, year, last) VALUES ($1, $2, 1)
-       ON CONFLICT (district_id, year) DO UPDATE SET last = case_number_counter.last + 1
-       RETURNING last`,
-      [districtId, year],
-    );
-    return rows[0].last;
+  /**
+   * Takes the intake's advisory locks (in order: ChildRepository.identityLockKeys) and the next
+   * case number in one statement. A sequence: nothing is held until commit, and no second
+   * connection is asked for (a number taken by a filing that fails or links leaves a gap).
+   */
+  async lockAndNumber(manager: EntityManager, lockKeys: string[]): Promise<number> {
+    const locks = lockKeys.map((_, i) => `pg_advisory_xact_lock(hashtextextended($${i + 1}, 0))`).join(', ');
+    const rows: { n: string }[] = await manager.query(`SELECT ${locks}${locks ? ', ' : ''}nextval('case_number_seq') AS n`, lockKeys);
+    return Number(rows[0].n);
   }
 
   insert(manager: EntityManager, row: Partial<Case>): Promise<Case> {
     return manager.getRepository(Case).save(Object.assign(new Case(), row));
+  }
+
+  /**
+   * A new case in one statement: its child, the case row, the report, the first timeline
+   * event, its deadlines and the access-log entry of the detail the filer gets back, each a
+   * data-modifying CTE (foreign keys are checked at the end of the statement, when every row
+   * is in). Every id and value is made by the caller, so nothing needs to be read back.
+   * The tables of the timeline and the deadlines are named by entity name: the cases library
+   * does not import the deadlines library (which follows it through the lifecycle hooks).
+   */
+  async insertFiling(manager: EntityManager, rows: FilingRows): Promise<void> {
+    const params: unknown[] = [];
+    const parts: [string, EntityTarget<object>, object[]][] = [
+      ['child_row', Child, [rows.child]],
+      ['case_row', Case, [rows.caseRow]],
+      ['report_row', Report, [rows.report]],
+      ['event_row', 'CaseEvent', [rows.event]],
+      ['deadline_rows', 'Deadline', rows.deadlines],
+      ['access_row', 'AccessLog', [rows.access]],
+    ];
+    const ctes = parts
+      .filter(([, , values]) => values.length > 0)
+      .map(([name, target, values]) => `${name} AS (${insertSql(manager, target, values, params)})`);
+    await manager.query(`WITH ${ctes.join(',\n')}\nSELECT 1`, params);
   }
 
   /**
@@ -197,4 +223,33 @@ export class CaseRepository {
     );
     return rows[0][0].last_event_seq;
   }
+}
+
+/** The rows of a new case, written by insertFiling (entity property names; every id set). */
+export interface FilingRows {
+  child: Partial<Child>;
+  caseRow: Partial<Case>;
+  report: Partial<Report>;
+  /** A CaseEvent (timeline) row. */
+  event: object;
+  deadlines: FilingDeadline[];
+  /** An AccessLog (timeline) row. */
+  access: object;
+}
+
+/**
+ * `INSERT INTO <table> (<columns>) VALUES (…), (…)` for rows given by entity property:
+ * the columns are those the first row sets, the values converted as TypeORM's own inserts
+ * convert them (preparePersistentValue), appended to `params`.
+ */
+function insertSql(manager: EntityManager, target: EntityTarget<object>, rows: object[], params: unknown[]): string {
+  const meta = manager.connection.getMetadata(target);
+  const first = rows[0] as Record<string, unknown>;
+  const columns = meta.columns.filter((c) => first[c.propertyName] !== undefined);
+  const driver = manager.connection.driver;
+  const tuples = rows.map((row) => {
+    const r = row as Record<string, unknown>;
+    return `(${columns.map((c) => `$${params.push(driver.preparePersistentValue(r[c.propertyName], c))}`).join(', ')})`;
+  });
+  return `INSERT INTO "${meta.tableName}" (${columns.map((c) => `"${c.databaseName}"`).join(', ')}) VALUES ${tuples.join(', ')}`;
 }

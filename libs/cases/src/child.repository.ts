@@ -6,13 +6,12 @@ import { Child } from './entities/child.entity';
 @Injectable()
 export class ChildRepository {
   /**
-   * Serialises intakes of the same child (same name and birth date in the street;
-   * same ID number) until commit. Always the name key first, so two intakes never
-   * wait for each other's second key.
+   * The advisory-lock keys that serialise intakes of the same child (same name and birth
+   * date in the street; same ID number) until commit, taken in this order (the name key
+   * first, so two intakes never wait for each other's second key): CaseRepository.lockAndNumber.
    */
-  async lockIdentity(manager: EntityManager, streetId: string, name: string, birthDate: string, idHash: string | null): Promise<void> {
-    const keys = [`child:${streetId}:${name}:${birthDate}`, ...(idHash ? [`child-id:${idHash}`] : [])];
-    for (const key of keys) await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+  identityLockKeys(streetId: string, name: string, birthDate: string, idHash: string | null): string[] {
+    return [`child:${streetId}:${name}:${birthDate}`, ...(idHash ? [`child-id:${idHash}`] : [])];
   }
 
   /**

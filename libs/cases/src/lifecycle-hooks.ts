@@ -73,12 +73,41 @@ export interface CaseDeadline {
   escalationLevel: number;
 }
 
+/** A deadline row a new case is filed with: made in memory (its id too), written in the filing's one statement. */
+export interface FilingDeadline {
+  id: string;
+  caseId: string;
+  kind: string;
+  refKey: string;
+  dueAt: Date;
+  remindAt: Date;
+  status: 'pending';
+  escalationLevel: 0;
+  responsibleRole: Role;
+  responsibleUserId: string | null;
+  createdAt: Date;
+}
+
+/** The deadlines of a case submitted at filing: the rows to write, their views for the detail, the earliest. */
+export interface FilingDeadlines {
+  rows: FilingDeadline[];
+  views: CaseDeadline[];
+  next: NextDue | null;
+}
+
 /**
  * The port through which the deadlines domain follows the case: called inside the
  * write's transaction after every change, so deadlines and the case never disagree.
  */
 export interface CaseLifecycleHooks {
   afterChange(event: LifecycleEvent): Promise<NextDue | null>;
+  /**
+   * The deadlines a brand-new case submitted at filing starts with, computed without a
+   * statement (nothing to close or cancel on a new case); their timers are armed after
+   * the commit of `manager`'s transaction. Null when this filing needs afterChange
+   * (work in the database beyond the rows, e.g. a notification): the caller takes the full path.
+   */
+  planFiling(manager: EntityManager, caseRow: Case, now: Date): FilingDeadlines | null;
   /** The case's deadlines for its detail view. */
   deadlinesOf(caseId: string): Promise<CaseDeadline[]>;
 }

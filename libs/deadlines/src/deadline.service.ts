@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Role } from '@shouhu/access';
 import { TransactionRunner } from '@shouhu/database';
-import { CaseDeadline, CaseLifecycleHooks, CaseStatus, DEADLINE_VIEW_SCHEMA, LifecycleEvent, MeasureType, NextDue } from '@shouhu/cases';
+import type { EntityManager } from 'typeorm';
+import { Case, CaseDeadline, CaseLifecycleHooks, CaseStatus, DEADLINE_VIEW_SCHEMA, LifecycleEvent, MeasureType, NextDue } from '@shouhu/cases';
 import { NotificationService } from '@shouhu/notifications';
 import { DeadlineRepository } from './deadline.repository';
 import { acceptorOf, KINDS_BY_STATUS, riskOf, stepsMet, stepsStarted, WantedDeadline } from './deadline-rules';
@@ -10,6 +12,10 @@ import { Deadline, DeadlineStatus } from './entities/deadline.entity';
 import { DEADLINE_LABELS, DeadlineKind, SlaCalculator } from './policy';
 
 export const SLA_CALCULATOR = Symbol('SLA_CALCULATOR');
+
+/** What planFiling answers (the cases library's FilingDeadlines) and one of its rows. */
+type FilingDeadlines = NonNullable<ReturnType<CaseLifecycleHooks['planFiling']>>;
+type FilingDeadline = FilingDeadlines['rows'][number];
 
 /** A deadline of a case (GET /api/cases/:id/deadlines and the case detail's deadlines[], which refers to it by name). */
 @ApiSchema({ name: DEADLINE_VIEW_SCHEMA })
@@ -208,12 +214,58 @@ export class DeadlineService implements CaseLifecycleHooks {
     return moved;
   }
 
-  private async create(e: LifecycleEvent, w: WantedDeadline): Promise<Deadline | null> {
-    const span = w.dueAt
+  /**
+   * A case submitted at filing (CaseLifecycleHooks.planFiling): what afterChange would do for
+   * `submitted` on a case with no deadlines yet, in memory. Null for an unlocated report (its
+   * district staff are notified: afterChange does that).
+   */
+  planFiling(manager: EntityManager, c: Case, now: Date): FilingDeadlines | null {
+    if (c.streetId === null || c.status !== CaseStatus.Submitted) return null;
+    const rows: FilingDeadline[] = [];
+    for (const w of stepsStarted({ kind: 'submitted' }, c, now)) {
+      const span = this.spanOf(c, w);
+      if (!span) continue;
+      const { kind, refKey, responsibleRole, responsibleUserId } = w;
+      rows.push({
+        id: randomUUID(),
+        caseId: c.id,
+        kind,
+        refKey,
+        ...span,
+        status: 'pending',
+        escalationLevel: 0,
+        responsibleRole,
+        responsibleUserId,
+        createdAt: now,
+      });
+    }
+    const full = rows.map((r) =>
+      Object.assign(new Deadline(), r, {
+        status: DeadlineStatus.Pending,
+        secondStageAt: null,
+        remindedAt: null,
+        breachedAt: null,
+        secondStageDoneAt: null,
+        closedAt: null,
+      }),
+    );
+    // Timers only for committed rows; if Redis is down the reconciler schedules them later.
+    if (full.length) this.tx.afterCommit(manager, () => this.timers.schedule(full));
+    const views = full.map((d) => deadlineView(d, now));
+    const first = [...rows].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())[0];
+    return { rows, views: views.sort((a, b) => a.dueAt.localeCompare(b.dueAt)), next: first ? { dueAt: first.dueAt, kind: first.kind } : null };
+  }
+
+  private spanOf(c: Case, w: WantedDeadline): { dueAt: Date; remindAt: Date } | null {
+    return w.dueAt
       ? this.sla.span(w.from, w.dueAt)
       : w.kind === DeadlineKind.ProtectionOrder
         ? this.sla.protectionOrderDue(w.urgent ?? false, w.from)
-        : this.sla.due(w.kind as Parameters<SlaCalculator['due']>[0], riskOf(e.caseRow), w.from);
+        : this.sla.due(w.kind as Parameters<SlaCalculator['due']>[0], riskOf(c), w.from);
+  }
+
+  private async create(e: LifecycleEvent, w: WantedDeadline): Promise<Deadline | null> {
+    const span = this.spanOf(e.caseRow, w);
     if (!span) return null;
     // A step that is already pending (or breached and still open) keeps its deadline.
     if (w.refKey === '' && (await this.deadlines.hasOpen(e.manager, e.caseRow.id, w.kind))) return null;

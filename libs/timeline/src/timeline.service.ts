@@ -59,23 +59,17 @@ export class TimelineService {
   async append(manager: EntityManager, event: NewEvent): Promise<CaseEvent> {
     const prev = await this.events.latest(manager, event.caseId);
     if ((prev?.seq ?? 0) + 1 !== event.seq) throw new Error(`timeline of case ${event.caseId}: expected seq ${(prev?.seq ?? 0) + 1}, got ${event.seq}`);
-    // Postgres keeps microseconds, JavaScript milliseconds: hash what will be read back.
-    const at = new Date(Math.floor((event.at ?? new Date()).getTime()));
-    const row = Object.assign(new CaseEvent(), {
-      caseId: event.caseId,
-      seq: event.seq,
-      type: event.type,
-      at,
-      actorId: event.actor.id,
-      actorRole: event.actor.role,
-      fromStatus: event.fromStatus ?? null,
-      toStatus: event.toStatus ?? null,
-      data: event.data ?? {},
-      prevHash: prev?.hash ?? GENESIS_HASH,
-    });
-    row.hash = eventHash({ ...row, actor: event.actor });
+    const row = chainedRow(event, prev?.hash ?? GENESIS_HASH);
     await this.events.insert(manager, row);
     return row;
+  }
+
+  /**
+   * The first event of a case that is being created (seq 1, chained to the genesis hash),
+   * hashed here without a statement: the caller writes it together with the case row.
+   */
+  firstEvent(event: Omit<NewEvent, 'seq'>): CaseEvent {
+    return chainedRow({ ...event, seq: 1 }, GENESIS_HASH);
   }
 
   async list(caseId: string): Promise<TimelineEventView[]> {
@@ -87,6 +81,26 @@ export class TimelineService {
     const rows = await this.events.ofCase(caseId);
     return verifyChain(rows.map((r) => ({ ...r, actor: { id: r.actorId, role: r.actorRole } })));
   }
+}
+
+/** The event's row, chained to the hash of the event before it. */
+function chainedRow(event: NewEvent, prevHash: string): CaseEvent {
+  // Postgres keeps microseconds, JavaScript milliseconds: hash what will be read back.
+  const at = new Date(Math.floor((event.at ?? new Date()).getTime()));
+  const row = Object.assign(new CaseEvent(), {
+    caseId: event.caseId,
+    seq: event.seq,
+    type: event.type,
+    at,
+    actorId: event.actor.id,
+    actorRole: event.actor.role,
+    fromStatus: event.fromStatus ?? null,
+    toStatus: event.toStatus ?? null,
+    data: event.data ?? {},
+    prevHash,
+  });
+  row.hash = eventHash({ ...row, actor: event.actor });
+  return row;
 }
 
 function toView(r: CaseEvent): TimelineEventView {
