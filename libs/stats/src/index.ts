@@ -6,6 +6,9 @@ export { ALERT_RECIPIENT_ROLES, ALERT_WINDOW_DAYS, StatsAlertWatch } from './sta
 export type { AlertCheckOutcome, AlertSweepOutcome } from './stats-alert-watch.service';
 export { StatsModule } from './stats.module';
 export { StatsService } from './stats.service';
+export { FOLD_BATCH, LIVE_DAYS, StatsRollupRepository } from './stats-rollup.repository';
+export type { FoldRound } from './stats-rollup.repository';
+export { dayText, splitPeriod } from './stats-rollup';
 export type { StatsQuery, StatsScope } from './stats.service';
 export { Disclosure, isSmall, SMALL, suppress } from './suppression';
 export type { Cell, CellKind, CellSpec, Relation, SuppressionResult } from './suppression';

@@ -5,12 +5,13 @@ import { NotificationsModule } from '@shouhu/notifications';
 import { StatsAlert } from './entities/stats-alert.entity';
 import { StatsAlertRepository } from './stats-alert.repository';
 import { StatsAlertWatch } from './stats-alert-watch.service';
+import { StatsRollupRepository } from './stats-rollup.repository';
 import { StatsRepository } from './stats.repository';
 import { StatsService } from './stats.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([StatsAlert]), DeadlinesCoreModule, NotificationsModule],
-  providers: [StatsRepository, StatsService, StatsAlertRepository, StatsAlertWatch],
+  providers: [StatsRepository, StatsRollupRepository, StatsService, StatsAlertRepository, StatsAlertWatch],
   exports: [StatsService, StatsAlertWatch],
 })
 export class StatsModule {}

@@ -64,9 +64,31 @@ export interface DistrictFigures {
   workers: { id: string; username: string; role: string; street: string; n: number }[];
 }
 
-const AGE_BANDS = `CASE
+export const AGE_BANDS = `CASE
   WHEN age < 3 THEN '0-2' WHEN age < 6 THEN '3-5' WHEN age < 12 THEN '6-11'
   WHEN age < 14 THEN '12-13' WHEN age < 16 THEN '14-15' ELSE '16-17' END`;
+
+/**
+ * An interval in the units the medians are taken in: whole 36 s (0.01 h, the precision the answer shows), rounded
+ * half away from zero. Each interval is rounded first and the median taken over the rounded values, so the rollups'
+ * value→count distributions give exactly the same median as this SQL.
+ */
+export const CENTIHOURS = (interval: string) => `round(extract(epoch FROM ${interval}) / 36)`;
+const HOURS = (interval: string) => `${CENTIHOURS(interval)}::float8 / 100`;
+
+/* SQL over $1 district, [$2, $3) period. */
+// The population: cases of the district reported in [from, to), drafts excluded.
+export const POPULATION = `SELECT * FROM "case" WHERE district_id = $1 AND reported_at >= $2 AND reported_at < $3 AND status <> 'draft'`;
+// The reports of the period: a report counts when it reached the system as a report, i.e. when it was filed or,
+// for a draft's report, when the case was submitted: greatest(filed_at, reported_at) in [from, to). Two disjoint
+// parts, each on an index: the period's cases (every report filed before `to`), and reports filed in the period
+// on cases reported before it (further and linked reports on older cases).
+export const PERIOD_REPORTS = `SELECT r.reporter_type, r.discovered_at, r.filed_at, pop.street_id
+                   FROM pop JOIN report r ON r.case_id = pop.id WHERE r.filed_at < $3
+                 UNION ALL
+                 SELECT r.reporter_type, r.discovered_at, r.filed_at, c.street_id
+                   FROM "case" c JOIN report r ON r.case_id = c.id
+                  WHERE c.district_id = $1 AND c.reported_at < $2 AND c.status <> 'draft' AND r.filed_at >= $2 AND r.filed_at < $3`;
 
 /** A case's street in the figures: unlocated cases (no street yet) go to the UNLOCATED bucket. */
 const streetKey = (s: string | null): string => s ?? UNLOCATED;
@@ -95,19 +117,9 @@ export class StatsRepository {
   }
 
   async figures(districtId: string, from: Date, to: Date, windows: StatsWindows): Promise<DistrictFigures> {
-    // The population: cases of the district reported in [from, to), drafts excluded.
     const params = [districtId, from, to];
-    const pop = `SELECT * FROM "case" WHERE district_id = $1 AND reported_at >= $2 AND reported_at < $3 AND status <> 'draft'`;
-    // The reports of the period: a report counts when it reached the system as a report, i.e. when it was filed or,
-    // for a draft's report, when the case was submitted: greatest(filed_at, reported_at) in [from, to). Two disjoint
-    // parts, each on an index: the period's cases (every report filed before `to`), and reports filed in the period
-    // on cases reported before it (further and linked reports on older cases).
-    const reports = `SELECT r.reporter_type, r.discovered_at, r.filed_at, pop.street_id
-                       FROM pop JOIN report r ON r.case_id = pop.id WHERE r.filed_at < $3
-                     UNION ALL
-                     SELECT r.reporter_type, r.discovered_at, r.filed_at, c.street_id
-                       FROM "case" c JOIN report r ON r.case_id = c.id
-                      WHERE c.district_id = $1 AND c.reported_at < $2 AND c.status <> 'draft' AND r.filed_at >= $2 AND r.filed_at < $3`;
+    const pop = POPULATION;
+    const reports = PERIOD_REPORTS;
     const run = <T>(sql: string, extra: unknown[] = []) => this.db.query<T[]>(`WITH pop AS (${pop}), rep AS (${reports}) ${sql}`, [...params, ...extra]);
     const tally = async (sql: string): Promise<StreetTally[]> =>
       (await run<{ s: string | null; k: string; n: string }>(sql)).map((r) => ({ street: streetKey(r.s), key: r.k, n: num(r.n) }));
@@ -137,15 +149,15 @@ export class StatsRepository {
       ),
       run<{ s: string | null; acc: string | null; acc_n: string; ass: string | null; ass_n: string; int: string | null; int_n: string }>(
         `SELECT street_id AS s,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM accepted_at - reported_at) / 3600) AS acc, count(accepted_at) AS acc_n,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM assessed_at - reported_at) / 3600) AS ass, count(assessed_at) AS ass_n,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM intervention_started_at - reported_at) / 3600) AS int,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY ${HOURS('accepted_at - reported_at')}) AS acc, count(accepted_at) AS acc_n,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY ${HOURS('assessed_at - reported_at')}) AS ass, count(assessed_at) AS ass_n,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY ${HOURS('intervention_started_at - reported_at')}) AS int,
                 count(intervention_started_at) AS int_n
            FROM pop GROUP BY GROUPING SETS ((street_id), ())
          HAVING GROUPING(street_id) = 1 OR street_id IS NOT NULL`,
       ),
       run<{ s: string | null; h: string | null; n: string }>(
-        `SELECT street_id AS s, percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM filed_at - discovered_at) / 3600) AS h, count(*) AS n
+        `SELECT street_id AS s, percentile_cont(0.5) WITHIN GROUP (ORDER BY ${HOURS('filed_at - discovered_at')}) AS h, count(*) AS n
            FROM rep WHERE reporter_type IN ('mandatory_institution', 'mandatory_staff')
           GROUP BY GROUPING SETS ((street_id), ())
          HAVING GROUPING(street_id) = 1 OR street_id IS NOT NULL`,

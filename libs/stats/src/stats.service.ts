@@ -5,6 +5,7 @@ import { DeadlineKind, SLA_CALCULATOR, SlaCalculator } from '@shouhu/deadlines';
 import { DomainError, ErrorCode } from '@shouhu/errors';
 import { AlertThresholds } from './stats-alerts';
 import { discloseDistrict } from './stats-disclosure';
+import { FoldRound, StatsRollupRepository } from './stats-rollup.repository';
 import { StatsRepository, StatsWindows } from './stats.repository';
 import { statsView } from './stats-view';
 import { DistrictStats } from './stats.views';
@@ -34,6 +35,7 @@ type Risk = 'R1' | 'R2' | 'R3' | 'R4';
 export class StatsService {
   constructor(
     private readonly stats: StatsRepository,
+    private readonly rollups: StatsRollupRepository,
     @Inject(SLA_CALCULATOR) private readonly sla: SlaCalculator,
     private readonly config: AppConfig,
   ) {}
@@ -58,10 +60,24 @@ export class StatsService {
 
   /** The figures of a scope, with no caller: the worker's alert check reads the district's through here. */
   async figuresFor(scope: StatsScope, from: Date, to: Date): Promise<DistrictStats> {
-    const figures = await this.stats.figures(scope.districtId, from, to, this.windows());
+    const windows = this.windows();
+    // From the rollups (whole days folded by the worker, the rest live); from scratch when they were folded with other windows.
+    const rolled = await this.rollups.read(scope.districtId, from, to, windows);
+    const { figures, asOf } = rolled ?? { figures: await this.stats.figures(scope.districtId, from, to, windows), asOf: new Date() };
     // One suppression plan for the whole district, whichever scope is shown: no two answers undo each other's.
     const disclosure = discloseDistrict(figures);
-    return statsView(figures, disclosure, { ...scope, from, to, asOf: new Date(), thresholds: this.thresholds() });
+    return statsView(figures, disclosure, { ...scope, from, to, asOf, thresholds: this.thresholds() });
+  }
+
+  /** The figures from scratch (no rollups): the reference the rollups are tested against. */
+  async figuresFromScratch(scope: StatsScope, from: Date, to: Date): Promise<DistrictStats> {
+    const figures = await this.stats.figures(scope.districtId, from, to, this.windows());
+    return statsView(figures, discloseDistrict(figures), { ...scope, from, to, asOf: new Date(), thresholds: this.thresholds() });
+  }
+
+  /** One fold of the days the write path marked stale into the rollups (the worker's loop); null when another process is folding. */
+  foldRollups(batch?: number): Promise<FoldRound | null> {
+    return this.rollups.fold(this.windows(), batch);
   }
 
   /** Every district, for the worker's alert check. */
@@ -74,7 +90,7 @@ export class StatsService {
   }
 
   /** The policy's police and feedback windows in clock hours (time-scaled); a step without a clock window falls back as documented. */
-  private windows(): StatsWindows {
+  windows(): StatsWindows {
     const police = (risk: Risk) =>
       this.sla.clockHours(DeadlineKind.PoliceReport, risk) ?? this.sla.clockHours(DeadlineKind.PoliceReport, 'R2') ?? 24 * this.sla.timeScale;
     return {

@@ -6,6 +6,7 @@ import { CaseOwned } from './case-owned';
 /** A report (报告) about the child; a case has one or more. */
 @Entity('report')
 @Index('report_case_idx', ['caseId', 'filedAt'])
+@Index('report_filed_at_idx', ['filedAt'])
 export class Report extends CaseOwned {
   @Column({ type: 'enum', enum: ReporterType, enumName: 'reporter_type' })
   reporterType: ReporterType;
