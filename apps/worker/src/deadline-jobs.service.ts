@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { EscalationService, Outcome } from '@shouhu/deadlines';
+import { BreachSweeper } from './breach-sweeper.service';
 import { DeadlineJobData, JobName, OnJob, QueueName } from '@shouhu/jobs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,6 +19,7 @@ export const RECONCILE_EVERY_MS = 60_000;
 export class DeadlineJobs implements OnApplicationBootstrap {
   constructor(
     private readonly escalation: EscalationService,
+    private readonly sweeper: BreachSweeper,
     @InjectQueue(QueueName.Deadlines) private readonly queue: Queue,
   ) {}
 
@@ -31,9 +33,16 @@ export class DeadlineJobs implements OnApplicationBootstrap {
     return this.escalation.remind(checked(data));
   }
 
+  /**
+   * A due timer: while this process's breach sweeper runs, a due pending deadline is the
+   * sweep's ('swept': the sweeper is woken, and breaches it with its batch); otherwise, and
+   * for a timer that fired early, the one-deadline breach. Already breached or closed: 'noop'.
+   */
   @OnJob(JobName.DeadlineDue)
-  due(data: DeadlineJobData): Promise<Outcome> {
-    return this.escalation.breach(checked(data));
+  due(data: DeadlineJobData): Promise<Outcome | 'swept'> {
+    const id = checked(data);
+    if (this.sweeper.running) return this.escalation.dueOrHandOff(id, () => this.sweeper.wake());
+    return this.escalation.breach(id);
   }
 
   @OnJob(JobName.DeadlineSecondStage)

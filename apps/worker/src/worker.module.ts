@@ -6,11 +6,13 @@ import { DatabaseModule } from '@shouhu/database';
 import { JobHandlerRegistry, JobsModule } from '@shouhu/jobs';
 import { CaseworkModule } from '@shouhu/casework';
 import { StatsModule } from '@shouhu/stats';
+import { BreachSweeper } from './breach-sweeper.service';
 import { DeadlineJobs } from './deadline-jobs.service';
 import { HeartbeatService } from './heartbeat.service';
 import { DeadlinesProcessor } from './processors/deadlines.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { StatsAlertChecks } from './stats-alerts.service';
+import { StatsRollupFolds } from './stats-rollup.service';
 
 /** The worker's pino options, whichever the format. */
 export const workerLoggerOptions = (config: AppConfig) => ({
@@ -40,7 +42,7 @@ export class WorkerModule implements OnModuleInit {
         CaseworkModule,
         StatsModule,
       ],
-      providers: [HeartbeatService, DeadlineJobs, MaintenanceProcessor, DeadlinesProcessor, StatsAlertChecks],
+      providers: [HeartbeatService, BreachSweeper, DeadlineJobs, MaintenanceProcessor, DeadlinesProcessor, StatsAlertChecks, StatsRollupFolds],
     };
   }
 }

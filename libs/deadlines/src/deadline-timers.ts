@@ -60,6 +60,25 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
     );
   }
 
+  /**
+   * The second-stage timers of a breach sweep's batch, in one round trip per 1,000. Refuses at
+   * once while Redis is away (the reconciler arms them later from the rows).
+   */
+  async scheduleSecondStages(stages: { deadlineId: string; at: Date }[]): Promise<void> {
+    if (!stages.length) return;
+    await this.assertConnected();
+    const now = Date.now();
+    for (let i = 0; i < stages.length; i += 1000) {
+      await this.queue.addBulk(
+        stages.slice(i, i + 1000).map(({ deadlineId, at }) => ({
+          name: JobName.DeadlineSecondStage,
+          data: { deadlineId },
+          opts: { jobId: deadlineJobId(deadlineId, 'stage2'), delay: Math.max(0, at.getTime() - now) },
+        })),
+      );
+    }
+  }
+
   /** The ids of the given timer jobs that exist in Redis (any state but completed/failed). */
   async existing(jobIds: string[]): Promise<Set<string>> {
     const found = new Set<string>();

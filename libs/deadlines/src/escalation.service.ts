@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { maskName, Role } from '@shouhu/access';
-import { Case, CaseFlag, CaseWriter, Child } from '@shouhu/cases';
+import { Case, CaseFlag, CaseWriter, Child, NO_DEADLINE } from '@shouhu/cases';
 import { TransactionRunner } from '@shouhu/database';
 import { deadlineJobId, JobName } from '@shouhu/jobs';
 import { NotificationService, Recipient } from '@shouhu/notifications';
 import { EventType } from '@shouhu/timeline';
+import { appendEvents, claimDue, DueRow, markBreached, msUntilNextDue, nextOpenByCase, SWEEP_BATCH, SweepEvent, updateCases } from './breach-sweep';
 import { DeadlineRepository } from './deadline.repository';
 import { nextLevel } from './deadline-rules';
 import { SLA_CALCULATOR } from './deadline.service';
@@ -14,6 +15,14 @@ import { Deadline, DeadlineStatus } from './entities/deadline.entity';
 import { DEADLINE_LABELS, DeadlineKind, SlaCalculator } from './policy';
 
 export type Outcome = 'done' | 'noop' | 'not_due';
+
+/** What one breach sweep did: how many due deadlines it locked and breached (the same, unless one changed under it). */
+export interface SweepOutcome {
+  claimed: number;
+  breached: number;
+  /** The batch was full: more may be due at once. */
+  more: boolean;
+}
 
 /** The unit a role acts for on this case: the community, the street or the district; null when an unlocated case has none. */
 function unitOf(role: Role, c: Case): string | null {
@@ -44,6 +53,21 @@ function roleAt(role: Role, c: Case): Recipient {
   return unit ? { role, jurisdictionId: unit } : { role: Role.DistrictStaff, jurisdictionId: c.districtId };
 }
 
+/** Whether the deadline is already past the stage (or closed), so the stage has nothing left to do. */
+function passed(d: Deadline, stage: 'remind' | 'due' | 'stage2'): boolean {
+  if (stage === 'remind') return d.status !== DeadlineStatus.Pending || d.remindedAt !== null;
+  if (stage === 'due') return d.status !== DeadlineStatus.Pending;
+  return d.status !== DeadlineStatus.Breached || d.closedAt !== null || d.secondStageDoneAt !== null;
+}
+
+/** The parts of the case and the deadline that a swept row carries, as the recipient rules read them. */
+function caseOf(d: DueRow): Case {
+  return { id: d.case_id, communityId: d.community_id, streetId: d.street_id, districtId: d.district_id } as Case;
+}
+function deadlineOf(d: DueRow): Deadline {
+  return { responsibleUserId: d.responsible_user_id, responsibleRole: d.responsible_role, refKey: d.ref_key } as Deadline;
+}
+
 /**
  * What happens when a deadline's time comes. Each step is one transaction that
  * locks the case, then moves the deadline row only if it is still where the step
@@ -61,15 +85,21 @@ export class EscalationService {
     private readonly tx: TransactionRunner,
     private readonly timers: BullDeadlineTimers,
     @Inject(SLA_CALCULATOR) private readonly sla: SlaCalculator,
+    private readonly db: DataSource,
   ) {}
 
-  /** The step runs with the case locked; `before` is the deadline as read before the lock (its window never changes). */
+  /**
+   * The step runs with the case locked; `before` is the deadline as read before the lock (its window never changes).
+   * A row already past the stage (a timer whose step a sweep or another worker did) is answered without a transaction:
+   * a deadline never goes back to an earlier stage, so what the unlocked read says is done stays done.
+   */
   private async locked(
     deadlineId: string,
+    stage: 'remind' | 'due' | 'stage2',
     step: (manager: EntityManager, c: Case & { child?: Child }, before: Deadline) => Promise<Outcome>,
   ): Promise<Outcome> {
     const d = await this.deadlines.findById(deadlineId);
-    if (!d) return 'noop';
+    if (!d || passed(d, stage)) return 'noop';
     return this.tx.run(async (manager) => {
       // Lock order case → deadline, the same as every case write.
       const c = await this.writer.lockForSystem(manager, d.caseId);
@@ -79,7 +109,7 @@ export class EscalationService {
   }
 
   async remind(deadlineId: string): Promise<Outcome> {
-    return this.locked(deadlineId, async (manager, c) => {
+    return this.locked(deadlineId, 'remind', async (manager, c) => {
       const d = await this.deadlines.claim(manager, deadlineId, 'remind');
       if (!d) return this.notYet(manager, deadlineId, 'remind');
       await this.notifications.notify(manager, {
@@ -95,7 +125,7 @@ export class EscalationService {
   }
 
   async breach(deadlineId: string): Promise<Outcome> {
-    return this.locked(deadlineId, async (manager, c, before) => {
+    return this.locked(deadlineId, 'due', async (manager, c, before) => {
       const window = Math.max(0, before.dueAt.getTime() - before.createdAt.getTime());
       const d = await this.deadlines.claim(manager, deadlineId, 'breach', this.sla.secondStageMs(window));
       if (!d) return this.notYet(manager, deadlineId, 'due');
@@ -130,13 +160,107 @@ export class EscalationService {
   }
 
   /**
+   * A due timer in a process whose breach sweeper runs: a deadline that is due and still
+   * pending is the sweep's (handOff wakes it; the one-deadline breach would race it for the
+   * same rows, a transaction per deadline); one already past its breach is nothing to do;
+   * a timer that fired early is breach()'s (it re-arms the timer).
+   */
+  async dueOrHandOff(deadlineId: string, handOff: () => void): Promise<Outcome | 'swept'> {
+    const [row] = await this.db.query<{ status: DeadlineStatus; due: boolean }[]>('SELECT status, due_at <= now() AS due FROM deadline WHERE id = $1', [
+      deadlineId,
+    ]);
+    if (!row || row.status !== DeadlineStatus.Pending) return 'noop';
+    if (!row.due) return this.breach(deadlineId);
+    handOff();
+    return 'swept';
+  }
+
+  /**
+   * The breach sweep: what breach() does for one deadline, for up to `limit` due deadlines
+   * at once, in one transaction of a few set-based statements. The deadlines and their cases
+   * are locked without waiting (claimDue: SKIP LOCKED), so a sweep never deadlocks with a case
+   * write and two sweepers never take the same row; what a sweep skips, the next one takes.
+   * Per deadline, exactly as breach(): the row breached at level 1 with its second stage, one
+   * `deadline.breached` event chained onto the case's timeline, the case flagged, escalated to
+   * level 1 and its next due time kept, the responsible person and the level above notified
+   * (once per cause and recipient), and the second-stage timer armed after commit.
+   */
+  async breachDue(limit = SWEEP_BATCH): Promise<SweepOutcome> {
+    return this.tx.run(async (manager) => {
+      const due = await claimDue(manager, limit);
+      if (!due.length) return { claimed: 0, breached: 0, more: false };
+      const stages = await markBreached(
+        manager,
+        due.map((d) => ({ id: d.id, secondStageMs: this.sla.secondStageMs(Math.max(0, d.due_at.getTime() - d.created_at.getTime())) })),
+      );
+      const breached = due.filter((d) => stages.has(d.id));
+      if (!breached.length) return { claimed: due.length, breached: 0, more: due.length >= limit };
+      const caseIds = [...new Set(breached.map((d) => d.case_id))];
+      const next = await nextOpenByCase(manager, caseIds);
+      const byCase = new Map<string, DueRow[]>();
+      for (const d of breached) byCase.set(d.case_id, [...(byCase.get(d.case_id) ?? []), d]);
+      const chains = await updateCases(
+        manager,
+        caseIds.map((id) => {
+          const c = (byCase.get(id) as DueRow[])[0];
+          const flag = CaseFlag.DeadlineBreached as string;
+          return {
+            id,
+            events: (byCase.get(id) as DueRow[]).length,
+            flags: c.flags.includes(flag) ? c.flags : [...new Set([...c.flags, flag])].sort(),
+            level: 1,
+            nextDueAt: next.get(id)?.dueAt ?? NO_DEADLINE,
+            nextDueKind: next.get(id)?.kind ?? null,
+          };
+        }),
+      );
+      const events: SweepEvent[] = breached.map((d) => ({
+        caseId: d.case_id,
+        type: EventType.DeadlineBreached,
+        data: {
+          deadlineId: d.id,
+          kind: d.kind,
+          dueAt: d.due_at.toISOString(),
+          responsibleRole: d.responsible_role,
+          escalatedTo: nextLevel(d.responsible_role),
+          escalationLevel: 1,
+        },
+      }));
+      await appendEvents(manager, events, chains, new Date());
+      await this.notifications.notifyMany(
+        manager,
+        breached.map((d) => {
+          const c = caseOf(d);
+          const up = nextLevel(d.responsible_role);
+          return {
+            kind: 'deadline.breached',
+            caseId: d.case_id,
+            title: `${d.case_no} ${DEADLINE_LABELS[d.kind as DeadlineKind] ?? d.kind} 已超时 (overdue)`,
+            body: `${d.case_no} ${maskName(d.child_name ?? '')}: ${d.kind} was due ${d.due_at.toISOString()}; escalated to ${up}`,
+            recipients: [responsible(deadlineOf(d), c), roleAt(up, c)],
+            cause: `dl:${d.id}:breach`,
+          };
+        }),
+      );
+      const armed = breached.map((d) => ({ deadlineId: d.id, at: (stages.get(d.id) as { secondStageAt: Date }).secondStageAt }));
+      this.tx.afterCommit(manager, () => this.timers.scheduleSecondStages(armed));
+      return { claimed: due.length, breached: breached.length, more: due.length >= limit };
+    });
+  }
+
+  /** Milliseconds until the next pending deadline falls due (0: one is due now), or null when none is pending: how long a sweeper may sleep. */
+  msUntilNextDue(): Promise<number | null> {
+    return msUntilNextDue(this.db.manager);
+  }
+
+  /**
    * Still unmet after the second window: district leadership (domain.md §6). The district's
    * leaders are told, and district staff too (they act on it). A district without a
    * leader account still records the escalation, and its staff are told that nobody
    * above them was reached.
    */
   async secondStage(deadlineId: string): Promise<Outcome> {
-    return this.locked(deadlineId, async (manager, c) => {
+    return this.locked(deadlineId, 'stage2', async (manager, c) => {
       const d = await this.deadlines.claim(manager, deadlineId, 'stage2');
       if (!d) return this.notYet(manager, deadlineId, 'stage2');
       const step = DEADLINE_LABELS[d.kind as DeadlineKind] ?? d.kind;
@@ -211,10 +335,16 @@ export class EscalationService {
   async reconcile(graceMs = 2000): Promise<{ processed: number; rescheduled: number }> {
     let processed = 0;
     const late = await this.deadlines.late(graceMs);
-    for (const { id, stage } of late) {
-      const outcome = stage === 'remind' ? await this.remind(id) : stage === 'due' ? await this.breach(id) : await this.secondStage(id);
-      if (outcome === 'done') processed += 1;
+    // Late reminders first (a reminder whose deadline is breached is never sent), then every due deadline by the sweep, then second stages.
+    for (const { id } of late.filter((t) => t.stage === 'remind')) if ((await this.remind(id)) === 'done') processed += 1;
+    if (late.some((t) => t.stage === 'due')) {
+      for (;;) {
+        const swept = await this.breachDue();
+        processed += swept.breached;
+        if (!swept.more) break;
+      }
     }
+    for (const { id } of late.filter((t) => t.stage === 'stage2')) if ((await this.secondStage(id)) === 'done') processed += 1;
     let rescheduled = 0;
     const upcoming = await this.deadlines.upcoming();
     for (let i = 0; i < upcoming.length; i += 200) {

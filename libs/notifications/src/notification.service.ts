@@ -83,6 +83,50 @@ export class NotificationService {
     return created.length;
   }
 
+  /**
+   * notify() for many inputs in the caller's transaction (a breach sweep's batch): each
+   * distinct recipient resolved once, every row in one bulk insert, each at most once per
+   * cause and recipient, delivered after commit. Returns how many were new, per input.
+   */
+  async notifyMany(manager: EntityManager, inputs: NotifyInput[]): Promise<number[]> {
+    const resolved = new Map<string, string[]>();
+    const rows: { userId: string; caseId: string | null; kind: string; title: string; body: string; dedupeKey: string }[] = [];
+    const inputOf = new Map<string, number>();
+    for (const [i, input] of inputs.entries()) {
+      const userIds = new Set<string>();
+      for (const r of input.recipients) {
+        const key = JSON.stringify(r);
+        let ids = resolved.get(key);
+        if (!ids) {
+          ids = await this.resolve(r, manager);
+          resolved.set(key, ids);
+        }
+        for (const id of ids) userIds.add(id);
+      }
+      for (const userId of userIds) {
+        const dedupeKey = `${input.cause}:${userId}`;
+        if (inputOf.has(dedupeKey)) continue;
+        inputOf.set(dedupeKey, i);
+        rows.push({ userId, caseId: input.caseId, kind: input.kind, title: input.title, body: input.body, dedupeKey });
+      }
+    }
+    const counts = inputs.map(() => 0);
+    if (rows.length === 0) return counts;
+    const created = await this.notifications.insertMany(manager, rows);
+    for (const c of created) counts[inputOf.get(c.dedupe_key) as number] += 1;
+    if (created.length) {
+      this.tx.afterCommit(manager, () =>
+        this.deliver(
+          created.map((c) => {
+            const input = inputs[inputOf.get(c.dedupe_key) as number];
+            return { notificationId: c.id, userId: c.user_id, title: input.title, body: input.body };
+          }),
+        ),
+      );
+    }
+    return counts;
+  }
+
   private async resolve(r: Recipient, manager: EntityManager): Promise<string[]> {
     if ('userId' in r) return [r.userId];
     if ('agencyId' in r) return this.org.activeLiaisonIds(r.agencyId, manager);

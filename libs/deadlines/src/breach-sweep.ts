@@ -1,0 +1,174 @@
+import type { EntityManager } from 'typeorm';
+import type { Role } from '@shouhu/access';
+import { eventHash, GENESIS_HASH } from '@shouhu/timeline';
+
+/**
+ * The set-based statements of a breach sweep (EscalationService.breachDue): a batch of due
+ * deadlines claimed with their cases locked without waiting, and what the one-deadline breach
+ * does, for the whole batch in a few statements. Each statement takes its rows as arrays or
+ * as one JSON parameter, so a batch of any size is one round trip per statement.
+ */
+
+/** Deadlines a sweep takes at most in one transaction. */
+export const SWEEP_BATCH = 1000;
+
+/** A due pending deadline, claimed with its case (and the child's name, for the masked name of the notification). */
+export interface DueRow {
+  id: string;
+  case_id: string;
+  kind: string;
+  ref_key: string;
+  due_at: Date;
+  created_at: Date;
+  responsible_role: Role;
+  responsible_user_id: string | null;
+  case_no: string;
+  community_id: string | null;
+  street_id: string | null;
+  district_id: string;
+  flags: string[];
+  child_name: string;
+}
+
+/**
+ * Locks up to `limit` pending deadlines whose time has come, oldest first, and their cases,
+ * skipping any row another transaction holds: a case write holding the case never waits for
+ * a sweep (nor a sweep for it, so the two can never deadlock), and two sweepers never take
+ * the same deadline. Lock order within the sweep does not matter since it never waits.
+ */
+export async function claimDue(manager: EntityManager, limit: number): Promise<DueRow[]> {
+  return manager.query(
+    `SELECT d.id, d.case_id, d.kind, d.ref_key, d.due_at, d.created_at, d.responsible_role, d.responsible_user_id,
+            c.case_no, c.community_id, c.street_id, c.district_id, c.flags, ch.name AS child_name
+       FROM deadline d
+       JOIN "case" c ON c.id = d.case_id
+       JOIN child ch ON ch.id = c.child_id
+      WHERE d.status = 'pending' AND d.due_at <= now()
+      ORDER BY d.due_at
+      LIMIT $1
+        FOR UPDATE OF d, c SKIP LOCKED`,
+    [limit],
+  );
+}
+
+/** Breaches the claimed deadlines (still pending: they are locked); returns each one's breach and second-stage instants. */
+export async function markBreached(
+  manager: EntityManager,
+  rows: { id: string; secondStageMs: number }[],
+): Promise<Map<string, { breachedAt: Date; secondStageAt: Date }>> {
+  const [updated] = await manager.query<[{ id: string; breached_at: Date; second_stage_at: Date }[], number]>(
+    `UPDATE deadline d
+        SET status = 'breached', escalation_level = 1, breached_at = now(), second_stage_at = now() + make_interval(secs => s.ms / 1000)
+       FROM unnest($1::uuid[], $2::double precision[]) AS s(id, ms)
+      WHERE d.id = s.id AND d.status = 'pending'
+      RETURNING d.id, d.breached_at, d.second_stage_at`,
+    [rows.map((r) => r.id), rows.map((r) => r.secondStageMs)],
+  );
+  return new Map(updated.map((u) => [u.id, { breachedAt: u.breached_at, secondStageAt: u.second_stage_at }]));
+}
+
+/** Each case's earliest open deadline (pending, or breached and still unmet), as DeadlineRepository.nextPending reads it for one. */
+export async function nextOpenByCase(manager: EntityManager, caseIds: string[]): Promise<Map<string, { dueAt: Date; kind: string }>> {
+  const rows: { case_id: string; due_at: Date; kind: string }[] = await manager.query(
+    `SELECT c.id AS case_id, n.due_at, n.kind
+       FROM unnest($1::uuid[]) AS c(id)
+       JOIN LATERAL (
+         SELECT due_at, kind FROM deadline
+          WHERE case_id = c.id AND (status = 'pending' OR (status = 'breached' AND closed_at IS NULL))
+          ORDER BY due_at LIMIT 1
+       ) n ON true`,
+    [caseIds],
+  );
+  return new Map(rows.map((r) => [r.case_id, { dueAt: r.due_at, kind: r.kind }]));
+}
+
+/**
+ * Each case's row after the sweep: `events` more timeline sequence numbers taken, the flag,
+ * the escalation level at least `level`, the next due time. The version is not bumped (a
+ * flag does not invalidate what a user is doing), as CaseWriter.recordSystemEvent does.
+ * Returns each case's last sequence number before and the hash of its latest event.
+ */
+export async function updateCases(
+  manager: EntityManager,
+  updates: { id: string; events: number; flags: string[]; level: number; nextDueAt: Date; nextDueKind: string | null }[],
+): Promise<Map<string, { lastSeq: number; lastHash: string | null; hashSeq: number | null }>> {
+  const [rows] = await manager.query<[{ id: string; last_event_seq: number; events: number; seq: number | null; hash: string | null }[], number]>(
+    `WITH u AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
+         AS u(id uuid, events int, flags varchar[], level smallint, "nextDueAt" timestamptz, "nextDueKind" varchar)
+     )
+     UPDATE "case" c
+        SET last_event_seq = c.last_event_seq + u.events,
+            flags = u.flags,
+            escalation_level = GREATEST(c.escalation_level, u.level),
+            next_due_at = u."nextDueAt",
+            next_due_kind = u."nextDueKind",
+            updated_at = now()
+       FROM u
+       LEFT JOIN LATERAL (SELECT seq, hash FROM case_event e WHERE e.case_id = u.id ORDER BY seq DESC LIMIT 1) last ON true
+      WHERE c.id = u.id
+      RETURNING c.id, c.last_event_seq, u.events, last.seq, last.hash`,
+    [JSON.stringify(updates)],
+  );
+  return new Map(rows.map((r) => [r.id, { lastSeq: r.last_event_seq - r.events, lastHash: r.hash, hashSeq: r.seq }]));
+}
+
+/** A system event of the sweep, before its place in the chain is known. */
+export interface SweepEvent {
+  caseId: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Chains the events onto each case's timeline in the order given (a case may have several in
+ * one batch): sequence numbers after the case's last, each hash over the one before, as
+ * TimelineService.append does for one, and inserts them in one statement.
+ */
+export async function appendEvents(
+  manager: EntityManager,
+  events: SweepEvent[],
+  chains: Map<string, { lastSeq: number; lastHash: string | null; hashSeq: number | null }>,
+  at: Date,
+): Promise<void> {
+  const head = new Map<string, { seq: number; hash: string }>();
+  const rows = events.map((e) => {
+    let prev = head.get(e.caseId);
+    if (!prev) {
+      const chain = chains.get(e.caseId);
+      if (!chain) throw new Error(`timeline of case ${e.caseId}: not locked by the sweep`);
+      // The same guard as TimelineService.append: the case's counter and its latest event agree.
+      if ((chain.hashSeq ?? 0) !== chain.lastSeq)
+        throw new Error(`timeline of case ${e.caseId}: expected seq ${(chain.hashSeq ?? 0) + 1}, got ${chain.lastSeq + 1}`);
+      prev = { seq: chain.lastSeq, hash: chain.lastHash ?? GENESIS_HASH };
+    }
+    const row = {
+      caseId: e.caseId,
+      seq: prev.seq + 1,
+      type: e.type,
+      at,
+      actor: { id: null, role: 'system' },
+      fromStatus: null,
+      toStatus: null,
+      data: e.data,
+      prevHash: prev.hash,
+    };
+    const hash = eventHash(row);
+    head.set(e.caseId, { seq: row.seq, hash });
+    return { case_id: row.caseId, seq: row.seq, type: row.type, data: row.data, prev_hash: row.prevHash, hash };
+  });
+  await manager.query(
+    `INSERT INTO case_event (case_id, seq, type, at, actor_id, actor_role, from_status, to_status, data, prev_hash, hash)
+     SELECT e.case_id, e.seq, e.type, $2, NULL, 'system', NULL, NULL, e.data, e.prev_hash, e.hash
+       FROM jsonb_to_recordset($1::jsonb) AS e(case_id uuid, seq int, type varchar, data jsonb, prev_hash char(64), hash char(64))`,
+    [JSON.stringify(rows), at],
+  );
+}
+
+/** Milliseconds until the earliest pending deadline falls due (0 when one is due now), or null when none is pending. */
+export async function msUntilNextDue(manager: EntityManager): Promise<number | null> {
+  const [row] = await manager.query<{ ms: number | null }[]>(
+    `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(due_at) - clock_timestamp())) * 1000)::double precision AS ms FROM deadline WHERE status = 'pending'`,
+  );
+  return row?.ms ?? null;
+}
