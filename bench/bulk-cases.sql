@@ -35,11 +35,16 @@ SELECT md5('bench-case-' || g)::uuid,
        (SELECT id FROM "user" WHERE username = 'admin'), '压测 (benchmark)'
 FROM generate_series(:o + 1, :o + :n) g;
 
-INSERT INTO deadline (case_id, kind, due_at, remind_at, status, responsible_role, closed_at)
+-- Every fifth still open: pending while its time has not come (the newest 240 minutes), breached
+-- (at its due time, escalated once) past it, as the worker would have left it; of the rest, met or breached.
+INSERT INTO deadline (case_id, kind, due_at, remind_at, status, escalation_level, responsible_role, breached_at, closed_at)
 SELECT md5('bench-case-' || g)::uuid, 'accept_report', now() - make_interval(mins => g) + interval '4 hours',
        now() - make_interval(mins => g) + interval '3 hours',
-       (CASE WHEN g % 5 = 0 THEN 'pending' WHEN g % 7 = 0 THEN 'breached' ELSE 'met' END)::deadline_status,
-       'street_supervisor', CASE WHEN g % 5 = 0 THEN NULL ELSE now() END
+       (CASE WHEN g % 5 = 0 AND g < 240 THEN 'pending' WHEN g % 5 = 0 OR g % 7 = 0 THEN 'breached' ELSE 'met' END)::deadline_status,
+       CASE WHEN (g % 5 = 0 AND g >= 240) OR (g % 5 <> 0 AND g % 7 = 0) THEN 1 ELSE 0 END,
+       'street_supervisor',
+       CASE WHEN (g % 5 = 0 AND g >= 240) OR (g % 5 <> 0 AND g % 7 = 0) THEN now() - make_interval(mins => g) + interval '4 hours' END,
+       CASE WHEN g % 5 = 0 THEN NULL ELSE now() END
 FROM generate_series(:o + 1, :o + :n) g;
 
 ANALYZE child;

@@ -64,7 +64,7 @@ if (stats)
     name: 'stats',
     title: 'GET /api/stats (the whole district)',
     cases: stats.totalCases,
-    app: { medianMs: round(stats.medianMs), bestMs: round(stats.bestMs), worstMs: round(stats.worstMs), runs: stats.runs, asOfAgeMaxS: round(stats.asOfAgeMaxS, 1) },
+    app: { medianMs: round(stats.medianMs), bestMs: round(stats.bestMs), worstMs: round(stats.worstMs), runs: stats.runs, asOfAgeMaxS: round(stats.asOfMaxAgeS, 1), foldWaitS: round(stats.foldWaitS, 1) },
     ceilings: [],
     ratio: null,
     errors: 0,
@@ -91,7 +91,23 @@ const filings = scenarios.filter((x) => x.name.startsWith('filing-'));
 const statsScenario = scenarios.find((x) => x.name === 'stats') ?? null;
 const largest = sizes.at(-1) ?? null;
 const smallest = sizes.find((x) => x.cases >= 10_000) ?? null;
-const deadlines = read('deadlines.json');
+// bench/deadlines.mjs: per worker count, the deadlines, what the rows show, the lateness.
+const deadlinesRaw = read('deadlines.json');
+const deadlines = deadlinesRaw && {
+  ...deadlinesRaw,
+  runs: (deadlinesRaw.runs ?? []).map((d) => ({
+    workers: d.workers,
+    deadlines: d.deadlines,
+    breached: d.breached,
+    duplicates: d.breachedTwice,
+    // Anything but "breached once, on time or after, with its one event and its notifications".
+    faults: d.breachedTwice + d.withoutEvent + d.deadlinesWithWrongNotifications + d.pendingLeft + d.breachedEarly,
+    latenessP50Ms: d.latenessMs?.p50 ?? null,
+    latenessP99Ms: d.latenessMs?.p99 ?? null,
+    latenessMaxMs: d.latenessMs?.max ?? null,
+    workerRssMb: Array.isArray(d.workerRssMb) ? Math.max(...d.workerRssMb) : d.workerRssMb,
+  })),
+};
 const targets = [];
 const target = (id, text, value, met) => targets.push({ id, text, value, met });
 if (filings.length > 0) {
@@ -122,11 +138,11 @@ if (statsScenario) {
 }
 if (deadlines?.runs?.length) {
   for (const d of deadlines.runs) {
-    const once = d.breached === d.deadlines && (d.duplicates ?? 0) === 0;
+    const once = d.breached === d.deadlines && d.faults === 0;
     target(
       `deadlines-${d.workers}`,
       `${d.deadlines} deadlines due within a minute, ${d.workers} worker(s): each breached once, lateness p99 ≤ 1 s`,
-      `${d.breached} breached, ${d.duplicates ?? 0} twice, p99 ${d.latenessP99Ms} ms`,
+      `${d.breached} breached, ${d.duplicates} twice, ${d.faults} faults, lateness p99 ${d.latenessP99Ms} ms`,
       once && d.latenessP99Ms <= 1000,
     );
   }

@@ -60,11 +60,11 @@ if (r.uploads?.rows?.length > 0) {
   lines.push('');
 }
 if (r.deadlines?.runs?.length > 0) {
-  lines.push('| deadlines due within a minute | workers | breached | breached twice | lateness p50 ms | p99 ms | max ms | worker RSS MB |');
-  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| deadlines due within a minute | workers | breached | breached twice | other faults | lateness p50 ms | p99 ms | max ms | worker RSS MB (largest) |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const d of r.deadlines.runs)
     lines.push(
-      `| ${n(d.deadlines)} | ${d.workers} | ${n(d.breached)} | ${n(d.duplicates ?? 0)} | ${n(d.latenessP50Ms)} | ${n(d.latenessP99Ms)} | ${n(d.latenessMaxMs)} | ${n(d.workerRssMb)} |`,
+      `| ${n(d.deadlines)} | ${d.workers} | ${n(d.breached)} | ${n(d.duplicates)} | ${n(d.faults - d.duplicates)} | ${n(d.latenessP50Ms)} | ${n(d.latenessP99Ms)} | ${n(d.latenessMaxMs)} | ${n(d.workerRssMb)} |`,
     );
   lines.push('');
 }

@@ -64,6 +64,20 @@ grow_to() {
 
 API=""
 WORKER=""
+# After a bulk load the worker folds the marked days into the indicator rollups (minutes at a
+# million cases): measured after it, on a quiet machine, not against it.
+wait_folded() {
+  [ -n "$WORKER" ] || return 0
+  local start left
+  start=$(date +%s)
+  while :; do
+    left="$("$PSQL" "$BENCH_URL" -Atc 'SELECT count(*) FROM stats_dirty')"
+    [ "$left" = 0 ] && break
+    [ $(($(date +%s) - start)) -lt "${BENCH_STATS_FOLD_WAIT_S:-900}" ] || { say "still $left day mark(s) to fold: measuring anyway"; break; }
+    sleep 2
+  done
+  say "rollups folded $(($(date +%s) - start)) s after the load"
+}
 stop_all() {
   [ -n "$API" ] && kill "$API" 2>/dev/null || true
   [ -n "$WORKER" ] && kill "$WORKER" 2>/dev/null || true
@@ -103,6 +117,7 @@ WORKER=$!
 count() { "$PSQL" "$BENCH_URL" -Atc 'SELECT count(*) FROM "case"'; }
 for size in $SIZES; do
   grow_to "$size"
+  wait_folded
   if [ "$size" = "$N" ]; then
     # Reads first, filings last: the filings add cases (the report gives the count each saw).
     say "every scenario at $N cases…"
@@ -122,6 +137,17 @@ for size in $SIZES; do
 done
 # Last, as they grow the api's memory: the uploads (BENCH_UPLOADS=0 skips them).
 if [ "${BENCH_UPLOADS:-10}" != 0 ]; then API_PID=$API BENCH_UPLOADS_OUT="$PARTS/uploads.json" node bench/uploads.mjs "$URL"; fi
+# Deadlines at volume: bench/deadlines.mjs starts its own workers (1, then 2); run.sh's worker
+# stops first, as a third sweeper would share the work.
+if [ "${BENCH_DEADLINES:-100000}" != 0 ]; then
+  kill "$WORKER" 2>/dev/null || true
+  wait "$WORKER" 2>/dev/null || true
+  say "deadlines at volume (${BENCH_DEADLINES:-100000} due over ${BENCH_DEADLINE_SPREAD_S:-60} s, 1 and 2 workers)…"
+  BENCH_OUT="$PARTS/deadlines.json" node bench/deadlines.mjs || true
+  node dist/apps/worker/src/main.js >> /tmp/$DB-worker.log 2>&1 &
+  WORKER=$!
+  sleep 5
+fi
 rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo null; }
 echo "{\"apiRssMb\": $(rss "$API"), \"workerRssMb\": $(rss "$WORKER"), \"cases\": $("$PSQL" "$BENCH_URL" -Atc 'SELECT count(*) FROM "case"'), \"postgres\": \"$("$PSQL" "$BENCH_URL" -Atc 'SHOW server_version')\"}" > "$PARTS/end.json"
 node bench/collect.mjs "$PARTS" "$OUT/latest.json" "$N" "$SECONDS_EACH"
