@@ -8,7 +8,8 @@
 // the lateness breached_at − due_at (p50, p99, max), and each worker's RSS at the end. BENCH_DEADLINE_LEAD_S (30)
 // leaves time to insert the deadlines and their timers before the first falls due.
 //   DATABASE_URL=<migrated and seeded bench database> REDIS_URL=… QUEUE_PREFIX=… [BENCH_OUT=<file>] node bench/deadlines.mjs
-// Like a filing, each deadline also gets its BullMQ due timer (BENCH_DEADLINE_TIMERS=0: rows only); the cases are
+// The rows only, as the breach sweeper takes them (BENCH_DEADLINE_TIMERS=1 also arms each one's BullMQ due timer, as a
+// filing does: 100,000 timers added in the lead time, then as many backstop jobs beside the sweep); the cases are
 // inserted in bulk, as bench/bulk-cases.sql does, in the seeded district. Prints one Markdown line per run.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -34,7 +35,7 @@ const WORKERS = (process.env.BENCH_DEADLINE_WORKERS ?? '1,2')
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
-const TIMERS = process.env.BENCH_DEADLINE_TIMERS !== '0';
+const TIMERS = process.env.BENCH_DEADLINE_TIMERS === '1';
 const { DATABASE_URL, REDIS_URL, QUEUE_PREFIX } = process.env;
 if (!DATABASE_URL || !REDIS_URL || !QUEUE_PREFIX) throw new Error('DATABASE_URL, REDIS_URL and QUEUE_PREFIX are required');
 

@@ -48,6 +48,7 @@ describe('loadConfig', () => {
       PORT: 3000,
       DB_POOL_SIZE: 10,
       DB_CONNECT_TIMEOUT_MS: 3000,
+      AUTH_CACHE_MS: 10000,
       REDIS_WAIT_MS: 300,
       QUEUE_PREFIX: 'shouhu',
       JWT_TTL_SECONDS: 8 * 3600,
