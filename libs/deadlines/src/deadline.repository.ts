@@ -118,12 +118,15 @@ export class DeadlineRepository {
     return rows;
   }
 
-  /** Future steps that should have a timer. */
-  async upcoming(): Promise<{ id: string; stage: 'remind' | 'due' | 'stage2'; at: Date }[]> {
+  /**
+   * Future steps that should have a timer: reminders and second stages. Not the due step: the
+   * breach sweeper reads due deadlines from the rows, so a due timer is only a wake-up, and
+   * re-creating 100,000 of them one by one held the worker's event loop for tens of seconds
+   * while those deadlines fell due.
+   */
+  async upcoming(): Promise<{ id: string; stage: 'remind' | 'stage2'; at: Date }[]> {
     return this.repo.query(
-      `SELECT id, 'due' AS stage, due_at AS at FROM deadline WHERE status = 'pending' AND due_at > now()
-       UNION ALL
-       SELECT id, 'remind', remind_at FROM deadline WHERE status = 'pending' AND reminded_at IS NULL AND remind_at < due_at AND remind_at > now()
+      `SELECT id, 'remind' AS stage, remind_at AS at FROM deadline WHERE status = 'pending' AND reminded_at IS NULL AND remind_at < due_at AND remind_at > now()
        UNION ALL
        SELECT id, 'stage2', second_stage_at FROM deadline WHERE status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at > now()`,
     );

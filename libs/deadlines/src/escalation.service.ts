@@ -330,7 +330,8 @@ export class EscalationService {
   /**
    * The reconciler: processes every step whose time has passed (timers lost
    * with Redis, or a worker that was down), then re-creates missing timers of
-   * future steps. Returns what it did.
+   * future reminders and second stages (due steps need none: the sweeper reads
+   * them from the rows). Returns what it did.
    */
   async reconcile(graceMs = 2000): Promise<{ processed: number; rescheduled: number }> {
     let processed = 0;
@@ -353,8 +354,7 @@ export class EscalationService {
       const present = await this.timers.existing(ids);
       for (const t of batch) {
         if (present.has(deadlineJobId(t.id, t.stage))) continue;
-        const name = t.stage === 'remind' ? JobName.DeadlineRemind : t.stage === 'due' ? JobName.DeadlineDue : JobName.DeadlineSecondStage;
-        await this.timers.replace(name, t.id, t.stage, t.at);
+        await this.timers.replace(t.stage === 'remind' ? JobName.DeadlineRemind : JobName.DeadlineSecondStage, t.id, t.stage, t.at);
         rescheduled += 1;
       }
     }
