@@ -15,6 +15,7 @@ import { Role } from '@shouhu/access';
 import { deadlineJobId } from '@shouhu/jobs';
 import { EventType, GENESIS_HASH, TimelineService, verifyChain } from '@shouhu/timeline';
 import { BreachSweeper, SWEEP_MIN_PAUSE_MS, SWEEP_POLL_MS } from '../../apps/worker/src/breach-sweeper.service';
+import { createTree } from '../helpers/cases';
 import { waitFor } from '../helpers/deadlines';
 import { Services, startServices } from '../helpers/medium';
 
@@ -40,16 +41,19 @@ describe('the breach sweep (services, real PostgreSQL and Redis)', () => {
 
   beforeAll(async () => {
     [a, b] = await Promise.all([startServices(), startServices()]);
-    [{ district_id: districtId }] = await a.db.query<{ district_id: string }[]>(
-      `SELECT jurisdiction_id AS district_id FROM "user" WHERE username = 'district1'`,
-    );
+    // A district of its own: thousands of breached cases and their notifications must not reach the demo
+    // district's users, whose queues and bells the browser tests read in the same database.
+    ({ districtId } = await createTree(a.db, {
+      streets: { n: 2, s: 1 },
+      users: { staff: 'district', supN: 'n', supS: 's', dirN1: 'n-1', dirN2: 'n-2', dirS1: 's-1' },
+    }));
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
   });
 
   /**
-   * `n` submitted cases of the demo district, each with an accept_report deadline (the street
+   * `n` submitted cases of the test's own district, each with an accept_report deadline (the street
    * supervisor's) and every `second`-th also a police_report one (the community director's),
    * due at `dueAt(i)`; the first `withEvents` cases already have a timeline event.
    */

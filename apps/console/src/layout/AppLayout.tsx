@@ -54,7 +54,8 @@ export function AppLayout() {
   );
 
   const bell = (
-    <Link to="/notifications" aria-label={unreadCount ? `通知，${unreadCount} 条未读` : '通知'} className="header-icon-link">
+    // The name holds the badge's own text ("99+" past 99): a spoken name must contain what is shown.
+    <Link to="/notifications" aria-label={unreadCount ? `通知，${unreadCount > 99 ? '99+' : unreadCount} 条未读` : '通知'} className="header-icon-link">
       <Badge count={unreadCount} size="small" overflowCount={99}>
         <BellOutlined style={{ fontSize: 22, color: '#1f1f1f' }} aria-hidden />
       </Badge>
