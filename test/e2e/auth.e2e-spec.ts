@@ -429,7 +429,7 @@ describe('auth', () => {
     beforeAll(async () => {
       redis = await OwnRedis.start();
       [own, ...users] = await Promise.all([
-        startApi({ REDIS_URL: redis.url, LOGIN_MAX_FAILURES_PER_USERNAME: '2', LOGIN_MAX_ATTEMPTS_PER_IP: '3' }),
+        startApi({ REDIS_URL: redis.url, REDIS_CLUSTER_NODES: '', LOGIN_MAX_FAILURES_PER_USERNAME: '2', LOGIN_MAX_ATTEMPTS_PER_IP: '3' }),
         createUser(api),
         createUser(api),
       ]);

@@ -300,7 +300,7 @@ describe('hardening (e2e)', () => {
   describe('11. Redis down', () => {
     it('writes answer at once, reads work, health says degraded; timers are left to the reconciler', async () => {
       const redis = await OwnRedis.start();
-      const own = await startApi({ REDIS_URL: redis.url });
+      const own = await startApi({ REDIS_URL: redis.url, REDIS_CLUSTER_NODES: '' });
       try {
         const token = await tokenFor(own, 'dir-xa-01');
         const supToken = await tokenFor(own, 'sup-xa');

@@ -24,7 +24,7 @@ describe('GET /api/health', () => {
 
     beforeAll(async () => {
       redis = await OwnRedis.start();
-      api = await startApi({ REDIS_URL: redis.url });
+      api = await startApi({ REDIS_URL: redis.url, REDIS_CLUSTER_NODES: '' });
       // Signed in while Redis is up.
       const login = await api.http.post('/api/auth/login').send({ username: 'district2', password: DEMO_PASSWORD });
       expect(login.status).toBe(200);

@@ -3,35 +3,28 @@ import { Injectable, INestApplicationContext, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import Redis from 'ioredis';
 import { AppConfig, configWith } from '@shouhu/config';
+import { RedisClient, type RedisConnection } from '@shouhu/database';
 import { heartbeatKey, JobHandlerRegistry, JobName, JobRegistryError, OnJob, QueueName } from '@shouhu/jobs';
 import { createWorker } from '../../apps/worker/src/worker';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { deletePrefixed } from '../helpers/redis-cluster';
 import { startApi } from '../helpers/test-app';
 
 /** A queue prefix of this test's own: its scheduler and heartbeat start from nothing. */
 const ownPrefix = () => `${process.env.QUEUE_PREFIX ?? 'shouhu-test'}-w${randomUUID().slice(0, 6)}`.slice(-40);
 
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
-
 describe('worker', () => {
   let config: AppConfig;
-  let redis: Redis;
+  let redis: RedisConnection;
 
   beforeAll(() => {
     config = configWith({ QUEUE_PREFIX: ownPrefix() });
-    redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
+    // (A cluster client when the run has REDIS_CLUSTER_NODES: scripts/redis-cluster.sh test.)
+    redis = RedisClient.connect(config, 'request');
   });
   afterAll(async () => {
-    await deleteKeys(redis, config.QUEUE_PREFIX);
+    await deletePrefixed(redis, config.QUEUE_PREFIX);
     redis.disconnect();
   });
 

@@ -8,11 +8,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@shouhu/config';
-import { JobName, QueueName } from '@shouhu/jobs';
+import { JobName, openQueue, QueueName } from '@shouhu/jobs';
 import type { EventType } from '@shouhu/timeline';
 import { bearer, TestApi, tokenFor } from './test-app';
 
@@ -139,7 +139,7 @@ process.once('exit', () => {
 
 /** The deadlines queue on the configuration's Redis and prefix (what the API and workers use). */
 export function deadlinesQueue(config: AppConfig): Queue {
-  return new Queue(QueueName.Deadlines, { connection: { url: config.REDIS_URL, maxRetriesPerRequest: null }, prefix: config.QUEUE_PREFIX });
+  return openQueue(config, QueueName.Deadlines);
 }
 
 /**

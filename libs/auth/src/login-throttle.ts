@@ -10,6 +10,11 @@ export interface LoginTicket {
   userKey: string;
 }
 
+interface Counter {
+  count: number;
+  ttl: number;
+}
+
 interface Counts {
   ip: number;
   user: number;
@@ -18,9 +23,7 @@ interface Counts {
 }
 
 /** Decrements a counter only while it exists: a refund must not outlive its window as a key without expiry. */
-const REFUND = `for i, key in ipairs(KEYS) do if redis.call('exists', key) == 1 then redis.call('decr', key) end end return 1`;
-/** A success: the username's failures are forgotten and the address's reservation refunded. */
-const SUCCEEDED = `redis.call('del', KEYS[2]) if redis.call('exists', KEYS[1]) == 1 then redis.call('decr', KEYS[1]) end return 1`;
+const REFUND = `if redis.call('exists', KEYS[1]) == 1 then redis.call('decr', KEYS[1]) end return 1`;
 
 /**
  * Fixed-window login throttling of failures per client IP and per username, in
@@ -32,6 +35,10 @@ const SUCCEEDED = `redis.call('del', KEYS[2]) if redis.call('exists', KEYS[1]) =
  *
  * Redis down or slow (past REDIS_WAIT_MS) → the same limits, counted in
  * this process: logins keep working, and guessing stays throttled per replica.
+ *
+ * Every command touches one key (a MULTI or a script per counter): the address's and
+ * the username's counters are independent, so they may live on different masters of a
+ * Redis Cluster, and the key names are those of a single Redis.
  */
 @Injectable()
 export class LoginThrottle {
@@ -56,12 +63,8 @@ export class LoginThrottle {
     let ticket: LoginTicket;
     let counts: Counts;
     try {
-      const replies = await this.bounded(
-        this.redis.client.multi().incr(ipKey).expire(ipKey, window, 'NX').incr(userKey).expire(userKey, window, 'NX').ttl(ipKey).ttl(userKey).exec(),
-      );
-      if (!replies || replies.some(([error]) => error)) throw new Error('login throttle: a command failed');
-      const n = (i: number) => Number(replies[i][1]);
-      counts = { ip: n(0), user: n(2), ipTtl: n(4), userTtl: n(5) };
+      const [ip, user] = await this.bounded(this.countBoth(ipKey, userKey, window));
+      counts = { ip: ip.count, user: user.count, ipTtl: ip.ttl, userTtl: user.ttl };
       ticket = { store: 'redis', ipKey, userKey };
       this.redisAnswered();
     } catch {
@@ -89,7 +92,7 @@ export class LoginThrottle {
       this.fallback.refund(ticket.ipKey);
       return;
     }
-    await this.quietly(this.redis.client.eval(SUCCEEDED, 2, ticket.ipKey, ticket.userKey));
+    await this.quietly(Promise.all([this.redis.client.del(ticket.userKey), this.refund(ticket.ipKey)]));
   }
 
   /** The attempt ended without a verdict on the password (e.g. the database was down): it counts as nothing. */
@@ -99,7 +102,30 @@ export class LoginThrottle {
       this.fallback.refund(ticket.userKey);
       return;
     }
-    await this.quietly(this.redis.client.eval(REFUND, 2, ticket.ipKey, ticket.userKey));
+    await this.quietly(Promise.all([this.refund(ticket.ipKey), this.refund(ticket.userKey)]));
+  }
+
+  /**
+   * Counts the attempt against both counters (each its own transaction). When only one of
+   * them answered, that count is refunded (best effort) and the attempt falls back whole.
+   */
+  private async countBoth(ipKey: string, userKey: string, window: number): Promise<[Counter, Counter]> {
+    const [ip, user] = await Promise.allSettled([this.count(ipKey, window), this.count(userKey, window)]);
+    if (ip.status === 'fulfilled' && user.status === 'fulfilled') return [ip.value, user.value];
+    if (ip.status === 'fulfilled') void this.quietly(this.refund(ipKey));
+    if (user.status === 'fulfilled') void this.quietly(this.refund(userKey));
+    throw new Error('login throttle: a counter did not answer');
+  }
+
+  /** One fixed-window counter: INCR, the window's expiry set by the first count, and the seconds left. */
+  private async count(key: string, window: number): Promise<Counter> {
+    const replies = await this.redis.client.multi().incr(key).expire(key, window, 'NX').ttl(key).exec();
+    if (!replies || replies.some(([error]) => error)) throw new Error('login throttle: a command failed');
+    return { count: Number(replies[0][1]), ttl: Number(replies[2][1]) };
+  }
+
+  private refund(key: string): Promise<unknown> {
+    return this.redis.client.eval(REFUND, 1, key);
   }
 
   /** A refund that Redis misses leaves the attempt counted: the safe side. */

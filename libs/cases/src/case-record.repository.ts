@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { ReplicaReads } from '@shouhu/database';
 import { MeasureStatus, OPEN_MEASURE_STATUSES } from './domain';
 import { Assessment } from './entities/assessment.entity';
 import { Measure } from './entities/measure.entity';
@@ -25,9 +26,14 @@ export interface CaseRecords {
 /** The case records: reports, assessments, measures, visits and notes. */
 @Injectable()
 export class CaseRecordRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly replicas: ReplicaReads,
+  ) {}
 
-  async ofCase(caseId: string, manager: EntityManager = this.db.manager): Promise<CaseRecords> {
+  /** Without a manager (the detail), on a caught-up replica when there is one (ReplicaReads). */
+  async ofCase(caseId: string, manager?: EntityManager): Promise<CaseRecords> {
+    if (!manager) return this.replicas.read((m) => this.ofCase(caseId, m));
     const [reports, assessments, measures, visits, notes, outcomeFeedback, openReferrals] = await Promise.all([
       manager.getRepository(Report).find({ where: { caseId }, order: { filedAt: 'ASC' } }),
       manager.getRepository(Assessment).find({ where: { caseId }, order: { assessedAt: 'ASC' } }),
@@ -161,7 +167,9 @@ export class CaseRecordRepository {
    * Evidence on record (domain.md §8, a not-substantiated closure needs some): visits, and
    * attachments not retracted (the evidence library's table, read here by SQL).
    */
-  async countEvidence(caseId: string, manager: EntityManager = this.db.manager): Promise<number> {
+  /** Without a manager (the detail), on a caught-up replica when there is one (ReplicaReads). */
+  async countEvidence(caseId: string, manager?: EntityManager): Promise<number> {
+    if (!manager) return this.replicas.read((m) => this.countEvidence(caseId, m));
     const [row]: { n: string }[] = await manager.query(
       `SELECT (SELECT count(*) FROM visit WHERE case_id = $1) + (SELECT count(*) FROM attachment WHERE case_id = $1 AND retracted_at IS NULL) AS n`,
       [caseId],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget } from 'typeorm';
 import type { FieldMap } from '@shouhu/access';
-import type { SqlCondition } from '@shouhu/database';
+import { ReplicaReads, type SqlCondition } from '@shouhu/database';
 import { applyListQuery } from './case-list';
 import type { SummarySource } from './case.views';
 import { CaseStatus, REOPEN_WINDOW_DAYS } from './domain';
@@ -75,7 +75,10 @@ function toListRow(r: Record<string, unknown>): CaseListRow {
 /** The case rows: locked, scoped, listed, numbered, linked and updated. Their records and approvals have repositories of their own. */
 @Injectable()
 export class CaseRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly replicas: ReplicaReads,
+  ) {}
 
   /** The case if it is in scope, locked for the rest of the transaction. */
   lockInScope(manager: EntityManager, id: string, scope: SqlCondition): Promise<Case | null> {
@@ -98,7 +101,9 @@ export class CaseRepository {
       .getOne();
   }
 
-  findInScope(id: string, scope: SqlCondition, manager: EntityManager = this.db.manager): Promise<Case | null> {
+  /** Without a manager (a read outside a transaction: the detail, a scope check), on a caught-up replica when there is one (ReplicaReads). */
+  findInScope(id: string, scope: SqlCondition, manager?: EntityManager): Promise<Case | null> {
+    if (!manager) return this.replicas.read((m) => this.findInScope(id, scope, m));
     return manager
       .getRepository(Case)
       .createQueryBuilder('c')
@@ -108,10 +113,10 @@ export class CaseRepository {
       .getOne();
   }
 
-  /** One page of the queue: scoped in SQL, filtered, keyset-ordered; one extra row tells if there is more. */
+  /** One page of the queue: scoped in SQL, filtered, keyset-ordered; one extra row tells if there is more. On a caught-up replica when there is one. */
   async listPage(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number): Promise<{ rows: CaseListRow[]; sort: CaseSort }> {
     const [sql, params] = this.listSql(scope, query, actorId, limit);
-    const raw: Record<string, unknown>[] = await this.db.query(sql, params);
+    const raw: Record<string, unknown>[] = await this.replicas.read((m) => m.query(sql, params));
     return { rows: raw.map(toListRow), sort: query.sort ?? '-reportedAt' };
   }
 

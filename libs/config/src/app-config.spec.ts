@@ -4,6 +4,7 @@ import {
   ConfigError,
   configWith,
   DEFAULT_ATTACHMENT_DIR,
+  DEFAULT_BACKUP_DIR,
   DEFAULT_CALENDAR_DIR,
   DEFAULT_CONSOLE_DIR,
   DEFAULT_SLA_POLICY_FILE,
@@ -48,6 +49,9 @@ describe('loadConfig', () => {
       PORT: 3000,
       DB_POOL_SIZE: 10,
       DB_CONNECT_TIMEOUT_MS: 3000,
+      DB_REPLICA_POOL_SIZE: 10,
+      DB_REPLICA_WAIT_MS: 50,
+      DB_REPLICA_RETRY_MS: 5000,
       AUTH_CACHE_MS: 10000,
       REDIS_WAIT_MS: 300,
       QUEUE_PREFIX: 'shouhu',
@@ -65,6 +69,8 @@ describe('loadConfig', () => {
       CALENDAR_DIR: DEFAULT_CALENDAR_DIR,
       ATTACHMENT_DIR: DEFAULT_ATTACHMENT_DIR,
       ATTACHMENT_MAX_BYTES: 20 * 1024 * 1024,
+      BACKUP_ENCRYPTION_KEY_ID: 'b1',
+      BACKUP_DIR: DEFAULT_BACKUP_DIR,
       STATS_ALERT_BREACH_RATE: 0.2,
       STATS_ALERT_REREPORT_RATE: 0.15,
       STATS_ALERT_CHECK_MS: 15 * 60 * 1000,
@@ -144,6 +150,8 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'verbose'],
     ['QUEUE_PREFIX', 'Has Spaces'],
     ['DATA_ENCRYPTION_KEY_ID', 'K1'],
+    ['BACKUP_ENCRYPTION_KEY', randomBytes(16).toString('base64')],
+    ['BACKUP_ENCRYPTION_KEY_ID', 'B 1'],
     ['HOST', ''],
   ])('rejects %s=%p and names it', (variable, value) => {
     expect(variables(configError({ ...required(), [variable]: value }))).toEqual([variable]);
@@ -165,6 +173,37 @@ describe('loadConfig', () => {
   it('knows production', () => {
     expect(loadConfig({ ...required(), NODE_ENV: 'production' }).isProduction).toBe(true);
     expect(loadConfig({ ...required(), NODE_ENV: 'test' }).isProduction).toBe(false);
+  });
+
+  it('reads REDIS_CLUSTER_NODES and REDIS_PASSWORD, empty meaning unset', () => {
+    const config = loadConfig({ ...required(), REDIS_CLUSTER_NODES: '10.0.0.1:7000,redis-b.local:7001', REDIS_PASSWORD: REDIS_PASSWORD });
+    expect(config.REDIS_CLUSTER_NODES).toBe('10.0.0.1:7000,redis-b.local:7001');
+    expect(config.REDIS_PASSWORD).toBe(REDIS_PASSWORD);
+    const unset = loadConfig({ ...required(), REDIS_CLUSTER_NODES: '', REDIS_PASSWORD: '' });
+    expect(unset.REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(unset.REDIS_PASSWORD).toBeUndefined();
+  });
+
+  it.each(['10.0.0.1', '10.0.0.1:7000;10.0.0.2:7001', 'redis://10.0.0.1:7000', '10.0.0.1:7000,', ':7000'])('names REDIS_CLUSTER_NODES for %p', (nodes) => {
+    const error = configError({ ...required(), REDIS_CLUSTER_NODES: nodes, REDIS_PASSWORD: REDIS_PASSWORD });
+    expect(variables(error)).toEqual(['REDIS_CLUSTER_NODES']);
+    expect(error.message).not.toContain(REDIS_PASSWORD);
+  });
+
+  it('reads DATABASE_REPLICA_URLS, empty meaning unset', () => {
+    const urls = `postgres://shouhu:${DB_PASSWORD}@10.0.0.2:5432/shouhu,postgresql://shouhu:${DB_PASSWORD}@10.0.0.3:5432/shouhu`;
+    expect(loadConfig({ ...required(), DATABASE_REPLICA_URLS: urls }).DATABASE_REPLICA_URLS).toBe(urls);
+    expect(loadConfig({ ...required(), DATABASE_REPLICA_URLS: '' }).DATABASE_REPLICA_URLS).toBeUndefined();
+  });
+
+  it.each([
+    `mysql://shouhu:${DB_PASSWORD}@10.0.0.2/shouhu`,
+    `postgres://shouhu:${DB_PASSWORD}@10.0.0.2/shouhu,`,
+    `postgres://shouhu:${DB_PASSWORD}@a/b; postgres://c/d`,
+  ])('names DATABASE_REPLICA_URLS for a bad list, never echoing it', (urls) => {
+    const error = configError({ ...required(), DATABASE_REPLICA_URLS: urls });
+    expect(variables(error)).toEqual(['DATABASE_REPLICA_URLS']);
+    expect(error.message).not.toContain(DB_PASSWORD);
   });
 
   describe('never echoes a secret', () => {

@@ -34,6 +34,8 @@ export const DEFAULT_CALENDAR_DIR = join(ROOT, 'config', 'calendar');
 export const DEFAULT_SLA_POLICY_FILE = join(ROOT, 'config', 'sla-policy.json');
 /** Where evidence files are kept (encrypted) by the default storage driver: the project's state folder. */
 export const DEFAULT_ATTACHMENT_DIR = join(ROOT, '.shouhu', 'attachments');
+/** Where npm run backup writes its files by default (keep copies elsewhere too: README "Backups"). */
+export const DEFAULT_BACKUP_DIR = join(ROOT, '.shouhu', 'backups');
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
@@ -81,6 +83,37 @@ export class AppConfig {
   DB_CONNECT_TIMEOUT_MS = 3000;
 
   /**
+   * Streaming replicas of DATABASE_URL, "postgres://…,postgres://…" (libs/database/src/replica.ts):
+   * the queue, case detail, timeline and stats reads go to one that has replayed the primary's
+   * position as the read starts; everything else, and every read when none has, to the primary.
+   */
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/[^,\s]+(,postgres(ql)?:\/\/[^,\s]+)*$/, { message: 'must be postgres:// URLs separated by commas' })
+  DATABASE_REPLICA_URLS?: string;
+
+  /** Connections in each replica's pool (the primary's is DB_POOL_SIZE). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_REPLICA_POOL_SIZE = 10;
+
+  /** How long a replica read waits for the replica to replay the primary's position before it reads on the primary instead. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(5000)
+  DB_REPLICA_WAIT_MS = 50;
+
+  /** After a replica fails (down, refused, cancelled), how long reads stay on the primary before the replicas are tried again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  DB_REPLICA_RETRY_MS = 5000;
+
+  /**
    * How long the api may answer a token's check from memory instead of asking PostgreSQL
    * (libs/org/src/actor-cache.ts): changes reach every replica at once through LISTEN/NOTIFY,
    * this only bounds an entry's life. 0: every request asks PostgreSQL.
@@ -104,6 +137,21 @@ export class AppConfig {
   /** redis://[:password@]host:port[/db] */
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
   REDIS_URL: string;
+
+  /**
+   * Redis Cluster seed nodes, "host:port,host:port": when set, every Redis client is a cluster
+   * client (BullMQ queues get hash-tagged prefixes). REDIS_URL then gives only the password and TLS.
+   */
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/, { message: 'must be host:port pairs separated by commas' })
+  REDIS_CLUSTER_NODES?: string;
+
+  /** The Redis Cluster's password (AUTH); when unset, REDIS_URL's. Never logged. */
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @IsString()
+  REDIS_PASSWORD?: string;
 
   /** Prefix of every BullMQ key, so test runs and demo data never share queues. */
   @Matches(/^[a-z0-9:_-]{1,40}$/, { message: 'must be 1-40 characters of a-z, 0-9, ":", "_" or "-"' })
@@ -201,6 +249,37 @@ export class AppConfig {
   @Max(100 * 1024 * 1024)
   ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024;
 
+  /**
+   * base64 of 32 random bytes; encrypts backups (npm run backup, scripts/backup-crypto.ts). Needed
+   * only by the backup and restore tools. Keep it away from the backups themselves.
+   */
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of exactly 32 bytes (openssl rand -base64 32)' })
+  BACKUP_ENCRYPTION_KEY?: string;
+
+  /** A label for the backup key, written in each backup's header beside the key's fingerprint (never the key). */
+  @Matches(/^[a-z0-9-]{1,20}$/, { message: 'must be 1-20 characters of a-z, 0-9 or "-"' })
+  BACKUP_ENCRYPTION_KEY_ID = 'b1';
+
+  /** Where npm run backup writes shouhu-<UTC timestamp>.backup files. */
+  @IsString()
+  @IsNotEmpty()
+  BACKUP_DIR = DEFAULT_BACKUP_DIR;
+
+  /** npm run restore: the database to create and restore into (a --database flag names another on that server). */
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
+  RESTORE_DATABASE_URL?: string;
+
+  /** npm run restore: where the attachment files go (default ATTACHMENT_DIR; a --attachments-dir flag wins). */
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  RESTORE_ATTACHMENT_DIR?: string;
+
   /** /api/stats alerts: a deadline breach rate (0–1) above this, by step or street, is an alert. */
   @Transform(toNumber)
   @IsNumber()
@@ -272,12 +351,18 @@ function redact(variable: string, value: unknown): unknown {
 const known = new Set([
   ...Object.keys(new AppConfig()),
   'DATABASE_URL',
+  'DATABASE_REPLICA_URLS',
   'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
+  'REDIS_PASSWORD',
   'JWT_SECRET',
   'DATA_ENCRYPTION_KEY',
   'METRICS_TOKEN',
   'DATA_ENCRYPTION_PREVIOUS_KEYS',
   'DATA_MATCH_KEY',
+  'BACKUP_ENCRYPTION_KEY',
+  'RESTORE_DATABASE_URL',
+  'RESTORE_ATTACHMENT_DIR',
 ]);
 
 /**

@@ -19,10 +19,15 @@ export const MIGRATION_GLOB = join(root, 'migrations', `*.${ext}`);
 export function dataSourceOptions(
   config: Pick<AppConfig, 'DATABASE_URL' | 'DB_POOL_SIZE'> & Partial<Pick<AppConfig, 'DB_CONNECT_TIMEOUT_MS'>>,
   applicationName = 'shouhu',
+  replicas: string[] = [],
 ): DataSourceOptions {
   return {
     type: 'postgres',
-    url: config.DATABASE_URL,
+    // With replicas (libs/database/src/replica.ts): TypeORM replication, every statement on the
+    // primary ('master') unless ReplicaReads runs it on a replica explicitly.
+    ...(replicas.length > 0
+      ? { replication: { master: { url: config.DATABASE_URL }, slaves: replicas.map((url) => ({ url })), defaultMode: 'master' as const } }
+      : { url: config.DATABASE_URL }),
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     migrationsRun: false,

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@shouhu/config';
 import { dataSourceOptions } from './data-source-options';
 import { DependencyProbe } from './dependency-probe';
+import { reachableReplicas, ReplicaReads, replicaUrls } from './replica';
 import { RedisClient } from './redis';
 import { TransactionRunner } from './transaction';
 
@@ -12,10 +13,14 @@ import { TransactionRunner } from './transaction';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), autoLoadEntities: true }),
+      // DATABASE_REPLICA_URLS: the replicas that answer at start-up (replica.ts); none, one pool on the primary.
+      useFactory: async (config: AppConfig) => ({
+        ...dataSourceOptions(config, 'shouhu', await reachableReplicas(replicaUrls(config), config.DB_CONNECT_TIMEOUT_MS, undefined, config.DATABASE_URL)),
+        autoLoadEntities: true,
+      }),
     }),
   ],
-  providers: [TransactionRunner, RedisClient, DependencyProbe],
-  exports: [TransactionRunner, RedisClient, DependencyProbe],
+  providers: [TransactionRunner, RedisClient, DependencyProbe, ReplicaReads],
+  exports: [TransactionRunner, RedisClient, DependencyProbe, ReplicaReads],
 })
 export class DatabaseModule {}

@@ -15,3 +15,4 @@ export {
 } from './job-registry';
 export type { DeadlineJobData, JobItem, JobPayloads } from './job-registry';
 export { JobsModule } from './jobs.module';
+export { openQueue, QueueConnection, queuePrefix } from './queue-connection';

@@ -5,8 +5,12 @@ import { AppConfig } from '@shouhu/config';
 import { JobHandlerRegistry } from './job-handler';
 import { JobMonitor } from './job-monitor';
 import { DEFAULT_JOB_OPTIONS, QUEUE_NAMES } from './job-registry';
+import { QueueConnection, QueueConnectionModule, queuePrefix } from './queue-connection';
 
-/** BullMQ on the configured Redis, every queue registered with the shared job options. */
+/**
+ * BullMQ on the configured Redis (or Redis Cluster), every queue registered with the shared
+ * job options and its own prefix (hash-tagged on a cluster: see queuePrefix).
+ */
 @Module({})
 export class JobsModule {
   static forRoot(): DynamicModule {
@@ -15,15 +19,19 @@ export class JobsModule {
       global: true,
       imports: [
         DiscoveryModule,
+        QueueConnectionModule,
         BullModule.forRootAsync({
-          inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({
-            connection: { url: config.REDIS_URL, maxRetriesPerRequest: null, enableReadyCheck: true },
+          imports: [QueueConnectionModule],
+          inject: [AppConfig, QueueConnection],
+          useFactory: (config: AppConfig, queues: QueueConnection) => ({
+            connection: queues.connection,
             prefix: config.QUEUE_PREFIX,
             defaultJobOptions: DEFAULT_JOB_OPTIONS,
           }),
         }),
-        BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
+        BullModule.registerQueueAsync(
+          ...QUEUE_NAMES.map((name) => ({ name, inject: [AppConfig], useFactory: (config: AppConfig) => ({ prefix: queuePrefix(config, name) }) })),
+        ),
       ],
       providers: [JobHandlerRegistry, JobMonitor],
       exports: [BullModule, JobHandlerRegistry, JobMonitor],

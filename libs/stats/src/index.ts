@@ -6,7 +6,7 @@ export { ALERT_RECIPIENT_ROLES, ALERT_WINDOW_DAYS, StatsAlertWatch } from './sta
 export type { AlertCheckOutcome, AlertSweepOutcome } from './stats-alert-watch.service';
 export { StatsModule } from './stats.module';
 export { StatsService } from './stats.service';
-export { FOLD_BATCH, LIVE_DAYS, StatsRollupRepository } from './stats-rollup.repository';
+export { FOLD_BATCH, FOLD_LOCK, LIVE_DAYS, StatsRollupRepository } from './stats-rollup.repository';
 export type { FoldRound } from './stats-rollup.repository';
 export { dayText, splitPeriod } from './stats-rollup';
 export type { StatsQuery, StatsScope } from './stats.service';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
+import { ReplicaReads } from '@shouhu/database';
 import { UNLOCATED } from './stats-disclosure';
 import {
   addParts,
@@ -26,7 +27,7 @@ export const LIVE_DAYS = 14;
 /** How many marked days one fold round takes on. */
 export const FOLD_BATCH = 200;
 /** The advisory lock one folding worker holds (two workers never fold at once). */
-const FOLD_LOCK = 0x5354_4154; // "STAT"
+export const FOLD_LOCK = 0x5354_4154; // "STAT"
 
 /** Figures and how fresh they are: every write committed before `asOf` is in them. */
 export interface RolledFigures {
@@ -48,29 +49,36 @@ export interface FoldRound {
  */
 @Injectable()
 export class StatsRollupRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly replicas: ReplicaReads,
+  ) {}
 
   /**
    * The district's figures for [from, to) in one REPEATABLE READ snapshot: the rollups of the whole days, and live
    * SQL for the partial days at either end and for the days marked stale (the newest LIVE_DAYS of them). Null when the
    * rollups were folded with other policy windows (or never): the caller computes from scratch.
    */
-  async read(districtId: string, from: Date, to: Date, windows: StatsWindows): Promise<RolledFigures | null> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  /** In one read-only snapshot: on a caught-up replica's connection when there is one (ReplicaReads), else on one of the primary's. */
+  read(districtId: string, from: Date, to: Date, windows: StatsWindows): Promise<RolledFigures | null> {
+    return this.replicas.read(async (m) => {
+      const runner = m.queryRunner ?? this.db.createQueryRunner();
+      const own = !m.queryRunner;
+      if (own) await runner.connect();
       try {
-        const result = await this.readIn(runner, districtId, from, to, windows);
-        await runner.query('COMMIT');
-        return result;
-      } catch (error) {
-        await runner.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        try {
+          const result = await this.readIn(runner, districtId, from, to, windows);
+          await runner.query('COMMIT');
+          return result;
+        } catch (error) {
+          await runner.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      } finally {
+        if (own) await runner.release();
       }
-    } finally {
-      await runner.release();
-    }
+    });
   }
 
   private async readIn(q: QueryRunner, districtId: string, from: Date, to: Date, windows: StatsWindows): Promise<RolledFigures | null> {

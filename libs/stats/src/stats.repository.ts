@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ReplicaReads } from '@shouhu/database';
 import { UNLOCATED } from './stats-disclosure';
 
 /** The policy windows the on-time shares are measured against, in hours (already time-scaled). */
@@ -103,7 +104,10 @@ const hours = (v: unknown): number | null => (v === null || v === undefined ? nu
  */
 @Injectable()
 export class StatsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly replicas: ReplicaReads,
+  ) {}
 
   async isStreetOf(streetId: string, districtId: string): Promise<boolean> {
     const rows = await this.db.query<unknown[]>(`SELECT 1 FROM jurisdiction WHERE id = $1 AND level = 'street' AND district_id = $2`, [streetId, districtId]);
@@ -116,11 +120,16 @@ export class StatsRepository {
     return rows.map((r) => r.id);
   }
 
-  async figures(districtId: string, from: Date, to: Date, windows: StatsWindows): Promise<DistrictFigures> {
+  /** From scratch, on a caught-up replica when there is one (ReplicaReads; its statements then run one after another on one connection). */
+  figures(districtId: string, from: Date, to: Date, windows: StatsWindows): Promise<DistrictFigures> {
+    return this.replicas.read((db) => this.figuresOn(db, districtId, from, to, windows));
+  }
+
+  private async figuresOn(db: EntityManager, districtId: string, from: Date, to: Date, windows: StatsWindows): Promise<DistrictFigures> {
     const params = [districtId, from, to];
     const pop = POPULATION;
     const reports = PERIOD_REPORTS;
-    const run = <T>(sql: string, extra: unknown[] = []) => this.db.query<T[]>(`WITH pop AS (${pop}), rep AS (${reports}) ${sql}`, [...params, ...extra]);
+    const run = <T>(sql: string, extra: unknown[] = []) => db.query<T[]>(`WITH pop AS (${pop}), rep AS (${reports}) ${sql}`, [...params, ...extra]);
     const tally = async (sql: string): Promise<StreetTally[]> =>
       (await run<{ s: string | null; k: string; n: string }>(sql)).map((r) => ({ street: streetKey(r.s), key: r.k, n: num(r.n) }));
     type Ratio = { s: string | null; a: string; b: string };
@@ -128,9 +137,7 @@ export class StatsRepository {
       (await run<Ratio>(sql, extra)).map((r) => ({ street: streetKey(r.s), numerator: num(r.a), denominator: num(r.b) }));
 
     const [streets, byStatus, byRisk, byCategory, byReporter, bySexAge, breach, medians, reportDelay, police, feedback, rereport, workers] = await Promise.all([
-      this.db.query<{ id: string; name: string }[]>(`SELECT id, name FROM jurisdiction WHERE level = 'street' AND district_id = $1 ORDER BY name, id`, [
-        districtId,
-      ]),
+      db.query<{ id: string; name: string }[]>(`SELECT id, name FROM jurisdiction WHERE level = 'street' AND district_id = $1 ORDER BY name, id`, [districtId]),
       tally(`SELECT street_id AS s, status::text AS k, count(*) AS n FROM pop GROUP BY 1, 2`),
       tally(`SELECT street_id AS s, risk_level::text AS k, count(*) AS n FROM pop GROUP BY 1, 2`),
       tally(`SELECT street_id AS s, cat AS k, count(*) AS n FROM pop, unnest(pop.categories) AS cat GROUP BY 1, 2`),
@@ -195,7 +202,7 @@ export class StatsRepository {
           GROUP BY 1`,
       ),
       // The caseload now (not the period's): open cases by assignee and street.
-      this.db.query<{ id: string; username: string; role: string; s: string | null; n: string }[]>(
+      db.query<{ id: string; username: string; role: string; s: string | null; n: string }[]>(
         `SELECT u.id, u.username, u.role::text AS role, c.street_id AS s, count(*) AS n
            FROM "case" c JOIN "user" u ON u.id = c.assignee_id
           WHERE c.district_id = $1 AND c.status NOT IN ('closed', 'draft')
