@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import type { Role } from '@shouhu/access';
-import { eventHash, GENESIS_HASH } from '@shouhu/timeline';
+import type { ChainHead } from '@shouhu/timeline';
 
 /**
  * The set-based statements of a breach sweep (EscalationService.breachDue): a batch of due
  * deadlines claimed with their cases locked without waiting, and what the one-deadline breach
- * does, for the whole batch in a few statements. Each statement takes its rows as arrays or
+ * does, for the whole batch in a few statements (its events: TimelineService.appendMany). Each statement takes its rows as arrays or
  * as one JSON parameter, so a batch of any size is one round trip per statement.
  */
 
@@ -86,12 +86,12 @@ export async function nextOpenByCase(manager: EntityManager, caseIds: string[]):
  * Each case's row after the sweep: `events` more timeline sequence numbers taken, the flag,
  * the escalation level at least `level`, the next due time. The version is not bumped (a
  * flag does not invalidate what a user is doing), as CaseWriter.recordSystemEvent does.
- * Returns each case's last sequence number before and the hash of its latest event.
+ * Returns each case's chain head before the sweep's events (TimelineService.appendMany continues it).
  */
 export async function updateCases(
   manager: EntityManager,
   updates: { id: string; events: number; flags: string[]; level: number; nextDueAt: Date; nextDueKind: string | null }[],
-): Promise<Map<string, { lastSeq: number; lastHash: string | null; hashSeq: number | null }>> {
+): Promise<Map<string, ChainHead>> {
   const [rows] = await manager.query<[{ id: string; last_event_seq: number; events: number; seq: number | null; hash: string | null }[], number]>(
     `WITH u AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb)
@@ -111,58 +111,6 @@ export async function updateCases(
     [JSON.stringify(updates)],
   );
   return new Map(rows.map((r) => [r.id, { lastSeq: r.last_event_seq - r.events, lastHash: r.hash, hashSeq: r.seq }]));
-}
-
-/** A system event of the sweep, before its place in the chain is known. */
-export interface SweepEvent {
-  caseId: string;
-  type: string;
-  data: Record<string, unknown>;
-}
-
-/**
- * Chains the events onto each case's timeline in the order given (a case may have several in
- * one batch): sequence numbers after the case's last, each hash over the one before, as
- * TimelineService.append does for one, and inserts them in one statement.
- */
-export async function appendEvents(
-  manager: EntityManager,
-  events: SweepEvent[],
-  chains: Map<string, { lastSeq: number; lastHash: string | null; hashSeq: number | null }>,
-  at: Date,
-): Promise<void> {
-  const head = new Map<string, { seq: number; hash: string }>();
-  const rows = events.map((e) => {
-    let prev = head.get(e.caseId);
-    if (!prev) {
-      const chain = chains.get(e.caseId);
-      if (!chain) throw new Error(`timeline of case ${e.caseId}: not locked by the sweep`);
-      // The same guard as TimelineService.append: the case's counter and its latest event agree.
-      if ((chain.hashSeq ?? 0) !== chain.lastSeq)
-        throw new Error(`timeline of case ${e.caseId}: expected seq ${(chain.hashSeq ?? 0) + 1}, got ${chain.lastSeq + 1}`);
-      prev = { seq: chain.lastSeq, hash: chain.lastHash ?? GENESIS_HASH };
-    }
-    const row = {
-      caseId: e.caseId,
-      seq: prev.seq + 1,
-      type: e.type,
-      at,
-      actor: { id: null, role: 'system' },
-      fromStatus: null,
-      toStatus: null,
-      data: e.data,
-      prevHash: prev.hash,
-    };
-    const hash = eventHash(row);
-    head.set(e.caseId, { seq: row.seq, hash });
-    return { case_id: row.caseId, seq: row.seq, type: row.type, data: row.data, prev_hash: row.prevHash, hash };
-  });
-  await manager.query(
-    `INSERT INTO case_event (case_id, seq, type, at, actor_id, actor_role, from_status, to_status, data, prev_hash, hash)
-     SELECT e.case_id, e.seq, e.type, $2, NULL, 'system', NULL, NULL, e.data, e.prev_hash, e.hash
-       FROM jsonb_to_recordset($1::jsonb) AS e(case_id uuid, seq int, type varchar, data jsonb, prev_hash char(64), hash char(64))`,
-    [JSON.stringify(rows), at],
-  );
 }
 
 /** Milliseconds until the earliest pending deadline falls due (0 when one is due now), or null when none is pending. */

@@ -103,6 +103,31 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
   }
 
   /**
+   * replace() for many timers at once: the finished jobs among them removed (in parallel), then every one
+   * re-added in one addBulk. The reconciler's way back after Redis lost its timers (a FLUSHALL, a failover).
+   */
+  async restore(
+    timers: {
+      name: JobName.DeadlineDue | JobName.DeadlineRemind | JobName.DeadlineSecondStage;
+      deadlineId: string;
+      stage: 'remind' | 'due' | 'stage2';
+      at: Date;
+    }[],
+  ): Promise<void> {
+    if (!timers.length) return;
+    const jobs = await Promise.all(timers.map((t) => this.queue.getJob(deadlineJobId(t.deadlineId, t.stage))));
+    await Promise.all(jobs.map(async (job) => (job && (await job.isCompleted().catch(() => false)) ? job.remove().catch(() => undefined) : undefined)));
+    const now = Date.now();
+    await this.queue.addBulk(
+      timers.map((t) => ({
+        name: t.name,
+        data: { deadlineId: t.deadlineId },
+        opts: { jobId: deadlineJobId(t.deadlineId, t.stage), delay: Math.max(0, t.at.getTime() - now) },
+      })),
+    );
+  }
+
+  /**
    * A timer that fired before its time (its job is still running, so its id is
    * taken): a second timer with an id of its own, for the same deadline and stage.
    */

@@ -8,4 +8,4 @@ export { canonicalJson, eventHash, GENESIS_HASH, verifyChain } from './hash-chai
 export type { ChainedFields, ChainVerdict } from './hash-chain';
 export { TimelineModule } from './timeline.module';
 export { ChainVerdictView, TimelineActorView, TimelineEventView, TimelineService, TimelineView } from './timeline.service';
-export type { NewEvent } from './timeline.service';
+export type { ChainHead, NewEvent } from './timeline.service';

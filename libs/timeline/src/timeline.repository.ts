@@ -25,6 +25,35 @@ export class TimelineRepository {
     await manager.getRepository(CaseEvent).insert(row as never);
   }
 
+  /** Many rows in one statement (a batch of any size is one round trip). */
+  async insertMany(manager: EntityManager, rows: CaseEvent[]): Promise<void> {
+    if (!rows.length) return;
+    await manager.query(
+      `INSERT INTO case_event (case_id, seq, type, at, actor_id, actor_role, from_status, to_status, data, prev_hash, hash)
+       SELECT e.case_id, e.seq, e.type, e.at, e.actor_id, e.actor_role, e.from_status, e.to_status, e.data, e.prev_hash, e.hash
+         FROM jsonb_to_recordset($1::jsonb)
+           AS e(case_id uuid, seq int, type varchar, at timestamptz, actor_id uuid, actor_role varchar, from_status varchar, to_status varchar,
+                data jsonb, prev_hash char(64), hash char(64))`,
+      [
+        JSON.stringify(
+          rows.map((r) => ({
+            case_id: r.caseId,
+            seq: r.seq,
+            type: r.type,
+            at: r.at.toISOString(),
+            actor_id: r.actorId,
+            actor_role: r.actorRole,
+            from_status: r.fromStatus,
+            to_status: r.toStatus,
+            data: r.data,
+            prev_hash: r.prevHash,
+            hash: r.hash,
+          })),
+        ),
+      ],
+    );
+  }
+
   ofCase(caseId: string): Promise<CaseEvent[]> {
     return this.events.find({ where: { caseId }, order: { seq: 'ASC' } });
   }

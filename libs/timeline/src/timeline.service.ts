@@ -1,10 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { EntityManager } from 'typeorm';
+import { ReplicaReads } from '@shouhu/database';
 import { CaseEvent } from './entities/case-event.entity';
 import { EventType } from './event-type';
 import { ChainVerdict, eventHash, GENESIS_HASH, verifyChain } from './hash-chain';
 import { TimelineRepository } from './timeline.repository';
+
+/**
+ * A case's chain head as its writer read it under the case row lock: the last sequence number
+ * taken on the case, and the sequence number and hash of its latest event (null when it has none).
+ */
+export interface ChainHead {
+  lastSeq: number;
+  hashSeq: number | null;
+  lastHash: string | null;
+}
 
 export interface NewEvent {
   caseId: string;
@@ -50,7 +61,10 @@ export class ChainVerdictView implements ChainVerdict {
 /** The append-only, hash-chained case timeline. */
 @Injectable()
 export class TimelineService {
-  constructor(private readonly events: TimelineRepository) {}
+  constructor(
+    private readonly events: TimelineRepository,
+    private readonly replicas: ReplicaReads,
+  ) {}
 
   /**
    * Appends an event inside the caller's transaction. The caller holds the case
@@ -65,6 +79,30 @@ export class TimelineService {
   }
 
   /**
+   * Appends events of several cases inside the caller's transaction, in one statement: each case's
+   * events chained in the order given after its head (`heads`, read by the caller under the case row
+   * locks it holds). The same guard as append: a case's counter and its latest event agree.
+   */
+  async appendMany(manager: EntityManager, events: Omit<NewEvent, 'seq'>[], heads: Map<string, ChainHead>): Promise<CaseEvent[]> {
+    const chain = new Map<string, { seq: number; hash: string }>();
+    const rows = events.map((event) => {
+      let prev = chain.get(event.caseId);
+      if (!prev) {
+        const head = heads.get(event.caseId);
+        if (!head) throw new Error(`timeline of case ${event.caseId}: no chain head`);
+        if ((head.hashSeq ?? 0) !== head.lastSeq)
+          throw new Error(`timeline of case ${event.caseId}: expected seq ${(head.hashSeq ?? 0) + 1}, got ${head.lastSeq + 1}`);
+        prev = { seq: head.lastSeq, hash: head.lastHash ?? GENESIS_HASH };
+      }
+      const row = chainedRow({ ...event, seq: prev.seq + 1 }, prev.hash);
+      chain.set(event.caseId, { seq: row.seq, hash: row.hash });
+      return row;
+    });
+    await this.events.insertMany(manager, rows);
+    return rows;
+  }
+
+  /**
    * The first event of a case that is being created (seq 1, chained to the genesis hash),
    * hashed here without a statement: the caller writes it together with the case row.
    */
@@ -73,13 +111,18 @@ export class TimelineService {
   }
 
   async list(caseId: string): Promise<TimelineEventView[]> {
-    const rows = await this.events.ofCase(caseId);
+    const rows = await this.ofCase(caseId);
     return rows.map(toView);
   }
 
   async verify(caseId: string): Promise<ChainVerdictView> {
-    const rows = await this.events.ofCase(caseId);
+    const rows = await this.ofCase(caseId);
     return verifyChain(rows.map((r) => ({ ...r, actor: { id: r.actorId, role: r.actorRole } })));
+  }
+
+  /** The case's events, oldest first, on a caught-up replica when there is one (ReplicaReads). */
+  private ofCase(caseId: string): Promise<CaseEvent[]> {
+    return this.replicas.read((m) => m.getRepository(CaseEvent).find({ where: { caseId }, order: { seq: 'ASC' } }));
   }
 }
 
