@@ -1,9 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { EscalationService, Outcome } from '@shouhu/deadlines';
 import { BreachSweeper } from './breach-sweeper.service';
 import { DeadlineJobData, JobName, OnJob, QueueName } from '@shouhu/jobs';
+import { SchedulerGuard } from './scheduler-guard';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,16 +17,28 @@ export const RECONCILE_EVERY_MS = 60_000;
 
 /** The deadline jobs: check the payload, call the escalation service. */
 @Injectable()
-export class DeadlineJobs implements OnApplicationBootstrap {
+export class DeadlineJobs implements OnApplicationBootstrap, OnApplicationShutdown {
+  /** Re-creates the reconciler's scheduler should Redis lose it (a FLUSHALL, a failover). */
+  private readonly guard: SchedulerGuard;
+
   constructor(
     private readonly escalation: EscalationService,
     private readonly sweeper: BreachSweeper,
     @InjectQueue(QueueName.Deadlines) private readonly queue: Queue,
-  ) {}
+  ) {
+    this.guard = new SchedulerGuard(this.queue, 'deadline-reconciler', () =>
+      this.queue.upsertJobScheduler('deadline-reconciler', { every: RECONCILE_EVERY_MS }, { name: JobName.DeadlineReconcile, data: {} }),
+    );
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     // One scheduler however many workers run; it also fires once at start.
     await this.queue.upsertJobScheduler('deadline-reconciler', { every: RECONCILE_EVERY_MS }, { name: JobName.DeadlineReconcile, data: {} });
+    this.guard.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.guard.stop();
   }
 
   @OnJob(JobName.DeadlineRemind)

@@ -1,6 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { safeErrorFields } from '@shouhu/errors';
-import { StatsService } from '@shouhu/stats';
+import { FOLD_LOCK, StatsService } from '@shouhu/stats';
 
 /**
  * How often the worker folds the days the write path marked stale into the indicator rollups.
@@ -12,6 +13,12 @@ import { StatsService } from '@shouhu/stats';
 export const STATS_FOLD_EVERY_MS = 15_000;
 /** At most this many batches per tick, so a backlog (a bulk load) never starves the timer. */
 const MAX_ROUNDS_PER_TICK = 50;
+/**
+ * How long a shutdown waits for a fold whose statement it cancelled: a day's fold ran up to its 30 s
+ * statement timeout under the fault campaign's load, and the worker must exit within 10 s of SIGTERM
+ * (RELIABILITY.md). A cancelled fold rolls back; its day stays marked for the next one.
+ */
+export const STATS_FOLD_SHUTDOWN_WAIT_MS = 1000;
 
 /**
  * Keeps the indicator rollups current (issue 14, point 4): every STATS_FOLD_EVERY_MS, folds
@@ -22,17 +29,40 @@ const MAX_ROUNDS_PER_TICK = 50;
  * were folded, never a figure.
  */
 @Injectable()
-export class StatsRollupFolds implements OnApplicationBootstrap, OnApplicationShutdown {
+export class StatsRollupFolds implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger('StatsRollups');
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number | null> | null = null;
   private stopping = false;
 
-  constructor(private readonly stats: StatsService) {}
+  constructor(
+    private readonly stats: StatsService,
+    private readonly db: DataSource,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.tick(), STATS_FOLD_EVERY_MS);
     this.timer.unref();
+  }
+
+  /**
+   * First thing at shutdown (the connections close later, in onApplicationShutdown): a fold still running has its statement
+   * cancelled (then waited for at most STATS_FOLD_SHUTDOWN_WAIT_MS), through the fold lock's holder (a fold runs only while its session holds the lock; should
+   * another worker hold it meanwhile, its round fails the same harmless way and its next tick folds).
+   */
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const running = this.running;
+    if (!running) return;
+    const wait = () => new Promise<false>((resolve) => setTimeout(() => resolve(false), STATS_FOLD_SHUTDOWN_WAIT_MS).unref());
+    await this.db
+      .query(`SELECT pg_cancel_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = $1::oid AND objsubid = 1`, [
+        FOLD_LOCK,
+      ])
+      .catch(() => undefined);
+    await Promise.race([running, wait()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
