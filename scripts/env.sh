@@ -57,10 +57,17 @@ ensure_secrets() {
     ' > "$file")
     say "generated local secrets in $file"
   fi
+  # Added later than the others: appended (once, under a lock) to a secrets file made before it existed.
+  if ! grep -q '^SHOUHU_BACKUP_ENCRYPTION_KEY=' "$file"; then
+    (umask 077 && flock 9 && { grep -q '^SHOUHU_BACKUP_ENCRYPTION_KEY=' "$file" \
+      || node -e 'console.log("SHOUHU_BACKUP_ENCRYPTION_KEY=" + require("crypto").randomBytes(32).toString("base64"))' >> "$file"; }) 9> "$STATE/secrets.lock"
+  fi
   # shellcheck disable=SC1090
   . "$file"
   export JWT_SECRET="${JWT_SECRET:-$SHOUHU_JWT_SECRET}"
   export DATA_ENCRYPTION_KEY="${DATA_ENCRYPTION_KEY:-$SHOUHU_DATA_ENCRYPTION_KEY}"
+  # (npm run backup / restore; a production key lives elsewhere than its backups: README "Backups")
+  export BACKUP_ENCRYPTION_KEY="${BACKUP_ENCRYPTION_KEY:-$SHOUHU_BACKUP_ENCRYPTION_KEY}"
 }
 
 missing_packages_help() {
