@@ -50,14 +50,17 @@ export async function spawnApi(env: Record<string, string>, timeoutMs = 20_000):
   return {
     url,
     output: () => chunks.join(''),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, exited),
   };
+}
+
+/** Stops a child process: SIGTERM, then SIGKILL after 8 s; resolves once it exited (`exited`). */
+export async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** A relay from a loopback port to the real PostgreSQL; `cut()` drops every connection and refuses new ones until `restore()`. */

@@ -28,6 +28,7 @@ import { HealthController } from './health.controller';
 import { HttpMetrics } from './http/http-metrics';
 import { MetricsController } from './metrics.controller';
 import { JurisdictionsController } from './jurisdictions.controller';
+import { loggedUrl } from './http/log-url';
 import { UsersController } from './users.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -67,7 +68,8 @@ export function apiLoggerOptions(config: AppConfig): Options {
     // The second belt: code logs no identity (safeErrorFields), and should a value slip into a line anyway, these keys are censored.
     redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ method: req.method, url: req.url }),
+      // The query's values stay out of the line (loggedUrl): a search may hold a child's name.
+      req: (req: { id: string; method: string; url: string }) => ({ method: req.method, url: loggedUrl(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customLogLevel: (_req: unknown, res: { statusCode: number }, err?: Error) =>

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, processConfig } from '@shouhu/config';
 import { ApiModule, requestIdFor } from './api.module';
-import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { AllExceptionsFilter, answerClientError, answerFrameworkError } from './http/all-exceptions.filter';
 import { serveConsole } from './http/console';
 import { HttpMetrics } from './http/http-metrics';
 import { installNestingLimit } from './http/nesting';
@@ -28,6 +28,9 @@ export async function createApiApp(config: AppConfig = processConfig(), options:
       return id;
     },
     logger: false,
+    // What Fastify and Node refuse before any route (a bad URL, a too-long head) gets api.md's error body too.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
     bufferLogs: true,

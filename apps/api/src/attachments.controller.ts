@@ -81,6 +81,12 @@ async function* formOf(request: FastifyRequest, maxBytes: number): UploadForm {
     if (code === FILE_TOO_LARGE) throw EvidenceErrors.tooLarge(maxBytes);
     if (code === 'FST_FILES_LIMIT') throw EvidenceErrors.invalid('file', 'only one file per upload');
     if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw EvidenceErrors.invalid('body', 'has too many parts (file, kind, note)');
+    // The parser's own errors ("Unexpected end of form", "Malformed part header"…) carry no status: a body that
+    // says multipart and is not (found by the fuzzer, test/e2e/fuzz.e2e-spec.ts) is bad input, not a 500.
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (!(error instanceof DomainError) && !(typeof status === 'number' && status >= 400 && status < 500)) {
+      throw EvidenceErrors.invalid('body', 'is not a well-formed multipart body');
+    }
     throw error;
   }
 }

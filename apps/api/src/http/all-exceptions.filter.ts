@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, isDatabaseUnavailable, safeErrorFields } from '@shouhu/errors';
 import { codeOfStatus, ErrorBody, statusOf } from './error-body';
 
@@ -98,4 +101,53 @@ function messageOf(error: unknown, status: number): string {
     if (typeof message === 'string') return message;
   }
   return `request failed with status ${status}`;
+}
+
+/**
+ * What Fastify answers itself, before any route or filter: a path with a malformed
+ * percent-escape (FST_ERR_BAD_URL) or a path parameter over maxParamLength
+ * (FST_ERR_MAX_PARAM_LENGTH). api.md's error body too, never Fastify's own (which
+ * echoes the URL). Given to the FastifyAdapter as `frameworkErrors`.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const body: ErrorBody = {
+    statusCode: 400,
+    code: tooLong ? ErrorCode.ValidationFailed : ErrorCode.MalformedRequest,
+    message: tooLong ? 'a path parameter is too long' : 'the URL path is not valid percent-encoded UTF-8',
+    details: [{ field: 'path', message: tooLong ? 'has a parameter longer than 100 characters' : 'is not valid percent-encoded UTF-8' }],
+    requestId: String(request.id ?? ''),
+  };
+  void reply
+    .status(400)
+    .header('x-request-id', body.requestId)
+    .header('cache-control', 'no-store')
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(body);
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (a request line and
+ * headers over 16 KB: 431; a malformed request: 400; too slow: 408), answered with
+ * api.md's error body instead of Fastify's default. Given to the FastifyAdapter as
+ * `clientErrorHandler`.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  // A reset connection has nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message, field] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'the request line and headers are too large (at most 16 KB)', 'headers']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'the request did not arrive in time', 'request']
+        : [400, 'the request is malformed', 'request'];
+  const requestId = randomUUID();
+  const body = JSON.stringify({ statusCode: status, code: ErrorCode.MalformedRequest, message, details: [{ field, message: 'is malformed' }], requestId });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

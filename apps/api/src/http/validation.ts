@@ -8,11 +8,23 @@ function clean(property: string, message: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
 
+/**
+ * An unknown field is named back only when its name looks like one (ASCII, starting with a
+ * letter; brackets and dots allowed): a key of any other shape is the client's text (a whole
+ * JSON body sent as a form key, a child's name, a phone number…) and
+ * an error must not echo identity (found by the fuzzer, test/e2e/fuzz.e2e-spec.ts).
+ */
+const FIELD_NAME = /^[A-Za-z_$][\w$\-[\].]{0,511}$/;
+const WITHHELD_FIELD = '(unknown field)';
+
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const e of errors) {
-    const field = parent ? `${parent}.${e.property}` : e.property;
-    for (const message of Object.values(e.constraints ?? {})) problems.push({ field, message: clean(e.property, message) });
+    const property = FIELD_NAME.test(e.property) || /^\d{1,6}$/.test(e.property) ? e.property : WITHHELD_FIELD;
+    const field = parent ? `${parent}.${property}` : property;
+    for (const message of Object.values(e.constraints ?? {})) {
+      problems.push({ field, message: property === WITHHELD_FIELD ? 'is not an allowed field (its name is not repeated)' : clean(e.property, message) });
+    }
     if (e.children?.length) problems.push(...flattenValidationErrors(e.children, field));
   }
   return problems;
@@ -37,8 +49,30 @@ export function fieldsWithNul(value: unknown, path = ''): string[] {
   return found;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
- * PostgreSQL text cannot hold NUL: refuse it here as bad input, not later as a driver error (500).
+ * The fields of a request value whose strings hold a lone surrogate (a JSON `\\ud800`
+ * escape): not Unicode text, and PostgreSQL's jsonb refuses it (22P05, a 500 found by
+ * the fuzzer on an audited agency rename). Iterative, like fieldsWithNul.
+ */
+export function fieldsWithLoneSurrogates(value: unknown, path = ''): string[] {
+  const found: string[] = [];
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length > 0) {
+    const [node, at] = stack.pop() as [unknown, string];
+    if (typeof node === 'string') {
+      if (LONE_SURROGATE.test(node)) found.push(at);
+    } else if (node !== null && typeof node === 'object') {
+      const entries = Object.entries(node);
+      for (let i = entries.length - 1; i >= 0; i -= 1) stack.push([entries[i][1], at ? `${at}.${entries[i][0]}` : entries[i][0]]);
+    }
+  }
+  return found;
+}
+
+/**
+ * PostgreSQL text cannot hold NUL, nor jsonb a lone surrogate: refuse them here as bad input, not later as a driver error (500).
  * Deep nesting is refused first (the HTTP hook already did; this keeps the pipe safe on its own):
  * class-transformer and ValidationPipe walk values recursively.
  */
@@ -49,6 +83,11 @@ class RequestValidationPipe extends ValidationPipe {
       const fields = fieldsWithNul(value, metadata.data ?? '');
       if (fields.length > 0) {
         const details = fields.map((field) => ({ field: field || metadata.type, message: 'must not contain NUL characters' }));
+        throw new DomainError(ErrorCode.ValidationFailed, details.map((d) => `${d.field} ${d.message}`).join('; '), details);
+      }
+      const broken = fieldsWithLoneSurrogates(value, metadata.data ?? '');
+      if (broken.length > 0) {
+        const details = broken.map((field) => ({ field: field || metadata.type, message: 'must be valid Unicode text (a lone surrogate)' }));
         throw new DomainError(ErrorCode.ValidationFailed, details.map((d) => `${d.field} ${d.message}`).join('; '), details);
       }
     }

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, ValidateIf } from 'class-validator';
 import { MaxChars } from '@shouhu/errors';
 import { AGENCY_KINDS, AgencyKind } from '../entities/agency.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const present = (_dto: object, value: unknown) => value !== undefined;
 const kindMessage = { message: `must be one of ${AGENCY_KINDS.join(', ')}` };
 
 export class CreateAgencyDto {
@@ -25,14 +26,15 @@ export class CreateAgencyDto {
   districtId?: string;
 }
 
+/** A change names what it changes; null is not "no change" (the columns are NOT NULL: a null was a 500, found by the fuzzer). */
 export class UpdateAgencyDto {
   @ApiPropertyOptional({ enum: AgencyKind, enumName: 'AgencyKind' })
-  @IsOptional()
+  @ValidateIf(present)
   @IsIn(AGENCY_KINDS, kindMessage)
   kind?: AgencyKind;
 
   @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
+  @ValidateIf(present)
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -40,7 +42,7 @@ export class UpdateAgencyDto {
   name?: string;
 
   @ApiPropertyOptional({ description: 'false: no new referrals may be addressed to it (its open ones stay)' })
-  @IsOptional()
+  @ValidateIf(present)
   @IsBoolean()
   active?: boolean;
 }
