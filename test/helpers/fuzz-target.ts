@@ -4,16 +4,9 @@
  * searched for identity canaries; a raw HTTP client (any method with any body, any
  * content type, duplicate query parameters); and the properties every answer must have.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { join } from 'node:path';
 import { FuzzRequest, urlOf } from './fuzz-openapi';
-import { stopChild } from './processes';
-import { freePort } from './redis-server';
-
-const ROOT = join(__dirname, '..', '..');
-const API_MAIN = join(ROOT, 'dist/apps/api/src/main.js');
+import { launchApi, stopChild } from './processes';
 
 // ── The api, every line it writes kept ──────────────────────────────────────
 
@@ -29,32 +22,14 @@ export interface LoggedApi {
 
 /** dist/apps/api/src/main.js on a free port with the test environment plus `env`; resolves once it answers. */
 export async function spawnLoggedApi(env: Record<string, string>, timeoutMs = 30_000): Promise<LoggedApi> {
-  if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: build first (scripts/test.sh does unless SHOUHU_NO_BUILD=1)`);
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [API_MAIN], {
-    cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   let text = '';
   let seen = 0;
-  child.stdout?.on('data', (c: Buffer) => (text += c.toString('utf8')));
-  child.stderr?.on('data', (c: Buffer) => (text += c.toString('utf8')));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`api exited early:\n${text}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health/live`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() - started > timeoutMs) {
-      child.kill('SIGKILL');
-      throw new Error(`api did not answer within ${timeoutMs} ms:\n${text}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const { child, port, exited } = await launchApi(
+    env,
+    timeoutMs,
+    (c) => (text += c),
+    () => text,
+  );
   return {
     host: '127.0.0.1',
     port,

@@ -19,8 +19,18 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns dist/apps/api/src/main.js on a free port with the test environment plus `env`; resolves once /api/health/live answers. */
-export async function spawnApi(env: Record<string, string>, timeoutMs = 20_000): Promise<ApiProcess> {
+/** A dist api process on a free port, once it answered /api/health/live (spawnApi, and the fuzzer's spawnLoggedApi). */
+export interface LaunchedApi {
+  child: ChildProcess;
+  port: number;
+  exited: Promise<void>;
+}
+
+/**
+ * Spawns dist/apps/api/src/main.js on a free port with the test environment plus `env`, hands every chunk it writes
+ * (stdout and stderr) to `onOutput`, and resolves once /api/health/live answers; `output()` goes into the error otherwise.
+ */
+export async function launchApi(env: Record<string, string>, timeoutMs: number, onOutput: (chunk: string) => void, output: () => string): Promise<LaunchedApi> {
   if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: build first (scripts/test.sh does unless SHOUHU_NO_BUILD=1)`);
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [API_MAIN], {
@@ -28,25 +38,36 @@ export async function spawnApi(env: Record<string, string>, timeoutMs = 20_000):
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const chunks: string[] = [];
-  child.stdout?.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
-  child.stderr?.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+  child.stdout?.on('data', (c: Buffer) => onOutput(c.toString('utf8')));
+  child.stderr?.on('data', (c: Buffer) => onOutput(c.toString('utf8')));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const url = `http://127.0.0.1:${port}`;
   const started = Date.now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`api exited early:\n${chunks.join('')}`);
-    const ok = await fetch(`${url}/api/health/live`).then(
+    if (child.exitCode !== null) throw new Error(`api exited early:\n${output()}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health/live`).then(
       (r) => r.ok,
       () => false,
     );
     if (ok) break;
     if (Date.now() - started > timeoutMs) {
       child.kill('SIGKILL');
-      throw new Error(`api did not answer within ${timeoutMs} ms:\n${chunks.join('')}`);
+      throw new Error(`api did not answer within ${timeoutMs} ms:\n${output()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  return { child, port, exited };
+}
+
+/** Spawns dist/apps/api/src/main.js on a free port with the test environment plus `env`; resolves once /api/health/live answers. */
+export async function spawnApi(env: Record<string, string>, timeoutMs = 20_000): Promise<ApiProcess> {
+  const chunks: string[] = [];
+  const { child, port, exited } = await launchApi(
+    env,
+    timeoutMs,
+    (c) => chunks.push(c),
+    () => chunks.join(''),
+  );
+  const url = `http://127.0.0.1:${port}`;
   return {
     url,
     output: () => chunks.join(''),
