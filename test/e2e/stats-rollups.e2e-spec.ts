@@ -331,4 +331,24 @@ describe('indicator rollups equal the from-scratch SQL (randomised)', () => {
     expect(Date.now() - Date.parse(fresh.asOf)).toBeLessThan(60_000);
     expect(comparable(fresh)).toEqual(comparable(await stats.figuresFromScratch({ districtId, streetId: null }, new Date(T0 - 45 * D), new Date(T0 + 40 * D))));
   }, 120_000);
+
+  it('a fold asked to pause (deadlines falling due) stops before its next day, leaving the rest marked for a later round', async () => {
+    await foldAll();
+    const marks = Array.from({ length: 5 }, (_, i) => new Date(T0 + (i - 2) * D).toISOString().slice(0, 10));
+    await db.query(`INSERT INTO stats_dirty (district_id, day) SELECT $1, d::date FROM unnest($2::text[]) d`, [districtId, marks]);
+    let asked = 0;
+    const until = Date.now() + 60_000;
+    let round = await stats.foldRollups(50, () => ++asked > 2);
+    while (!round && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      round = await stats.foldRollups(50, () => ++asked > 2);
+    }
+    expect(round).toEqual({ days: 2, more: true });
+    const left = async () =>
+      Number((await db.query<{ n: string }[]>(`SELECT count(DISTINCT day) AS n FROM stats_dirty WHERE district_id = $1`, [districtId]))[0].n);
+    expect(await left()).toBeGreaterThan(0);
+    await foldAll();
+    expect(await left()).toBe(0);
+    expect(await expectEqual('folded')).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { Role } from '@shouhu/access';
+import { SWEEP_SLOT_LOCK, SWEEP_SLOTS } from '@shouhu/deadlines';
 import { deadlineJobId } from '@shouhu/jobs';
 import { EventType, GENESIS_HASH, TimelineService, verifyChain } from '@shouhu/timeline';
 import { BreachSweeper, SWEEP_MIN_PAUSE_MS, SWEEP_POLL_MS } from '../../apps/worker/src/breach-sweeper.service';
@@ -274,7 +275,9 @@ describe('the breach sweep (services, real PostgreSQL and Redis)', () => {
     for (;;) {
       const r = await s.escalation.breachDue(limit);
       n += r.breached;
-      if (!r.more && r.claimed === 0) return n;
+      // Every sweep slot held by the other sweeps: this one looks again shortly, as the worker's loop does.
+      if (r.busy) await new Promise((resolve) => setTimeout(resolve, 10));
+      else if (!r.more && r.claimed === 0) return n;
     }
   }
 
@@ -337,6 +340,30 @@ describe('the breach sweep (services, real PostgreSQL and Redis)', () => {
     expect(await a.db.query('SELECT count(*)::int AS n FROM case_event WHERE case_id = ANY($1::uuid[])', [s.caseIds])).toEqual(before);
   });
 
+  it('at most SWEEP_SLOTS sweeps run at once across processes: with every slot held a sweep takes nothing and says so; once one is free, it sweeps', async () => {
+    const now = Date.now();
+    const s = await bed(6, () => new Date(now - 1000));
+    const pending = async () =>
+      (await a.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM deadline WHERE case_id = ANY($1::uuid[]) AND status = 'pending'`, [s.caseIds]))[0].n;
+    // Another process's sweeps hold the slots (session-level here, so that one can be let go).
+    const holder = a.db.createQueryRunner();
+    await holder.connect();
+    try {
+      for (let slot = 0; slot < SWEEP_SLOTS; slot += 1) await holder.query('SELECT pg_advisory_lock($1::int, $2::int)', [SWEEP_SLOT_LOCK, slot]);
+      expect(await b.escalation.breachDue()).toEqual({ claimed: 0, breached: 0, more: false, busy: true });
+      expect(await a.escalation.breachDue()).toMatchObject({ claimed: 0, busy: true });
+      expect(await pending()).toBe(s.deadlines.length);
+      // One slot freed (the others still held): a sweep takes it and breaches what is due.
+      await holder.query('SELECT pg_advisory_unlock($1::int, $2::int)', [SWEEP_SLOT_LOCK, SWEEP_SLOTS - 1]);
+      expect(await sweepAll(b, 1000)).toBeGreaterThanOrEqual(s.deadlines.length);
+      expect(await pending()).toBe(0);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      await holder.release();
+    }
+    await expectBreachedOnce(s);
+  });
+
   it('a later deadline of a case keeps the case’s next due time, and the one-deadline breach and the sweep leave the same facts', async () => {
     const now = Date.now();
     // Two beds alike: one breached deadline by deadline, one by the sweep.
@@ -364,6 +391,7 @@ describe('the breach sweep (services, real PostgreSQL and Redis)', () => {
 
     it('two sweepers breach deadlines as they fall due, each once and on time; after shutdown they take nothing', async () => {
       sweepers = [new BreachSweeper(a.escalation), new BreachSweeper(b.escalation)];
+      expect(sweepers.some((w) => w.breachedWithin(60_000))).toBe(false);
       for (const w of sweepers) w.onApplicationBootstrap();
       expect(sweepers.every((w) => w.running)).toBe(true);
       // Due from 0.5 s to 2.5 s after the bed's deadlines are written (its cases and their first events before).
@@ -380,6 +408,8 @@ describe('the breach sweep (services, real PostgreSQL and Redis)', () => {
         { timeoutMs: 30_000 },
       );
       await expectBreachedOnce(s);
+      // The worker's rollup folds ask this (they wait while deadlines fall due).
+      expect(sweepers.some((w) => w.breachedWithin(60_000))).toBe(true);
       // On time: breached within the sleep bound and a sweep's time of falling due (generous on a shared, noisy machine), never before.
       const [late] = await a.db.query<{ min: number; p99: number }[]>(
         `SELECT min(extract(epoch FROM breached_at - due_at) * 1000)::float AS min,

@@ -4,9 +4,11 @@
  * test moves a deadline's times back and runs the step its timer would run. The real
  * timers and workers are test/e2e/deadlines.e2e-spec.ts's subject.
  */
+import { randomUUID } from 'node:crypto';
 import { Role } from '@shouhu/access';
 import { CaseAction, CaseFlag, RiskLevel } from '@shouhu/cases';
-import { deadlineJobId } from '@shouhu/jobs';
+import { BullDeadlineTimers } from '@shouhu/deadlines';
+import { deadlineJobId, JobName } from '@shouhu/jobs';
 import { EventType } from '@shouhu/timeline';
 import { createOtherDistrict } from '../helpers/database';
 import { waitFor } from '../helpers/deadlines';
@@ -309,5 +311,50 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
       expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:stage2:${district1}`)).toHaveLength(1);
       expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:stage2:${leader}`)).toHaveLength(1);
     }
+  });
+
+  it('the reconciler tells which timers Redis holds: one waiting for its time or already due, not one removed or never made', async () => {
+    const timers = s.module.get(BullDeadlineTimers, { strict: false });
+    const [delayed, due, removed, never] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()].map((id) => deadlineJobId(id, 'remind'));
+    await s.queue.add(JobName.DeadlineRemind, { deadlineId: delayed }, { jobId: delayed, delay: 3_600_000 });
+    // Due: out of the delayed set, waiting for a worker (none consumes this queue).
+    const dueJob = await s.queue.add(JobName.DeadlineRemind, { deadlineId: due }, { jobId: due, delay: 3_600_000 });
+    await dueJob.promote();
+    await s.queue.add(JobName.DeadlineRemind, { deadlineId: removed }, { jobId: removed, delay: 3_600_000 });
+    expect(await s.queue.remove(removed)).toBe(1);
+    expect(await Promise.all([delayed, due, removed, never].map((id) => s.queue.getJobState(id)))).toEqual(['delayed', 'waiting', 'unknown', 'unknown']);
+    expect([...(await timers.existing([delayed, due, removed, never]))].sort()).toEqual([delayed, due].sort());
+    expect(await timers.existing([])).toEqual(new Set());
+  });
+
+  it('the reconciler checks the timers armed since its last pass began, and every open one once Redis lost track of that pass', async () => {
+    const timers = s.module.get(BullDeadlineTimers, { strict: false });
+    const cases = await Promise.all([0, 1].map(() => fileCase(s, 'dir-fy-01', 'r1-neglect')));
+    const [recent, old] = await Promise.all(cases.map((c) => deadlineOf(s, c.id, 'accept_report')));
+    const remindJob = (d: { id: string }) => deadlineJobId(d.id, 'remind');
+    for (const d of [recent, old]) expect(await s.queue.getJobState(remindJob(d))).toBe('delayed');
+    // The old deadline was made, and its reminder armed, an hour before the last pass began a minute ago.
+    await s.db.query(`UPDATE deadline SET created_at = now() - interval '1 hour' WHERE id = $1`, [old.id]);
+    await timers.markReconciled(new Date(Date.now() - 60_000));
+    // Both reminder timers are lost (as when arming them failed after the commit).
+    for (const d of [recent, old]) expect(await s.queue.remove(remindJob(d))).toBe(1);
+
+    const since = await s.escalation.reconcile();
+    expect(since).toMatchObject({ full: false });
+    expect(await s.queue.getJobState(remindJob(recent))).toBe('delayed');
+    expect(await s.queue.getJobState(remindJob(old))).toBe('unknown');
+
+    // Redis loses its data, and the instant of the last pass with it: the next pass checks every open timer.
+    const client = (await s.queue.getBackend().connection.client) as unknown as { del(key: string): Promise<number> };
+    expect(await client.del(s.queue.toKey('shouhu:timers-reconciled'))).toBe(1);
+    expect(await timers.reconciledAt()).toBeNull();
+    const full = await s.escalation.reconcile();
+    expect(full.full).toBe(true);
+    expect(full.rescheduled).toBeGreaterThanOrEqual(1);
+    expect(full.checked).toBeGreaterThanOrEqual(2);
+    expect(await s.queue.getJobState(remindJob(old))).toBe('delayed');
+    // Then again only what was armed since, and nothing is missing.
+    expect(await s.escalation.reconcile()).toMatchObject({ full: false, rescheduled: 0 });
+    expect((await timers.reconciledAt())?.getTime()).toBeGreaterThan(Date.now() - 60_000);
   });
 });

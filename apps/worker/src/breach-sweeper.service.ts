@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { safeErrorFields } from '@shouhu/errors';
-import { EscalationService } from '@shouhu/deadlines';
+import { EscalationService, SWEEP_SLOTS } from '@shouhu/deadlines';
 
 /** Longest sleep between two sweeps while nothing is due (a deadline filed meanwhile is due in minutes at the least). */
 export const SWEEP_POLL_MS = 200;
@@ -9,11 +9,13 @@ export const SWEEP_MIN_PAUSE_MS = 20;
 /** Pause after a failed sweep (the database away): the next one tries again. */
 export const SWEEP_ERROR_PAUSE_MS = 1000;
 /**
- * Sweep loops per worker process: two, so that while one waits on its statements or its
+ * Sweep loops per worker process: as many as sweeps may run at once database-wide (SWEEP_SLOTS,
+ * two), so that one worker alone fills them: while one loop waits on its statements or its
  * after-commit work (notifications delivered, second-stage timers armed), the other sweeps
  * on a second connection (the database writes of a sweep then use two cores, not one).
+ * With more workers, a loop that finds every slot held pauses SWEEP_MIN_PAUSE_MS and tries again.
  */
-export const SWEEP_LOOPS = 2;
+export const SWEEP_LOOPS = SWEEP_SLOTS;
 
 /**
  * The breach sweeper: in each worker process, SWEEP_LOOPS loops that breach every due pending deadline
@@ -29,6 +31,8 @@ export class BreachSweeper implements OnApplicationBootstrap, OnApplicationShutd
   private stopped = true;
   private loops: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
+  /** When a sweep of this process last breached a deadline (0: never). */
+  private lastBreachAt = 0;
 
   constructor(private readonly escalation: EscalationService) {}
 
@@ -49,6 +53,11 @@ export class BreachSweeper implements OnApplicationBootstrap, OnApplicationShutd
     return !this.stopped;
   }
 
+  /** Whether a sweep of this process breached a deadline within the last `ms`: deadlines are falling due now, and background work should wait. */
+  breachedWithin(ms: number): boolean {
+    return this.lastBreachAt > 0 && Date.now() - this.lastBreachAt < ms;
+  }
+
   /** Shortens the current sleep to the shortest pause (a due timer fired for a deadline the sweeper may not know of yet). */
   wake(): void {
     for (const wake of [...this.wakers]) wake();
@@ -58,7 +67,14 @@ export class BreachSweeper implements OnApplicationBootstrap, OnApplicationShutd
     while (!this.stopped) {
       let pause: number;
       try {
-        if ((await this.escalation.breachDue()).more) continue;
+        const swept = await this.escalation.breachDue();
+        if (swept.breached > 0) this.lastBreachAt = Date.now();
+        if (swept.more) continue;
+        if (swept.busy) {
+          // Other sweeps hold every slot: they take what is due; look again shortly, should one end.
+          if (!this.stopped) await this.sleep(SWEEP_MIN_PAUSE_MS);
+          continue;
+        }
         const ms = await this.escalation.msUntilNextDue();
         pause = ms === null ? SWEEP_POLL_MS : Math.min(SWEEP_POLL_MS, Math.max(SWEEP_MIN_PAUSE_MS, Math.ceil(ms)));
       } catch (error) {

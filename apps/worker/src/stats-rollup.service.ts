@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnMo
 import { DataSource } from 'typeorm';
 import { safeErrorFields } from '@shouhu/errors';
 import { FOLD_LOCK, StatsService } from '@shouhu/stats';
+import { BreachSweeper } from './breach-sweeper.service';
 
 /**
  * How often the worker folds the days the write path marked stale into the indicator rollups.
@@ -13,6 +14,14 @@ import { FOLD_LOCK, StatsService } from '@shouhu/stats';
 export const STATS_FOLD_EVERY_MS = 15_000;
 /** At most this many batches per tick, so a backlog (a bulk load) never starves the timer. */
 const MAX_ROUNDS_PER_TICK = 50;
+/**
+ * The rollups wait while deadlines fall due: no fold round begins while this process's breach sweeper
+ * breached a deadline within this long. A day's fold recomputes the day whole, and the breaches mark
+ * their cases' days again and again; at 100,000 deadlines due within a minute, folds of 8 s each took
+ * one of the database's two cores from the sweeps for the whole minute, and breaches ran 30 s late.
+ * The indicators stay current meanwhile: an answer computes the marked days live (LIVE_DAYS).
+ */
+export const FOLD_YIELD_TO_SWEEPS_MS = 5_000;
 /**
  * How long a shutdown waits for a fold whose statement it cancelled: a day's fold ran up to its 30 s
  * statement timeout under the fault campaign's load, and the worker must exit within 10 s of SIGTERM
@@ -38,6 +47,7 @@ export class StatsRollupFolds implements OnApplicationBootstrap, OnModuleDestroy
   constructor(
     private readonly stats: StatsService,
     private readonly db: DataSource,
+    private readonly sweeper: BreachSweeper,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -88,8 +98,14 @@ export class StatsRollupFolds implements OnApplicationBootstrap, OnModuleDestroy
     const started = Date.now();
     let days = 0;
     try {
+      // Asked before each day (a day's fold takes seconds at volume), not only before each round.
+      const pause = () => this.stopping || this.sweeper.breachedWithin(FOLD_YIELD_TO_SWEEPS_MS);
       for (let round = 0; round < MAX_ROUNDS_PER_TICK && !this.stopping; round += 1) {
-        const folded = await this.stats.foldRollups();
+        if (pause()) {
+          this.logger.debug({ msg: 'indicator rollups wait: deadlines are falling due', days });
+          break;
+        }
+        const folded = await this.stats.foldRollups(undefined, pause);
         if (!folded) return null;
         days += folded.days;
         if (!folded.more) break;

@@ -12,6 +12,26 @@ import type { ChainHead } from '@shouhu/timeline';
 /** Deadlines a sweep takes at most in one transaction. */
 export const SWEEP_BATCH = 1000;
 
+/**
+ * Breach sweeps that run at once across every worker process of the database. Each sweep
+ * first takes one of these slots (a transaction-level advisory lock, without waiting); when
+ * all are taken it does nothing and its loop tries again after a short pause. Without the cap,
+ * every worker added another two sweeps, and at volume (100,000 deadlines due within a minute)
+ * four sweeps on a 2-core database were each slower than two: the lateness grew with workers.
+ */
+export const SWEEP_SLOTS = 2;
+/** The advisory-lock namespace of the sweep slots ("SWEP"); the slot number is the second key. */
+export const SWEEP_SLOT_LOCK = 0x5357_4550;
+
+/** Takes a free sweep slot for the transaction; false when all SWEEP_SLOTS are held (the caller sweeps later). */
+export async function takeSweepSlot(manager: EntityManager, slots = SWEEP_SLOTS): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    `SELECT s FROM generate_series(0, $2::int - 1) AS s WHERE pg_try_advisory_xact_lock($1::int, s) LIMIT 1`,
+    [SWEEP_SLOT_LOCK, slots],
+  );
+  return rows.length > 0;
+}
+
 /** A due pending deadline, claimed with its case (and the child's name, for the masked name of the notification). */
 export interface DueRow {
   id: string;

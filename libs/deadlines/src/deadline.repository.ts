@@ -122,13 +122,17 @@ export class DeadlineRepository {
    * Future steps that should have a timer: reminders and second stages. Not the due step: the
    * breach sweeper reads due deadlines from the rows, so a due timer is only a wake-up, and
    * re-creating 100,000 of them one by one held the worker's event loop for tens of seconds
-   * while those deadlines fell due.
+   * while those deadlines fell due. With `armedSince`, only the steps whose timer was armed
+   * since then: a reminder's at its deadline's creation, a second stage's at the breach.
    */
-  async upcoming(): Promise<{ id: string; stage: 'remind' | 'stage2'; at: Date }[]> {
+  async upcoming(armedSince?: Date): Promise<{ id: string; stage: 'remind' | 'stage2'; at: Date }[]> {
     return this.repo.query(
-      `SELECT id, 'remind' AS stage, remind_at AS at FROM deadline WHERE status = 'pending' AND reminded_at IS NULL AND remind_at < due_at AND remind_at > now()
+      `SELECT id, 'remind' AS stage, remind_at AS at FROM deadline
+        WHERE status = 'pending' AND reminded_at IS NULL AND remind_at < due_at AND remind_at > now() AND ($1::timestamptz IS NULL OR created_at >= $1)
        UNION ALL
-       SELECT id, 'stage2', second_stage_at FROM deadline WHERE status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at > now()`,
+       SELECT id, 'stage2', second_stage_at FROM deadline
+        WHERE status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at > now() AND ($1::timestamptz IS NULL OR breached_at >= $1)`,
+      [armedSince ?? null],
     );
   }
 

@@ -6,7 +6,7 @@ import { TransactionRunner } from '@shouhu/database';
 import { deadlineJobId, JobName } from '@shouhu/jobs';
 import { NotificationService, Recipient } from '@shouhu/notifications';
 import { EventType, TimelineService } from '@shouhu/timeline';
-import { claimDue, DueRow, markBreached, msUntilNextDue, nextOpenByCase, SWEEP_BATCH, updateCases } from './breach-sweep';
+import { claimDue, DueRow, markBreached, msUntilNextDue, nextOpenByCase, SWEEP_BATCH, takeSweepSlot, updateCases } from './breach-sweep';
 import { DeadlineRepository } from './deadline.repository';
 import { nextLevel } from './deadline-rules';
 import { SLA_CALCULATOR } from './deadline.service';
@@ -16,12 +16,23 @@ import { DEADLINE_LABELS, DeadlineKind, SlaCalculator } from './policy';
 
 export type Outcome = 'done' | 'noop' | 'not_due';
 
+/**
+ * How far before the last reconciler pass began the next one looks for timers armed meanwhile: covers a
+ * transaction that began before it and committed after (a reminder's row carries the api's clock, not
+ * the database's) and clocks a little apart.
+ */
+export const RECONCILE_MARGIN_MS = 5 * 60_000;
+/** Timers checked in one round trip to Redis. */
+const RECONCILE_BATCH = 500;
+
 /** What one breach sweep did: how many due deadlines it locked and breached (the same, unless one changed under it). */
 export interface SweepOutcome {
   claimed: number;
   breached: number;
   /** The batch was full: more may be due at once. */
   more: boolean;
+  /** Every sweep slot was held by other sweeps (SWEEP_SLOTS): nothing was looked at; sweep again shortly. */
+  busy?: boolean;
 }
 
 /** The unit a role acts for on this case: the community, the street or the district; null when an unlocated case has none. */
@@ -188,6 +199,7 @@ export class EscalationService {
    */
   async breachDue(limit = SWEEP_BATCH): Promise<SweepOutcome> {
     return this.tx.run(async (manager) => {
+      if (!(await takeSweepSlot(manager))) return { claimed: 0, breached: 0, more: false, busy: true };
       const due = await claimDue(manager, limit);
       if (!due.length) return { claimed: 0, breached: 0, more: false };
       const stages = await markBreached(
@@ -336,8 +348,15 @@ export class EscalationService {
    * with Redis, or a worker that was down), then re-creates missing timers of
    * future reminders and second stages (due steps need none: the sweeper reads
    * them from the rows). Returns what it did.
+   *
+   * Which timers it checks: those armed since the last pass began (RECONCILE_MARGIN_MS before it),
+   * as Redis remembers that instant beside the timers; all of them when Redis does not (a first
+   * pass, or Redis lost its data). A timer goes missing in two ways: its arming failed after the
+   * commit (Redis away: the row's creation or breach is then recent), or Redis lost it, and the
+   * instant with it. Checking every open timer each minute instead (200,000 second stages after a
+   * busy day) held the worker and Redis for seconds of every minute, and deadlines fell due late.
    */
-  async reconcile(graceMs = 2000): Promise<{ processed: number; rescheduled: number }> {
+  async reconcile(graceMs = 2000): Promise<{ processed: number; rescheduled: number; checked: number; full: boolean }> {
     let processed = 0;
     const late = await this.deadlines.late(graceMs);
     // Late reminders first (a reminder whose deadline is breached is never sent), then every due deadline by the sweep, then second stages.
@@ -351,9 +370,11 @@ export class EscalationService {
     }
     for (const { id } of late.filter((t) => t.stage === 'stage2')) if ((await this.secondStage(id)) === 'done') processed += 1;
     let rescheduled = 0;
-    const upcoming = await this.deadlines.upcoming();
-    for (let i = 0; i < upcoming.length; i += 200) {
-      const batch = upcoming.slice(i, i + 200);
+    const [{ began }] = (await this.db.query('SELECT now() AS began')) as { began: Date }[];
+    const last = await this.timers.reconciledAt();
+    const upcoming = await this.deadlines.upcoming(last ? new Date(last.getTime() - RECONCILE_MARGIN_MS) : undefined);
+    for (let i = 0; i < upcoming.length; i += RECONCILE_BATCH) {
+      const batch = upcoming.slice(i, i + RECONCILE_BATCH);
       const ids = batch.map((t) => deadlineJobId(t.id, t.stage));
       const present = await this.timers.existing(ids);
       // A batch's missing timers in a few round trips (one by one, 12,000 timers lost with a FLUSHALL took over a minute: the fault campaign).
@@ -363,7 +384,8 @@ export class EscalationService {
       );
       rescheduled += missing.length;
     }
+    await this.timers.markReconciled(began);
     if (processed || rescheduled) this.logger.log(`reconciler: processed ${processed} late step(s), re-created ${rescheduled} timer(s)`);
-    return { processed, rescheduled };
+    return { processed, rescheduled, checked: upcoming.length, full: last === null };
   }
 }

@@ -138,16 +138,17 @@ export class StatsRollupRepository {
    * One fold round, unless another process is folding (null): the marked days, newest first, a batch at a time, each
    * in its own transaction: its marks deleted first, then its rollup rows recomputed by PARTS_SQL, so a write that
    * commits meanwhile leaves a mark for the next round. A round that empties the marks records when it began
-   * (stats_rollup_state.folded_at). New policy windows mark every day stale first.
+   * (stats_rollup_state.folded_at). New policy windows mark every day stale first. `pause`, asked before each day,
+   * ends the round early (more: true; the days left stay marked).
    */
-  async fold(windows: StatsWindows, batch = FOLD_BATCH): Promise<FoldRound | null> {
+  async fold(windows: StatsWindows, batch = FOLD_BATCH, pause?: () => boolean): Promise<FoldRound | null> {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
       const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [FOLD_LOCK])) as { locked: boolean }[];
       if (!locked) return null;
       try {
-        return await this.foldLocked(runner, windows, batch);
+        return await this.foldLocked(runner, windows, batch, pause);
       } finally {
         await runner.query(`SELECT pg_advisory_unlock($1)`, [FOLD_LOCK]);
       }
@@ -156,7 +157,7 @@ export class StatsRollupRepository {
     }
   }
 
-  private async foldLocked(q: QueryRunner, windows: StatsWindows, batch: number): Promise<FoldRound> {
+  private async foldLocked(q: QueryRunner, windows: StatsWindows, batch: number, pause?: () => boolean): Promise<FoldRound> {
     const key = windowsKey(windows);
     const [state] = (await q.query(`SELECT windows, now() AS started FROM stats_rollup_state`)) as { windows: string | null; started: Date }[];
     if (state.windows !== key) {
@@ -174,7 +175,10 @@ export class StatsRollupRepository {
       district_id: string;
       day: string;
     }[];
+    let days = 0;
     for (const { district_id: districtId, day } of marked) {
+      if (pause?.()) return { days, more: true };
+      days += 1;
       const from = dayFromText(day);
       await this.inTransaction(q, async () => {
         await q.query(`DELETE FROM stats_dirty WHERE district_id = $1 AND day = $2`, [districtId, day]);

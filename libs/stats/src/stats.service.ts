@@ -76,8 +76,8 @@ export class StatsService {
   }
 
   /** One fold of the days the write path marked stale into the rollups (the worker's loop); null when another process is folding. */
-  foldRollups(batch?: number): Promise<FoldRound | null> {
-    return this.rollups.fold(this.windows(), batch);
+  foldRollups(batch?: number, pause?: () => boolean): Promise<FoldRound | null> {
+    return this.rollups.fold(this.windows(), batch, pause);
   }
 
   /** Every district, for the worker's alert check. */
