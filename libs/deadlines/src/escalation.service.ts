@@ -370,7 +370,7 @@ export class EscalationService {
     }
     for (const { id } of late.filter((t) => t.stage === 'stage2')) if ((await this.secondStage(id)) === 'done') processed += 1;
     let rescheduled = 0;
-    const [{ began }] = (await this.db.query('SELECT now() AS began')) as { began: Date }[];
+    const [{ began }] = await this.db.query<{ began: Date }[]>('SELECT now() AS began');
     const last = await this.timers.reconciledAt();
     const upcoming = await this.deadlines.upcoming(last ? new Date(last.getTime() - RECONCILE_MARGIN_MS) : undefined);
     for (let i = 0; i < upcoming.length; i += RECONCILE_BATCH) {
