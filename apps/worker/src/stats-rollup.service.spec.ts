@@ -19,7 +19,10 @@ function folds(round: () => { days: number; more: boolean }, busy: () => boolean
 describe('the worker’s indicator rollup folds', () => {
   it('wait while deadlines fall due, and fold once the sweeps are quiet', async () => {
     let busy = true;
-    const t = folds(() => ({ days: 3, more: false }), () => busy);
+    const t = folds(
+      () => ({ days: 3, more: false }),
+      () => busy,
+    );
     expect(await t.folds.tick()).toBe(0);
     expect(t.stats.foldRollups).not.toHaveBeenCalled();
     expect(t.asked).toEqual([FOLD_YIELD_TO_SWEEPS_MS]);

@@ -25,10 +25,10 @@ export const SWEEP_SLOT_LOCK = 0x5357_4550;
 
 /** Takes a free sweep slot for the transaction; false when all SWEEP_SLOTS are held (the caller sweeps later). */
 export async function takeSweepSlot(manager: EntityManager, slots = SWEEP_SLOTS): Promise<boolean> {
-  const rows: unknown[] = await manager.query(
-    `SELECT s FROM generate_series(0, $2::int - 1) AS s WHERE pg_try_advisory_xact_lock($1::int, s) LIMIT 1`,
-    [SWEEP_SLOT_LOCK, slots],
-  );
+  const rows: unknown[] = await manager.query(`SELECT s FROM generate_series(0, $2::int - 1) AS s WHERE pg_try_advisory_xact_lock($1::int, s) LIMIT 1`, [
+    SWEEP_SLOT_LOCK,
+    slots,
+  ]);
   return rows.length > 0;
 }
 
