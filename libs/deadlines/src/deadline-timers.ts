@@ -7,14 +7,14 @@ import { deadlineJobId, JobName, QueueName } from '@shouhu/jobs';
 import type { DeadlineTimerPort } from './deadline.service';
 import type { Deadline } from './entities/deadline.entity';
 
+/** The key, beside the queue's, that holds when the last reconciler pass over the timers began (BullDeadlineTimers.reconciledAt). */
+const RECONCILED_KEY = 'shouhu:timers-reconciled';
+
 /**
  * BullMQ delayed jobs as the timers of pending deadlines. Job ids are derived
  * from the deadline id and stage, so scheduling twice adds nothing; the
  * processors re-read the row, so a timer that outlived its deadline does nothing.
  */
-/** The key, beside the queue's, that holds when the last reconciler pass over the timers began (BullDeadlineTimers.reconciledAt). */
-const RECONCILED_KEY = 'shouhu:timers-reconciled';
-
 @Injectable()
 export class BullDeadlineTimers implements DeadlineTimerPort {
   constructor(@InjectQueue(QueueName.Deadlines) private readonly queue: Queue) {}
@@ -25,7 +25,7 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
    * rows are committed; the reconciler arms their timers when Redis is back.
    */
   private async assertConnected(): Promise<void> {
-    const client = await within(100, this.queue.getBackend().connection.client).catch(() => null);
+    const client = await within(100, this.client()).catch(() => null);
     if ((client as { status?: string } | null)?.status !== 'ready') throw new Error('the queue is not connected to Redis; the reconciler will arm the timers');
   }
 
