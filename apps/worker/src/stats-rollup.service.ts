@@ -18,7 +18,7 @@ const MAX_ROUNDS_PER_TICK = 50;
  * The rollups wait while deadlines fall due: no fold round begins while this process's breach sweeper
  * breached a deadline within this long. A day's fold recomputes the day whole, and the breaches mark
  * their cases' days again and again; at 100,000 deadlines due within a minute, folds of 8 s each took
- * one of the database's two cores from the sweeps for the whole minute, and breaches ran 30 s late.
+ * one of the database's two cores from the sweeps for the whole minute (the statement log showed them).
  * The indicators stay current meanwhile: an answer computes the marked days live (LIVE_DAYS).
  */
 export const FOLD_YIELD_TO_SWEEPS_MS = 5_000;

@@ -16,8 +16,8 @@ export const SWEEP_BATCH = 1000;
  * Breach sweeps that run at once across every worker process of the database. Each sweep
  * first takes one of these slots (a transaction-level advisory lock, without waiting); when
  * all are taken it does nothing and its loop tries again after a short pause. Without the cap,
- * every worker added another two sweeps, and at volume (100,000 deadlines due within a minute)
- * four sweeps on a 2-core database were each slower than two: the lateness grew with workers.
+ * every worker added another two sweeps on the same database cores (a bench with two workers was
+ * later than with one: p99 2.4 s against 0.67 s), so adding workers adds no sweeping capacity.
  */
 export const SWEEP_SLOTS = 2;
 /** The advisory-lock namespace of the sweep slots ("SWEP"); the slot number is the second key. */
