@@ -68,6 +68,10 @@ if (r.deadlines?.runs?.length > 0) {
     );
   lines.push('');
 }
+if (r.console)
+  lines.push(
+    `The console in Chromium: the supervisor's queue shows its 50th row ${n(r.console.firstMs)} ms after the first navigation, median ${n(r.console.medianMs)} ms over ${r.console.runs} (budget ${n(r.console.budgetMs)} ms: ${r.console.met ? '**met**' : '**not met**'}).`,
+  );
 lines.push(`Memory at the end of the run: api RSS ${n(r.memory.apiRssMb)} MB, worker RSS ${n(r.memory.workerRssMb)} MB.`);
 if (r.captured?.filing)
   lines.push(`A filing sends ${r.captured.filing.statements} statements on ${r.captured.filing.connections} connection(s) (captured from the statement log).`);

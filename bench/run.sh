@@ -4,7 +4,8 @@
 # (bench/bulk-cases.sql); at each size the queue's latency (bench/http.mjs queue); at
 # BENCH_CASES every scenario beside its ceiling: the queue and GET /api/health/live, the
 # filing at each of BENCH_FILING_CONNECTIONS, pgbench replaying the SQL one real request sent
-# (captured from the statement log by bench/capture.mjs), the indicators, the uploads.
+# (captured from the statement log by bench/capture.mjs), the indicators, the console's queue
+# in Chromium (bench/console.mjs), the uploads.
 # Writes bench/results/latest.json and queue-p99.svg, prints the Markdown table (bench/report.mjs).
 # Shorter: BENCH_SECONDS (10 per run), BENCH_SIZES=2000,10000 BENCH_CASES=5000,
 # BENCH_UPLOADS=0 (skips the uploads), BENCH_NO_BUILD=1 (uses dist/ as it is).
@@ -16,6 +17,8 @@ services_up
 if ! command -v wrk >/dev/null; then
   if is_root && command -v apt-get >/dev/null; then apt_install wrk || say "wrk could not be installed: autocannon generates the load"; else say "wrk is not installed (apt-get install wrk): autocannon generates the load"; fi
 fi
+# The console's queue is timed in Chromium (bench/console.mjs), as the browser tests run it.
+if ! command -v chromium >/dev/null && is_root && command -v apt-get >/dev/null; then ensure_browser || say "Chromium could not be installed: the console is not timed"; fi
 if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
   # The shared build lock: other checkouts' test runs read dist/ meanwhile.
   exec 9>/tmp/shouhu-build.lock
@@ -126,6 +129,8 @@ for size in $SIZES; do
     node bench/pgbench.mjs "$BENCH_URL" "$PARTS/queue-supervisor.pgbench" "${BENCH_CONNECTIONS:-20}" "$SECONDS_EACH" "$PARTS/pgbench-queue-supervisor.json"
     node bench/pgbench.mjs "$BENCH_URL" "$PARTS/queue-district.pgbench" "${BENCH_CONNECTIONS:-20}" "$SECONDS_EACH" "$PARTS/pgbench-queue-district.json"
     BENCH_OUT="$PARTS/stats.json" node bench/stats.mjs "$URL" "${BENCH_STATS_RUNS:-5}"
+    say "the console: the queue's 50 rows in Chromium…"
+    BENCH_OUT="$PARTS/console.json" node bench/console.mjs "$URL" || say "the console could not be measured (see above)"
     say "the filing at $FILING_CONNECTIONS connections…"
     BENCH_CASES_NOW="$(count)" BENCH_OUT="$PARTS/filing.json" BENCH_FILING_CONNECTIONS="$FILING_CONNECTIONS" node bench/http.mjs "$URL" filing || true
     say "the filing's ceiling (pgbench, the captured SQL)…"
@@ -158,4 +163,4 @@ if [ -z "${BENCH_OUT_DIR:-}" ]; then
 else
   node bench/report.mjs "$OUT/latest.json"
 fi
-say "written: bench/results/latest.json, bench/results/queue-p99.svg"
+say "written: $OUT/latest.json, $OUT/queue-p99.svg"
