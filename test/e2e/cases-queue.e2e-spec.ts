@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Actor, JurisdictionLevel, Role } from '@shouhu/access';
 import { CaseRepository, caseScope, ListCasesQuery } from '@shouhu/cases';
 import {
+  caseBody,
   CaseClient,
   CaseDetail,
   CaseOverrides,
@@ -166,6 +167,58 @@ describe('case queue (e2e)', () => {
       A6: 'returned',
       A7: 'submitted',
     });
+  });
+
+  // PostgreSQL renders a queue row (CaseRepository.listSql); caseSummary renders the detail's
+  // same fields. Row for row they must agree: in the test district, and on a page of the demo
+  // district's (hotline reports not yet routed, escalated and flagged cases among them).
+  const SUMMARY_KEYS = [
+    'assigneeId',
+    'caseNo',
+    'categories',
+    'childAgeYears',
+    'childDisplayName',
+    'childSex',
+    'communityId',
+    'districtId',
+    'escalationLevel',
+    'flags',
+    'id',
+    'mandatoryItems',
+    'nextDeadline',
+    'reportedAt',
+    'riskLevel',
+    'status',
+    'statusLabel',
+    'streetId',
+    'version',
+  ];
+  async function expectRowsAreSummaries(as: string, query: string): Promise<void> {
+    const res = await cc.get(as, `/api/cases${query}`);
+    expectStatus(res, 200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    const items = res.body.items as Record<string, unknown>[];
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) {
+      expect(Object.keys(item).sort()).toEqual(SUMMARY_KEYS);
+      const detail = (await cc.detail(as, item.id as string)) as unknown as Record<string, unknown>;
+      expect(item).toEqual(Object.fromEntries(SUMMARY_KEYS.map((k) => [k, detail[k]])));
+    }
+  }
+
+  it('each queue row of the test district is the summary its case detail shows', async () => {
+    await expectRowsAreSummaries(user('staff'), '');
+    await expectRowsAreSummaries(user('supA'), '?sort=dueAt');
+  });
+
+  it('each queue row of the demo district is the summary its case detail shows, an unlocated hotline report among them', async () => {
+    const ids = await demoIds(api);
+    const unlocated = caseBody('placeholder', { report: { reporterType: undefined, location: `宝安区某公园东门${randomUUID().slice(0, 4)}` } });
+    unlocated.communityId = null;
+    expectStatus(await cc.post('hotline', '/api/cases', unlocated), 201);
+    await cc.file('dir-xa-01', ids.community('xa', 0), r1Violence());
+    await cc.file('dir-xa-01', ids.community('xa', 0), { submit: false });
+    for (const query of ['?sort=dueAt', '?sort=riskLevel', '?unlocated=true&limit=5']) await expectRowsAreSummaries('district1', query);
   });
 
   describe('scoping', () => {

@@ -86,8 +86,10 @@ export class CasesController {
   @ApiOperation({ summary: '个案队列 (the triage queue), scoped to the caller, keyset-paginated' })
   @ApiOkResponse({ type: CaseListView })
   @ApiErrors([400, 401, 403, 503])
-  list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery): Promise<CaseListView> {
-    return this.queries.list(actor, query);
+  async list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    // The page comes as JSON text (PostgreSQL renders the rows): sent as it is.
+    void reply.type('application/json; charset=utf-8');
+    return this.queries.listJson(actor, query);
   }
 
   @Roles(...INTAKE_READERS)

@@ -1,7 +1,6 @@
 import { decodeCursor as decodeKeyset, encodeCursor as encodeKeyset, isCursorId, isCursorInstant } from '@shouhu/database';
 import { DomainError } from '@shouhu/errors';
 import type { CaseSort, ListCasesQuery } from './dto/case.dto';
-import type { Case } from './entities/case.entity';
 
 /**
  * Keyset pagination for the triage queue. A cursor holds the sort key of the last
@@ -15,8 +14,9 @@ interface CursorV1 {
   r?: string;
 }
 
-export function encodeCursor(sort: CaseSort, last: Pick<Case, 'id' | 'nextDueAt' | 'reportedAt' | 'riskLevel'>): string {
-  const c: CursorV1 = { s: sort, id: last.id, t: (sort === 'dueAt' ? last.nextDueAt : last.reportedAt).toISOString() };
+/** The cursor after a queue row: its id, risk level and instants (ISO, as CaseRepository.listPage reads them). */
+export function encodeCursor(sort: CaseSort, last: { id: string; riskLevel: string; nextDueAt: string; reportedAt: string }): string {
+  const c: CursorV1 = { s: sort, id: last.id, t: sort === 'dueAt' ? last.nextDueAt : last.reportedAt };
   if (sort === 'riskLevel') c.r = last.riskLevel;
   return encodeKeyset({ ...c });
 }

@@ -4,8 +4,7 @@ import { DataSource, EntityManager, EntityTarget } from 'typeorm';
 import type { FieldMap } from '@shouhu/access';
 import { ReplicaReads, type SqlCondition } from '@shouhu/database';
 import { listQueryParts } from './case-list';
-import type { SummarySource } from './case.views';
-import { CaseStatus, REOPEN_WINDOW_DAYS } from './domain';
+import { CaseStatus, NO_DEADLINE, REOPEN_WINDOW_DAYS, STATUS_LABELS } from './domain';
 import type { CaseSort, ListCasesQuery } from './dto/case.dto';
 import { Case } from './entities/case.entity';
 import { Child } from './entities/child.entity';
@@ -25,52 +24,54 @@ export const CASE_FIELDS: FieldMap = {
   status: 'c.status',
 };
 
+/** An instant as the API writes it (Date.toISOString: UTC, milliseconds truncated), rendered by PostgreSQL. */
+const isoSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * A queue row rendered by PostgreSQL as caseSummary (case.views.ts) renders a case, but for the
+ * child's masked name and age, which stay in TypeScript (maskName, ageInYears): the service
+ * puts them in front (CaseQueriesService.listJson). The two renderings are compared on real rows
+ * by the queue's tests. Beside it the keyset cursor's fields of the row.
+ */
 const LIST_COLUMNS = [
   'c.id',
-  'c.case_no',
-  'c.status',
   'c.risk_level',
-  'c.categories',
-  'c.mandatory_items',
-  'c.community_id',
-  'c.street_id',
-  'c.district_id',
-  'c.assignee_id',
-  'c.reported_at',
-  'c.next_due_at',
-  'c.next_due_kind',
-  'c.escalation_level',
-  'c.flags',
-  'c.version',
   'child.name AS child_name',
-  'child.sex AS child_sex',
   "to_char(child.birth_date, 'YYYY-MM-DD') AS child_birth_date",
+  `${isoSql('c.reported_at')} AS reported_at`,
+  `${isoSql('c.next_due_at')} AS next_due_at`,
+  `json_build_object(
+    'id', c.id, 'caseNo', c.case_no, 'status', c.status, 'statusLabel', CAST(:listStatusLabels AS jsonb) ->> CAST(c.status AS text),
+    'riskLevel', c.risk_level, 'categories', c.categories, 'mandatoryItems', c.mandatory_items,
+    'communityId', c.community_id, 'streetId', c.street_id, 'districtId', c.district_id, 'childSex', child.sex, 'assigneeId', c.assignee_id,
+    'reportedAt', ${isoSql('c.reported_at')},
+    'nextDeadline', CASE WHEN c.next_due_at < CAST(:listNoDeadline AS timestamptz) THEN json_build_object(
+      'kind', coalesce(c.next_due_kind, 'deadline'), 'dueAt', ${isoSql('c.next_due_at')}, 'overdue', c.next_due_at < CAST(:listNow AS timestamptz)) END,
+    'escalationLevel', c.escalation_level, 'flags', c.flags, 'version', c.version)::text AS summary`,
 ].join(', ');
 
-/** What a queue row needs: the summary's fields, the child's name, sex and birth date. */
-export type CaseListRow = SummarySource & { child: NonNullable<SummarySource['child']> };
-
-function toListRow(r: Record<string, unknown>): CaseListRow {
-  return {
-    id: r.id as string,
-    caseNo: r.case_no as string,
-    status: r.status as CaseListRow['status'],
-    riskLevel: r.risk_level as CaseListRow['riskLevel'],
-    categories: r.categories as string[],
-    mandatoryItems: r.mandatory_items as number[],
-    communityId: r.community_id as string | null,
-    streetId: r.street_id as string | null,
-    districtId: r.district_id as string,
-    assigneeId: r.assignee_id as string | null,
-    reportedAt: r.reported_at as Date,
-    nextDueAt: r.next_due_at as Date,
-    nextDueKind: r.next_due_kind as string | null,
-    escalationLevel: Number(r.escalation_level),
-    flags: r.flags as string[],
-    version: Number(r.version),
-    child: { name: r.child_name as string, sex: r.child_sex as Child['sex'], birthDate: r.child_birth_date as string },
-  };
+/** A queue row: the summary as JSON without the child's masked name and age, what makes them, and the cursor's fields. */
+export interface CaseListRow {
+  id: string;
+  riskLevel: string;
+  childName: string;
+  childBirthDate: string;
+  /** ISO instants, as the cursor holds them. */
+  reportedAt: string;
+  nextDueAt: string;
+  summary: string;
 }
+
+const toListRow = (r: Record<string, string>): CaseListRow => ({
+  id: r.id,
+  riskLevel: r.risk_level,
+  childName: r.child_name,
+  childBirthDate: r.child_birth_date,
+  reportedAt: r.reported_at,
+  nextDueAt: r.next_due_at,
+  summary: r.summary,
+});
+const STATUS_LABELS_JSON = JSON.stringify(STATUS_LABELS);
 
 /** The case rows: locked, scoped, listed, numbered, linked and updated. Their records and approvals have repositories of their own. */
 @Injectable()
@@ -114,22 +115,30 @@ export class CaseRepository {
   }
 
   /** One page of the queue: scoped in SQL, filtered, keyset-ordered; one extra row tells if there is more. On a caught-up replica when there is one. */
-  async listPage(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number): Promise<{ rows: CaseListRow[]; sort: CaseSort }> {
-    const [sql, params] = this.listSql(scope, query, actorId, limit);
-    const raw: Record<string, unknown>[] = await this.replicas.read((m) => m.query(sql, params));
+  async listPage(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number, now: Date): Promise<{ rows: CaseListRow[]; sort: CaseSort }> {
+    const [sql, params] = this.listSql(scope, query, actorId, limit, now);
+    const raw: Record<string, string>[] = await this.replicas.read((m) => m.query(sql, params));
     return { rows: raw.map(toListRow), sort: query.sort ?? '-reportedAt' };
   }
 
   /**
-   * The SQL of a queue page (also for EXPLAIN in tests and benchmarks). Only the summary's columns,
-   * read raw and written as SQL, not through the query builder: a queue page is the hottest read
-   * there is, and building its statement took more of the api's time than parsing its rows.
+   * The SQL of a queue page (also for EXPLAIN in tests and benchmarks). Written as SQL, not
+   * through the query builder, and the rows rendered as JSON by PostgreSQL: a queue page is the
+   * hottest read there is, and building its statement, parsing its rows into objects and
+   * serialising them again took most of the api's time for it.
    */
-  listSql(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number): [string, unknown[]] {
+  listSql(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number, now = new Date()): [string, unknown[]] {
     const parts = listQueryParts(query, actorId);
     const where = [`(${scope.sql})`, ...parts.conditions].join(' AND ');
     const sql = `SELECT ${LIST_COLUMNS} FROM "case" c INNER JOIN child ON child.id = c.child_id WHERE ${where} ORDER BY ${parts.orderBy} LIMIT :listLimit`;
-    return this.db.driver.escapeQueryWithParameters(sql, { ...scope.params, ...parts.params, listLimit: limit + 1 });
+    return this.db.driver.escapeQueryWithParameters(sql, {
+      ...scope.params,
+      ...parts.params,
+      listLimit: limit + 1,
+      listStatusLabels: STATUS_LABELS_JSON,
+      listNoDeadline: NO_DEADLINE.toISOString(),
+      listNow: now.toISOString(),
+    });
   }
 
   /**

@@ -101,6 +101,7 @@ export type SummarySource = Pick<
   | 'version'
 > & { child?: Pick<Child, 'name' | 'sex' | 'birthDate'> };
 
+/** A case's summary, as the detail shows it. The queue's rows are rendered the same way by PostgreSQL (CaseRepository.listSql). */
 export function caseSummary(c: SummarySource, now = new Date()): CaseSummaryView {
   const child = c.child as Pick<Child, 'name' | 'sex' | 'birthDate'>;
   const hasDeadline = c.nextDueAt.getTime() < NO_DEADLINE.getTime();
