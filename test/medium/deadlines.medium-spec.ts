@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@shouhu/access';
 import { CaseAction, CaseFlag, RiskLevel } from '@shouhu/cases';
-import { BullDeadlineTimers } from '@shouhu/deadlines';
+import { BullDeadlineTimers, DeadlineRepository } from '@shouhu/deadlines';
 import { deadlineJobId, JobName } from '@shouhu/jobs';
 import { EventType } from '@shouhu/timeline';
 import { createOtherDistrict } from '../helpers/database';
@@ -356,5 +356,36 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
     // Then again only what was armed since, and nothing is missing.
     expect(await s.escalation.reconcile()).toMatchObject({ full: false, rescheduled: 0 });
     expect((await timers.reconciledAt())?.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('the reconciler reads the open steps a page at a time through one cursor: each once, every one, none past a page', async () => {
+    const repo = s.module.get(DeadlineRepository, { strict: false });
+    const cases = await Promise.all([0, 1, 2].map(() => fileCase(s, 'dir-fy-01', 'r1-neglect')));
+    const mine = new Set((await Promise.all(cases.map((c) => s.deadlines.deadlinesOf(c.id)))).flat().map((d) => d.id));
+    expect(mine.size).toBeGreaterThanOrEqual(3);
+    const expected: { id: string; stage: string }[] = await s.db.query(
+      `SELECT id, 'remind' AS stage FROM deadline WHERE status = 'pending' AND reminded_at IS NULL AND remind_at < due_at AND remind_at > now()
+       UNION ALL SELECT id, 'stage2' FROM deadline WHERE status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at > now()`,
+    );
+    const pages: number[] = [];
+    const seen: string[] = [];
+    const total = await repo.upcomingPages(undefined, 2, async (page) => {
+      pages.push(page.length);
+      for (const step of page) {
+        expect(step.at).toBeInstanceOf(Date);
+        expect(step.at.getTime()).toBeGreaterThan(Date.now() - 60_000);
+        seen.push(`${step.id}:${step.stage}`);
+      }
+    });
+    expect(total).toBe(expected.length);
+    expect(seen.sort()).toEqual(expected.map((e) => `${e.id}:${e.stage}`).sort());
+    expect(pages.every((n) => n >= 1 && n <= 2)).toBe(true);
+    expect(pages.length).toBe(Math.ceil(expected.length / 2));
+    for (const id of mine) expect(seen.some((x) => x.startsWith(`${id}:`))).toBe(true);
+    // Only what was armed since: none of it when that is in the future.
+    expect(await repo.upcomingPages(new Date(Date.now() + 3_600_000), 2, () => Promise.reject(new Error('no page expected')))).toBe(0);
+    // A page that fails ends the pass, rolls the cursor's transaction back and gives its connection back.
+    await expect(repo.upcomingPages(undefined, 2, () => Promise.reject(new Error('redis away')))).rejects.toThrow('redis away');
+    expect(await repo.upcomingPages(undefined, 1000, async () => undefined)).toBe(expected.length);
   });
 });

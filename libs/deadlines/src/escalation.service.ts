@@ -24,6 +24,8 @@ export type Outcome = 'done' | 'noop' | 'not_due';
 export const RECONCILE_MARGIN_MS = 5 * 60_000;
 /** Timers checked in one round trip to Redis. */
 const RECONCILE_BATCH = 500;
+/** Steps read from the database at a time by the reconciler (DeadlineRepository.upcomingPages). */
+const RECONCILE_PAGE = 5000;
 
 /** What one breach sweep did: how many due deadlines it locked and breached (the same, unless one changed under it). */
 export interface SweepOutcome {
@@ -372,20 +374,26 @@ export class EscalationService {
     let rescheduled = 0;
     const [{ began }] = await this.db.query<{ began: Date }[]>('SELECT now() AS began');
     const last = await this.timers.reconciledAt();
-    const upcoming = await this.deadlines.upcoming(last ? new Date(last.getTime() - RECONCILE_MARGIN_MS) : undefined);
-    for (let i = 0; i < upcoming.length; i += RECONCILE_BATCH) {
-      const batch = upcoming.slice(i, i + RECONCILE_BATCH);
-      const ids = batch.map((t) => deadlineJobId(t.id, t.stage));
-      const present = await this.timers.existing(ids);
-      // A batch's missing timers in a few round trips (one by one, 12,000 timers lost with a FLUSHALL took over a minute: the fault campaign).
-      const missing = batch.filter((t) => !present.has(deadlineJobId(t.id, t.stage)));
-      await this.timers.restore(
-        missing.map((t) => ({ name: t.stage === 'remind' ? JobName.DeadlineRemind : JobName.DeadlineSecondStage, deadlineId: t.id, stage: t.stage, at: t.at })),
-      );
-      rescheduled += missing.length;
-    }
+    const since = last ? new Date(last.getTime() - RECONCILE_MARGIN_MS) : undefined;
+    const checked = await this.deadlines.upcomingPages(since, RECONCILE_PAGE, async (page) => {
+      for (let i = 0; i < page.length; i += RECONCILE_BATCH) {
+        const batch = page.slice(i, i + RECONCILE_BATCH);
+        const present = await this.timers.existing(batch.map((t) => deadlineJobId(t.id, t.stage)));
+        // A batch's missing timers in a few round trips (one by one, 12,000 timers lost with a FLUSHALL took over a minute: the fault campaign).
+        const missing = batch.filter((t) => !present.has(deadlineJobId(t.id, t.stage)));
+        await this.timers.restore(
+          missing.map((t) => ({
+            name: t.stage === 'remind' ? JobName.DeadlineRemind : JobName.DeadlineSecondStage,
+            deadlineId: t.id,
+            stage: t.stage,
+            at: t.at,
+          })),
+        );
+        rescheduled += missing.length;
+      }
+    });
     await this.timers.markReconciled(began);
     if (processed || rescheduled) this.logger.log(`reconciler: processed ${processed} late step(s), re-created ${rescheduled} timer(s)`);
-    return { processed, rescheduled, checked: upcoming.length, full: last === null };
+    return { processed, rescheduled, checked, full: last === null };
   }
 }
