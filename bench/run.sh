@@ -44,6 +44,21 @@ PSQL="$PG_BIN/psql"
 ADMIN_URL="$(node -e 'const u = new URL(process.argv[1]); u.pathname = "/postgres"; console.log(u.toString())' "$DATABASE_URL")"
 BENCH_URL="$(node -e 'const u = new URL(process.argv[1]); u.pathname = "/" + process.argv[2]; console.log(u.toString())' "$DATABASE_URL" "$DB")"
 "$PSQL" "$ADMIN_URL" -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+# The queues of the dropped database go with it: timers of an earlier run (448,000 after two runs)
+# would otherwise fire into nothing, and Redis would snapshot them in the middle of the measurements.
+node -e '
+const Redis = require("ioredis");
+const r = new Redis(process.env.REDIS_URL);
+(async () => {
+  let cursor = "0", n = 0;
+  do {
+    const [next, keys] = await r.scan(cursor, "MATCH", `${process.argv[1]}:*`, "COUNT", 5000);
+    if (keys.length) n += await r.unlink(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+  if (n) console.log(`removed ${n} Redis key(s) of the earlier bench database`);
+  await r.quit();
+})().catch((e) => { console.error(e.message); process.exit(1); });' "$DB"
 export DATABASE_URL="$BENCH_URL" QUEUE_PREFIX="$DB" LOG_LEVEL=warn PORT="$BENCH_PORT" HOST=127.0.0.1
 export LOGIN_MAX_ATTEMPTS_PER_IP=100000
 # The uploads benchmark writes ~200 MB of encrypted files: a folder of its own, emptied each run.
