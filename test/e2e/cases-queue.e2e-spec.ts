@@ -202,6 +202,12 @@ describe('case queue (e2e)', () => {
     for (const item of items) {
       expect(Object.keys(item).sort()).toEqual(SUMMARY_KEYS);
       const detail = (await cc.detail(as, item.id as string)) as unknown as Record<string, unknown>;
+      // A deadline falling due between the two reads is overdue in one and not the other.
+      const due = (item.nextDeadline as { dueAt: string } | null)?.dueAt;
+      if (due && Math.abs(Date.parse(due) - Date.now()) < 5000) {
+        delete (detail.nextDeadline as Record<string, unknown>).overdue;
+        delete (item.nextDeadline as Record<string, unknown>).overdue;
+      }
       expect(item).toEqual(Object.fromEntries(SUMMARY_KEYS.map((k) => [k, detail[k]])));
     }
   }
@@ -216,7 +222,8 @@ describe('case queue (e2e)', () => {
     const unlocated = caseBody('placeholder', { report: { reporterType: undefined, location: `宝安区某公园东门${randomUUID().slice(0, 4)}` } });
     unlocated.communityId = null;
     expectStatus(await cc.post('hotline', '/api/cases', unlocated), 201);
-    await cc.file('dir-xa-01', ids.community('xa', 0), r1Violence());
+    // (not R1: this file's policy makes an R1 acceptance due 0.36 s after the report)
+    await cc.file('dir-xa-01', ids.community('xa', 0), { riskLevel: 'R2', categories: ['N03'] });
     await cc.file('dir-xa-01', ids.community('xa', 0), { submit: false });
     for (const query of ['?sort=dueAt', '?sort=riskLevel', '?unlocated=true&limit=5']) await expectRowsAreSummaries('district1', query);
   });
