@@ -273,6 +273,8 @@ describe('协同转介 in the browser (e2e)', () => {
 
       await page.getByRole('button', { name: '拒绝' }).click();
       const d = page.getByRole('dialog', { name: '拒绝转介' });
+      // The form is in place (not only the dialog's frame, still opening on a busy machine) before an empty submit.
+      await d.getByLabel('拒绝理由').waitFor();
       await d.getByTestId('dialog-submit').click();
       await d.getByText('拒绝须写明理由').waitFor();
       await d.getByLabel('拒绝理由').fill(reason);
