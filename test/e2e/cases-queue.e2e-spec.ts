@@ -10,8 +10,9 @@ import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Actor, JurisdictionLevel, Role } from '@shouhu/access';
-import { CaseRepository, caseScope, ListCasesQuery } from '@shouhu/cases';
+import { Actor, JurisdictionLevel, maskNameSql, Role, TRIMMED_CHARS } from '@shouhu/access';
+import { ageInYears, ageInYearsSql, ageParams, CaseRepository, caseScope, ListCasesQuery } from '@shouhu/cases';
+import { PreparedReads } from '@shouhu/database';
 import {
   caseBody,
   CaseClient,
@@ -462,6 +463,67 @@ describe('case queue (e2e)', () => {
     expect(list.map((i) => i.childDisplayName)).toEqual(['张*明']);
   });
 
+  it('PostgreSQL masks a name as maskName does, awkward names included', async () => {
+    const names = [
+      '张三',
+      '张小明',
+      '欧阳小明',
+      '王',
+      ' 李四 ',
+      '\u3000赵钱孙\u3000',
+      '\t周\n',
+      '   ',
+      'A"B\\C',
+      "O'Neil",
+      '𠀋𠀌𠀍𠀎',
+      '\u00a0吴\u2028',
+      'Zoë Ångström',
+    ];
+    const rows: { masked: string }[] = await dataSourceOf(api).query(
+      `SELECT ${maskNameSql('n.name', '$2')} AS masked FROM unnest(CAST($1 AS text[])) WITH ORDINALITY AS n(name, i) ORDER BY n.i`,
+      [names, TRIMMED_CHARS],
+    );
+    expect(rows.map((r) => r.masked)).toEqual(names.map(maskName));
+  });
+
+  it("PostgreSQL counts a child's age as ageInYears does, on the birthday and either side of it", async () => {
+    const days = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000).toISOString().slice(0, 10);
+    const instants = [
+      '2026-03-01T00:00:00.000Z',
+      '2027-02-28T23:59:59.999Z',
+      '2028-02-29T12:00:00.000Z',
+      '2026-12-31T16:30:00.000Z',
+      new Date().toISOString(),
+    ].map((t) => new Date(t));
+    for (const at of instants) {
+      const tenYearsAgo = new Date(Date.UTC(at.getUTCFullYear() - 10, at.getUTCMonth(), at.getUTCDate()));
+      const births = [-1, 0, 1].map((n) => days(tenYearsAgo, n)).concat(['2016-02-29', '2012-02-29', '2010-12-31', '2011-01-01']);
+      const { year, monthDay } = ageParams(at);
+      const rows: { age: number }[] = await dataSourceOf(api).query(
+        `SELECT ${ageInYearsSql('CAST(b.d AS date)', '$2', '$3')} AS age FROM unnest(CAST($1 AS text[])) WITH ORDINALITY AS b(d, i) ORDER BY b.i`,
+        [births, year, monthDay],
+      );
+      expect(rows.map((r) => r.age)).toEqual(births.map((b) => ageInYears(b, at)));
+    }
+  });
+
+  it("the queue's own pool plans generically and outlives a connection the server drops", async () => {
+    const prepared = api.app.get(PreparedReads);
+    const text = "SELECT current_setting('plan_cache_mode') AS mode, pg_backend_pid() AS pid, CAST($1 AS int) + 1 AS n";
+    const [first] = await prepared.query<{ mode: string; pid: number; n: number }>(text, [41]);
+    expect(first).toEqual({ mode: 'force_generic_plan', pid: expect.any(Number), n: 42 });
+    // Not the api's main pool: its connections plan as PostgreSQL chooses.
+    const [main] = await dataSourceOf(api).query("SELECT current_setting('plan_cache_mode') AS mode");
+    expect(main.mode).toBe('auto');
+    // The server drops the connection: the next page is served on a new one, not answered with an error.
+    await dataSourceOf(api).query('SELECT pg_terminate_backend($1)', [first.pid]);
+    await sleep(200);
+    const [again] = await prepared.query<{ n: number; pid: number }>(text, [1]);
+    expect(again.n).toBe(2);
+    expect(again.pid).not.toBe(first.pid);
+    expect(prepared.poolStats()).toEqual({ total: expect.any(Number), idle: expect.any(Number), waiting: 0 });
+  });
+
   describe('query plans on a large table', () => {
     let big: TestTree;
     const supervisorOf = (t: TestTree): Actor => ({
@@ -517,9 +579,57 @@ describe('case queue (e2e)', () => {
       const [{ n }] = await dataSourceOf(api).query('SELECT count(*)::int AS n FROM "case" WHERE street_id = $1', [big.streets.big]);
       expect(n).toBe(20000);
       const [sql, params] = api.app.get(CaseRepository).listSql(caseScope(supervisorOf(big)), {}, big.users.sup.id, 50);
-      const rows = await dataSourceOf(api).query(sql, params);
-      expect(rows).toHaveLength(51);
+      const [page] = await dataSourceOf(api).query(sql, params);
+      expect(page.fetched).toBe(51);
+      expect(page.broken).toBe(false);
+      expect(JSON.parse(`[${page.items}]`)).toHaveLength(50);
     });
+
+    /**
+     * The plan the queue's own pool runs (PreparedReads: prepared, force_generic_plan): made once
+     * for any parameter values, it must still read the page through an index, in its order.
+     */
+    async function genericPlanOf(actor: Actor, query: ListCasesQuery): Promise<Record<string, unknown>[]> {
+      const [sql, params] = api.app.get(CaseRepository).listSql(caseScope(actor), query, actor.id, 50);
+      const runner = dataSourceOf(api).createQueryRunner();
+      try {
+        await runner.query('SET plan_cache_mode = force_generic_plan');
+        await runner.query(`PREPARE queue_plan AS ${sql}`);
+        // EXPLAIN takes no bound parameters: the values as literals.
+        const args = params.map((v) => (typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`)).join(', ');
+        const [row] = await runner.query(`EXPLAIN (FORMAT JSON) EXECUTE queue_plan(${args})`);
+        const plan = (typeof row['QUERY PLAN'] === 'string' ? JSON.parse(row['QUERY PLAN']) : row['QUERY PLAN'])[0].Plan;
+        return nodes(plan);
+      } finally {
+        await runner.query('DEALLOCATE ALL').catch(() => undefined);
+        await runner.query('RESET plan_cache_mode').catch(() => undefined);
+        await runner.release();
+      }
+    }
+
+    it.each([
+      ...SORTS.map((sort) => ({ sort, overdue: undefined })),
+      { sort: 'dueAt' as const, overdue: 'true' as const },
+      { sort: 'dueAt' as const, overdue: 'false' as const },
+    ])(
+      "the queue's generic plan (sort=$sort, overdue=$overdue) reads through an index in the page's order, for the supervisor and the district",
+      async ({ sort, overdue }) => {
+        const staff: Actor = {
+          ...supervisorOf(big),
+          id: big.users.staff.id,
+          role: Role.DistrictStaff,
+          jurisdictionId: big.districtId,
+          level: JurisdictionLevel.District,
+          streetId: null,
+        };
+        for (const actor of [supervisorOf(big), staff]) {
+          const all = await genericPlanOf(actor, { ...(sort === '-reportedAt' ? {} : { sort }), ...(overdue ? { overdue } : {}) });
+          expect(all.filter((n) => n['Relation Name'] === 'case' && n['Node Type'] === 'Seq Scan')).toEqual([]);
+          expect(all.filter((n) => ((n['Index Name'] as string | undefined) ?? '').startsWith('case_')).length).toBeGreaterThan(0);
+          expect(all.filter((n) => n['Node Type'] === 'Sort')).toEqual([]);
+        }
+      },
+    );
 
     it.each(SORTS.map((sort) => ({ sort })))(
       "the supervisor's queue (sort=$sort) reads the case table through an index, never a Seq Scan",

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Gauge } from 'prom-client';
 import { Public } from '@shouhu/auth';
 import { AppConfig } from '@shouhu/config';
-import { DependencyProbe } from '@shouhu/database';
+import { DependencyProbe, PreparedReads } from '@shouhu/database';
 import { DeadlineService } from '@shouhu/deadlines';
 import { DomainError, ErrorCode } from '@shouhu/errors';
 import { JobMonitor } from '@shouhu/jobs';
@@ -22,12 +22,14 @@ export class MetricsController {
   private readonly queueJobs: Gauge<'queue' | 'state'>;
   private readonly deadlines: Gauge<'kind' | 'status'>;
   private readonly pool: Gauge<'state'>;
+  private readonly queuePool: Gauge<'state'>;
 
   constructor(
     private readonly metrics: HttpMetrics,
     private readonly deadlineService: DeadlineService,
     private readonly jobs: JobMonitor,
     private readonly probe: DependencyProbe,
+    private readonly prepared: PreparedReads,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {
     const registers = [metrics.registry];
@@ -46,6 +48,12 @@ export class MetricsController {
     this.pool = new Gauge({
       name: 'shouhu_db_pool_connections',
       help: 'PostgreSQL pool connections of this process (total, idle, waiting clients)',
+      labelNames: ['state'],
+      registers,
+    });
+    this.queuePool = new Gauge({
+      name: 'shouhu_db_queue_pool_connections',
+      help: "The queue's own PostgreSQL pool of this process (DB_QUEUE_POOL_SIZE): total, idle, waiting clients",
       labelNames: ['state'],
       registers,
     });
@@ -87,5 +95,10 @@ export class MetricsController {
     this.pool.set({ state: 'total' }, pool.total);
     this.pool.set({ state: 'idle' }, pool.idle);
     this.pool.set({ state: 'waiting' }, pool.waiting);
+    const queue = this.prepared.poolStats();
+    if (!queue) return;
+    this.queuePool.set({ state: 'total' }, queue.total);
+    this.queuePool.set({ state: 'idle' }, queue.idle);
+    this.queuePool.set({ state: 'waiting' }, queue.waiting);
   }
 }

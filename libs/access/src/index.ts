@@ -5,4 +5,4 @@ export { JurisdictionLevel, Role, ROLE_LABELS, ROLE_LEVEL, ROLES } from './roles
 export { rulesToSql, UnsupportedConditionError } from './rules-to-sql';
 export type { FieldMap } from './rules-to-sql';
 export { FieldCipher } from './field-cipher';
-export { birthDateOfNationalId, isValidNationalId, maskIdNumber, maskName } from './masking';
+export { birthDateOfNationalId, isValidNationalId, maskIdNumber, maskName, maskNameSql, TRIMMED_CHARS } from './masking';

@@ -11,6 +11,23 @@ export function maskName(name: string): string {
   return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
 }
 
+/**
+ * The characters String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator), for
+ * SQL's btrim: maskNameSql trims as maskName does.
+ */
+export const TRIMMED_CHARS =
+  '\u0009\u000A\u000B\u000C\u000D\u0020\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF';
+
+/**
+ * maskName in SQL, for rows PostgreSQL renders (the queue): `name` a text expression, `trimmed`
+ * a parameter holding TRIMMED_CHARS. PostgreSQL counts characters as Array.from does (code points).
+ * The two are compared on awkward names by the masking tests.
+ */
+export function maskNameSql(name: string, trimmed: string): string {
+  const t = `btrim(${name}, ${trimmed})`;
+  return `(CASE WHEN char_length(${t}) <= 1 THEN '*' WHEN char_length(${t}) = 2 THEN left(${t}, 1) || '*' ELSE left(${t}, 1) || repeat('*', char_length(${t}) - 2) || right(${t}, 1) END)`;
+}
+
 /** 440306********1234 style: the region and the last four digits stay. */
 export function maskIdNumber(id: string): string {
   return id.length <= 10 ? '*'.repeat(id.length) : `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`;

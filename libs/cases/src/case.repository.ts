@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget } from 'typeorm';
-import type { FieldMap } from '@shouhu/access';
-import { ReplicaReads, type SqlCondition } from '@shouhu/database';
+import { type FieldMap, maskNameSql, TRIMMED_CHARS } from '@shouhu/access';
+import { PreparedReads, ReplicaReads, type SqlCondition } from '@shouhu/database';
 import { listQueryParts } from './case-list';
 import { CaseStatus, NO_DEADLINE, REOPEN_WINDOW_DAYS, STATUS_LABELS } from './domain';
 import type { CaseSort, ListCasesQuery } from './dto/case.dto';
@@ -27,51 +27,72 @@ export const CASE_FIELDS: FieldMap = {
 /** An instant as the API writes it (Date.toISOString: UTC, milliseconds truncated), rendered by PostgreSQL. */
 const isoSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/**
- * A queue row rendered by PostgreSQL as caseSummary (case.views.ts) renders a case, but for the
- * child's masked name and age, which stay in TypeScript (maskName, ageInYears): the service
- * puts them in front (CaseQueriesService.listJson). The two renderings are compared on real rows
- * by the queue's tests. Beside it the keyset cursor's fields of the row.
- */
-const LIST_COLUMNS = [
-  'c.id',
-  'c.risk_level',
-  'child.name AS child_name',
-  "to_char(child.birth_date, 'YYYY-MM-DD') AS child_birth_date",
-  `${isoSql('c.reported_at')} AS reported_at`,
-  `${isoSql('c.next_due_at')} AS next_due_at`,
-  `json_build_object(
-    'id', c.id, 'caseNo', c.case_no, 'status', c.status, 'statusLabel', CAST(:listStatusLabels AS jsonb) ->> CAST(c.status AS text),
-    'riskLevel', c.risk_level, 'categories', c.categories, 'mandatoryItems', c.mandatory_items,
-    'communityId', c.community_id, 'streetId', c.street_id, 'districtId', c.district_id, 'childSex', child.sex, 'assigneeId', c.assignee_id,
-    'reportedAt', ${isoSql('c.reported_at')},
-    'nextDeadline', CASE WHEN c.next_due_at < CAST(:listNoDeadline AS timestamptz) THEN json_build_object(
-      'kind', coalesce(c.next_due_kind, 'deadline'), 'dueAt', ${isoSql('c.next_due_at')}, 'overdue', c.next_due_at < CAST(:listNow AS timestamptz)) END,
-    'escalationLevel', c.escalation_level, 'flags', c.flags, 'version', c.version)::text AS summary`,
-].join(', ');
+/** JSON text of a non-null text value (quoted and escaped), of a nullable uuid ("…" or null). */
+const jsonText = (sql: string) => `CAST(to_json(${sql}) AS text)`;
+const jsonUuid = (sql: string) => `coalesce('"' || CAST(${sql} AS text) || '"', 'null')`;
 
-/** A queue row: the summary as JSON without the child's masked name and age, what makes them, and the cursor's fields. */
-export interface CaseListRow {
-  id: string;
-  riskLevel: string;
-  childName: string;
-  childBirthDate: string;
-  /** ISO instants, as the cursor holds them. */
-  reportedAt: string;
-  nextDueAt: string;
-  summary: string;
+/**
+ * ageInYears in SQL: `birthDate` a date expression; `year` and `monthDay` parameters holding
+ * ageParams(at). Whole years, one fewer before the birthday (UTC dates, as ageInYears counts).
+ */
+export const ageInYearsSql = (birthDate: string, year: string, monthDay: string) =>
+  `(CAST(${year} AS int) - CAST(extract(year FROM ${birthDate}) AS int) - CASE WHEN to_char(${birthDate}, 'MMDD') > ${monthDay} THEN 1 ELSE 0 END)`;
+
+/** The parameters of ageInYearsSql at an instant: its UTC year, and its month and day as MMDD. */
+export function ageParams(at: Date): { year: number; monthDay: string } {
+  const iso = at.toISOString();
+  return { year: at.getUTCFullYear(), monthDay: iso.slice(5, 7) + iso.slice(8, 10) };
 }
 
-const toListRow = (r: Record<string, string>): CaseListRow => ({
-  id: r.id,
-  riskLevel: r.risk_level,
-  childName: r.child_name,
-  childBirthDate: r.child_birth_date,
-  reportedAt: r.reported_at,
-  nextDueAt: r.next_due_at,
-  summary: r.summary,
-});
+/**
+ * A queue row rendered by PostgreSQL as caseSummary (case.views.ts) renders a case: the JSON text
+ * of its summary, written out key by key (json_build_object took twice the server's time of it).
+ * Every nullable value is wrapped (coalesce), so that no row's text comes out null; the page's
+ * SQL counts any that would. The child's masked name (maskNameSql) and age are computed here as
+ * maskName and ageInYears compute them; the queue's tests compare both renderings row by row.
+ */
+const LIST_ITEM = [
+  `'{"childDisplayName":' || ${jsonText(maskNameSql('child.name', ':listTrimmed'))}`,
+  `',"childAgeYears":' || CAST(${ageInYearsSql('child.birth_date', ':listYear', ':listMonthDay')} AS text)`,
+  `',"id":"' || CAST(c.id AS text) || '","caseNo":' || ${jsonText('c.case_no')}`,
+  `',"status":"' || CAST(c.status AS text) || '","statusLabel":' || coalesce(CAST(CAST(:listStatusLabels AS jsonb) -> CAST(c.status AS text) AS text), 'null')`,
+  `',"riskLevel":"' || CAST(c.risk_level AS text) || '","categories":' || CAST(array_to_json(c.categories) AS text)`,
+  `',"mandatoryItems":' || CAST(array_to_json(c.mandatory_items) AS text)`,
+  `',"communityId":' || ${jsonUuid('c.community_id')} || ',"streetId":' || ${jsonUuid('c.street_id')} || ',"districtId":' || ${jsonUuid('c.district_id')}`,
+  `',"childSex":"' || CAST(child.sex AS text) || '","assigneeId":' || ${jsonUuid('c.assignee_id')}`,
+  `',"reportedAt":"' || ${isoSql('c.reported_at')} || '"'`,
+  `',"nextDeadline":' || CASE WHEN c.next_due_at < CAST(:listNoDeadline AS timestamptz) THEN '{"kind":' || ${jsonText("coalesce(c.next_due_kind, 'deadline')")}
+     || ',"dueAt":"' || ${isoSql('c.next_due_at')} || '","overdue":' || CASE WHEN c.next_due_at < CAST(:listNow AS timestamptz) THEN 'true' ELSE 'false' END || '}' ELSE 'null' END`,
+  `',"escalationLevel":' || CAST(c.escalation_level AS text) || ',"flags":' || CAST(array_to_json(c.flags) AS text) || ',"version":' || CAST(c.version AS text) || '}'`,
+].join('\n  || ');
+
+/**
+ * One queue page as one row: the items' JSON texts joined in order (those of the page, not the
+ * extra row that tells whether there is more), how many rows were read, whether any item came
+ * out null (never, unless a column the item reads became nullable), and the keyset cursor's
+ * fields of the page's last row.
+ */
+export interface CaseListPage {
+  items: string | null;
+  fetched: number;
+  broken: boolean;
+  last: { id: string; riskLevel: string; reportedAt: string; nextDueAt: string } | null;
+}
+
 const STATUS_LABELS_JSON = JSON.stringify(STATUS_LABELS);
+
+/**
+ * Whether a queue page's best plan is the same whatever its parameters' values (PreparedReads
+ * plans it once): the queue as it opens (scope, sort, page size, cursor) and the overdue view by
+ * due time, whose generic plans the queue's tests check on a large table. Filters are planned per
+ * request: a case-number prefix (LIKE) needs its pattern for its index range, a category or a
+ * status its frequency, overdue under another sort how many are overdue, to choose an index.
+ */
+function hasGenericPlan(query: ListCasesQuery): boolean {
+  const { sort, overdue, ...rest } = query;
+  if (overdue !== undefined && sort !== 'dueAt') return false;
+  return Object.entries(rest).every(([key, value]) => key === 'cursor' || key === 'limit' || value === undefined);
+}
 
 /** The case rows: locked, scoped, listed, numbered, linked and updated. Their records and approvals have repositories of their own. */
 @Injectable()
@@ -79,6 +100,7 @@ export class CaseRepository {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly replicas: ReplicaReads,
+    private readonly prepared: PreparedReads,
   ) {}
 
   /** The case if it is in scope, locked for the rest of the transaction. */
@@ -115,29 +137,60 @@ export class CaseRepository {
   }
 
   /** One page of the queue: scoped in SQL, filtered, keyset-ordered; one extra row tells if there is more. On a caught-up replica when there is one. */
-  async listPage(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number, now: Date): Promise<{ rows: CaseListRow[]; sort: CaseSort }> {
+  async listPage(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number, now: Date): Promise<{ page: CaseListPage; sort: CaseSort }> {
     const [sql, params] = this.listSql(scope, query, actorId, limit, now);
-    const raw: Record<string, string>[] = await this.replicas.read((m) => m.query(sql, params));
-    return { rows: raw.map(toListRow), sort: query.sort ?? '-reportedAt' };
+    type Row = Record<string, string | number | boolean | null>;
+    const [row] = !hasGenericPlan(query) ? await this.replicas.read((m) => m.query<Row[]>(sql, params)) : await this.prepared.query<Row>(sql, params);
+    const page: CaseListPage = {
+      items: row.items as string | null,
+      fetched: Number(row.fetched),
+      broken: row.broken === true,
+      last:
+        row.last_id === null
+          ? null
+          : {
+              id: row.last_id as string,
+              riskLevel: row.last_risk_level as string,
+              reportedAt: row.last_reported_at as string,
+              nextDueAt: row.last_next_due_at as string,
+            },
+    };
+    return { page, sort: query.sort ?? '-reportedAt' };
   }
 
   /**
-   * The SQL of a queue page (also for EXPLAIN in tests and benchmarks). Written as SQL, not
-   * through the query builder, and the rows rendered as JSON by PostgreSQL: a queue page is the
-   * hottest read there is, and building its statement, parsing its rows into objects and
-   * serialising them again took most of the api's time for it.
+   * The SQL of a queue page (also for EXPLAIN in tests and benchmarks), one row (CaseListPage).
+   * Written as SQL, not through the query builder, and the page rendered as JSON text by
+   * PostgreSQL: a queue page is the hottest read there is, and building its statement, parsing
+   * its rows into objects and serialising them again took most of the api's time for it.
+   * The inner query reads the page in the index's order (row_number over the same order, so the
+   * items are joined in it); the outer one joins them.
    */
   listSql(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number, now = new Date()): [string, unknown[]] {
     const parts = listQueryParts(query, actorId);
     const where = [`(${scope.sql})`, ...parts.conditions].join(' AND ');
-    const sql = `SELECT ${LIST_COLUMNS} FROM "case" c INNER JOIN child ON child.id = c.child_id WHERE ${where} ORDER BY ${parts.orderBy} LIMIT :listLimit`;
+    const today = now.toISOString();
+    // The page size is written into the statement, not passed: with a parameter there, the
+    // planner cannot tell a prepared statement's LIMIT from an unbounded one and plans it anew
+    // for every request. It is an integer (PageQuery validates 1–200), checked again here.
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`a queue page size must be a positive integer, not ${limit}`);
+    const lastOf = (column: string) => `min(${column}) FILTER (WHERE page.n = ${limit})`;
+    const sql = `SELECT string_agg(page.item, ',' ORDER BY page.n) FILTER (WHERE page.n <= ${limit}) AS items,
+  CAST(count(*) AS int) AS fetched, coalesce(bool_or(page.item IS NULL), false) AS broken,
+  ${lastOf('CAST(page.id AS text)')} AS last_id, CAST(${lastOf('page.risk_level')} AS text) AS last_risk_level,
+  ${isoSql(lastOf('page.reported_at'))} AS last_reported_at, ${isoSql(lastOf('page.next_due_at'))} AS last_next_due_at
+FROM (SELECT ${LIST_ITEM} AS item,
+  c.id, c.risk_level, c.reported_at, c.next_due_at, row_number() OVER (ORDER BY ${parts.orderBy}) AS n
+  FROM "case" c INNER JOIN child ON child.id = c.child_id WHERE ${where} ORDER BY ${parts.orderBy} LIMIT ${limit + 1}) page`;
     return this.db.driver.escapeQueryWithParameters(sql, {
       ...scope.params,
       ...parts.params,
-      listLimit: limit + 1,
       listStatusLabels: STATUS_LABELS_JSON,
       listNoDeadline: NO_DEADLINE.toISOString(),
-      listNow: now.toISOString(),
+      listNow: today,
+      listYear: ageParams(now).year,
+      listMonthDay: ageParams(now).monthDay,
+      listTrimmed: TRIMMED_CHARS,
     });
   }
 

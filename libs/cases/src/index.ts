@@ -3,7 +3,7 @@ export { policeAlertOpen } from './statutory-rules';
 export * from './dto/case.dto';
 export * from './dto/transition.dto';
 export { ageInYears, birthDateProblem, IsDateTime } from './dto/validators';
-export { CaseRepository, CASE_FIELDS } from './case.repository';
+export { ageInYearsSql, ageParams, CaseRepository, CASE_FIELDS } from './case.repository';
 export { caseScope } from './case-scope';
 export { CaseApprovalsService } from './case-approvals.service';
 export { CaseIntakeService } from './case-intake.service';

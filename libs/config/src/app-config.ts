@@ -92,6 +92,17 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/[^,\s]+(,postgres(ql)?:\/\/[^,\s]+)*$/, { message: 'must be postgres:// URLs separated by commas' })
   DATABASE_REPLICA_URLS?: string;
 
+  /**
+   * Connections per process for the queue's pages on the primary (PreparedReads): prepared
+   * statements that always run on their generic plan, in a pool of their own, so that no other
+   * statement is planned that way.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_QUEUE_POOL_SIZE = 4;
+
   /** Connections in each replica's pool (the primary's is DB_POOL_SIZE). */
   @Transform(toInt)
   @IsInt()

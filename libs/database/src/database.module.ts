@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@shouhu/config';
 import { dataSourceOptions } from './data-source-options';
 import { DependencyProbe } from './dependency-probe';
+import { PreparedReads } from './prepared';
 import { reachableReplicas, ReplicaReads, replicaUrls } from './replica';
 import { RedisClient } from './redis';
 import { TransactionRunner } from './transaction';
@@ -20,7 +21,7 @@ import { TransactionRunner } from './transaction';
       }),
     }),
   ],
-  providers: [TransactionRunner, RedisClient, DependencyProbe, ReplicaReads],
-  exports: [TransactionRunner, RedisClient, DependencyProbe, ReplicaReads],
+  providers: [TransactionRunner, RedisClient, DependencyProbe, ReplicaReads, PreparedReads],
+  exports: [TransactionRunner, RedisClient, DependencyProbe, ReplicaReads, PreparedReads],
 })
 export class DatabaseModule {}
