@@ -96,6 +96,20 @@ wait_folded() {
   done
   say "rollups folded $(($(date +%s) - start)) s after the load"
 }
+# And on an idle machine: whatever the load left behind (the server writing, the worker catching up)
+# settles first. Waits until the cores are less than BENCH_QUIET_PCT (20) % busy over 2 s, at most
+# BENCH_QUIET_WAIT_S (120) seconds, and says how long it took.
+wait_quiet() {
+  local start busy
+  start=$(date +%s)
+  while :; do
+    busy="$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat; sleep 2; awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)"
+    busy="$(echo $busy | awk '{ b = $3 - $1; i = $4 - $2; printf "%d", ((b + i) > 0 ? 100 * b / (b + i) : 0) }')"
+    [ "$busy" -lt "${BENCH_QUIET_PCT:-20}" ] && break
+    [ $(($(date +%s) - start)) -lt "${BENCH_QUIET_WAIT_S:-120}" ] || { say "the machine is still ${busy} % busy: measuring anyway"; return 0; }
+  done
+  say "quiet ($busy % busy) $(($(date +%s) - start)) s later"
+}
 stop_all() {
   [ -n "$API" ] && kill "$API" 2>/dev/null || true
   [ -n "$WORKER" ] && kill "$WORKER" 2>/dev/null || true
@@ -136,6 +150,7 @@ count() { "$PSQL" "$BENCH_URL" -Atc 'SELECT count(*) FROM "case"'; }
 for size in $SIZES; do
   grow_to "$size"
   wait_folded
+  wait_quiet
   if [ "$size" = "$N" ]; then
     # Reads first, filings last: the filings add cases (the report gives the count each saw).
     say "every scenario at $N cases…"
