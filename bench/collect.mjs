@@ -12,7 +12,8 @@ const end = read('end.json') ?? {};
 const byKey = (key) => http.find((r) => r.key === key) ?? null;
 const round = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? null : Number(x.toFixed(d)));
 const ratio = (a, b) => (a && b ? round(a / b, 3) : null);
-const app = (r) => (r ? { rps: round(r.rps, 1), p50Ms: r.p50, p99Ms: r.p99, requests: r.total, connections: r.connections } : null);
+const app = (r) =>
+  r ? { rps: round(r.rps, 1), p50Ms: r.p50, p99Ms: r.p99, requests: r.total, connections: r.connections, ...(r.runs ? { p99RunsMs: r.runs.map((x) => x.p99) } : {}) } : null;
 const live = byKey('health-live');
 const scenarios = [];
 
@@ -76,7 +77,14 @@ const sizes = readdirSync(dir)
   .map((m) => {
     const results = read(m[0]).results;
     const p99 = (key) => results.find((r) => r.key === key)?.p99 ?? null;
-    return { cases: results[0]?.cases ?? Number(m[1]), supervisorP99Ms: p99('queue-supervisor'), districtP99Ms: p99('queue-district') };
+    const runs = (key) => results.find((r) => r.key === key)?.runs?.map((x) => x.p99) ?? null;
+    return {
+      cases: results[0]?.cases ?? Number(m[1]),
+      supervisorP99Ms: p99('queue-supervisor'),
+      districtP99Ms: p99('queue-district'),
+      supervisorP99RunsMs: runs('queue-supervisor'),
+      districtP99RunsMs: runs('queue-district'),
+    };
   })
   .sort((a, b) => a.cases - b.cases);
 const inserts = readdirSync(dir)

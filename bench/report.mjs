@@ -47,9 +47,11 @@ if (stats)
   );
 lines.push('');
 if (r.queueBySize.length > 0) {
-  lines.push('| cases | supervisor queue p99 ms | district overdue p99 ms |');
+  // Each figure the median of the runs at that size (bench/http.mjs, BENCH_QUEUE_RUNS), every run's beside it.
+  const withRuns = (p99, runs) => (runs?.length > 1 ? `${n(p99)} (runs: ${runs.map((x) => n(x)).join(', ')})` : n(p99));
+  lines.push('| cases | supervisor queue p99 ms (median of the runs) | district overdue p99 ms (median of the runs) |');
   lines.push('|---:|---:|---:|');
-  for (const q of r.queueBySize) lines.push(`| ${n(q.cases)} | ${n(q.supervisorP99Ms)} | ${n(q.districtP99Ms)} |`);
+  for (const q of r.queueBySize) lines.push(`| ${n(q.cases)} | ${withRuns(q.supervisorP99Ms, q.supervisorP99RunsMs)} | ${withRuns(q.districtP99Ms, q.districtP99RunsMs)} |`);
   lines.push('');
 }
 if (r.uploads?.rows?.length > 0) {

@@ -169,8 +169,10 @@ redis_up() {
   if [ "$(redis_cli ping 2>/dev/null || true)" != PONG ]; then
     say "starting Redis on 127.0.0.1:$REDIS_PORT…"
     # redis-server --daemonize returns 0 even when the port is taken: poll instead.
+    # The append-only file is its persistence; no RDB snapshots besides (each forked a child that took
+    # a core for seconds while the deadlines' timers were being written: lateness of a second and more).
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$STATE/redis" \
-      --appendonly yes --requirepass "$SHOUHU_REDIS_PASSWORD" \
+      --appendonly yes --save "" --requirepass "$SHOUHU_REDIS_PASSWORD" \
       --pidfile "$STATE/redis/redis.pid" --logfile "$STATE/redis/redis.log" >/dev/null
     local i reply
     for i in $(seq 1 1200); do
