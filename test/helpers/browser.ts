@@ -95,6 +95,17 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
 export async function checkPage(page: Page, name: string): Promise<void> {
   // Tables fade in once loaded: check (and picture) them as they are read, not while they load.
   await page.locator('.ant-spin-blur').waitFor({ state: 'detached' });
+  // A transition read half-way (a button fading into its loading state) has colours of neither
+  // state, and axe judged its contrast on some runs: let finite animations end first (2 s at most;
+  // spinners and progress stripes run forever and are not waited for).
+  await page.evaluate(
+    `Promise.race([
+      Promise.all(document.getAnimations()
+        .filter((a) => !a.effect || a.effect.getTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => undefined))),
+      new Promise((resolve) => setTimeout(resolve, 2000)),
+    ])`,
+  );
   await screenshot(page, name);
   expect({ page: name, violations: await seriousViolations(page) }).toEqual({ page: name, violations: [] });
   expect({ page: name, errors: pageErrors(page) }).toEqual({ page: name, errors: [] });

@@ -267,7 +267,9 @@ export function EvidenceSection({ caseId, canEdit }: { caseId: string; canEdit: 
               htmlType="submit"
               icon={<UploadOutlined aria-hidden />}
               loading={upload.isPending}
-              disabled={!file || !!problem}
+              // Inactive while it sends (a second press would send the file twice): shown as disabled,
+              // not as antd's faded loading blue, whose white label fails the contrast minimum.
+              disabled={!file || !!problem || upload.isPending}
             >
               上传
             </Button>
