@@ -169,7 +169,7 @@ export class CaseRepository {
   listSql(scope: SqlCondition, query: ListCasesQuery, actorId: string, limit: number, now = new Date()): [string, unknown[]] {
     const parts = listQueryParts(query, actorId);
     const where = [`(${scope.sql})`, ...parts.conditions].join(' AND ');
-    const today = now.toISOString();
+    const age = ageParams(now);
     // The page size is written into the statement, not passed: with a parameter there, the
     // planner cannot tell a prepared statement's LIMIT from an unbounded one and plans it anew
     // for every request. It is an integer (PageQuery validates 1–200), checked again here.
@@ -187,9 +187,9 @@ FROM (SELECT ${LIST_ITEM} AS item,
       ...parts.params,
       listStatusLabels: STATUS_LABELS_JSON,
       listNoDeadline: NO_DEADLINE.toISOString(),
-      listNow: today,
-      listYear: ageParams(now).year,
-      listMonthDay: ageParams(now).monthDay,
+      listNow: now.toISOString(),
+      listYear: age.year,
+      listMonthDay: age.monthDay,
       listTrimmed: TRIMMED_CHARS,
     });
   }
