@@ -34,6 +34,8 @@ module.exports = {
     '^@shouhu/([a-z-]+)$': '<rootDir>/libs/$1/src',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
+  // A test file fails when pg was handed two statements at once on one connection (test/helpers/pg-warnings.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/pg-warnings.ts'],
   testTimeout: 30000,
   slowTestThreshold: 10,
 };

@@ -34,15 +34,16 @@ export class CaseRecordRepository {
   /** Without a manager (the detail), on a caught-up replica when there is one (ReplicaReads). */
   async ofCase(caseId: string, manager?: EntityManager): Promise<CaseRecords> {
     if (!manager) return this.replicas.read((m) => this.ofCase(caseId, m));
-    const [reports, assessments, measures, visits, notes, outcomeFeedback, openReferrals] = await Promise.all([
-      manager.getRepository(Report).find({ where: { caseId }, order: { filedAt: 'ASC' } }),
-      manager.getRepository(Assessment).find({ where: { caseId }, order: { assessedAt: 'ASC' } }),
-      manager.getRepository(Measure).find({ where: { caseId }, order: { createdAt: 'ASC' } }),
-      manager.getRepository(Visit).find({ where: { caseId }, order: { visitedAt: 'ASC', createdAt: 'ASC' } }),
-      manager.getRepository(Note).find({ where: { caseId }, order: { createdAt: 'ASC' } }),
-      manager.getRepository(OutcomeFeedback).find({ where: { caseId }, order: { toldAt: 'ASC' } }),
-      this.openReferralCount(caseId, manager),
-    ]);
+    // One after another: a transaction's manager has one connection, which pg must not be handed a
+    // second statement while it runs one (deprecated, removed in pg 9); and a read outside one takes
+    // one pooled connection, not seven at once.
+    const reports = await manager.getRepository(Report).find({ where: { caseId }, order: { filedAt: 'ASC' } });
+    const assessments = await manager.getRepository(Assessment).find({ where: { caseId }, order: { assessedAt: 'ASC' } });
+    const measures = await manager.getRepository(Measure).find({ where: { caseId }, order: { createdAt: 'ASC' } });
+    const visits = await manager.getRepository(Visit).find({ where: { caseId }, order: { visitedAt: 'ASC', createdAt: 'ASC' } });
+    const notes = await manager.getRepository(Note).find({ where: { caseId }, order: { createdAt: 'ASC' } });
+    const outcomeFeedback = await manager.getRepository(OutcomeFeedback).find({ where: { caseId }, order: { toldAt: 'ASC' } });
+    const openReferrals = await this.openReferralCount(caseId, manager);
     return { reports, assessments, measures, visits, notes, outcomeFeedback, openReferrals };
   }
 
