@@ -13,7 +13,17 @@ const byKey = (key) => http.find((r) => r.key === key) ?? null;
 const round = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? null : Number(x.toFixed(d)));
 const ratio = (a, b) => (a && b ? round(a / b, 3) : null);
 const app = (r) =>
-  r ? { rps: round(r.rps, 1), p50Ms: r.p50, p99Ms: r.p99, requests: r.total, connections: r.connections, ...(r.runs ? { p99RunsMs: r.runs.map((x) => x.p99) } : {}) } : null;
+  r
+    ? {
+        rps: round(r.rps, 1),
+        p50Ms: r.p50,
+        p99Ms: r.p99,
+        requests: r.total,
+        connections: r.connections,
+        ...(r.runs ? { p99RunsMs: r.runs.map((x) => x.p99) } : {}),
+        cpuMsPerRequest: r.cpuMsPerRequest ?? null,
+      }
+    : null;
 const live = byKey('health-live');
 const scenarios = [];
 
@@ -28,8 +38,22 @@ for (const key of ['queue-supervisor', 'queue-district']) {
     app: app(r),
     statements: capture[key]?.statements ?? null,
     ceilings: [
-      { name: 'GET /api/health/live', rps: round(live?.rps, 1), p99Ms: live?.p99 ?? null, errors: live?.bad ?? null, ratio: ratio(r?.rps, live?.rps) },
-      { name: 'pgbench, the same SQL', tps: round(pg?.tps, 1), connections: pg?.clients ?? null, errors: pg?.errors ?? null, ratio: ratio(r?.rps, pg?.tps) },
+      {
+        name: 'GET /api/health/live',
+        rps: round(live?.rps, 1),
+        p99Ms: live?.p99 ?? null,
+        errors: live?.bad ?? null,
+        ratio: ratio(r?.rps, live?.rps),
+        cpuMsPerRequest: live?.cpuMsPerRequest ?? null,
+      },
+      {
+        name: 'pgbench, the same SQL',
+        tps: round(pg?.tps, 1),
+        connections: pg?.clients ?? null,
+        errors: pg?.errors ?? null,
+        ratio: ratio(r?.rps, pg?.tps),
+        cpuMsPerRequest: pg?.cpuMsPerTx ?? null,
+      },
     ],
     ratio: ratio(r?.rps, pg?.tps),
     errors: r?.bad ?? null,
@@ -53,6 +77,7 @@ for (const r of http.filter((x) => x.key.startsWith('filing-'))) {
         connections: pg?.clients ?? null,
         errors: pg?.errors ?? null,
         ratio: ratio(r.rps, pg?.tps),
+        cpuMsPerRequest: pg?.cpuMsPerTx ?? null,
       },
     ],
     ratio: ratio(r.rps, pg?.tps),

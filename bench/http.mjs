@@ -6,11 +6,12 @@
 // Before the queue requests, BENCH_WARMUP seconds (5) of each, not counted: the first size is
 // measured right after the api started, and would otherwise pay for its warming up (compiling, the
 // queue's pool connecting and preparing its statements) in its p99.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { cpuWatch, perRequest } from './cpu.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:3900';
 const mode = process.argv[3] ?? 'all';
@@ -52,7 +53,7 @@ function autocannonRun(key, title, opts) {
 }
 
 const lua = (text) => `[==[${text}]==]`;
-function wrkRun(key, title, opts) {
+async function wrkRun(key, title, opts) {
   const conns = opts.connections ?? connections;
   const duration = opts.duration ?? seconds;
   const headers = Object.entries(opts.headers ?? {})
@@ -81,7 +82,16 @@ end`;
   const file = join(tmpdir(), `shouhu-wrk-${process.pid}-${key}.lua`);
   writeFileSync(file, script);
   const threads = String(Math.min(2, conns));
-  const out = spawnSync('wrk', ['-t', threads, '-c', String(conns), '-d', `${duration}s`, '--timeout', '60s', '-s', file, base + opts.path], { encoding: 'utf8' });
+  // Not spawnSync: the CPU watch (bench/cpu.mjs) samples on a timer meanwhile.
+  const out = await new Promise((resolve, reject) => {
+    const child = spawn('wrk', ['-t', threads, '-c', String(conns), '-d', `${duration}s`, '--timeout', '60s', '-s', file, base + opts.path]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', () => resolve({ stdout, stderr }));
+  });
   rmSync(file, { force: true });
   const line = /RESULT (\{.*\})/.exec(out.stdout ?? '');
   if (!line) throw new Error(`wrk ${key}: ${out.stderr || out.stdout}`);
@@ -90,7 +100,13 @@ end`;
   return result(key, title, conns, { rps: r.requests / (r.duration / 1e6), p50: ms(r.p50), p99: ms(r.p99), total: r.requests, bad: r.bad });
 }
 
-const run = (key, title, opts) => (useWrk ? Promise.resolve(wrkRun(key, title, opts)) : autocannonRun(key, title, opts));
+// Each run also says where the CPU went, per request (bench/cpu.mjs): the api, the worker, PostgreSQL, Redis, the load generator.
+const db = process.env.BENCH_DB ?? process.env.QUEUE_PREFIX ?? 'shouhu_bench';
+async function run(key, title, opts) {
+  const watch = cpuWatch(db);
+  const r = useWrk ? await wrkRun(key, title, opts) : await autocannonRun(key, title, opts);
+  return { ...r, cpuMsPerRequest: perRequest(watch.stop(), r.total) };
+}
 
 const sup = await login('sup-xa');
 const district = await login('district1');

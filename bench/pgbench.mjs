@@ -2,8 +2,9 @@
 //   node bench/pgbench.mjs <databaseUrl> <script.pgbench> <connections,…> <seconds> <out.json>
 // Connections are capped below the server's max_connections (what the api, the worker and
 // everyone else hold, plus a margin); the connections actually used are reported.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { cpuWatch, perRequest } from './cpu.mjs';
 
 const [url, file, list, secondsArg, out] = process.argv.slice(2);
 const seconds = Number(secondsArg);
@@ -25,10 +26,18 @@ for (const wanted of list
   .filter((c) => c > 0)) {
   const free = Number(psql("SELECT current_setting('max_connections')::int - count(*) FROM pg_stat_activity")) - 15;
   const clients = Math.max(1, Math.min(wanted, free));
-  const run = spawnSync(`${bin}pgbench`, ['-n', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds), '-f', file], {
-    env,
-    encoding: 'utf8',
+  const watch = cpuWatch(env.PGDATABASE);
+  // Not spawnSync: the CPU watch (bench/cpu.mjs) samples on a timer meanwhile.
+  const run = await new Promise((resolve, reject) => {
+    const child = spawn(`${bin}pgbench`, ['-n', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds), '-f', file], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', () => resolve({ stdout, stderr }));
   });
+  const used = watch.stop();
   const text = `${run.stdout}\n${run.stderr}`;
   const num = (re) => {
     const m = re.exec(text);
@@ -37,12 +46,15 @@ for (const wanted of list
   const tps = num(/tps = ([\d.]+) \(without initial connection time\)/);
   const failed = num(/number of failed transactions: (\d+)/) ?? 0;
   const aborted = (text.match(/client \d+ aborted/g) ?? []).length;
+  const transactions = num(/number of transactions actually processed: (\d+)/);
   const r = {
     wanted,
     clients,
     tps,
     latencyMs: num(/latency average = ([\d.]+) ms/),
-    transactions: num(/number of transactions actually processed: (\d+)/),
+    transactions,
+    // Where the CPU went per transaction (bench/cpu.mjs): PostgreSQL's, and pgbench's own as the load generator.
+    cpuMsPerTx: perRequest(used, transactions),
     errors: failed + aborted + (tps === null ? 1 : 0),
   };
   if (r.errors > 0)

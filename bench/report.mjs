@@ -46,6 +46,24 @@ if (stats)
     `| GET /api/stats (the whole district) | ${n(stats.cases)} | 1 | — | ${n(stats.app.medianMs)} (median of ${stats.app.runs}) | ${n(stats.app.worstMs)} (worst) | ${n(stats.errors)} | — | — | — |`,
   );
 lines.push('');
+// Where the CPU went (bench/cpu.mjs): what each process used during the run over the requests (or
+// pgbench's transactions) it served. The ceilings' own figures sit under the scenario they bound.
+const cpuRows = r.scenarios.flatMap((s) => [
+  ...(s.app?.cpuMsPerRequest ? [[s.title, s.connections, s.app.cpuMsPerRequest]] : []),
+  ...s.ceilings.filter((c) => c.cpuMsPerRequest).map((c) => [`″ ceiling: ${c.name}`, c.connections ?? s.connections, c.cpuMsPerRequest]),
+]);
+if (cpuRows.length > 0) {
+  lines.push('CPU per request in ms (bench/cpu.mjs: each process’s time during the run, over the requests or transactions served):');
+  lines.push('');
+  const roles = ['api', 'worker', 'postgres', 'autovacuum', 'redis', 'loadgen'];
+  lines.push('| scenario | connections | api | worker | PostgreSQL | autovacuum | Redis | load generator | total |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const [title, conns, c] of cpuRows) {
+    const total = roles.reduce((sum, role) => sum + (c[role] ?? 0), 0);
+    lines.push(`| ${title} | ${n(conns)} | ${roles.map((role) => n(c[role], 2)).join(' | ')} | ${n(total, 2)} |`);
+  }
+  lines.push('');
+}
 if (r.queueBySize.length > 0) {
   // Each figure the median of the runs at that size (bench/http.mjs, BENCH_QUEUE_RUNS), every run's beside it.
   const withRuns = (p99, runs) => (runs?.length > 1 ? `${n(p99)} (runs: ${runs.map((x) => n(x)).join(', ')})` : n(p99));
