@@ -6,7 +6,7 @@ import { cpus, totalmem } from 'node:os';
 
 const [dir, out, casesArg, secondsArg] = process.argv.slice(2);
 const read = (name) => (existsSync(`${dir}/${name}`) ? JSON.parse(readFileSync(`${dir}/${name}`, 'utf8')) : null);
-const http = [...(read(`queue-${casesArg}.json`)?.results ?? []), ...(read('filing.json')?.results ?? [])];
+const http = read(`queue-${casesArg}.json`)?.results ?? [];
 const capture = read('capture.json') ?? {};
 const end = read('end.json') ?? {};
 const byKey = (key) => http.find((r) => r.key === key) ?? null;
@@ -59,15 +59,30 @@ for (const key of ['queue-supervisor', 'queue-district']) {
     errors: r?.bad ?? null,
   });
 }
-const filingPg = read('pgbench-filing.json')?.results ?? [];
-for (const r of http.filter((x) => x.key.startsWith('filing-'))) {
-  const pg = filingPg.find((p) => p.wanted === r.connections) ?? null;
+// The filing: at each concurrency the rounds' pairs (bench/run.sh: the app's run and pgbench's, one
+// after the other); the pair with the median ratio stands for it, every pair's ratio beside it, the
+// errors of all the app's runs counted.
+const filingPairs = new Map();
+for (const f of readdirSync(dir)) {
+  const m = /^filing-(\d+)-(\d+)\.json$/.exec(f);
+  if (!m) continue;
+  const appRun = read(f)?.results?.[0] ?? null;
+  const pg = read(`pgbench-filing-${m[1]}-${m[2]}.json`)?.results?.[0] ?? null;
+  if (!appRun) continue;
+  const pairs = filingPairs.get(Number(m[1])) ?? [];
+  pairs.push({ round: Number(m[2]), app: appRun, pg, ratio: ratio(appRun.rps, pg?.tps) });
+  filingPairs.set(Number(m[1]), pairs);
+}
+for (const [conns, pairs] of [...filingPairs].sort(([a], [b]) => a - b)) {
+  pairs.sort((a, b) => a.round - b.round);
+  const byRatio = [...pairs].sort((a, b) => (a.ratio ?? 0) - (b.ratio ?? 0));
+  const { app: r, pg } = byRatio[Math.floor((byRatio.length - 1) / 2)];
   scenarios.push({
-    name: r.key,
+    name: `filing-${conns}`,
     title: r.title,
     cases: r.cases ?? Number(casesArg),
-    connections: r.connections,
-    app: app(r),
+    connections: conns,
+    app: { ...app(r), rounds: pairs.map((p) => ({ rps: round(p.app.rps, 1), p99Ms: p.app.p99, ceilingTps: round(p.pg?.tps, 1), ratio: p.ratio })) },
     statements: capture.filing?.statements ?? null,
     statementConnections: capture.filing?.connections ?? null,
     ceilings: [
@@ -75,13 +90,14 @@ for (const r of http.filter((x) => x.key.startsWith('filing-'))) {
         name: 'pgbench, the captured filing',
         tps: round(pg?.tps, 1),
         connections: pg?.clients ?? null,
-        errors: pg?.errors ?? null,
+        errors: pairs.reduce((sum, p) => sum + (p.pg?.errors ?? 1), 0),
         ratio: ratio(r.rps, pg?.tps),
         cpuMsPerRequest: pg?.cpuMsPerTx ?? null,
       },
     ],
     ratio: ratio(r.rps, pg?.tps),
-    errors: r.bad,
+    ratioRuns: pairs.map((p) => p.ratio),
+    errors: pairs.reduce((sum, p) => sum + (p.app.bad ?? 0), 0),
   });
 }
 const stats = read('stats.json');

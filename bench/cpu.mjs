@@ -2,16 +2,16 @@
 // elsewhere), summed by role. A ratio to a ceiling says how far the app is from it; this says why:
 // on a machine of two cores, a filing's Node time and PostgreSQL's time come out of the same two.
 //   const watch = cpuWatch(db); …run (asynchronously: the watch samples on a timer)…; const used = watch.stop();
-// Roles: the api, the worker, Redis; PostgreSQL: its backends connected to `db` with its WAL writer,
-// background writer and checkpointer (the load's own work); autovacuum, apart (it comes in bursts
-// that the window catches or not); the load generator: this process and the children it waited for
+// Roles: the api, the worker, Redis; PostgreSQL: its backends connected to `db` (the statements'
+// work); PostgreSQL's background: its WAL writer, background writer, checkpointer and autovacuum,
+// apart (a checkpoint or a vacuum comes in bursts that a window catches or not); the load generator: this process and the children it waited for
 // (wrk, pgbench). A process that ends during the run (pgbench's backends, as it ends) counts up to
 // its last sample, every SAMPLE_MS: the sampling reads a few files, and costs the run next to nothing.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 const SAMPLE_MS = 100;
-export const ROLES = ['api', 'worker', 'postgres', 'autovacuum', 'redis', 'loadgen'];
+export const ROLES = ['api', 'worker', 'postgres', 'pgBackground', 'redis', 'loadgen'];
 
 let ticksPerSecond = null;
 const tick = () => {
@@ -36,8 +36,7 @@ function roleOf(cmdline, db) {
   if (/^(?:\S*\/)?redis-server\b/.test(cmdline)) return 'redis';
   const backend = /^postgres: (\S+) (\S+) (?:\S+\(\d+\)|\[local\])/.exec(cmdline);
   if (backend) return backend[2] === db ? 'postgres' : null;
-  if (/^postgres: autovacuum/.test(cmdline)) return 'autovacuum';
-  if (/^postgres: (?:walwriter|background writer|checkpointer)/.test(cmdline)) return 'postgres';
+  if (/^postgres: (?:autovacuum|walwriter|background writer|checkpointer)/.test(cmdline)) return 'pgBackground';
   return null;
 }
 

@@ -37,7 +37,9 @@ for (const s of r.scenarios) {
         ? `| ${s.title}${s.statements ? ` (${s.statements} statements)` : ''} | ${n(s.cases)} | ${n(s.connections)} | ${n(s.app?.rps)} | ${n(s.app?.p50Ms)} | ${n(s.app?.p99Ms)} | ${n(s.errors)}`
         : '| ″ | | | | | |';
     const where = c.connections !== undefined && c.connections !== null ? ` (${c.connections} conn.${c.errors ? `, ${c.errors} errors` : ''})` : '';
-    lines.push(`${head} | ${c.name}${where} | ${n(c.tps ?? c.rps)} | ${pct(c.ratio)} |`);
+    // The filing: the pair of runs with the median ratio, every round's ratio beside it (bench/collect.mjs).
+    const rounds = s.ratioRuns?.length > 1 ? ` (rounds: ${s.ratioRuns.map(pct).join(', ')})` : '';
+    lines.push(`${head} | ${c.name}${where} | ${n(c.tps ?? c.rps)} | ${pct(c.ratio)}${rounds} |`);
   });
 }
 const stats = r.scenarios.find((s) => s.name === 'stats');
@@ -55,8 +57,8 @@ const cpuRows = r.scenarios.flatMap((s) => [
 if (cpuRows.length > 0) {
   lines.push('CPU per request in ms (bench/cpu.mjs: each process’s time during the run, over the requests or transactions served):');
   lines.push('');
-  const roles = ['api', 'worker', 'postgres', 'autovacuum', 'redis', 'loadgen'];
-  lines.push('| scenario | connections | api | worker | PostgreSQL | autovacuum | Redis | load generator | total |');
+  const roles = ['api', 'worker', 'postgres', 'pgBackground', 'redis', 'loadgen'];
+  lines.push('| scenario | connections | api | worker | PostgreSQL backends | PostgreSQL background | Redis | load generator | total |');
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const [title, conns, c] of cpuRows) {
     const total = roles.reduce((sum, role) => sum + (c[role] ?? 0), 0);

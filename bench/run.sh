@@ -3,7 +3,8 @@
 # BENCH_SIZES (default 10000,100000,1000000) and BENCH_CASES (default 200000) by bulk inserts
 # (bench/bulk-cases.sql); at each size the queue's latency (bench/http.mjs queue); at
 # BENCH_CASES every scenario beside its ceiling: the queue and GET /api/health/live, the
-# filing at each of BENCH_FILING_CONNECTIONS, pgbench replaying the SQL one real request sent
+# filing at each of BENCH_FILING_CONNECTIONS (BENCH_FILING_ROUNDS pairs of runs beside its
+# ceiling), pgbench replaying the SQL one real request sent
 # (captured from the statement log by bench/capture.mjs), the indicators, the console's queue
 # in Chromium (bench/console.mjs), the uploads.
 # Writes bench/results/latest.json and queue-p99.svg, prints the Markdown table (bench/report.mjs).
@@ -34,6 +35,7 @@ DB="${BENCH_DB:-shouhu_bench}"
 BENCH_PORT="${BENCH_PORT:-3900}"
 SECONDS_EACH="${BENCH_SECONDS:-10}"
 FILING_CONNECTIONS="${BENCH_FILING_CONNECTIONS:-1,8,32,128}"
+FILING_ROUNDS="${BENCH_FILING_ROUNDS:-3}"
 SIZES="$(printf '%s\n' ${BENCH_SIZES:-10000,100000,1000000} | tr ',' '\n' | grep -E '^[0-9]+$' | { cat; echo "$N"; } | sort -n -u | tr '\n' ' ')"
 OUT="${BENCH_OUT_DIR:-$ROOT/bench/results}"
 PARTS="$OUT/parts"
@@ -161,10 +163,19 @@ for size in $SIZES; do
     BENCH_OUT="$PARTS/stats.json" node bench/stats.mjs "$URL" "${BENCH_STATS_RUNS:-5}"
     say "the console: the queue's 50 rows in Chromium…"
     BENCH_OUT="$PARTS/console.json" node bench/console.mjs "$URL" || say "the console could not be measured (see above)"
-    say "the filing at $FILING_CONNECTIONS connections…"
-    BENCH_CASES_NOW="$(count)" BENCH_OUT="$PARTS/filing.json" BENCH_FILING_CONNECTIONS="$FILING_CONNECTIONS" node bench/http.mjs "$URL" filing || true
-    say "the filing's ceiling (pgbench, the captured SQL)…"
-    BENCH_CASES_NOW="$(count)" node bench/pgbench.mjs "$BENCH_URL" "$PARTS/filing.pgbench" "$FILING_CONNECTIONS" "$SECONDS_EACH" "$PARTS/pgbench-filing.json"
+    # The filing and its ceiling side by side: at each concurrency, BENCH_FILING_ROUNDS (3) pairs
+    # of runs, each pair the app's run and pgbench's one after the other (which goes first
+    # alternates). This machine's speed drifts by half or more within minutes (the same filing
+    # took 2.8 ms of api time in one minute and 7.6 ms in the next); a pair sees the same machine,
+    # and the pair with the median ratio stands for its concurrency (bench/collect.mjs).
+    say "the filing and its ceiling (pgbench, the captured SQL) at $FILING_CONNECTIONS connections, ${FILING_ROUNDS} rounds…"
+    for round in $(seq 1 "$FILING_ROUNDS"); do
+      for conns in ${FILING_CONNECTIONS//,/ }; do
+        app() { BENCH_CASES_NOW="$(count)" BENCH_OUT="$PARTS/filing-$conns-$round.json" BENCH_FILING_CONNECTIONS="$conns" node bench/http.mjs "$URL" filing || true; }
+        ceiling() { BENCH_CASES_NOW="$(count)" node bench/pgbench.mjs "$BENCH_URL" "$PARTS/filing.pgbench" "$conns" "$SECONDS_EACH" "$PARTS/pgbench-filing-$conns-$round.json"; }
+        if [ $((round % 2)) = 1 ]; then app; ceiling; else ceiling; app; fi
+      done
+    done
   else
     say "the queue at $size cases…"
     BENCH_CASES_NOW="$(count)" BENCH_OUT="$PARTS/queue-$size.json" node bench/http.mjs "$URL" queue || true

@@ -147,6 +147,8 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
   /**
    * replace() for many timers at once: the finished jobs among them removed (in parallel), then every one
    * re-added in one addBulk. The reconciler's way back after Redis lost its timers (a FLUSHALL, a failover).
+   * One pipelined round trip first says which of them still have a job hash at all: after a FLUSHALL none
+   * has, and no job is fetched one by one (5,000 fetches a batch, each its own round trip, before).
    */
   async restore(
     timers: {
@@ -157,7 +159,16 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
     }[],
   ): Promise<void> {
     if (!timers.length) return;
-    const jobs = await Promise.all(timers.map((t) => this.queue.getJob(deadlineJobId(t.deadlineId, t.stage))));
+    const ids = timers.map((t) => deadlineJobId(t.deadlineId, t.stage));
+    const pipeline = (await this.client()).pipeline();
+    for (const id of ids) pipeline.exists(this.queue.toKey(id));
+    const replies = (await pipeline.exec()) ?? [];
+    // An error or no answer: fetched and looked at, as before.
+    const withHash = ids.filter((_, i) => {
+      const [error, exists] = replies[i] ?? [null, 1];
+      return error !== null || Number(exists) > 0;
+    });
+    const jobs = await Promise.all(withHash.map((id) => this.queue.getJob(id)));
     await Promise.all(jobs.map(async (job) => (job && (await job.isCompleted().catch(() => false)) ? job.remove().catch(() => undefined) : undefined)));
     const now = Date.now();
     await this.queue.addBulk(
