@@ -7,7 +7,7 @@
 // apart (a checkpoint or a vacuum comes in bursts that a window catches or not); the load generator: this process and the children it waited for
 // (wrk, pgbench). A process that ends during the run (pgbench's backends, as it ends) counts up to
 // its last sample, every SAMPLE_MS: the sampling reads a few files, and costs the run next to nothing.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 const SAMPLE_MS = 100;
@@ -98,4 +98,17 @@ export function cpuWatch(db) {
 export function perRequest(used, count) {
   if (!used || !count) return null;
   return Object.fromEntries(Object.entries(used).map(([role, ms]) => [role, Math.round((ms / count) * 100) / 100]));
+}
+
+/** A command's output once it ends, run without blocking (not spawnSync: a watch samples on a timer meanwhile). */
+export function outputOf(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, options);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', () => resolve({ stdout, stderr }));
+  });
 }

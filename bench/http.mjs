@@ -6,12 +6,12 @@
 // Before the queue requests, BENCH_WARMUP seconds (5) of each, not counted: the first size is
 // measured right after the api started, and would otherwise pay for its warming up (compiling, the
 // queue's pool connecting and preparing its statements) in its p99.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { cpuWatch, perRequest } from './cpu.mjs';
+import { cpuWatch, outputOf, perRequest } from './cpu.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:3900';
 const mode = process.argv[3] ?? 'all';
@@ -82,16 +82,7 @@ end`;
   const file = join(tmpdir(), `shouhu-wrk-${process.pid}-${key}.lua`);
   writeFileSync(file, script);
   const threads = String(Math.min(2, conns));
-  // Not spawnSync: the CPU watch (bench/cpu.mjs) samples on a timer meanwhile.
-  const out = await new Promise((resolve, reject) => {
-    const child = spawn('wrk', ['-t', threads, '-c', String(conns), '-d', `${duration}s`, '--timeout', '60s', '-s', file, base + opts.path]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', () => resolve({ stdout, stderr }));
-  });
+  const out = await outputOf('wrk', ['-t', threads, '-c', String(conns), '-d', `${duration}s`, '--timeout', '60s', '-s', file, base + opts.path]);
   rmSync(file, { force: true });
   const line = /RESULT (\{.*\})/.exec(out.stdout ?? '');
   if (!line) throw new Error(`wrk ${key}: ${out.stderr || out.stdout}`);

@@ -2,9 +2,9 @@
 //   node bench/pgbench.mjs <databaseUrl> <script.pgbench> <connections,…> <seconds> <out.json>
 // Connections are capped below the server's max_connections (what the api, the worker and
 // everyone else hold, plus a margin); the connections actually used are reported.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpuWatch, perRequest } from './cpu.mjs';
+import { cpuWatch, outputOf, perRequest } from './cpu.mjs';
 
 const [url, file, list, secondsArg, out] = process.argv.slice(2);
 const seconds = Number(secondsArg);
@@ -27,16 +27,7 @@ for (const wanted of list
   const free = Number(psql("SELECT current_setting('max_connections')::int - count(*) FROM pg_stat_activity")) - 15;
   const clients = Math.max(1, Math.min(wanted, free));
   const watch = cpuWatch(env.PGDATABASE);
-  // Not spawnSync: the CPU watch (bench/cpu.mjs) samples on a timer meanwhile.
-  const run = await new Promise((resolve, reject) => {
-    const child = spawn(`${bin}pgbench`, ['-n', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds), '-f', file], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', () => resolve({ stdout, stderr }));
-  });
+  const run = await outputOf(`${bin}pgbench`, ['-n', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds), '-f', file], { env });
   const used = watch.stop();
   const text = `${run.stdout}\n${run.stderr}`;
   const num = (re) => {
