@@ -3,6 +3,7 @@
 // between the markers <!-- bench:begin --> and <!-- bench:end --> (the performance section is
 // generated, never edited by hand).
 import { readFileSync, writeFileSync } from 'node:fs';
+import { ROLES } from './cpu.mjs';
 
 const args = process.argv.slice(2);
 const readmeAt = args.indexOf('--readme');
@@ -57,12 +58,11 @@ const cpuRows = r.scenarios.flatMap((s) => [
 if (cpuRows.length > 0) {
   lines.push('CPU per request in ms (bench/cpu.mjs: each process’s time during the run, over the requests or transactions served):');
   lines.push('');
-  const roles = ['api', 'worker', 'postgres', 'pgBackground', 'redis', 'loadgen'];
   lines.push('| scenario | connections | api | worker | PostgreSQL backends | PostgreSQL background | Redis | load generator | total |');
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const [title, conns, c] of cpuRows) {
-    const total = roles.reduce((sum, role) => sum + (c[role] ?? 0), 0);
-    lines.push(`| ${title} | ${n(conns)} | ${roles.map((role) => n(c[role], 2)).join(' | ')} | ${n(total, 2)} |`);
+    const total = ROLES.reduce((sum, role) => sum + (c[role] ?? 0), 0);
+    lines.push(`| ${title} | ${n(conns)} | ${ROLES.map((role) => n(c[role], 2)).join(' | ')} | ${n(total, 2)} |`);
   }
   lines.push('');
 }

@@ -169,11 +169,11 @@ for size in $SIZES; do
     # took 2.8 ms of api time in one minute and 7.6 ms in the next); a pair sees the same machine,
     # and the pair with the median ratio stands for its concurrency (bench/collect.mjs).
     say "the filing and its ceiling (pgbench, the captured SQL) at $FILING_CONNECTIONS connections, ${FILING_ROUNDS} rounds…"
+    filing_app() { BENCH_CASES_NOW="$(count)" BENCH_OUT="$PARTS/filing-$1-$2.json" BENCH_FILING_CONNECTIONS="$1" node bench/http.mjs "$URL" filing || true; }
+    filing_ceiling() { BENCH_CASES_NOW="$(count)" node bench/pgbench.mjs "$BENCH_URL" "$PARTS/filing.pgbench" "$1" "$SECONDS_EACH" "$PARTS/pgbench-filing-$1-$2.json"; }
     for round in $(seq 1 "$FILING_ROUNDS"); do
       for conns in ${FILING_CONNECTIONS//,/ }; do
-        app() { BENCH_CASES_NOW="$(count)" BENCH_OUT="$PARTS/filing-$conns-$round.json" BENCH_FILING_CONNECTIONS="$conns" node bench/http.mjs "$URL" filing || true; }
-        ceiling() { BENCH_CASES_NOW="$(count)" node bench/pgbench.mjs "$BENCH_URL" "$PARTS/filing.pgbench" "$conns" "$SECONDS_EACH" "$PARTS/pgbench-filing-$conns-$round.json"; }
-        if [ $((round % 2)) = 1 ]; then app; ceiling; else ceiling; app; fi
+        if [ $((round % 2)) = 1 ]; then filing_app "$conns" "$round"; filing_ceiling "$conns" "$round"; else filing_ceiling "$conns" "$round"; filing_app "$conns" "$round"; fi
       done
     done
   else

@@ -131,22 +131,9 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
     return (await this.queue.getBackend().connection.client) as unknown as Redis | Cluster;
   }
 
-  /** Re-adds a timer whose job is finished (completed jobs keep their id until retention removes them). */
-  async replace(
-    name: JobName.DeadlineDue | JobName.DeadlineRemind | JobName.DeadlineSecondStage,
-    deadlineId: string,
-    stage: 'remind' | 'due' | 'stage2',
-    at: Date,
-  ): Promise<void> {
-    const jobId = deadlineJobId(deadlineId, stage);
-    const job = await this.queue.getJob(jobId);
-    if (job && (await job.isCompleted().catch(() => false))) await job.remove().catch(() => undefined);
-    await this.queue.add(name, { deadlineId }, { jobId, delay: Math.max(0, at.getTime() - Date.now()) });
-  }
-
   /**
-   * replace() for many timers at once: the finished jobs among them removed (in parallel), then every one
-   * re-added in one addBulk. The reconciler's way back after Redis lost its timers (a FLUSHALL, a failover).
+   * Re-adds timers whose jobs are gone or finished (a completed job keeps its id until retention removes
+   * it): the finished jobs among them removed (in parallel), then every one re-added in one addBulk. The reconciler's way back after Redis lost its timers (a FLUSHALL, a failover).
    * One pipelined round trip first says which of them still have a job hash at all: after a FLUSHALL none
    * has, and no job is fetched one by one (5,000 fetches a batch, each its own round trip, before).
    */
