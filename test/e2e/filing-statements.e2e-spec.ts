@@ -10,6 +10,8 @@ import { caseBody, CaseDetail, dataSourceOf, HOUR, isoAgo, nationalId, useCaseBe
 interface Sent {
   pid: number;
   sql: string;
+  /** Sent as a named prepared statement (parsed and planned once per connection). */
+  named: boolean;
 }
 
 /** pg's client class, as far as this test touches it (pg ships no types here). */
@@ -25,8 +27,9 @@ const originalQuery = Client.prototype.query;
 
 beforeAll(() => {
   Client.prototype.query = function (this: { processID: number }, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string };
-    if (recording) sent.push({ pid: this.processID, sql: typeof first === 'string' ? first : (first?.text ?? '') });
+    const first = args[0] as string | { text?: string; name?: string };
+    if (recording)
+      sent.push({ pid: this.processID, sql: typeof first === 'string' ? first : (first?.text ?? ''), named: typeof first === 'object' && !!first?.name });
     return originalQuery.apply(this, args);
   };
 });
@@ -66,6 +69,9 @@ describe('the filing in few statements', () => {
     // No reads the transaction does not need: no timeline read, no deadline read, no detail re-read.
     expect(stmts.filter((s) => /FROM "?case_event"?|FROM "?deadline"?|FROM "?report"?/i.test(s.sql) && /^\s*SELECT/i.test(s.sql))).toEqual([]);
     expect(stmts.filter((s) => /case_number_counter/.test(s.sql))).toEqual([]);
+    // The filing's own statements are prepared: the place, the locks with the number, the match, the insert.
+    const own = [/FROM jurisdiction j JOIN jurisdiction d/, /pg_advisory_xact_lock/, /FROM child WHERE street_id/, /^WITH child_row AS \(INSERT/];
+    for (const pattern of own) expect(stmts.filter((s) => pattern.test(s.sql)).map((s) => s.named)).toEqual([true]);
     expect(res.caseNo).toMatch(/^BA-\d{4}-\d{6,10}$/);
     expect(res.status).toBe('submitted');
     expect(res.reports).toHaveLength(1);

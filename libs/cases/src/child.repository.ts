@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { preparedQuery } from '@shouhu/database';
 import { Child } from './entities/child.entity';
 
 /** The child rows: one per case filed, matched across cases by the keyed hash of the ID number or by name and birth date. */
@@ -21,10 +22,11 @@ export class ChildRepository {
    */
   async matchingIds(manager: EntityManager, idHash: string | null, streetId: string, name: string, birthDate: string): Promise<string[]> {
     if (idHash) {
-      const byId: { id: string }[] = await manager.query('SELECT id FROM child WHERE id_number_hmac = $1', [idHash]);
+      const byId = await preparedQuery<{ id: string }>(manager, 'SELECT id FROM child WHERE id_number_hmac = $1', [idHash]);
       if (byId.length) return byId.map((r) => r.id);
     }
-    const byName: { id: string }[] = await manager.query(
+    const byName = await preparedQuery<{ id: string }>(
+      manager,
       'SELECT id FROM child WHERE street_id = $1 AND name = $2 AND birth_date = $3 AND id_number_hmac IS NULL',
       [streetId, name, birthDate],
     );

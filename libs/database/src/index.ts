@@ -9,7 +9,7 @@ export type { RedisConnection } from './redis';
 export { reachableReplicas, ReplicaReads, replicaLabel, replicaUrls } from './replica';
 export type { ReplicaReadCounts } from './replica';
 export { SnakeNamingStrategy } from './snake-naming.strategy';
-export { PreparedReads } from './prepared';
+export { PreparedReads, preparedQuery } from './prepared';
 export { SQL_FALSE, SQL_TRUE } from './sql-condition';
 export type { SqlCondition } from './sql-condition';
 export { TransactionRunner } from './transaction';

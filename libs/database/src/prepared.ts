@@ -13,8 +13,8 @@ interface PgClient {
 /**
  * How many statement texts a process prepares (each on every pooled connection it runs on, where
  * PostgreSQL keeps it and its plan until the connection closes); texts beyond them run unnamed.
- * A hot read has a handful of shapes (its filters and sorts); the bound keeps an unusual mix of
- * filters from growing the server's memory without end.
+ * A hot statement has a handful of shapes (a read's filters and sorts, a filing's optional
+ * columns); the bound keeps an unusual mix of filters from growing the server's memory without end.
  */
 export const PREPARED_TEXTS_MAX = 64;
 
@@ -31,8 +31,10 @@ export function statementName(text: string): string | null {
 }
 
 /**
- * Runs a read as a named prepared statement on the manager's connection (or one of the pool's,
- * for the default manager, as manager.query would): parsed and analysed once per connection.
+ * Runs a hot statement as a named prepared statement on the manager's connection (inside a
+ * transaction, the transaction's; else one of the pool's, as manager.query would): parsed and
+ * analysed once per connection. For statements whose plan does not depend on their values (a
+ * lookup by key, an insert); a failure is pg's own error (severity, code), as safeErrorFields reads it.
  */
 export async function preparedQuery<T>(manager: EntityManager, text: string, values: unknown[]): Promise<T[]> {
   const name = statementName(text);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { FieldMap } from '@shouhu/access';
-import type { SqlCondition } from '@shouhu/database';
+import { preparedQuery, type SqlCondition } from '@shouhu/database';
 import { Jurisdiction } from './entities/jurisdiction.entity';
 
 /** Rule fields of the Jurisdiction subject → columns of alias `j`. */
@@ -36,7 +36,8 @@ export class JurisdictionRepository {
   async findWithCasePrefix(
     id: string,
   ): Promise<(Pick<Jurisdiction, 'id' | 'level' | 'districtId' | 'streetId' | 'communityId'> & { casePrefix: string }) | null> {
-    const rows: Record<string, string | null>[] = await this.repo.query(
+    const rows = await preparedQuery<Record<string, string | null>>(
+      this.repo.manager,
       `SELECT j.id, j.level, j.district_id, j.street_id, j.community_id, coalesce(d.case_prefix, d.code) AS case_prefix
          FROM jurisdiction j JOIN jurisdiction d ON d.id = j.district_id WHERE j.id = $1`,
       [id],
