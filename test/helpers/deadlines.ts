@@ -343,12 +343,12 @@ export class Ledger {
     return row.id;
   }
 
-  /** Active users of a role in a jurisdiction (who a role-addressed notification reaches). */
+  /** Active, approved users of a role in a jurisdiction (who a role-addressed notification reaches: OrgService.activeUserIdsWithRole). */
   async activeUserIds(role: string, jurisdictionId: string): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.query('SELECT id FROM "user" WHERE role = $1 AND jurisdiction_id = $2 AND active ORDER BY id', [
-      role,
-      jurisdictionId,
-    ]);
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT id FROM "user" WHERE role = $1 AND jurisdiction_id = $2 AND active AND status = 'active' ORDER BY id`,
+      [role, jurisdictionId],
+    );
     return rows.map((r) => r.id);
   }
 }
