@@ -11,15 +11,6 @@ import type { Deadline } from './entities/deadline.entity';
 const RECONCILED_KEY = 'shouhu:timers-reconciled';
 
 /**
- * Up to this many timers are added one command each, sent together; more go through addBulk's
- * pipeline. An ioredis pipeline copies every script command of the connection (BullMQ defines
- * dozens) onto itself when made: for a filing's two timers that cost more than the commands.
- */
-const SMALL_BATCH = 4;
-
-type TimerJob = { name: JobName; data: { deadlineId: string }; opts: { jobId: string; delay: number } };
-
-/**
  * BullMQ delayed jobs as the timers of pending deadlines. Job ids are derived
  * from the deadline id and stage, so scheduling twice adds nothing; the
  * processors re-read the row, so a timer that outlived its deadline does nothing.
@@ -41,9 +32,9 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
   async schedule(deadlines: Pick<Deadline, 'id' | 'remindAt' | 'dueAt' | 'remindedAt'>[]): Promise<void> {
     await this.assertConnected();
     const now = Date.now();
-    await this.add(
+    await this.queue.addBulk(
       deadlines.flatMap((d) => {
-        const jobs: TimerJob[] = [
+        const jobs = [
           { name: JobName.DeadlineDue, data: { deadlineId: d.id }, opts: { jobId: deadlineJobId(d.id, 'due'), delay: Math.max(0, d.dueAt.getTime() - now) } },
         ];
         if (!d.remindedAt && d.remindAt.getTime() < d.dueAt.getTime()) {
@@ -82,7 +73,7 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
     await this.assertConnected();
     const now = Date.now();
     for (let i = 0; i < stages.length; i += 1000) {
-      await this.add(
+      await this.queue.addBulk(
         stages.slice(i, i + 1000).map(({ deadlineId, at }) => ({
           name: JobName.DeadlineSecondStage,
           data: { deadlineId },
@@ -135,12 +126,6 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
     await (await this.client()).set(this.queue.toKey(RECONCILED_KEY), at.toISOString());
   }
 
-  /** Adds the timer jobs: a few one command each (SMALL_BATCH), more in one pipelined round trip. */
-  private async add(jobs: TimerJob[]): Promise<void> {
-    if (jobs.length > SMALL_BATCH) await this.queue.addBulk(jobs);
-    else await Promise.all(jobs.map((job) => this.queue.add(job.name, job.data, job.opts)));
-  }
-
   /** The queue's own connection (ioredis: a Redis or, with REDIS_CLUSTER_NODES, a Cluster; the queue's keys share one slot). */
   private async client(): Promise<Redis | Cluster> {
     return (await this.queue.getBackend().connection.client) as unknown as Redis | Cluster;
@@ -173,7 +158,7 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
     const jobs = await Promise.all(withHash.map((id) => this.queue.getJob(id)));
     await Promise.all(jobs.map(async (job) => (job && (await job.isCompleted().catch(() => false)) ? job.remove().catch(() => undefined) : undefined)));
     const now = Date.now();
-    await this.add(
+    await this.queue.addBulk(
       timers.map((t) => ({
         name: t.name,
         data: { deadlineId: t.deadlineId },
