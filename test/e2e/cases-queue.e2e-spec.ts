@@ -541,8 +541,12 @@ describe('case queue (e2e)', () => {
       const db = dataSourceOf(api);
       big = await createTree(db, { streets: { big: 2, small: 1 }, users: { sup: 'big', staff: 'district', dir: 'big-1' } });
       // 20000 cases in one street (two communities), made in SQL: children first, then their cases.
-      await db.query(
-        `WITH ch AS (
+      // Set-up, not a request: free of the pool's 30 s statement timeout, which a slow host once
+      // exceeded here (the insert fires the rollups' triggers on 20000 rows).
+      await db.transaction(async (m) => {
+        await m.query('SET LOCAL statement_timeout = 0');
+        await m.query(
+          `WITH ch AS (
            INSERT INTO child (name, sex, birth_date, street_id)
            SELECT '批量' || g, 'female', date '2012-01-01' + (g % 3000), $1::uuid FROM generate_series(1, 20000) g
            RETURNING id
@@ -556,8 +560,9 @@ describe('case queue (e2e)', () => {
                 now() - make_interval(mins => n::int),
                 CASE WHEN n % 5 = 4 THEN '9999-12-31T00:00:00Z'::timestamptz ELSE now() + make_interval(hours => (n % 1000)::int) END
          FROM numbered`,
-        [big.streets.big, big.casePrefix, big.communities['big-1'], big.communities['big-2'], big.districtId, big.users.sup.id],
-      );
+          [big.streets.big, big.casePrefix, big.communities['big-1'], big.communities['big-2'], big.districtId, big.users.sup.id],
+        );
+      });
       await db.query('ANALYZE "case"');
       await db.query('ANALYZE child');
     }, 120_000);
