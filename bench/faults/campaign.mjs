@@ -284,7 +284,7 @@ if (want('worker-kill')) {
 
 if (want('redis-flush')) {
   // Redis stopped under load (writes keep answering, within the bounded waits), 500 deadlines fall due
-  // meanwhile; Redis started again and FLUSHALL: every timer (reminders, second stages, the schedulers)
+  // meanwhile; Redis started again and FLUSHALL: every timer (second stages, the schedulers)
   // rebuilt within one reconciler period; every due deadline breached exactly once.
   say('Redis stopped, restarted and flushed under load…');
   const c = await db();

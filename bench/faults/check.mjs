@@ -217,14 +217,13 @@ export async function dueProgress(c, tag) {
 }
 
 /**
- * The timers Redis should hold and does not: each future reminder and second stage (the rows the reconciler
- * re-arms: libs/deadlines DeadlineRepository.upcoming) and the two job schedulers (the reconciler, the heartbeat).
+ * The timers Redis should hold and does not: each future second stage (the rows the reconciler re-arms:
+ * libs/deadlines DeadlineRepository.upcomingPages; reminders and due steps have none, the sweeper reads
+ * them from the rows) and the two job schedulers (the reconciler, the heartbeat).
  */
 export async function timersMissing(c, redis, prefix) {
   const { rows } = await c.query(
-    `SELECT id, 'remind' AS stage FROM deadline WHERE status = 'pending' AND reminded_at IS NULL AND remind_at < due_at AND remind_at > now() + interval '2 seconds'
-     UNION ALL
-     SELECT id, 'stage2' FROM deadline WHERE status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at > now() + interval '2 seconds'`,
+    `SELECT id, 'stage2' AS stage FROM deadline WHERE status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at > now() + interval '2 seconds'`,
   );
   let timers = 0;
   for (let i = 0; i < rows.length; i += 1000) {

@@ -56,9 +56,14 @@ describe('the breach sweep (services, real PostgreSQL and Redis)', () => {
   /**
    * `n` submitted cases of the test's own district, each with an accept_report deadline (the street
    * supervisor's) and every `second`-th also a police_report one (the community director's),
-   * due at `dueAt(i)`; the first `withEvents` cases already have a timeline event.
+   * due at `dueAt(i)`; the first `withEvents` cases already have a timeline event. Their reminders
+   * were sent, unless `remindAt` says when each one's falls due (the police_report's with its case's).
    */
-  async function bed(n: number, dueAt: (i: number) => Date, { second = 3, withEvents = 0 } = {}): Promise<Bed> {
+  async function bed(
+    n: number,
+    dueAt: (i: number) => Date,
+    { second = 3, withEvents = 0, remindAt }: { second?: number; withEvents?: number; remindAt?: (i: number) => Date } = {},
+  ): Promise<Bed> {
     const tag = randomBytes(4).toString('hex');
     const params = [tag, n, districtId];
     await a.db.query(
@@ -89,15 +94,18 @@ describe('the breach sweep (services, real PostgreSQL and Redis)', () => {
         await timeline.append(manager, { caseId, seq: 1, type: EventType.CaseReported, actor: { id: null, role: 'system' }, data: {} });
       });
     }
-    const rows: { caseId: string; kind: BedDeadline['kind']; role: Role; dueAt: Date }[] = [];
+    const rows: { caseId: string; kind: BedDeadline['kind']; role: Role; dueAt: Date; remindAt: Date | null }[] = [];
     caseIds.forEach((caseId, i) => {
-      rows.push({ caseId, kind: 'accept_report', role: Role.StreetSupervisor, dueAt: dueAt(i) });
-      if (i % second === 0) rows.push({ caseId, kind: 'police_report', role: Role.CommunityDirector, dueAt: new Date(dueAt(i).getTime() + 7) });
+      const remind = remindAt?.(i) ?? null;
+      rows.push({ caseId, kind: 'accept_report', role: Role.StreetSupervisor, dueAt: dueAt(i), remindAt: remind });
+      if (i % second === 0)
+        rows.push({ caseId, kind: 'police_report', role: Role.CommunityDirector, dueAt: new Date(dueAt(i).getTime() + 7), remindAt: remind });
     });
     const inserted: { id: string; case_id: string; kind: BedDeadline['kind']; responsible_role: Role; due_at: Date }[] = await a.db.query(
       `INSERT INTO deadline (case_id, kind, due_at, remind_at, status, responsible_role, reminded_at, created_at)
-       SELECT r."caseId", r.kind, r."dueAt", r."dueAt" - interval '15 minutes', 'pending', r.role::user_role, now(), r."dueAt" - interval '1 hour'
-         FROM jsonb_to_recordset($1::jsonb) AS r("caseId" uuid, kind varchar, role varchar, "dueAt" timestamptz)
+       SELECT r."caseId", r.kind, r."dueAt", coalesce(r."remindAt", r."dueAt" - interval '15 minutes'), 'pending', r.role::user_role,
+              CASE WHEN r."remindAt" IS NULL THEN now() END, r."dueAt" - interval '1 hour'
+         FROM jsonb_to_recordset($1::jsonb) AS r("caseId" uuid, kind varchar, role varchar, "dueAt" timestamptz, "remindAt" timestamptz)
        RETURNING id, case_id, kind, responsible_role, due_at`,
       [JSON.stringify(rows)],
     );
@@ -428,6 +436,76 @@ describe('the breach sweep (services, real PostgreSQL and Redis)', () => {
       expect(rows.map((r) => r.status)).toEqual(later.deadlines.map(() => 'pending'));
       await sweepAll(a, 100);
       await expectBreachedOnce(later);
+    });
+
+    it('two sweepers send reminders as they fall due: each once, on time, to the one responsible, by case number only; none after its deadline breached', async () => {
+      sweepers = [new BreachSweeper(a.escalation), new BreachSweeper(b.escalation)];
+      for (const w of sweepers) w.onApplicationBootstrap();
+      // Reminders due from 0.5 s to 1.5 s after the bed is written, their deadlines an hour after that…
+      let start = 0;
+      const s = await bed(200, (i) => new Date((start ||= Date.now() + 500) + 3600_000 + i * 5), { remindAt: (i) => new Date(start + i * 5), second: 4 });
+      // …and a deadline already past whose reminder was never sent: it breaches, and its reminder is not sent after.
+      const past = await bed(1, () => new Date(Date.now() - 1000), { remindAt: () => new Date(Date.now() - 2000), second: 10 });
+      const ids = s.deadlines.map((d) => d.id);
+      await waitFor(
+        'every reminder of the bed sent',
+        async () => {
+          const [{ n }] = await a.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM deadline WHERE id = ANY($1::uuid[]) AND reminded_at IS NOT NULL`, [
+            ids,
+          ]);
+          return n === ids.length;
+        },
+        { timeoutMs: 30_000 },
+      );
+      await waitFor(
+        'the past deadline breached',
+        async () => (await a.db.query<{ status: string }[]>('SELECT status FROM deadline WHERE id = $1', [past.deadlines[0].id]))[0].status === 'breached',
+      );
+      const [pastRow] = await a.db.query<{ reminded_at: Date | null }[]>('SELECT reminded_at FROM deadline WHERE id = $1', [past.deadlines[0].id]);
+      expect(pastRow.reminded_at).toBeNull();
+
+      // Still pending, sent at or after the reminder's time, within the sleep bound (generous on a shared, noisy machine).
+      const rows = await a.db.query<{ status: string; early: number; p99: number }[]>(
+        `SELECT status, count(*) FILTER (WHERE reminded_at < remind_at)::int AS early,
+                percentile_disc(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM reminded_at - remind_at) * 1000)::float AS p99
+           FROM deadline WHERE id = ANY($1::uuid[]) GROUP BY status`,
+        [ids],
+      );
+      expect(rows).toEqual([{ status: 'pending', early: 0, p99: expect.any(Number) }]);
+      expect(rows[0].p99).toBeLessThan(SWEEP_POLL_MS + SWEEP_MIN_PAUSE_MS + 2000);
+
+      // Each reminder told the one responsible (the role in its unit), each person once; the case number, never the child's name.
+      const cases = new Map(
+        (
+          await a.db.query<{ id: string; case_no: string; community_id: string; street_id: string; child_name: string }[]>(
+            'SELECT c.id, c.case_no, c.community_id, c.street_id, ch.name AS child_name FROM "case" c JOIN child ch ON ch.id = c.child_id WHERE c.id = ANY($1::uuid[])',
+            [[...s.caseIds, ...past.caseIds]],
+          )
+        ).map((c) => [c.id, c]),
+      );
+      const notes = await a.db.query<{ user_id: string; kind: string; dedupe_key: string; title: string; body: string; case_id: string }[]>(
+        `SELECT user_id, kind, dedupe_key, title, body, case_id FROM notification WHERE case_id = ANY($1::uuid[]) AND kind = 'deadline.reminder'`,
+        [[...s.caseIds, ...past.caseIds]],
+      );
+      const toDeadline = new Map<string, string[]>();
+      for (const n of notes) {
+        const m = /^dl:([0-9a-f-]{36}):remind:([0-9a-f-]{36})$/.exec(n.dedupe_key) as RegExpExecArray;
+        expect(m?.[2]).toBe(n.user_id);
+        toDeadline.set(m[1], [...(toDeadline.get(m[1]) ?? []), n.user_id]);
+        const c = cases.get(n.case_id) as { case_no: string; child_name: string };
+        expect(n.title).toContain(c.case_no);
+        expect(`${n.title} ${n.body}`).not.toContain(c.child_name);
+      }
+      expect(toDeadline.has(past.deadlines[0].id)).toBe(false);
+      for (const d of s.deadlines) {
+        const c = cases.get(d.caseId) as { community_id: string; street_id: string };
+        const expected = d.kind === 'accept_report' ? await reached(Role.StreetSupervisor, c.street_id) : await reached(Role.CommunityDirector, c.community_id);
+        expect(expected.length).toBeGreaterThan(0);
+        expect({ id: d.id, to: (toDeadline.get(d.id) ?? []).sort() }).toEqual({ id: d.id, to: expected });
+      }
+      // No timer was queued for any of it.
+      for (const d of s.deadlines.slice(0, 20))
+        for (const q of [a.queue, b.queue] as Queue[]) expect(await q.getJobState(deadlineJobId(d.id, 'remind'))).toBe('unknown');
     });
 
     it('a due timer hands a due deadline to a running sweeper and wakes it; an early one re-arms; a done one is nothing to do', async () => {

@@ -54,8 +54,8 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
     expect(deadlines.find((d) => d.kind === 'police_report')).toMatchObject({ responsibleRole: Role.CommunityDirector });
     const earliest = [...deadlines].sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
     expect(c.nextDeadline).toEqual({ kind: earliest.kind, dueAt: earliest.dueAt, overdue: false });
-    // The timers wait in the queue for their instants.
-    for (const d of deadlines) expect(await s.queue.getJobState(deadlineJobId(d.id, 'due'))).toBe('delayed');
+    // Nothing is queued for them: the breach sweeper reads their reminders and due times from the rows.
+    for (const d of deadlines) for (const stage of ['remind', 'due'] as const) expect(await s.queue.getJobState(deadlineJobId(d.id, stage))).toBe('unknown');
   });
 
   it('a timer that fires early changes nothing and is re-armed for the deadline’s own instant', async () => {
@@ -191,21 +191,14 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
     });
   });
 
-  it('a case accepted in time: accept_report is met, its timers leave the queue, and its steps find nothing to do', async () => {
+  it('a case accepted in time: accept_report is met, and its steps find nothing to do', async () => {
     const c = await fileCase(s, 'dir-xa-01', 'r1-neglect');
     const d = await deadlineOf(s, c.id, 'accept_report');
     const accepted = await accept(c.id, c.version);
     const met = await deadlineOf(s, c.id, 'accept_report');
     expect(met).toMatchObject({ id: d.id, status: 'met', escalationLevel: 0, overdue: false, breachedAt: null });
     expect(met.closedAt).not.toBeNull();
-    await waitFor(
-      'the met deadline’s timers to leave the queue',
-      async () => !(await s.queue.getJob(deadlineJobId(d.id, 'due'))) && !(await s.queue.getJob(deadlineJobId(d.id, 'remind'))),
-      {
-        timeoutMs: 5000,
-      },
-    );
-    // Its time comes (a timer that had already fired, or the reconciler): nothing happens.
+    // Its time comes (a timer armed by an older version that fires, the reconciler, a sweep): nothing happens.
     await makeDue(s, d.id);
     expect(await s.escalation.remind(d.id)).toBe('noop');
     expect(await s.escalation.breach(d.id)).toBe('noop');
@@ -294,7 +287,9 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
     expect(first.processed).toBeGreaterThanOrEqual(deadlines.length);
     await s.escalation.reconcile();
     for (const [i, d] of deadlines.entries()) {
-      expect(await deadlineRow(s, d.id)).toMatchObject({ status: 'breached', escalation_level: 1, reminded_at: expect.any(Date) });
+      // Its reminder ("due soon") fell due too, but is not sent late: the breach tells the same people, and the level above.
+      expect(await deadlineRow(s, d.id)).toMatchObject({ status: 'breached', escalation_level: 1, reminded_at: null });
+      expect(await notified(cases[i].id, d.id, 'remind')).toEqual([]);
       expect(await s.ledger.eventsFor(cases[i].id, EventType.DeadlineBreached, d.id)).toHaveLength(1);
     }
     // The second stage falls due too: one escalation each, however often the reconciler runs.
@@ -307,10 +302,20 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
       const notes = await s.ledger.notifications(cases[i].id);
       expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:breach:${supFy.id}`)).toHaveLength(1);
       expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:breach:${district1}`)).toHaveLength(1);
-      expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:remind:${supFy.id}`)).toHaveLength(1);
+      expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:remind:${supFy.id}`)).toHaveLength(0);
       expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:stage2:${district1}`)).toHaveLength(1);
       expect(notes.filter((n) => n.dedupeKey === `dl:${d.id}:stage2:${leader}`)).toHaveLength(1);
     }
+    // A reminder late past the grace whose deadline is not due yet: sent, once, however often the reconciler runs.
+    const c = await fileCase(s, 'dir-fy-01', 'r1-neglect');
+    const d = await deadlineOf(s, c.id, 'accept_report');
+    await s.db.query(`UPDATE deadline SET remind_at = now() - interval '10 seconds' WHERE id = $1`, [d.id]);
+    expect((await s.escalation.reconcile()).processed).toBeGreaterThanOrEqual(1);
+    await s.escalation.reconcile();
+    expect(await deadlineRow(s, d.id)).toMatchObject({ status: 'pending', reminded_at: expect.any(Date) });
+    const reminded = await notified(c.id, d.id, 'remind');
+    expect(reminded).toContain(supFy.id);
+    expect(new Set(reminded).size).toBe(reminded.length);
   });
 
   it('the reconciler tells which timers Redis holds: one waiting for its time or already due, not one removed or never made', async () => {
@@ -331,18 +336,24 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
     const timers = s.module.get(BullDeadlineTimers, { strict: false });
     const cases = await Promise.all([0, 1].map(() => fileCase(s, 'dir-fy-01', 'r1-neglect')));
     const [recent, old] = await Promise.all(cases.map((c) => deadlineOf(s, c.id, 'accept_report')));
-    const remindJob = (d: { id: string }) => deadlineJobId(d.id, 'remind');
-    for (const d of [recent, old]) expect(await s.queue.getJobState(remindJob(d))).toBe('delayed');
-    // The old deadline was made, and its reminder armed, an hour before the last pass began a minute ago.
-    await s.db.query(`UPDATE deadline SET created_at = now() - interval '1 hour' WHERE id = $1`, [old.id]);
+    // Both breached: each breach arms its deadline's second-stage timer.
+    for (const d of [recent, old]) {
+      await makeDue(s, d.id);
+      expect(await s.escalation.breach(d.id)).toBe('done');
+    }
+    const stage2Job = (d: { id: string }) => deadlineJobId(d.id, 'stage2');
+    for (const d of [recent, old])
+      await waitFor('the second-stage timer armed', async () => (await s.queue.getJobState(stage2Job(d))) === 'delayed', { timeoutMs: 5000 });
+    // The old deadline was breached, and its second stage armed, an hour before the last pass began a minute ago.
+    await s.db.query(`UPDATE deadline SET breached_at = now() - interval '1 hour' WHERE id = $1`, [old.id]);
     await timers.markReconciled(new Date(Date.now() - 60_000));
-    // Both reminder timers are lost (as when arming them failed after the commit).
-    for (const d of [recent, old]) expect(await s.queue.remove(remindJob(d))).toBe(1);
+    // Both timers are lost (as when arming them failed after the commit).
+    for (const d of [recent, old]) expect(await s.queue.remove(stage2Job(d))).toBe(1);
 
     const since = await s.escalation.reconcile();
     expect(since).toMatchObject({ full: false });
-    expect(await s.queue.getJobState(remindJob(recent))).toBe('delayed');
-    expect(await s.queue.getJobState(remindJob(old))).toBe('unknown');
+    expect(await s.queue.getJobState(stage2Job(recent))).toBe('delayed');
+    expect(await s.queue.getJobState(stage2Job(old))).toBe('unknown');
 
     // Redis loses its data, and the instant of the last pass with it: the next pass checks every open timer.
     const client = (await s.queue.getBackend().connection.client) as unknown as { del(key: string): Promise<number> };
@@ -352,7 +363,7 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
     expect(full.full).toBe(true);
     expect(full.rescheduled).toBeGreaterThanOrEqual(1);
     expect(full.checked).toBeGreaterThanOrEqual(2);
-    expect(await s.queue.getJobState(remindJob(old))).toBe('delayed');
+    expect(await s.queue.getJobState(stage2Job(old))).toBe('delayed');
     // Then again only what was armed since, and nothing is missing.
     expect(await s.escalation.reconcile()).toMatchObject({ full: false, rescheduled: 0 });
     expect((await timers.reconciledAt())?.getTime()).toBeGreaterThan(Date.now() - 60_000);
@@ -361,11 +372,16 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
   it('the reconciler reads the open steps a page at a time through one cursor: each once, every one, none past a page', async () => {
     const repo = s.module.get(DeadlineRepository, { strict: false });
     const cases = await Promise.all([0, 1, 2].map(() => fileCase(s, 'dir-fy-01', 'r1-neglect')));
-    const mine = new Set((await Promise.all(cases.map((c) => s.deadlines.deadlinesOf(c.id)))).flat().map((d) => d.id));
-    expect(mine.size).toBeGreaterThanOrEqual(3);
+    // Breached, so that each has a second stage to come (a pending deadline has no step with a timer).
+    const mine = new Set<string>();
+    for (const c of cases) {
+      const d = await deadlineOf(s, c.id, 'accept_report');
+      await makeDue(s, d.id);
+      expect(await s.escalation.breach(d.id)).toBe('done');
+      mine.add(d.id);
+    }
     const expected: { id: string; stage: string }[] = await s.db.query(
-      `SELECT id, 'remind' AS stage FROM deadline WHERE status = 'pending' AND reminded_at IS NULL AND remind_at < due_at AND remind_at > now()
-       UNION ALL SELECT id, 'stage2' FROM deadline WHERE status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at > now()`,
+      `SELECT id, 'stage2' AS stage FROM deadline WHERE status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at > now()`,
     );
     const pages: number[] = [];
     const seen: string[] = [];

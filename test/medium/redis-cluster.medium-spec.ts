@@ -4,7 +4,7 @@
  * whichever masters their keys hash to, and bounded waits when the cluster dies. Runs on the
  * run's cluster (scripts/redis-cluster.sh test) or on three masters of its own.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
@@ -250,11 +250,11 @@ describe('on a Redis Cluster (three masters)', () => {
       await throttle.release(ticket);
       expect(Date.now() - started).toBeLessThan(1500);
 
-      // A write's timers: refused at once (the reconciler arms them later), not queued behind a dead cluster.
-      started = Date.now();
+      // The timers a write takes out (its closed deadlines') and a sweep's second stages: refused at once, not queued behind a dead cluster.
       const timers = new BullDeadlineTimers(module.get(Queues).deadlines);
-      const now = new Date();
-      await expect(timers.schedule([{ id: 'dead-1', remindAt: now, dueAt: now, remindedAt: null }])).rejects.toThrow(/not connected|Connection is closed/);
+      started = Date.now();
+      await expect(timers.discard([randomUUID()])).rejects.toThrow(/not connected|Connection is closed/);
+      await expect(timers.scheduleSecondStages([{ deadlineId: randomUUID(), at: new Date() }])).rejects.toThrow(/not connected|Connection is closed/);
       expect(Date.now() - started).toBeLessThan(1000);
 
       started = Date.now();

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { safeErrorFields } from '@shouhu/errors';
 import { EscalationService, SWEEP_SLOTS } from '@shouhu/deadlines';
 
-/** Longest sleep between two sweeps while nothing is due (a deadline filed meanwhile is due in minutes at the least). */
+/** Longest sleep between two sweeps while nothing is due (a deadline filed meanwhile is due, or owes its reminder, in minutes at the least). */
 export const SWEEP_POLL_MS = 200;
 /** Shortest pause between two sweeps while deadlines keep falling due: each sweep then takes what fell due meanwhile in one transaction. */
 export const SWEEP_MIN_PAUSE_MS = 20;
@@ -18,10 +18,12 @@ export const SWEEP_ERROR_PAUSE_MS = 1000;
 export const SWEEP_LOOPS = SWEEP_SLOTS;
 
 /**
- * The breach sweeper: in each worker process, SWEEP_LOOPS loops that breach every due pending deadline
- * in batches (EscalationService.breachDue, one transaction a batch), then sleeps until the next
- * deadline falls due (read from the rows, at most SWEEP_POLL_MS, at least SWEEP_MIN_PAUSE_MS),
- * or until a due timer wakes it. A full batch is followed by the next at once. Several workers
+ * The breach sweeper: in each worker process, SWEEP_LOOPS loops that send every reminder that fell due
+ * (EscalationService.remindDue) and breach every due pending deadline (EscalationService.breachDue),
+ * in batches of one transaction each, then sleep until the next deadline falls due or owes its reminder
+ * (read from the rows, at most SWEEP_POLL_MS, at least SWEEP_MIN_PAUSE_MS), or until a due timer wakes
+ * them. Reminders and due deadlines have no timer of their own: only a due timer armed before
+ * this (a deadline made by an older version) still fires, and wakes the loops. A full batch is followed by the next at once. Several workers
  * sweep side by side: the rows each takes are locked with SKIP LOCKED, so none is taken twice.
  * The log says how a sweep failed (the error's safe fields), never what a case holds.
  */
@@ -67,10 +69,11 @@ export class BreachSweeper implements OnApplicationBootstrap, OnApplicationShutd
     while (!this.stopped) {
       let pause: number;
       try {
-        const swept = await this.escalation.breachDue();
+        const reminded = await this.escalation.remindDue();
+        const swept = reminded.more ? { breached: 0, more: true, busy: false } : await this.escalation.breachDue();
         if (swept.breached > 0) this.lastBreachAt = Date.now();
         if (swept.more) continue;
-        if (swept.busy) {
+        if (swept.busy || reminded.busy) {
           // Other sweeps hold every slot: they take what is due; look again shortly, should one end.
           if (!this.stopped) await this.sleep(SWEEP_MIN_PAUSE_MS);
           continue;

@@ -214,7 +214,7 @@ export class CaseIntakeService {
     const c = Object.assign(new Case(), rows.caseRow, { id: randomUUID(), childId: child.id, createdAt: now, updatedAt: now });
     const extra = { categories: dto.categories, mandatoryItems: dto.mandatoryItems ?? [], riskEstimate: dto.riskLevel, linked: false };
     const report = Object.assign(new Report(), reportRow(actor, c.id, dto.report, extra), { id: randomUUID(), filedAt: now });
-    const plan = this.writer.planFiled(manager, actor, c, rows.eventType, rows.eventData(c, report.id), now);
+    const plan = this.writer.planFiled(actor, c, rows.eventType, rows.eventData(c, report.id), now);
     if (!plan) return null;
     const { detail, access } = this.queries.filedDetail(actor, { ...plan.caseRow, child }, report, plan.deadlines.views, dto.child.idNumber ?? null, now);
     await this.cases.insertFiling(manager, { child, caseRow: plan.caseRow, report, event: plan.event, deadlines: plan.deadlines.rows, access });

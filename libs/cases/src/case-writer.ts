@@ -147,9 +147,9 @@ export class CaseWriter {
    * the next due time, the police flag). Null when the deadlines need the full path: the
    * caller then writes through insert, event() and follow().
    */
-  planFiled(manager: EntityManager, actor: Actor, c: Case, type: EventType, e: EventFacts, now: Date): FiledPlan | null {
+  planFiled(actor: Actor, c: Case, type: EventType, e: EventFacts, now: Date): FiledPlan | null {
     // A draft has no deadlines yet (they start when it is submitted): nothing to ask the hooks.
-    const deadlines = c.status === CaseStatus.Draft ? { rows: [], views: [], next: null } : this.hooks.planFiling(manager, c, now);
+    const deadlines = c.status === CaseStatus.Draft ? { rows: [], views: [], next: null } : this.hooks.planFiling(c, now);
     if (!deadlines) return null;
     const alert = policeAlertOpen(c);
     const caseRow: Case = {

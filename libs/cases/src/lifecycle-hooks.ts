@@ -103,11 +103,11 @@ export interface CaseLifecycleHooks {
   afterChange(event: LifecycleEvent): Promise<NextDue | null>;
   /**
    * The deadlines a brand-new case submitted at filing starts with, computed without a
-   * statement (nothing to close or cancel on a new case); their timers are armed after
-   * the commit of `manager`'s transaction. Null when this filing needs afterChange
-   * (work in the database beyond the rows, e.g. a notification): the caller takes the full path.
+   * statement (nothing to close or cancel on a new case; they need no timer: the breach
+   * sweeper reads them from the rows). Null when this filing needs afterChange (work in
+   * the database beyond the rows, e.g. a notification): the caller takes the full path.
    */
-  planFiling(manager: EntityManager, caseRow: Case, now: Date): FilingDeadlines | null;
+  planFiling(caseRow: Case, now: Date): FilingDeadlines | null;
   /** The case's deadlines for its detail view. */
   deadlinesOf(caseId: string): Promise<CaseDeadline[]>;
 }

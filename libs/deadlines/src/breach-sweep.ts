@@ -3,9 +3,10 @@ import type { Role } from '@shouhu/access';
 import type { ChainHead } from '@shouhu/timeline';
 
 /**
- * The set-based statements of a breach sweep (EscalationService.breachDue): a batch of due
- * deadlines claimed with their cases locked without waiting, and what the one-deadline breach
- * does, for the whole batch in a few statements (its events: TimelineService.appendMany). Each statement takes its rows as arrays or
+ * The set-based statements of a breach sweep (EscalationService.breachDue) and of a reminder
+ * sweep (EscalationService.remindDue): a batch of due deadlines (or due reminders) claimed with
+ * their cases locked without waiting, and what the one-deadline breach does, for the whole batch
+ * in a few statements (its events: TimelineService.appendMany). Each statement takes its rows as arrays or
  * as one JSON parameter, so a batch of any size is one round trip per statement.
  */
 
@@ -51,24 +52,52 @@ export interface DueRow {
 }
 
 /**
- * Locks up to `limit` pending deadlines whose time has come, oldest first, and their cases,
+ * Locks up to `limit` pending deadlines that `due` selects, the earliest `order` first, and their cases,
  * skipping any row another transaction holds: a case write holding the case never waits for
  * a sweep (nor a sweep for it, so the two can never deadlock), and two sweepers never take
  * the same deadline. Lock order within the sweep does not matter since it never waits.
  */
-export async function claimDue(manager: EntityManager, limit: number): Promise<DueRow[]> {
+function claim(manager: EntityManager, due: string, order: string, limit: number): Promise<DueRow[]> {
   return manager.query(
     `SELECT d.id, d.case_id, d.kind, d.ref_key, d.due_at, d.created_at, d.responsible_role, d.responsible_user_id,
             c.case_no, c.community_id, c.street_id, c.district_id, c.flags, ch.name AS child_name
        FROM deadline d
        JOIN "case" c ON c.id = d.case_id
        JOIN child ch ON ch.id = c.child_id
-      WHERE d.status = 'pending' AND d.due_at <= now()
-      ORDER BY d.due_at
+      WHERE ${due}
+      ORDER BY ${order}
       LIMIT $1
         FOR UPDATE OF d, c SKIP LOCKED`,
     [limit],
   );
+}
+
+/** Up to `limit` pending deadlines whose time has come, oldest first, locked with their cases (claim). */
+export function claimDue(manager: EntityManager, limit: number): Promise<DueRow[]> {
+  return claim(manager, `d.status = 'pending' AND d.due_at <= now()`, 'd.due_at', limit);
+}
+
+/**
+ * Up to `limit` pending deadlines whose reminder has fallen due and is not sent, earliest first, locked with their
+ * cases (claim); read through deadline_reminder_due_idx. A deadline without a reminder before its due time has none
+ * to send; one already due is past its reminder ("due soon"): its breach tells the same people, and more.
+ */
+export function claimDueReminders(manager: EntityManager, limit: number): Promise<DueRow[]> {
+  return claim(
+    manager,
+    `d.status = 'pending' AND d.reminded_at IS NULL AND d.remind_at < d.due_at AND d.remind_at <= now() AND d.due_at > now()`,
+    'd.remind_at',
+    limit,
+  );
+}
+
+/** Marks the claimed deadlines' reminders sent (they are locked, so still owed); returns the ids marked. */
+export async function markReminded(manager: EntityManager, ids: string[]): Promise<Set<string>> {
+  const [updated] = await manager.query<[{ id: string }[], number]>(
+    `UPDATE deadline SET reminded_at = now() WHERE id = ANY($1::uuid[]) AND status = 'pending' AND reminded_at IS NULL RETURNING id`,
+    [ids],
+  );
+  return new Set(updated.map((u) => u.id));
 }
 
 /** Breaches the claimed deadlines (still pending: they are locked); returns each one's breach and second-stage instants. */
@@ -133,10 +162,17 @@ export async function updateCases(
   return new Map(rows.map((r) => [r.id, { lastSeq: r.last_event_seq - r.events, lastHash: r.hash, hashSeq: r.seq }]));
 }
 
-/** Milliseconds until the earliest pending deadline falls due (0 when one is due now), or null when none is pending. */
+/**
+ * Milliseconds until the earliest pending deadline falls due or owes its reminder (0 when one does now), or null
+ * when none is pending. Each minimum is read from the first entry of its index (deadline_status_due_idx,
+ * deadline_reminder_due_idx).
+ */
 export async function msUntilNextDue(manager: EntityManager): Promise<number | null> {
   const [row] = await manager.query<{ ms: number | null }[]>(
-    `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(due_at) - clock_timestamp())) * 1000)::double precision AS ms FROM deadline WHERE status = 'pending'`,
+    `SELECT GREATEST(0, EXTRACT(EPOCH FROM (LEAST(
+              (SELECT min(due_at) FROM deadline WHERE status = 'pending'),
+              (SELECT min(remind_at) FROM deadline WHERE status = 'pending' AND reminded_at IS NULL AND remind_at < due_at)
+            ) - clock_timestamp())) * 1000)::double precision AS ms`,
   );
   return row?.ms ?? null;
 }

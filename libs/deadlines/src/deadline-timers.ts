@@ -5,15 +5,16 @@ import { Queue } from 'bullmq';
 import { within } from '@shouhu/database';
 import { deadlineJobId, JobName, QueueName } from '@shouhu/jobs';
 import type { DeadlineTimerPort } from './deadline.service';
-import type { Deadline } from './entities/deadline.entity';
 
 /** The key, beside the queue's, that holds when the last reconciler pass over the timers began (BullDeadlineTimers.reconciledAt). */
 const RECONCILED_KEY = 'shouhu:timers-reconciled';
 
 /**
- * BullMQ delayed jobs as the timers of pending deadlines. Job ids are derived
- * from the deadline id and stage, so scheduling twice adds nothing; the
- * processors re-read the row, so a timer that outlived its deadline does nothing.
+ * BullMQ delayed jobs as the timers of breached deadlines' second stages (and of a step that
+ * ran early, re-armed). A pending deadline's reminder and breach need none: the breach sweeper
+ * reads them from the rows. Job ids are derived from the deadline id and stage, so scheduling
+ * twice adds nothing; the processors re-read the row, so a timer that outlived its deadline
+ * does nothing.
  */
 @Injectable()
 export class BullDeadlineTimers implements DeadlineTimerPort {
@@ -27,26 +28,6 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
   private async assertConnected(): Promise<void> {
     const client = await within(100, this.client()).catch(() => null);
     if ((client as { status?: string } | null)?.status !== 'ready') throw new Error('the queue is not connected to Redis; the reconciler will arm the timers');
-  }
-
-  async schedule(deadlines: Pick<Deadline, 'id' | 'remindAt' | 'dueAt' | 'remindedAt'>[]): Promise<void> {
-    await this.assertConnected();
-    const now = Date.now();
-    await this.queue.addBulk(
-      deadlines.flatMap((d) => {
-        const jobs = [
-          { name: JobName.DeadlineDue, data: { deadlineId: d.id }, opts: { jobId: deadlineJobId(d.id, 'due'), delay: Math.max(0, d.dueAt.getTime() - now) } },
-        ];
-        if (!d.remindedAt && d.remindAt.getTime() < d.dueAt.getTime()) {
-          jobs.push({
-            name: JobName.DeadlineRemind,
-            data: { deadlineId: d.id },
-            opts: { jobId: deadlineJobId(d.id, 'remind'), delay: Math.max(0, d.remindAt.getTime() - now) },
-          });
-        }
-        return jobs;
-      }),
-    );
   }
 
   async discard(deadlineIds: string[]): Promise<void> {

@@ -6,7 +6,7 @@ import { Deadline, DeadlineStatus } from './entities/deadline.entity';
 /** A future step of a deadline that should have a timer. */
 export interface UpcomingStep {
   id: string;
-  stage: 'remind' | 'stage2';
+  stage: 'stage2';
   at: Date;
 }
 
@@ -126,11 +126,10 @@ export class DeadlineRepository {
   }
 
   /**
-   * Future steps that should have a timer: reminders and second stages. Not the due step: the
-   * breach sweeper reads due deadlines from the rows, so a due timer is only a wake-up, and
-   * re-creating 100,000 of them one by one held the worker's event loop for tens of seconds
-   * while those deadlines fell due. With `armedSince`, only the steps whose timer was armed
-   * since then: a reminder's at its deadline's creation, a second stage's at the breach.
+   * Future steps that should have a timer: second stages. Not the reminder nor the due step: the
+   * breach sweeper reads those from the rows (a due timer re-created for each of 100,000 deadlines,
+   * one by one, held the worker's event loop for tens of seconds while they fell due). With
+   * `armedSince`, only the second stages armed since then (at the breach).
    *
    * Handed over `pageSize` at a time, through one cursor: one scan of the table, and one page in
    * memory (a first pass over a million cases read 234,000 steps at once, and the worker grew to
@@ -143,10 +142,7 @@ export class DeadlineRepository {
       await runner.startTransaction();
       await runner.query(
         `DECLARE upcoming_steps NO SCROLL CURSOR FOR
-         SELECT id, 'remind' AS stage, remind_at AS at FROM deadline
-          WHERE status = 'pending' AND reminded_at IS NULL AND remind_at < due_at AND remind_at > now() AND ($1::timestamptz IS NULL OR created_at >= $1)
-         UNION ALL
-         SELECT id, 'stage2', second_stage_at FROM deadline
+         SELECT id, 'stage2' AS stage, second_stage_at AS at FROM deadline
           WHERE status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at > now() AND ($1::timestamptz IS NULL OR breached_at >= $1)`,
         [armedSince ?? null],
       );

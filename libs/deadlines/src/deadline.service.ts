@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Role } from '@shouhu/access';
 import { TransactionRunner } from '@shouhu/database';
-import type { EntityManager } from 'typeorm';
 import { Case, CaseDeadline, CaseLifecycleHooks, CaseStatus, DEADLINE_VIEW_SCHEMA, LifecycleEvent, MeasureType, NextDue } from '@shouhu/cases';
 import { NotificationService } from '@shouhu/notifications';
 import { DeadlineRepository } from './deadline.repository';
@@ -55,8 +54,11 @@ export function deadlineView(d: Deadline, now = new Date()): DeadlineView {
 }
 
 /** Listens to timer changes after commit (the BullMQ timers live in the worker's domain). */
+/**
+ * What the write paths ask of the timers. A new deadline needs none: the breach sweeper sends its
+ * reminder and breaches it from the rows (EscalationService.remindDue, breachDue).
+ */
 export interface DeadlineTimerPort {
-  schedule(deadlines: Deadline[]): Promise<void>;
   /** Removes the timers of deadlines that closed (best effort: a leftover timer does nothing). */
   discard(deadlineIds: string[]): Promise<void>;
 }
@@ -115,7 +117,7 @@ export class DeadlineService implements CaseLifecycleHooks {
       for (const kind of [DeadlineKind.ReferralResponse, DeadlineKind.ReferralCompletion])
         closed.push(...(await this.deadlines.close(manager, c.id, kind, change.referralId, DeadlineStatus.Cancelled)).map((d) => d.id));
     if (change.kind === 'status' || change.kind === 'submitted') closed.push(...(await this.deadlines.cancelExcept(manager, c.id, KINDS_BY_STATUS[c.status])));
-    const handedOver = change.kind === 'transferred' ? await this.handOverAcceptance(e, closed) : [];
+    if (change.kind === 'transferred') await this.handOverAcceptance(e, closed);
     // Timers of closed deadlines would only find nothing to do; take them out of the queue.
     if (closed.length) this.tx.afterCommit(manager, () => this.timers.discard(closed));
     if (change.kind === 'transferred') await this.deadlines.clearResponsible(manager, c.id, Role.CommunityDirector);
@@ -143,13 +145,7 @@ export class DeadlineService implements CaseLifecycleHooks {
         });
       }
     }
-    const created: Deadline[] = [...handedOver];
-    for (const w of wanted) {
-      const row = await this.create(e, w);
-      if (row) created.push(row);
-    }
-    // Timers only for committed rows; if Redis is down the reconciler schedules them later.
-    if (created.length) this.tx.afterCommit(manager, () => this.timers.schedule(created));
+    for (const w of wanted) await this.create(e, w);
 
     const next = await this.deadlines.nextPending(manager, c.id);
     return next ? { dueAt: next.dueAt, kind: next.kind } : null;
@@ -219,7 +215,7 @@ export class DeadlineService implements CaseLifecycleHooks {
    * `submitted` on a case with no deadlines yet, in memory. Null for an unlocated report (its
    * district staff are notified: afterChange does that).
    */
-  planFiling(manager: EntityManager, c: Case, now: Date): FilingDeadlines | null {
+  planFiling(c: Case, now: Date): FilingDeadlines | null {
     if (c.streetId === null || c.status !== CaseStatus.Submitted) return null;
     const rows: FilingDeadline[] = [];
     for (const w of stepsStarted({ kind: 'submitted' }, c, now)) {
@@ -249,8 +245,6 @@ export class DeadlineService implements CaseLifecycleHooks {
         closedAt: null,
       }),
     );
-    // Timers only for committed rows; if Redis is down the reconciler schedules them later.
-    if (full.length) this.tx.afterCommit(manager, () => this.timers.schedule(full));
     const views = full.map((d) => deadlineView(d, now));
     const first = [...rows].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())[0];
     return { rows, views: views.sort((a, b) => a.dueAt.localeCompare(b.dueAt)), next: first ? { dueAt: first.dueAt, kind: first.kind } : null };

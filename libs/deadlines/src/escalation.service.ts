@@ -6,7 +6,18 @@ import { TransactionRunner } from '@shouhu/database';
 import { deadlineJobId, JobName } from '@shouhu/jobs';
 import { NotificationService, Recipient } from '@shouhu/notifications';
 import { EventType, TimelineService } from '@shouhu/timeline';
-import { claimDue, DueRow, markBreached, msUntilNextDue, nextOpenByCase, SWEEP_BATCH, takeSweepSlot, updateCases } from './breach-sweep';
+import {
+  claimDue,
+  claimDueReminders,
+  DueRow,
+  markBreached,
+  markReminded,
+  msUntilNextDue,
+  nextOpenByCase,
+  SWEEP_BATCH,
+  takeSweepSlot,
+  updateCases,
+} from './breach-sweep';
 import { DeadlineRepository } from './deadline.repository';
 import { nextLevel } from './deadline-rules';
 import { SLA_CALCULATOR } from './deadline.service';
@@ -18,8 +29,7 @@ export type Outcome = 'done' | 'noop' | 'not_due';
 
 /**
  * How far before the last reconciler pass began the next one looks for timers armed meanwhile: covers a
- * transaction that began before it and committed after (a reminder's row carries the api's clock, not
- * the database's) and clocks a little apart.
+ * breach sweep that began before it and committed after, and clocks a little apart.
  */
 export const RECONCILE_MARGIN_MS = 5 * 60_000;
 /** Timers checked in one round trip to Redis. */
@@ -34,6 +44,16 @@ export interface SweepOutcome {
   /** The batch was full: more may be due at once. */
   more: boolean;
   /** Every sweep slot was held by other sweeps (SWEEP_SLOTS): nothing was looked at; sweep again shortly. */
+  busy?: boolean;
+}
+
+/** What one reminder sweep did: how many due reminders it locked and sent. */
+export interface ReminderSweepOutcome {
+  claimed: number;
+  reminded: number;
+  /** The batch was full: more may be due at once. */
+  more: boolean;
+  /** Every sweep slot was held by other sweeps: nothing was looked at. */
   busy?: boolean;
 }
 
@@ -71,6 +91,14 @@ function passed(d: Deadline, stage: 'remind' | 'due' | 'stage2'): boolean {
   if (stage === 'remind') return d.status !== DeadlineStatus.Pending || d.remindedAt !== null;
   if (stage === 'due') return d.status !== DeadlineStatus.Pending;
   return d.status !== DeadlineStatus.Breached || d.closedAt !== null || d.secondStageDoneAt !== null;
+}
+
+/** A reminder's notification: the case number, the step and its due time, the child's name masked. */
+function reminderTitle(caseNo: string, kind: string): string {
+  return `${caseNo} ${DEADLINE_LABELS[kind as DeadlineKind] ?? kind} 即将到期 (due soon)`;
+}
+function reminderBody(caseNo: string, childName: string | undefined, kind: string, dueAt: Date): string {
+  return `${caseNo} ${maskName(childName ?? '')}: ${kind} due ${dueAt.toISOString()}`;
 }
 
 /** The parts of the case and the deadline that a swept row carries, as the recipient rules read them. */
@@ -129,8 +157,8 @@ export class EscalationService {
       await this.notifications.notify(manager, {
         kind: 'deadline.reminder',
         caseId: c.id,
-        title: `${c.caseNo} ${DEADLINE_LABELS[d.kind as DeadlineKind] ?? d.kind} 即将到期 (due soon)`,
-        body: `${c.caseNo} ${maskName(c.child?.name ?? '')}: ${d.kind} due ${d.dueAt.toISOString()}`,
+        title: reminderTitle(c.caseNo, d.kind),
+        body: reminderBody(c.caseNo, c.child?.name, d.kind, d.dueAt),
         recipients: [responsible(d, c)],
         cause: `dl:${d.id}:remind`,
       });
@@ -266,6 +294,38 @@ export class EscalationService {
     });
   }
 
+  /**
+   * The reminder sweep: what remind() does for one deadline, for up to `limit` deadlines whose reminder fell due,
+   * in one transaction. Claimed as the breach sweep claims (claimDueReminders: SKIP LOCKED, within a sweep slot);
+   * each reminder marked sent and the responsible person told (once per cause and recipient). A reminder needs no
+   * timer: the sweeper reads the next one from the rows, as it reads the next due deadline, so a request that makes
+   * a deadline sends nothing to Redis, and reminders go out while Redis is away.
+   */
+  async remindDue(limit = SWEEP_BATCH): Promise<ReminderSweepOutcome> {
+    return this.tx.run(async (manager) => {
+      if (!(await takeSweepSlot(manager))) return { claimed: 0, reminded: 0, more: false, busy: true };
+      const due = await claimDueReminders(manager, limit);
+      if (!due.length) return { claimed: 0, reminded: 0, more: false };
+      const marked = await markReminded(
+        manager,
+        due.map((d) => d.id),
+      );
+      const reminded = due.filter((d) => marked.has(d.id));
+      await this.notifications.notifyMany(
+        manager,
+        reminded.map((d) => ({
+          kind: 'deadline.reminder',
+          caseId: d.case_id,
+          title: reminderTitle(d.case_no, d.kind),
+          body: reminderBody(d.case_no, d.child_name, d.kind, d.due_at),
+          recipients: [responsible(deadlineOf(d), caseOf(d))],
+          cause: `dl:${d.id}:remind`,
+        })),
+      );
+      return { claimed: due.length, reminded: reminded.length, more: due.length >= limit };
+    });
+  }
+
   /** Milliseconds until the next pending deadline falls due (0: one is due now), or null when none is pending: how long a sweeper may sleep. */
   msUntilNextDue(): Promise<number | null> {
     return msUntilNextDue(this.db.manager);
@@ -348,7 +408,7 @@ export class EscalationService {
   /**
    * The reconciler: processes every step whose time has passed (timers lost
    * with Redis, or a worker that was down), then re-creates missing timers of
-   * future reminders and second stages (due steps need none: the sweeper reads
+   * future second stages (reminders and due steps need none: the sweeper reads
    * them from the rows). Returns what it did.
    *
    * Which timers it checks: those armed since the last pass began (RECONCILE_MARGIN_MS before it),
@@ -361,8 +421,14 @@ export class EscalationService {
   async reconcile(graceMs = 2000): Promise<{ processed: number; rescheduled: number; checked: number; full: boolean }> {
     let processed = 0;
     const late = await this.deadlines.late(graceMs);
-    // Late reminders first (a reminder whose deadline is breached is never sent), then every due deadline by the sweep, then second stages.
-    for (const { id } of late.filter((t) => t.stage === 'remind')) if ((await this.remind(id)) === 'done') processed += 1;
+    // Late reminders first (a reminder whose deadline is breached is never sent), then every due deadline, both by the sweeps, then second stages.
+    if (late.some((t) => t.stage === 'remind')) {
+      for (;;) {
+        const swept = await this.remindDue();
+        processed += swept.reminded;
+        if (!swept.more) break;
+      }
+    }
     if (late.some((t) => t.stage === 'due')) {
       for (;;) {
         const swept = await this.breachDue();
@@ -381,14 +447,7 @@ export class EscalationService {
         const present = await this.timers.existing(batch.map((t) => deadlineJobId(t.id, t.stage)));
         // A batch's missing timers in a few round trips (one by one, 12,000 timers lost with a FLUSHALL took over a minute: the fault campaign).
         const missing = batch.filter((t) => !present.has(deadlineJobId(t.id, t.stage)));
-        await this.timers.restore(
-          missing.map((t) => ({
-            name: t.stage === 'remind' ? JobName.DeadlineRemind : JobName.DeadlineSecondStage,
-            deadlineId: t.id,
-            stage: t.stage,
-            at: t.at,
-          })),
-        );
+        await this.timers.restore(missing.map((t) => ({ name: JobName.DeadlineSecondStage, deadlineId: t.id, stage: t.stage, at: t.at })));
         rescheduled += missing.length;
       }
     });

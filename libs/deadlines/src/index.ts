@@ -9,7 +9,7 @@ export { Deadline, DeadlineStatus } from './entities/deadline.entity';
 export { WorkingCalendarYear } from './entities/working-calendar.entity';
 export { SWEEP_SLOT_LOCK, SWEEP_SLOTS } from './breach-sweep';
 export { EscalationService } from './escalation.service';
-export type { Outcome, SweepOutcome } from './escalation.service';
+export type { Outcome, ReminderSweepOutcome, SweepOutcome } from './escalation.service';
 export {
   buildPolicy,
   DEADLINE_KINDS,

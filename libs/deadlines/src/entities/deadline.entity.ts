@@ -9,12 +9,14 @@ export enum DeadlineStatus {
 }
 
 /**
- * One deadline of a case's step. Postgres holds the truth; BullMQ only holds
- * timers for the pending rows, which the reconciler can always rebuild.
+ * One deadline of a case's step. Postgres holds the truth: the breach sweeper sends its
+ * reminder and breaches it from these rows; BullMQ holds only second-stage timers, which
+ * the reconciler can always rebuild.
  */
 @Entity('deadline')
 @Index('deadline_case_idx', ['caseId', 'status'])
 @Index('deadline_status_due_idx', ['status', 'dueAt'])
+@Index('deadline_reminder_due_idx', ['remindAt'], { where: "status = 'pending' AND reminded_at IS NULL AND remind_at < due_at" })
 @Index('deadline_one_pending_per_step', ['caseId', 'kind', 'refKey'], { unique: true, where: "status = 'pending'" })
 export class Deadline {
   @PrimaryGeneratedColumn('uuid')
