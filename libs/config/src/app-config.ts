@@ -137,7 +137,8 @@ export class AppConfig {
 
   /**
    * How long a request waits on Redis before going on without it: login then throttles in
-   * process (same limits, per replica), a write leaves its timers to the reconciler.
+   * process (same limits, per replica), a write that closed deadlines leaves their old timers,
+   * which find nothing to do.
    */
   @Transform(toInt)
   @IsInt()
