@@ -317,6 +317,11 @@ describe('indicator rollups equal the from-scratch SQL (randomised)', () => {
 
   it('says how fresh: a day left unfolded past the live limit is read as last folded, and asOf is its oldest mark', async () => {
     await foldAll();
+    expect(await stats.rollupsBacklogged()).toBe(false);
+    // As many marked days as an answer computes live: not backlogged (the worker's fold may rest).
+    const live = Array.from({ length: LIVE_DAYS }, (_, i) => new Date(T0 + i * D).toISOString().slice(0, 10));
+    await db.query(`INSERT INTO stats_dirty (district_id, day) SELECT $1, d::date FROM unnest($2::text[]) d`, [districtId, live]);
+    expect(await stats.rollupsBacklogged()).toBe(false);
     // Stale rollups for a day outside the live limit are visible through asOf, never silently: mark 70 days, fold none.
     const marks = Array.from({ length: 70 }, (_, i) => new Date(T0 + (i - 40) * D).toISOString().slice(0, 10));
     await db.query(`INSERT INTO stats_dirty (district_id, day, marked_at) SELECT $1, d::date, now() - interval '2 minutes' FROM unnest($2::text[]) d`, [
@@ -325,6 +330,8 @@ describe('indicator rollups equal the from-scratch SQL (randomised)', () => {
     ]);
     const answer = await stats.figuresFor({ districtId, streetId: null }, new Date(T0 - 45 * D), new Date(T0 + 40 * D));
     expect(Date.now() - Date.parse(answer.asOf)).toBeGreaterThanOrEqual(110_000);
+    // Backlogged: the worker folds at once, rest or not.
+    expect(await stats.rollupsBacklogged()).toBe(true);
     // Folded, the answer is fresh again and still equal.
     await foldAll();
     const fresh = await stats.figuresFor({ districtId, streetId: null }, new Date(T0 - 45 * D), new Date(T0 + 40 * D));

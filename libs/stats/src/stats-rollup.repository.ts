@@ -135,6 +135,15 @@ export class StatsRollupRepository {
   }
 
   /**
+   * Whether some district has more marked days than an answer computes live (LIVE_DAYS): the older ones
+   * are then read as last folded, and the answer's asOf ages until a fold takes them.
+   */
+  async backlogged(): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM stats_dirty GROUP BY district_id HAVING count(DISTINCT day) > $1 LIMIT 1`, [LIVE_DAYS]);
+    return rows.length > 0;
+  }
+
+  /**
    * One fold round, unless another process is folding (null): the marked days, newest first, a batch at a time, each
    * in its own transaction: its marks deleted first, then its rollup rows recomputed by PARTS_SQL, so a write that
    * commits meanwhile leaves a mark for the next round. A round that empties the marks records when it began

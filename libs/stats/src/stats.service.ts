@@ -75,6 +75,11 @@ export class StatsService {
     return statsView(figures, discloseDistrict(figures), { ...scope, from, to, asOf: new Date(), thresholds: this.thresholds() });
   }
 
+  /** Whether some district has more marked days than an answer computes live: a fold should not wait then. */
+  rollupsBacklogged(): Promise<boolean> {
+    return this.rollups.backlogged();
+  }
+
   /** One fold of the days the write path marked stale into the rollups (the worker's loop); null when another process is folding. */
   foldRollups(batch?: number, pause?: () => boolean): Promise<FoldRound | null> {
     return this.rollups.fold(this.windows(), batch, pause);
