@@ -137,8 +137,8 @@ export class AppConfig {
 
   /**
    * How long a request waits on Redis before going on without it: login then throttles in
-   * process (same limits, per replica), a write that closed deadlines leaves their old timers,
-   * which find nothing to do.
+   * process (same limits, per replica); a breach sweep leaves its second-stage timers to the
+   * reconciler. No write of a case waits on Redis at all.
    */
   @Transform(toInt)
   @IsInt()

@@ -4,7 +4,6 @@ import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { within } from '@shouhu/database';
 import { deadlineJobId, JobName, QueueName } from '@shouhu/jobs';
-import type { DeadlineTimerPort } from './deadline.service';
 
 /** The key, beside the queue's, that holds when the last reconciler pass over the timers began (BullDeadlineTimers.reconciledAt). */
 const RECONCILED_KEY = 'shouhu:timers-reconciled';
@@ -17,7 +16,7 @@ const RECONCILED_KEY = 'shouhu:timers-reconciled';
  * does nothing.
  */
 @Injectable()
-export class BullDeadlineTimers implements DeadlineTimerPort {
+export class BullDeadlineTimers {
   constructor(@InjectQueue(QueueName.Deadlines) private readonly queue: Queue) {}
 
   /**
@@ -28,13 +27,6 @@ export class BullDeadlineTimers implements DeadlineTimerPort {
   private async assertConnected(): Promise<void> {
     const client = await within(100, this.client()).catch(() => null);
     if ((client as { status?: string } | null)?.status !== 'ready') throw new Error('the queue is not connected to Redis; the reconciler will arm the timers');
-  }
-
-  async discard(deadlineIds: string[]): Promise<void> {
-    // A leftover timer finds its deadline closed and does nothing.
-    await this.assertConnected();
-    const stages = ['remind', 'due', 'stage2'] as const;
-    await Promise.all(deadlineIds.flatMap((id) => stages.map((stage) => this.queue.remove(deadlineJobId(id, stage)).catch(() => 0))));
   }
 
   async scheduleSecondStage(deadlineId: string, at: Date): Promise<void> {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Role } from '@shouhu/access';
-import { TransactionRunner } from '@shouhu/database';
 import { Case, CaseDeadline, CaseLifecycleHooks, CaseStatus, DEADLINE_VIEW_SCHEMA, LifecycleEvent, MeasureType, NextDue } from '@shouhu/cases';
 import { NotificationService } from '@shouhu/notifications';
 import { DeadlineRepository } from './deadline.repository';
@@ -53,17 +52,6 @@ export function deadlineView(d: Deadline, now = new Date()): DeadlineView {
   };
 }
 
-/** Listens to timer changes after commit (the BullMQ timers live in the worker's domain). */
-/**
- * What the write paths ask of the timers. A new deadline needs none: the breach sweeper sends its
- * reminder and breaches it from the rows (EscalationService.remindDue, breachDue).
- */
-export interface DeadlineTimerPort {
-  /** Removes the timers of deadlines that closed (best effort: a leftover timer does nothing). */
-  discard(deadlineIds: string[]): Promise<void>;
-}
-export const DEADLINE_TIMERS = Symbol('DEADLINE_TIMERS');
-
 /**
  * Keeps a case's deadlines in step with the case, inside the transaction of each
  * change: meeting a step marks its deadline met, a state change cancels what no
@@ -74,8 +62,6 @@ export class DeadlineService implements CaseLifecycleHooks {
   constructor(
     private readonly deadlines: DeadlineRepository,
     @Inject(SLA_CALCULATOR) private readonly sla: SlaCalculator,
-    @Inject(DEADLINE_TIMERS) private readonly timers: DeadlineTimerPort,
-    private readonly tx: TransactionRunner,
     private readonly notifications: NotificationService,
   ) {}
 
@@ -108,18 +94,16 @@ export class DeadlineService implements CaseLifecycleHooks {
       });
     }
     const now = new Date();
-    const closed: string[] = [];
-    for (const step of stepsMet(change, c))
-      closed.push(...(await this.deadlines.close(manager, c.id, step.kind, step.refKey, DeadlineStatus.Met)).map((d) => d.id));
+    // A deadline closed here needs nothing from Redis: the sweeper reads only open rows, and a timer
+    // left from before (a second stage, or one an earlier version armed) finds its row closed and does nothing.
+    for (const step of stepsMet(change, c)) await this.deadlines.close(manager, c.id, step.kind, step.refKey, DeadlineStatus.Met);
     if (change.kind === 'measure_closed' && !change.done)
-      closed.push(...(await this.deadlines.close(manager, c.id, DeadlineKind.Measure, change.measureId, DeadlineStatus.Cancelled)).map((d) => d.id));
+      await this.deadlines.close(manager, c.id, DeadlineKind.Measure, change.measureId, DeadlineStatus.Cancelled);
     if (change.kind === 'referral_closed')
       for (const kind of [DeadlineKind.ReferralResponse, DeadlineKind.ReferralCompletion])
-        closed.push(...(await this.deadlines.close(manager, c.id, kind, change.referralId, DeadlineStatus.Cancelled)).map((d) => d.id));
-    if (change.kind === 'status' || change.kind === 'submitted') closed.push(...(await this.deadlines.cancelExcept(manager, c.id, KINDS_BY_STATUS[c.status])));
-    if (change.kind === 'transferred') await this.handOverAcceptance(e, closed);
-    // Timers of closed deadlines would only find nothing to do; take them out of the queue.
-    if (closed.length) this.tx.afterCommit(manager, () => this.timers.discard(closed));
+        await this.deadlines.close(manager, c.id, kind, change.referralId, DeadlineStatus.Cancelled);
+    if (change.kind === 'status' || change.kind === 'submitted') await this.deadlines.cancelExcept(manager, c.id, KINDS_BY_STATUS[c.status]);
+    if (change.kind === 'transferred') await this.handOverAcceptance(e);
     if (change.kind === 'transferred') await this.deadlines.clearResponsible(manager, c.id, Role.CommunityDirector);
 
     const wanted = stepsStarted(change, c, now, e.records);
@@ -180,34 +164,30 @@ export class DeadlineService implements CaseLifecycleHooks {
   /**
    * A transferred report that waits for acceptance: the accept step passes to whoever accepts
    * in the case's new place (acceptorOf: the street supervisor once an unlocated report is
-   * routed), with the same due and reminder times. The old row is cancelled (its id joins
-   * `closed`); a breached one stays breached and the new acceptor gets a window of its own.
+   * routed), with the same due and reminder times. The old row is cancelled; a breached one
+   * stays breached and the new acceptor gets a window of its own.
    */
-  private async handOverAcceptance(e: LifecycleEvent, closed: string[]): Promise<Deadline[]> {
+  private async handOverAcceptance(e: LifecycleEvent): Promise<void> {
     const { manager, caseRow: c } = e;
-    if (c.status !== CaseStatus.Submitted) return [];
+    if (c.status !== CaseStatus.Submitted) return;
     const rows = (await this.deadlines.close(manager, c.id, DeadlineKind.AcceptReport, '', DeadlineStatus.Cancelled)) as unknown as Record<string, unknown>[];
-    closed.push(...rows.map((r) => r.id as string));
-    const moved: Deadline[] = [];
     for (const r of rows) {
       const wasPending = r.status === DeadlineStatus.Cancelled;
       const responsibleRole = acceptorOf(c);
-      const row = wasPending
-        ? await this.deadlines.insertIfAbsent(manager, {
-            caseId: c.id,
-            kind: DeadlineKind.AcceptReport,
-            refKey: '',
-            dueAt: r.due_at as Date,
-            remindAt: r.remind_at as Date,
-            status: DeadlineStatus.Pending,
-            escalationLevel: 0,
-            responsibleRole,
-            responsibleUserId: null,
-          })
-        : await this.create(e, { kind: DeadlineKind.AcceptReport, refKey: '', from: new Date(), responsibleRole, responsibleUserId: null });
-      if (row) moved.push(row);
+      if (wasPending)
+        await this.deadlines.insertIfAbsent(manager, {
+          caseId: c.id,
+          kind: DeadlineKind.AcceptReport,
+          refKey: '',
+          dueAt: r.due_at as Date,
+          remindAt: r.remind_at as Date,
+          status: DeadlineStatus.Pending,
+          escalationLevel: 0,
+          responsibleRole,
+          responsibleUserId: null,
+        });
+      else await this.create(e, { kind: DeadlineKind.AcceptReport, refKey: '', from: new Date(), responsibleRole, responsibleUserId: null });
     }
-    return moved;
   }
 
   /**

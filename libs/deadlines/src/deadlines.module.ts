@@ -6,7 +6,7 @@ import { CalendarRepository } from './calendar/calendar.repository';
 import { CalendarService } from './calendar/calendar.service';
 import { CalendarStore } from './calendar/calendar.store';
 import { DeadlineRepository } from './deadline.repository';
-import { DEADLINE_TIMERS, DeadlineService, SLA_CALCULATOR } from './deadline.service';
+import { DeadlineService, SLA_CALCULATOR } from './deadline.service';
 import { BullDeadlineTimers } from './deadline-timers';
 import { Deadline } from './entities/deadline.entity';
 import { WorkingCalendarYear } from './entities/working-calendar.entity';
@@ -22,7 +22,6 @@ import { loadPolicy, SlaCalculator } from './policy';
     CalendarRepository,
     CalendarStore,
     CalendarService,
-    { provide: DEADLINE_TIMERS, useExisting: BullDeadlineTimers },
     {
       provide: SLA_CALCULATOR,
       inject: [AppConfig, CalendarStore],

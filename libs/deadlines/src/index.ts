@@ -1,8 +1,7 @@
 export { KINDS_BY_STATUS, nextLevel, policeAlertDue, stepsMet, stepsStarted } from './deadline-rules';
 export type { WantedDeadline } from './deadline-rules';
 export { DeadlineRepository } from './deadline.repository';
-export { DEADLINE_TIMERS, DeadlineService, deadlineView, DeadlineView, SLA_CALCULATOR } from './deadline.service';
-export type { DeadlineTimerPort } from './deadline.service';
+export { DeadlineService, deadlineView, DeadlineView, SLA_CALCULATOR } from './deadline.service';
 export { BullDeadlineTimers } from './deadline-timers';
 export { DeadlinesCoreModule } from './deadlines.module';
 export { Deadline, DeadlineStatus } from './entities/deadline.entity';
