@@ -22,9 +22,9 @@ export const SWEEP_LOOPS = SWEEP_SLOTS;
  * (EscalationService.remindDue) and breach every due pending deadline (EscalationService.breachDue),
  * in batches of one transaction each, then sleep until the next deadline falls due or owes its reminder
  * (read from the rows, at most SWEEP_POLL_MS, at least SWEEP_MIN_PAUSE_MS), or until a due timer wakes
- * them. Reminders and due deadlines have no timer of their own: only a due timer armed before
- * this (a deadline made by an older version) still fires, and wakes the loops. A full batch is followed by the next at once. Several workers
- * sweep side by side: the rows each takes are locked with SKIP LOCKED, so none is taken twice.
+ * them. Reminders and due deadlines have no timer of their own: only a due timer armed by an
+ * older version still fires, and wakes the loops. A full batch is followed by the next at once.
+ * Several workers sweep side by side: the rows each takes are locked with SKIP LOCKED, so none is taken twice.
  * The log says how a sweep failed (the error's safe fields), never what a case holds.
  */
 @Injectable()
@@ -70,7 +70,8 @@ export class BreachSweeper implements OnApplicationBootstrap, OnApplicationShutd
       let pause: number;
       try {
         const reminded = await this.escalation.remindDue();
-        const swept = reminded.more ? { breached: 0, more: true, busy: false } : await this.escalation.breachDue();
+        if (reminded.more) continue;
+        const swept = await this.escalation.breachDue();
         if (swept.breached > 0) this.lastBreachAt = Date.now();
         if (swept.more) continue;
         if (swept.busy || reminded.busy) {

@@ -101,6 +101,16 @@ function reminderBody(caseNo: string, childName: string | undefined, kind: strin
   return `${caseNo} ${maskName(childName ?? '')}: ${kind} due ${dueAt.toISOString()}`;
 }
 
+/** Runs a sweep again while its batch was full; what `count` says of each run, summed. */
+async function drain<T extends { more: boolean }>(sweep: () => Promise<T>, count: (outcome: T) => number): Promise<number> {
+  let n = 0;
+  for (;;) {
+    const outcome = await sweep();
+    n += count(outcome);
+    if (!outcome.more) return n;
+  }
+}
+
 /** The parts of the case and the deadline that a swept row carries, as the recipient rules read them. */
 function caseOf(d: DueRow): Case {
   return { id: d.case_id, communityId: d.community_id, streetId: d.street_id, districtId: d.district_id } as Case;
@@ -422,20 +432,16 @@ export class EscalationService {
     let processed = 0;
     const late = await this.deadlines.late(graceMs);
     // Late reminders first (a reminder whose deadline is breached is never sent), then every due deadline, both by the sweeps, then second stages.
-    if (late.some((t) => t.stage === 'remind')) {
-      for (;;) {
-        const swept = await this.remindDue();
-        processed += swept.reminded;
-        if (!swept.more) break;
-      }
-    }
-    if (late.some((t) => t.stage === 'due')) {
-      for (;;) {
-        const swept = await this.breachDue();
-        processed += swept.breached;
-        if (!swept.more) break;
-      }
-    }
+    if (late.some((t) => t.stage === 'remind'))
+      processed += await drain(
+        () => this.remindDue(),
+        (o) => o.reminded,
+      );
+    if (late.some((t) => t.stage === 'due'))
+      processed += await drain(
+        () => this.breachDue(),
+        (o) => o.breached,
+      );
     for (const { id } of late.filter((t) => t.stage === 'stage2')) if ((await this.secondStage(id)) === 'done') processed += 1;
     let rescheduled = 0;
     const [{ began }] = await this.db.query<{ began: Date }[]>('SELECT now() AS began');
