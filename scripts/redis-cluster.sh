@@ -33,8 +33,11 @@ _rc_cli() {
   redis-cli -h 127.0.0.1 -p "$port" -a "$(cat "$dir/password")" --no-auth-warning "$@"
 }
 
+# The bases lie in 20000-22699, so that the nodes (base..base+2) and their bus ports (+10000,
+# up to 32701) stay below Linux's ephemeral range (32768-60999 by default): a port only checked
+# free there can be taken by an outgoing connection before the node binds it.
 redis_cluster_free_base() {
-  local base=$((41000 + RANDOM % 4000)) tries=0 i ok
+  local base=$((20000 + RANDOM % 2700)) tries=0 i ok
   while [ "$tries" -lt 200 ]; do
     ok=1
     for i in $(seq 0 $((RC_MASTERS - 1))); do
@@ -48,6 +51,7 @@ redis_cluster_free_base() {
       return 0
     fi
     base=$((base + RC_MASTERS))
+    [ "$base" -le 22697 ] || base=20000
     tries=$((tries + 1))
   done
   _rc_die "no free ports for a cluster"
@@ -84,7 +88,11 @@ redis_cluster_up() {
     local tries=0
     until [ "$(_rc_cli "$dir" "$port" ping 2>/dev/null || true)" = PONG ]; do
       tries=$((tries + 1))
-      [ "$tries" -lt 100 ] || { _rc_die "node $port did not start; log: $dir/$port/redis.log"; return 1; }
+      if [ "$tries" -ge 100 ]; then
+        tail -n 5 "$dir/$port/redis.log" >&2 2>/dev/null || true
+        _rc_die "node $port did not start; log: $dir/$port/redis.log"
+        return 1
+      fi
       sleep 0.1
     done
   done

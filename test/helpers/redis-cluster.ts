@@ -32,30 +32,36 @@ function clientOf(nodes: string, password: string): Cluster {
   return client;
 }
 
-/** A cluster of this test's own, whatever the environment says. */
+/**
+ * A cluster of this test's own, whatever the environment says. A start that fails (a port taken
+ * between the check and the bind) is cleaned up and tried again on other ports, three times in all.
+ */
 export async function startOwnCluster(): Promise<TestCluster> {
-  const dir = join(ROOT, '.shouhu', `redis-cluster-test-${process.pid}-${randomBytes(3).toString('hex')}`);
   const sh = (script: string) => run('bash', ['-c', `. "${SCRIPT}"; ${script}`], { cwd: ROOT, timeout: 60_000 });
-  const { stdout: base } = await sh('redis_cluster_free_base');
-  let nodes: string;
-  try {
-    ({ stdout: nodes } = await sh(`redis_cluster_up "${dir}" ${base.trim()}`));
-  } catch (error) {
-    await sh(`redis_cluster_down "${dir}"`).catch(() => undefined);
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    const dir = join(ROOT, '.shouhu', `redis-cluster-test-${process.pid}-${randomBytes(3).toString('hex')}`);
+    const { stdout: base } = await sh('redis_cluster_free_base');
+    let nodes: string;
+    try {
+      ({ stdout: nodes } = await sh(`redis_cluster_up "${dir}" ${base.trim()}`));
+    } catch (error) {
+      await sh(`redis_cluster_down "${dir}"`).catch(() => undefined);
+      if (attempt < 3) continue;
+      throw error;
+    }
+    const password = readFileSync(join(dir, 'password'), 'utf8').trim();
+    const client = clientOf(nodes.trim(), password);
+    return {
+      nodes: nodes.trim(),
+      password,
+      own: true,
+      client,
+      stop: async () => {
+        client.disconnect();
+        await sh(`redis_cluster_down "${dir}"`);
+      },
+    };
   }
-  const password = readFileSync(join(dir, 'password'), 'utf8').trim();
-  const client = clientOf(nodes.trim(), password);
-  return {
-    nodes: nodes.trim(),
-    password,
-    own: true,
-    client,
-    stop: async () => {
-      client.disconnect();
-      await sh(`redis_cluster_down "${dir}"`);
-    },
-  };
 }
 
 /** The run's cluster (REDIS_CLUSTER_NODES and REDIS_PASSWORD), else one of this test's own. */

@@ -4,7 +4,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { JobHandlerRegistry } from '@shouhu/jobs';
 import { DeadlinesProcessor } from './deadlines.processor';
-import { failedJobFields } from './registry.processor';
+import { failedJobFields, WORKER_ERROR_LOG_INTERVAL_MS } from './registry.processor';
 
 const job = (attemptsMade: number, attempts = 8) =>
   ({
@@ -62,5 +62,28 @@ describe('a failed job is logged', () => {
     // @nestjs/bullmq attaches the method to the worker's `failed` event (found on the prototype chain).
     // eslint-disable-next-line @typescript-eslint/unbound-method -- the method is only read for its decorator's metadata, never called
     expect(Reflect.getMetadata('bullmq:worker_events_metadata', DeadlinesProcessor.prototype.onFailed)).toEqual({ eventName: 'failed' });
+  });
+
+  it('a worker’s own errors: a warning with safe fields, at most one a minute with the count left unlogged', () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    let now = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    const processor = new DeadlinesProcessor({} as JobHandlerRegistry);
+    processor.onWorkerError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' }));
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenLastCalledWith(expect.objectContaining({ error: expect.objectContaining({ code: 'ECONNREFUSED' }), unloggedSinceLast: 0 }));
+    now += 1_000;
+    processor.onWorkerError(new Error('again'));
+    now += WORKER_ERROR_LOG_INTERVAL_MS - 1_001;
+    processor.onWorkerError(new Error('and again'));
+    expect(warn).toHaveBeenCalledTimes(1);
+    now += 1;
+    processor.onWorkerError(new Error('Missing key for job repeat:deadline-reconciler:1. moveToDelayed'));
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(warn).toHaveBeenLastCalledWith(
+      expect.objectContaining({ unloggedSinceLast: 2, error: expect.objectContaining({ message: expect.stringContaining('Missing key') }) }),
+    );
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the method is only read for its decorator's metadata, never called
+    expect(Reflect.getMetadata('bullmq:worker_events_metadata', DeadlinesProcessor.prototype.onWorkerError)).toEqual({ eventName: 'error' });
   });
 });

@@ -25,11 +25,16 @@ export function failedJobFields(job: Pick<Job, 'queueName' | 'id' | 'name' | 'at
   };
 }
 
+/** At most one log line per this many milliseconds about a worker's own errors (its connection's, mostly). */
+export const WORKER_ERROR_LOG_INTERVAL_MS = 60_000;
+
 /** Thin: hands each job of its queue to the handler registered for the job's name. */
 // @Injectable so the constructor's parameter types are recorded for the subclasses.
 @Injectable()
 export abstract class RegistryProcessor extends WorkerHost {
   private readonly logger = new Logger('Jobs');
+  private workerErrorLoggedAt = Number.NEGATIVE_INFINITY;
+  private workerErrorsUnlogged = 0;
 
   constructor(private readonly registry: JobHandlerRegistry) {
     super();
@@ -45,5 +50,23 @@ export abstract class RegistryProcessor extends WorkerHost {
     const fields = failedJobFields(job, error);
     if (fields.retried) this.logger.warn(fields);
     else this.logger.error(fields);
+  }
+
+  /**
+   * The worker's own errors (a lost connection, a job whose key vanished under it): BullMQ recovers
+   * from them by itself. Logged as a warning, at most once a minute with the count of those left
+   * unlogged, so that an outage does not flood the log; without a listener BullMQ would print
+   * each one raw on stderr.
+   */
+  @OnWorkerEvent('error')
+  onWorkerError(error: Error): void {
+    const now = Date.now();
+    if (now - this.workerErrorLoggedAt < WORKER_ERROR_LOG_INTERVAL_MS) {
+      this.workerErrorsUnlogged++;
+      return;
+    }
+    this.logger.warn({ msg: 'queue worker error; BullMQ goes on by itself', error: safeErrorFields(error), unloggedSinceLast: this.workerErrorsUnlogged });
+    this.workerErrorLoggedAt = now;
+    this.workerErrorsUnlogged = 0;
   }
 }
