@@ -147,6 +147,10 @@ describe('indicator rollups equal the from-scratch SQL (randomised)', () => {
     const list: [Date, Date][] = [
       [new Date(T0 - 10 * D), new Date(T0 + 200 * D)],
       [new Date(T0 + 2 * D), new Date(T0 + 15 * D)],
+      // Ending late in a day (read as the whole day less the rest of it), early in one (live), and now (the dashboard's default).
+      [new Date(T0 + 2 * D), new Date(T0 + 9 * D + 20 * H + 17 * 60_000)],
+      [new Date(T0 + D), new Date(T0 + 12 * D + 3 * H)],
+      [new Date(T0 - 10 * D), new Date()],
       [new Date(T0 + 5 * D), new Date(T0 + 6 * D)],
       [new Date(T0 + 3 * D), new Date(T0 + 3 * D)],
     ];

@@ -18,6 +18,7 @@ import {
   rangesOf,
   splitPeriod,
   StatsPart,
+  tailByDifference,
   windowsKey,
 } from './stats-rollup';
 import { DistrictFigures, StatsWindows } from './stats.repository';
@@ -86,20 +87,31 @@ export class StatsRollupRepository {
     if (!state || state.windows !== windowsKey(windows)) return null;
     let asOf = new Date(state.now);
     const split = splitPeriod(from, to);
-    const ranges = [...split.edges];
+    let ranges = [...split.edges];
     let rolled: StatsPart[] = [];
+    // The last partial day, read whole from the rollups less the rest of the day, unless it is marked (then live).
+    let tail = tailByDifference(split, to, asOf);
     if (split.whole) {
-      const [first, end] = split.whole.map(dayText);
-      const dirty = (await q.query(
+      const first = split.whole[0];
+      let end = tail ? tail.day + 1 : split.whole[1];
+      let dirty = (await q.query(
         `SELECT day::text AS day, min(marked_at) AS at FROM stats_dirty WHERE district_id = $1 AND day >= $2 AND day < $3 GROUP BY day ORDER BY day DESC`,
-        [districtId, first, end],
+        [districtId, dayText(first), dayText(end)],
       )) as { day: string; at: Date }[];
+      if (tail && dirty.length > 0 && dayFromText(dirty[0].day) === tail.day) {
+        dirty = dirty.slice(1);
+        tail = null;
+        end = split.whole[1];
+      } else if (tail) {
+        const start = dayStart(tail.day).getTime();
+        ranges = ranges.filter(([a]) => a.getTime() !== start);
+      }
       const live = dirty.slice(0, LIVE_DAYS);
       for (const stale of dirty.slice(LIVE_DAYS)) if (new Date(stale.at) < asOf) asOf = new Date(stale.at);
       ranges.push(...rangesOf(live.map((d) => dayFromText(d.day))));
       const plan = planDays(
-        split.whole[0],
-        split.whole[1],
+        first,
+        end,
         live.map((d) => dayFromText(d.day)),
       );
       rolled = (
@@ -113,8 +125,10 @@ export class StatsRollupRepository {
         )) as PartRow[]
       ).map(partOf);
     }
+    const parts = async ([a, b]: [Date, Date]) => ((await q.query(PARTS_SQL, partsParams(districtId, a, b, windows))) as PartRow[]).map(partOf);
     const liveParts: StatsPart[][] = [];
-    for (const [a, b] of ranges) liveParts.push(((await q.query(PARTS_SQL, partsParams(districtId, a, b, windows))) as PartRow[]).map(partOf));
+    for (const range of ranges) liveParts.push(await parts(range));
+    if (tail) liveParts.push((await parts(tail.rest)).map((p) => ({ ...p, n: -p.n })));
     const streets = (await q.query(`SELECT id, name FROM jurisdiction WHERE level = 'street' AND district_id = $1 ORDER BY name, id`, [districtId])) as {
       id: string;
       name: string;

@@ -1,4 +1,17 @@
-import { addParts, dayFromText, dayOf, dayStart, dayText, medianOf, monthOf, planDays, rangesOf, splitPeriod } from './stats-rollup';
+import {
+  addParts,
+  dayFromText,
+  dayOf,
+  dayStart,
+  dayText,
+  medianOf,
+  monthOf,
+  planDays,
+  rangesOf,
+  RECENT_END_MS,
+  splitPeriod,
+  tailByDifference,
+} from './stats-rollup';
 
 describe('indicator rollup parts', () => {
   it('takes the median of a distribution as percentile_cont(0.5) over its rows', () => {
@@ -64,6 +77,28 @@ describe('indicator rollup parts', () => {
     expect(splitPeriod(from, new Date('2026-03-05T11:00:00+08:00'))).toEqual({ whole: null, edges: [[from, new Date('2026-03-05T11:00:00+08:00')]] });
     expect(splitPeriod(from, new Date('2026-03-06T11:00:00+08:00')).whole).toBeNull();
     expect(splitPeriod(to, from)).toEqual({ whole: null, edges: [] });
+  });
+
+  it('reads a last partial day as the whole day less the rest of it when the period ends about now or the rest is shorter', () => {
+    const d = dayOf(new Date('2026-03-08T00:00:00+08:00'));
+    const from = new Date('2026-03-05T00:00:00+08:00');
+    const later = new Date('2026-04-01T00:00:00+08:00');
+    const late = new Date('2026-03-08T21:15:00+08:00');
+    expect(tailByDifference(splitPeriod(from, late), late, later)).toEqual({ day: d, rest: [late, dayStart(d + 1)] });
+    // The morning of a day long past: live, as before; the morning of today, ending now (or a little before): the difference.
+    const early = new Date('2026-03-08T09:30:00+08:00');
+    expect(tailByDifference(splitPeriod(from, early), early, later)).toBeNull();
+    expect(tailByDifference(splitPeriod(from, early), early, early)).toEqual({ day: d, rest: [early, dayStart(d + 1)] });
+    expect(tailByDifference(splitPeriod(from, early), early, new Date(early.getTime() + RECENT_END_MS))).not.toBeNull();
+    expect(tailByDifference(splitPeriod(from, early), early, new Date(early.getTime() + RECENT_END_MS + 1))).toBeNull();
+    // Noon of a past day: both halves alike, live.
+    const noon = new Date('2026-03-08T12:00:00+08:00');
+    expect(tailByDifference(splitPeriod(from, noon), noon, later)).toBeNull();
+    // No partial last day, or no whole day at all.
+    const midnight = new Date('2026-03-08T00:00:00+08:00');
+    expect(tailByDifference(splitPeriod(from, midnight), midnight, midnight)).toBeNull();
+    const sameDay = new Date('2026-03-05T23:00:00+08:00');
+    expect(tailByDifference(splitPeriod(new Date('2026-03-05T10:00:00+08:00'), sameDay), sameDay, sameDay)).toBeNull();
   });
 
   it('reads whole calendar months from the month rollups unless a day of theirs is live', () => {

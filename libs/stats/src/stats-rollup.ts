@@ -226,6 +226,27 @@ export function splitPeriod(from: Date, to: Date): { whole: [number, number] | n
   return { whole: [first, end], edges };
 }
 
+/** A period that ends this close to now, or later, has little or nothing after its end yet. */
+export const RECENT_END_MS = 60_000;
+
+/**
+ * The period's last, partial day when it is cheaper read whole from the rollups less the live parts of the rest of the
+ * day: [dayStart(d), to) is the day d less [to, dayStart(d + 1)). So when the period ends within RECENT_END_MS of `now`
+ * or later (the dashboard's default ends now: nothing lies after it yet), or when the rest of the day is the shorter
+ * part. Computed live, the current day of a busy district (the bench's day of 150,000 filings) took a second of every
+ * answer. Null when the period has no such day.
+ */
+export function tailByDifference(split: ReturnType<typeof splitPeriod>, to: Date, now: Date): { day: number; rest: [Date, Date] } | null {
+  if (!split.whole) return null;
+  const day = split.whole[1];
+  const start = dayStart(day).getTime();
+  const next = dayStart(day + 1);
+  if (to.getTime() <= start) return null;
+  const recent = to.getTime() >= now.getTime() - RECENT_END_MS;
+  if (!recent && next.getTime() - to.getTime() >= to.getTime() - start) return null;
+  return { day, rest: [to, next] };
+}
+
 /** The day a day's month begins on. */
 export const monthOf = (day: number): number => {
   const d = new Date(day * DAY);
