@@ -399,7 +399,7 @@ describe('the breach sweep (services, real PostgreSQL and Redis)', () => {
 
     it('two sweepers breach deadlines as they fall due, each once and on time; after shutdown they take nothing', async () => {
       sweepers = [new BreachSweeper(a.escalation), new BreachSweeper(b.escalation)];
-      expect(sweepers.some((w) => w.breachedWithin(60_000))).toBe(false);
+      expect(sweepers.some((w) => w.sweepingWithin(60_000))).toBe(false);
       for (const w of sweepers) w.onApplicationBootstrap();
       expect(sweepers.every((w) => w.running)).toBe(true);
       // Due from 0.5 s to 2.5 s after the bed's deadlines are written (its cases and their first events before).
@@ -417,7 +417,7 @@ describe('the breach sweep (services, real PostgreSQL and Redis)', () => {
       );
       await expectBreachedOnce(s);
       // The worker's rollup folds ask this (they wait while deadlines fall due).
-      expect(sweepers.some((w) => w.breachedWithin(60_000))).toBe(true);
+      expect(sweepers.some((w) => w.sweepingWithin(60_000))).toBe(true);
       // On time: breached within the sleep bound and a sweep's time of falling due (generous on a shared, noisy machine), never before.
       const [late] = await a.db.query<{ min: number; p99: number }[]>(
         `SELECT min(extract(epoch FROM breached_at - due_at) * 1000)::float AS min,

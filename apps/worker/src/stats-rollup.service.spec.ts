@@ -8,7 +8,7 @@ function folds(round: () => { days: number; more: boolean }, busy: () => boolean
   const stats = { foldRollups: jest.fn(async () => round()), rollupsBacklogged: jest.fn(async () => backlogged()) };
   const asked: number[] = [];
   const sweeper = {
-    breachedWithin: (ms: number) => {
+    sweepingWithin: (ms: number) => {
       asked.push(ms);
       return busy();
     },

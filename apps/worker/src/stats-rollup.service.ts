@@ -16,7 +16,8 @@ export const STATS_FOLD_EVERY_MS = 15_000;
 const MAX_ROUNDS_PER_TICK = 50;
 /**
  * The rollups wait while deadlines fall due: no fold round begins while this process's breach sweeper
- * breached a deadline within this long. A day's fold recomputes the day whole, and the breaches mark
+ * breached a deadline, or found the sweep slots held by other workers' sweeps, within this long
+ * (BreachSweeper.sweepingWithin). A day's fold recomputes the day whole, and the breaches mark
  * their cases' days again and again; at 100,000 deadlines due within a minute, folds of 8 s each took
  * one of the database's two cores from the sweeps for the whole minute (the statement log showed them).
  * The indicators stay current meanwhile: an answer computes the marked days live (LIVE_DAYS).
@@ -113,7 +114,7 @@ export class StatsRollupFolds implements OnApplicationBootstrap, OnModuleDestroy
     let days = 0;
     try {
       // Asked before each day (a day's fold takes seconds at volume), not only before each round.
-      const pause = () => this.stopping || this.sweeper.breachedWithin(FOLD_YIELD_TO_SWEEPS_MS);
+      const pause = () => this.stopping || this.sweeper.sweepingWithin(FOLD_YIELD_TO_SWEEPS_MS);
       for (let round = 0; round < MAX_ROUNDS_PER_TICK && !this.stopping; round += 1) {
         if (pause()) {
           this.logger.debug({ msg: 'indicator rollups wait: deadlines are falling due', days });
