@@ -71,7 +71,8 @@ if (r.queueBySize.length > 0) {
   const withRuns = (p99, runs) => (runs?.length > 1 ? `${n(p99)} (runs: ${runs.map((x) => n(x)).join(', ')})` : n(p99));
   lines.push('| cases | supervisor queue p99 ms (median of the runs) | district overdue p99 ms (median of the runs) |');
   lines.push('|---:|---:|---:|');
-  for (const q of r.queueBySize) lines.push(`| ${n(q.cases)} | ${withRuns(q.supervisorP99Ms, q.supervisorP99RunsMs)} | ${withRuns(q.districtP99Ms, q.districtP99RunsMs)} |`);
+  for (const q of r.queueBySize)
+    lines.push(`| ${n(q.cases)} | ${withRuns(q.supervisorP99Ms, q.supervisorP99RunsMs)} | ${withRuns(q.districtP99Ms, q.districtP99RunsMs)} |`);
   lines.push('');
 }
 if (r.uploads?.rows?.length > 0) {
@@ -82,7 +83,9 @@ if (r.uploads?.rows?.length > 0) {
   lines.push('');
 }
 if (r.deadlines?.runs?.length > 0) {
-  lines.push('| deadlines due within a minute | workers | breached | breached twice | other faults | lateness p50 ms | p99 ms | max ms | worker RSS MB (largest) |');
+  lines.push(
+    '| deadlines due within a minute | workers | breached | breached twice | other faults | lateness p50 ms | p99 ms | max ms | worker RSS MB (largest) |',
+  );
   lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const d of r.deadlines.runs)
     lines.push(
@@ -94,7 +97,12 @@ if (r.console)
   lines.push(
     `The console in Chromium: the supervisor's queue shows its 50th row ${n(r.console.firstMs)} ms after the first navigation, median ${n(r.console.medianMs)} ms over ${r.console.runs} (budget ${n(r.console.budgetMs)} ms: ${r.console.met ? '**met**' : '**not met**'}).`,
   );
-lines.push(`Memory at the end of the run: api RSS ${n(r.memory.apiRssMb)} MB, worker RSS ${n(r.memory.workerRssMb)} MB.`);
+lines.push(
+  `Memory at the end of the run: api RSS ${n(r.memory.apiRssMb)} MB, worker RSS ${n(r.memory.workerRssMb)} MB` +
+    (r.memory.workerSettledS === undefined
+      ? '.'
+      : ` (restarted after the deadline scenario, ${r.memory.workerSettled ? 'it had nothing left waiting or running' : 'it still had work waiting'} ${n(r.memory.workerSettledS)} s later; its RSS peaked at ${n(r.memory.workerPeakRssMb)} MB meanwhile).`),
+);
 if (r.captured?.filing)
   lines.push(`A filing sends ${r.captured.filing.statements} statements on ${r.captured.filing.connections} connection(s) (captured from the statement log).`);
 const text = lines.join('\n');

@@ -192,7 +192,8 @@ if [ "${BENCH_DEADLINES:-100000}" != 0 ]; then
   BENCH_OUT="$PARTS/deadlines.json" node bench/deadlines.mjs || true
   node dist/apps/worker/src/main.js >> /tmp/$DB-worker.log 2>&1 &
   WORKER=$!
-  sleep 5
+  # The end of the run: once the restarted worker has done what the scenario left it (its RSS then, and its peak).
+  node bench/settle.mjs "$WORKER" "$PARTS/settle.json" || true
 fi
 rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo null; }
 echo "{\"apiRssMb\": $(rss "$API"), \"workerRssMb\": $(rss "$WORKER"), \"cases\": $("$PSQL" "$BENCH_URL" -Atc 'SELECT count(*) FROM "case"'), \"postgres\": \"$("$PSQL" "$BENCH_URL" -Atc 'SHOW server_version')\"}" > "$PARTS/end.json"

@@ -1,0 +1,55 @@
+// Waits for the worker to finish the work the run left it, and watches its memory meanwhile:
+//   REDIS_URL=… QUEUE_PREFIX=… node bench/settle.mjs <worker pid> <out.json> [max seconds, default 120]
+// bench/run.sh restarts the worker after the deadline scenario (which breached 200,000 deadlines, so as many second
+// stages are armed, some of them due): "the end of the run" is when no job of any queue is waiting or running any
+// more (or the limit passed). Writes { settledS, settled, peakRssMb, rssMb }: the RSS then, and its peak while it
+// caught up (measured once a second), so that the report shows both.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const { Queue } = require('bullmq');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { QUEUE_NAMES } = require(join(ROOT, 'dist/libs/jobs/src/job-registry.js'));
+
+const [pid, out, maxArg] = process.argv.slice(2);
+const maxMs = Number(maxArg ?? 120) * 1000;
+const { REDIS_URL, QUEUE_PREFIX } = process.env;
+if (!pid || !out || !REDIS_URL || !QUEUE_PREFIX) throw new Error('usage: REDIS_URL=… QUEUE_PREFIX=… node bench/settle.mjs <pid> <out.json> [seconds]');
+
+const rssMb = () => {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
+  return Math.round(Number(line.split(/\s+/)[1]) / 102.4) / 10;
+};
+const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: { url: REDIS_URL, maxRetriesPerRequest: 1 }, prefix: QUEUE_PREFIX }));
+// Jobs waiting, running, or delayed past their time (a worker moves those to waiting when it looks: BullMQ scores a
+// delayed job by its time × 0x1000 plus a counter).
+const busy = async () => {
+  let n = 0;
+  for (const q of queues) {
+    const c = await q.getJobCounts('waiting', 'active', 'prioritized');
+    const due = await (await q.getBackend().connection.client).zcount(q.keys.delayed, 0, Date.now() * 0x1000 + 0xfff);
+    n += c.waiting + c.active + c.prioritized + due;
+  }
+  return n;
+};
+
+const t0 = Date.now();
+let peak = rssMb();
+let quietSamples = 0;
+// Settled: two samples a second apart with nothing waiting or running.
+while (Date.now() - t0 < maxMs && quietSamples < 2) {
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  peak = Math.max(peak, rssMb());
+  quietSamples = (await busy()) === 0 ? quietSamples + 1 : 0;
+}
+const result = { settledS: Math.round((Date.now() - t0) / 100) / 10, settled: quietSamples >= 2, peakRssMb: peak, rssMb: rssMb() };
+await Promise.all(queues.map((q) => q.close()));
+writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+console.log(
+  `worker ${result.settled ? 'settled' : 'NOT settled'} after ${result.settledS} s: RSS ${result.rssMb} MB (peak ${result.peakRssMb} MB while it caught up)`,
+);
