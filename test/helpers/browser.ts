@@ -95,6 +95,11 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
 export async function checkPage(page: Page, name: string): Promise<void> {
   // Tables fade in once loaded: check (and picture) them as they are read, not while they load.
   await page.locator('.ant-spin-blur').waitFor({ state: 'detached' });
+  // A message toast (antd's, gone after 3 s) starts fading out on its own clock: axe, taking a second
+  // or more on a loaded machine, judged a half-transparent one's contrast. The page is read without them.
+  // (Polled from here: the console's CSP forbids the string evaluation waitForFunction needs.)
+  const toasts = page.locator('.ant-message-notice');
+  for (const until = Date.now() + 10_000; (await toasts.count()) > 0 && Date.now() < until;) await page.waitForTimeout(100);
   // A transition read half-way (a button fading into its loading state) has colours of neither
   // state, and axe judged its contrast on some runs: let finite animations end first (2 s at most;
   // spinners and progress stripes run forever and are not waited for).
