@@ -112,3 +112,13 @@ export function outputOf(command, args, options = {}) {
     child.on('close', () => resolve({ stdout, stderr }));
   });
 }
+
+/** A process's resident memory (VmRSS) in MB, to 0.1 MB; null when it cannot be read (gone, or not Linux). */
+export function rssMb(pid) {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+)/m);
+    return m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
+  } catch {
+    return null;
+  }
+}

@@ -17,6 +17,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rssMb } from './cpu.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
@@ -64,17 +65,6 @@ async function startWorker() {
   child.kill('SIGKILL');
   throw new Error('the worker did not start within 30 s');
 }
-
-const rssMb = (pid) => {
-  try {
-    const line = require('node:fs')
-      .readFileSync(`/proc/${pid}/status`, 'utf8')
-      .match(/^VmRSS:\s+(\d+)/m);
-    return line ? Math.round(Number(line[1]) / 102.4) / 10 : null;
-  } catch {
-    return null;
-  }
-};
 
 /** Waits until nothing else is due in the database (the workers' start-up sweep of older rows), so the measure sees only this run's rows. */
 async function settle() {

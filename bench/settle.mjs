@@ -4,10 +4,11 @@
 // stages are armed, some of them due): "the end of the run" is when no job of any queue is waiting or running any
 // more (or the limit passed). Writes { settledS, settled, peakRssMb, rssMb }: the RSS then, and its peak while it
 // caught up (measured once a second), so that the report shows both.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rssMb } from './cpu.mjs';
 
 const require = createRequire(import.meta.url);
 const { Queue } = require('bullmq');
@@ -19,12 +20,6 @@ const maxMs = Number(maxArg ?? 120) * 1000;
 const { REDIS_URL, QUEUE_PREFIX } = process.env;
 if (!pid || !out || !REDIS_URL || !QUEUE_PREFIX) throw new Error('usage: REDIS_URL=… QUEUE_PREFIX=… node bench/settle.mjs <pid> <out.json> [seconds]');
 
-const rssMb = () => {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Math.round(Number(line.split(/\s+/)[1]) / 102.4) / 10;
-};
 const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: { url: REDIS_URL, maxRetriesPerRequest: 1 }, prefix: QUEUE_PREFIX }));
 // Jobs waiting, running, or delayed past their time (a worker moves those to waiting when it looks: BullMQ scores a
 // delayed job by its time × 0x1000 plus a counter).
@@ -39,15 +34,15 @@ const busy = async () => {
 };
 
 const t0 = Date.now();
-let peak = rssMb();
+let peak = rssMb(pid);
 let quietSamples = 0;
 // Settled: two samples a second apart with nothing waiting or running.
 while (Date.now() - t0 < maxMs && quietSamples < 2) {
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  peak = Math.max(peak, rssMb());
+  peak = Math.max(peak, rssMb(pid));
   quietSamples = (await busy()) === 0 ? quietSamples + 1 : 0;
 }
-const result = { settledS: Math.round((Date.now() - t0) / 100) / 10, settled: quietSamples >= 2, peakRssMb: peak, rssMb: rssMb() };
+const result = { settledS: Math.round((Date.now() - t0) / 100) / 10, settled: quietSamples >= 2, peakRssMb: peak, rssMb: rssMb(pid) };
 await Promise.all(queues.map((q) => q.close()));
 writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
 console.log(

@@ -6,11 +6,12 @@
 // deadline breached exactly once. Prints one Markdown row per fault, writes $F_OUT_DIR/latest.{json,md},
 // exits 1 on any violation.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rssMb } from '../cpu.mjs';
 import { Load } from './load.mjs';
 import { checkDatabase, insertDueDeadlines, dueProgress, timersMissing } from './check.mjs';
 
@@ -32,15 +33,6 @@ const say = (msg) => process.stderr.write(`\x1b[1;35m[faults]\x1b[0m ${new Date(
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ── Processes ──────────────────────────────────────────────────────────────
-
-const rssMb = (pid) => {
-  try {
-    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+)/m);
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-};
 
 let generation = 0;
 /** An api or worker process from dist/, its output in the work folder, its pid recorded for the shell's trap. */
