@@ -106,6 +106,9 @@ const jsonLines = (text: string) => text.split('\n').filter((l) => l.startsWith(
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.msg === 'request completed');
     expect(request).toMatchObject({ level: 30, req: { method: 'GET', url: '/api/health/live?probe' }, res: { statusCode: 200 } });
+    // The request's id, bound to every line of the request, and the request itself once, in its completion line.
+    expect(request?.requestId).toEqual(expect.any(String));
+    expect(jsonLines(text).filter((l) => l.includes('"req":'))).toHaveLength(1);
     expect(text).not.toMatch(/INFO.*: GET \/api\/health\/live 200/);
     // Of the query, the names only (a value may be a child's name typed into the search).
     expect(text).not.toContain('probe=1');

@@ -64,6 +64,12 @@ export function apiLoggerOptions(config: AppConfig): Options {
     customAttributeKeys: { reqId: 'requestId' },
     // Bind the request id to every line logged while handling the request.
     quietReqLogger: true,
+    // The request (method and path) goes into its completion line only, when that line is written:
+    // bound to a child logger of its own, it was serialised and redacted on every request, whatever
+    // the level (3 % of a queue request's CPU at LOG_LEVEL=warn).
+    quietResLogger: true,
+    customSuccessObject: (req: IncomingMessage, _res: unknown, value: object) => ({ req, ...value }),
+    customErrorObject: (req: IncomingMessage, _res: unknown, _error: Error, value: object) => ({ req, ...value }),
     timestamp: stdTimeFunctions.isoTime,
     // The second belt: code logs no identity (safeErrorFields), and should a value slip into a line anyway, these keys are censored.
     redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { ArgumentMetadata } from '@nestjs/common';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsArray, IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, validate, ValidateNested } from 'class-validator';
+import { IsArray, IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, validate, ValidateNested } from 'class-validator';
 import { AcceptTransition, CaseAction, MergeTransition, TRANSITION_ACTIONS, TRANSITION_VARIANTS, TransitionFields } from '@shouhu/cases';
 import { DomainError, ErrorCode } from '@shouhu/errors';
 import { MAX_NESTING, nestedDeeperThan } from './nesting';
-import { createValidationPipe, fieldsWithNul, flattenValidationErrors, VariantBodyPipe } from './validation';
+import { createValidationPipe, fieldsWithNul, flattenValidationErrors, memoiseValidationRules, unstorableTextFields, VariantBodyPipe } from './validation';
 
 class ChildDto {
   @IsString()
@@ -129,6 +129,10 @@ describe('NUL characters', () => {
     expect(fieldsWithNul({ a: 'ok', b: 'x\u0000', c: { d: ['fine', '\u0000'] }, e: 1, f: null })).toEqual(['b', 'c.d.1']);
     expect(fieldsWithNul('\u0000', 'id')).toEqual(['id']);
     expect(fieldsWithNul({ a: 'no nul here' })).toEqual([]);
+    expect(unstorableTextFields({ a: 'x\ud800', b: ['\ud83d\ude00', 'y\udc00\u0000'], c: { '': '\u0000' } }, 'body')).toEqual({
+      nul: ['body.b.1', 'body.c.'],
+      loneSurrogate: ['body.a', 'body.b.1'],
+    });
   });
 
   it('are refused as VALIDATION_FAILED naming the field, before PostgreSQL sees them', async () => {
@@ -256,5 +260,25 @@ describe('VariantBodyPipe (a transition body: one class per action)', () => {
     expect((await problems([{ action: 'accept', version: 1 }])).length).toBeGreaterThan(0);
     // `action` is looked up as the body's own field only.
     expect(await problems({ version: 1, __proto__: { action: 'accept' } })).toEqual([{ field: 'action', message: expect.stringMatching(/^must be one of /) }]);
+  });
+});
+
+describe('memoiseValidationRules', () => {
+  it('keeps a class’s rules between validations, and forgets them when a rule is added', async () => {
+    memoiseValidationRules();
+    class Probe {
+      @IsString()
+      name!: string;
+
+      age?: unknown;
+    }
+    const properties = async (value: object) => (await validate(Object.assign(new Probe(), value))).map((e) => e.property);
+    expect(await properties({ name: 1 })).toEqual(['name']);
+    expect(await properties({ name: 1 })).toEqual(['name']);
+    expect(await properties({ name: 'x', age: 'no' })).toEqual([]);
+    // A rule declared after the first validation (decorators run as their class is loaded) counts at once.
+    IsInt()(Probe.prototype, 'age');
+    expect(await properties({ name: 'x', age: 'no' })).toEqual(['age']);
+    expect(await properties({ name: 2, age: 3 })).toEqual(['name']);
   });
 });

@@ -1,4 +1,6 @@
 import { ArgumentMetadata, PipeTransform, Type, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { DomainError, ErrorCode, FieldProblem } from '@shouhu/errors';
 import { nestedDeeperThan, tooDeeplyNested } from './nesting';
 
@@ -30,45 +32,44 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return problems;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
- * The fields (dotted paths) of a request value whose strings contain a NUL character,
- * in document order. Iterative, so no input can overflow the stack here.
+ * The fields (dotted paths) of a request value whose strings PostgreSQL cannot store, in document
+ * order: `nul`, those holding a NUL character (text cannot); `loneSurrogate`, those holding a lone
+ * surrogate (a JSON `\\ud800` escape: not Unicode text, and jsonb refuses it, 22P05, a 500 found by
+ * the fuzzer on an audited agency rename). One walk, iterative, so no input can overflow the stack
+ * here; a path is spelt out only for a field found.
  */
-export function fieldsWithNul(value: unknown, path = ''): string[] {
-  const found: string[] = [];
-  const stack: [unknown, string][] = [[value, path]];
+export function unstorableTextFields(value: unknown, path = ''): { nul: string[]; loneSurrogate: string[] } {
+  const found = { nul: [] as string[], loneSurrogate: [] as string[] };
+  type Node = { value: unknown; parent: Node | null; key: string };
+  // The root's key is `path`; below it, `parent.key` (a key under an empty path is the path).
+  const pathOf = (node: Node): string => {
+    const keys: string[] = [];
+    for (let at: Node | null = node; at !== null; at = at.parent) keys.push(at.key);
+    keys.reverse();
+    let joined = keys[0];
+    for (let i = 1; i < keys.length; i += 1) joined = joined ? `${joined}.${keys[i]}` : keys[i];
+    return joined;
+  };
+  const stack: Node[] = [{ value, parent: null, key: path }];
   while (stack.length > 0) {
-    const [node, at] = stack.pop() as [unknown, string];
-    if (typeof node === 'string') {
-      if (node.includes('\u0000')) found.push(at);
-    } else if (node !== null && typeof node === 'object') {
-      const entries = Object.entries(node);
-      for (let i = entries.length - 1; i >= 0; i -= 1) stack.push([entries[i][1], at ? `${at}.${entries[i][0]}` : entries[i][0]]);
+    const node = stack.pop() as Node;
+    if (typeof node.value === 'string') {
+      if (node.value.includes('\u0000')) found.nul.push(pathOf(node));
+      if (LONE_SURROGATE.test(node.value)) found.loneSurrogate.push(pathOf(node));
+    } else if (node.value !== null && typeof node.value === 'object') {
+      const entries = Object.entries(node.value);
+      for (let i = entries.length - 1; i >= 0; i -= 1) stack.push({ value: entries[i][1], parent: node, key: entries[i][0] });
     }
   }
   return found;
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/**
- * The fields of a request value whose strings hold a lone surrogate (a JSON `\\ud800`
- * escape): not Unicode text, and PostgreSQL's jsonb refuses it (22P05, a 500 found by
- * the fuzzer on an audited agency rename). Iterative, like fieldsWithNul.
- */
-export function fieldsWithLoneSurrogates(value: unknown, path = ''): string[] {
-  const found: string[] = [];
-  const stack: [unknown, string][] = [[value, path]];
-  while (stack.length > 0) {
-    const [node, at] = stack.pop() as [unknown, string];
-    if (typeof node === 'string') {
-      if (LONE_SURROGATE.test(node)) found.push(at);
-    } else if (node !== null && typeof node === 'object') {
-      const entries = Object.entries(node);
-      for (let i = entries.length - 1; i >= 0; i -= 1) stack.push([entries[i][1], at ? `${at}.${entries[i][0]}` : entries[i][0]]);
-    }
-  }
-  return found;
+/** The fields of a request value whose strings contain a NUL character, in document order (unstorableTextFields). */
+export function fieldsWithNul(value: unknown, path = ''): string[] {
+  return unstorableTextFields(value, path).nul;
 }
 
 /**
@@ -80,12 +81,11 @@ class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if ((metadata.type === 'body' || metadata.type === 'query') && nestedDeeperThan(value)) throw tooDeeplyNested(metadata.type);
     if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
-      const fields = fieldsWithNul(value, metadata.data ?? '');
+      const { nul: fields, loneSurrogate: broken } = unstorableTextFields(value, metadata.data ?? '');
       if (fields.length > 0) {
         const details = fields.map((field) => ({ field: field || metadata.type, message: 'must not contain NUL characters' }));
         throw new DomainError(ErrorCode.ValidationFailed, details.map((d) => `${d.field} ${d.message}`).join('; '), details);
       }
-      const broken = fieldsWithLoneSurrogates(value, metadata.data ?? '');
       if (broken.length > 0) {
         const details = broken.map((field) => ({ field: field || metadata.type, message: 'must be valid Unicode text (a lone surrogate)' }));
         throw new DomainError(ErrorCode.ValidationFailed, details.map((d) => `${d.field} ${d.message}`).join('; '), details);
@@ -95,11 +95,65 @@ class RequestValidationPipe extends ValidationPipe {
   }
 }
 
+/** The part of class-validator's rule storage memoiseValidationRules wraps. */
+interface RuleStorage {
+  getTargetValidationMetadatas(target: unknown, schema: string, always: boolean, strictGroups: boolean, groups?: string[]): ValidationMetadata[];
+  groupByPropertyName(metadata: ValidationMetadata[]): Record<string, ValidationMetadata[]>;
+  addValidationMetadata(metadata: unknown): void;
+  addConstraintMetadata(metadata: unknown): void;
+}
+
+let rulesMemoised = false;
+
+/**
+ * class-validator looks a class's rules up anew on every validation of every object: a filter of
+ * the class's own rules, a scan of every class it knows (instanceof against each, for inherited
+ * rules) and a grouping by property, 2–3 % of a queue request's CPU. The rules are fixed once the
+ * modules have loaded, so each class's lookup (without validation groups, which this api does not
+ * use: those go through as before) and its grouping are kept; a rule added later forgets them all.
+ */
+export function memoiseValidationRules(): void {
+  if (rulesMemoised) return;
+  rulesMemoised = true;
+  const storage = getMetadataStorage() as unknown as RuleStorage;
+  const lookUp = storage.getTargetValidationMetadatas.bind(storage);
+  const group = storage.groupByPropertyName.bind(storage);
+  let rules = new WeakMap<object, Map<string, ValidationMetadata[]>>();
+  let grouped = new WeakMap<ValidationMetadata[], Record<string, ValidationMetadata[]>>();
+  const addRule = storage.addValidationMetadata.bind(storage);
+  const addConstraint = storage.addConstraintMetadata.bind(storage);
+  storage.addValidationMetadata = (metadata) => {
+    rules = new WeakMap();
+    grouped = new WeakMap();
+    addRule(metadata);
+  };
+  storage.addConstraintMetadata = (metadata) => {
+    rules = new WeakMap();
+    grouped = new WeakMap();
+    addConstraint(metadata);
+  };
+  storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
+    if ((groups && groups.length > 0) || typeof target !== 'function') return lookUp(target, schema, always, strictGroups, groups);
+    const options = `${schema}|${always}|${strictGroups}`;
+    let byOptions = rules.get(target);
+    if (!byOptions) rules.set(target, (byOptions = new Map<string, ValidationMetadata[]>()));
+    let found = byOptions.get(options);
+    if (!found) byOptions.set(options, (found = lookUp(target, schema, always, strictGroups, groups)));
+    return found;
+  };
+  storage.groupByPropertyName = (metadata) => {
+    let byProperty = grouped.get(metadata);
+    if (!byProperty) grouped.set(metadata, (byProperty = group(metadata)));
+    return byProperty;
+  };
+}
+
 /**
  * The one validation pipe: unknown fields are rejected (not stripped), values are
  * transformed into the DTO classes, and every problem names its field.
  */
 export function createValidationPipe(): ValidationPipe {
+  memoiseValidationRules();
   return new RequestValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
