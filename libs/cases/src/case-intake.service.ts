@@ -4,13 +4,12 @@ import type { EntityManager } from 'typeorm';
 import { Actor, AppAbility, asSubject, defineAbilityFor, FieldCipher, JurisdictionLevel, Role } from '@shouhu/access';
 import { TransactionRunner } from '@shouhu/database';
 import { DomainError, ErrorCode } from '@shouhu/errors';
-import { OrgService } from '@shouhu/org';
 import { EventType } from '@shouhu/timeline';
 import { CaseQueriesService } from './case-queries.service';
 import { CaseRecordRepository } from './case-record.repository';
 import { caseScope } from './case-scope';
 import { CaseWriter, EventFacts } from './case-writer';
-import { CaseRepository } from './case.repository';
+import { CaseRepository, type ChildIdentity, type PlacedFiling } from './case.repository';
 import type { CaseDetailView } from './case.views';
 import { ChildRepository } from './child.repository';
 import { CaseErrors } from './cases.errors';
@@ -56,6 +55,53 @@ function withReporterType(actor: Actor, dto: CreateCaseDto): CreateCaseDto {
   return { ...dto, report: Object.assign(new FilingReportInput(), dto.report, { reporterType }) };
 }
 
+/** Where a filing asks to go: a community, or (the hotline's unlocated report) its district. */
+interface PlaceTarget {
+  jurisdictionId: string;
+  unlocated: boolean;
+}
+
+/**
+ * Where the case goes: a community of the caller's scope (checked once its row is read: placed),
+ * or, for the hotline, nowhere yet (communityId null: unlocated, in the caller's district; the
+ * report must say where it happened). Checked before anything is read.
+ */
+function placeTarget(actor: Actor, dto: CreateCaseDto, ability: AppAbility): PlaceTarget {
+  if (dto.communityId !== null) return { jurisdictionId: dto.communityId, unlocated: false };
+  if (actor.role !== Role.HotlineIntake) throw CaseErrors.invalid('communityId', 'must be a community id: only the hotline files unlocated reports');
+  if (!dto.report.location) {
+    throw new DomainError(ErrorCode.ValidationFailed, 'an unlocated report (communityId null) needs report.location', [
+      { field: 'report.location', message: 'is required when communityId is null' },
+    ]);
+  }
+  if (!ability.can('create', asSubject('Case', { districtId: actor.districtId, streetId: null, communityId: null }))) {
+    throw CaseErrors.invalid('communityId', 'must be a community id');
+  }
+  return { jurisdictionId: actor.districtId, unlocated: true };
+}
+
+/**
+ * The place read for the target (CaseRepository.placeLockAndNumber), checked: an unlocated
+ * report goes to its district; a filing for a community must name a community of the caller's
+ * scope (another district's, or no such community: 404 naming communityId).
+ */
+function placed(actor: Actor, ability: AppAbility, target: PlaceTarget, row: PlacedFiling | null): Place & { n: number } {
+  if (target.unlocated) {
+    // The caller's own district: there whenever the caller is.
+    if (!row) throw new Error('the caller’s district has no jurisdiction row');
+    return { districtId: actor.districtId, streetId: null, communityId: null, casePrefix: row.casePrefix, n: row.n };
+  }
+  const place = row && { districtId: row.districtId, streetId: row.streetId, communityId: row.id, casePrefix: row.casePrefix, n: row.n };
+  if (
+    !place ||
+    row.level !== JurisdictionLevel.Community ||
+    !ability.can('create', asSubject('Case', { districtId: place.districtId, streetId: place.streetId, communityId: place.communityId }))
+  ) {
+    throw new DomainError(ErrorCode.NotFound, 'no such community in your scope', [{ field: 'communityId', message: 'is not a community you may file for' }]);
+  }
+  return place;
+}
+
 export interface CreateResult {
   detail: CaseDetailView;
   linkedToExisting: boolean;
@@ -88,7 +134,6 @@ export class CaseIntakeService {
     private readonly records: CaseRecordRepository,
     private readonly writer: CaseWriter,
     private readonly queries: CaseQueriesService,
-    private readonly org: OrgService,
     private readonly tx: TransactionRunner,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
   ) {}
@@ -96,32 +141,27 @@ export class CaseIntakeService {
   async create(actor: Actor, input: CreateCaseDto): Promise<CreateResult> {
     const submit = input.submit ?? true;
     const ability = defineAbilityFor(actor);
-    const place = await this.placeOf(actor, input, ability);
+    const target = placeTarget(actor, input, ability);
     const dto = withReporterType(actor, input);
     checkChild(dto);
     checkReporter(dto.report, 'report');
     if (submit) checkSubmittable(dto.categories, dto.mandatoryItems ?? [], dto.report.narrative, dto.police, 'report.narrative', 'police');
     checkIntake({ ...dto, mandatoryItems: dto.mandatoryItems ?? [] }, { riskField: 'riskLevel' });
 
-    // The child's match scope (child.street_id): its street; for an unlocated report, the district
-    // until district staff route the case (transfer moves the child to the street).
-    const matchScope = place.streetId ?? place.districtId;
     const idHash = dto.child.idNumber ? this.cipher.matchHash(dto.child.idNumber) : null;
+    const identity = { name: dto.child.name, birthDate: dto.child.birthDate, idHash };
     const now = new Date();
     const year = Number(YEAR_IN_CHINA.format(now));
     const updateScope = caseScope(actor, 'update');
 
     const filed = await this.tx.run(async (manager): Promise<Filed> => {
-      // Reports of one child arriving together must find each other, not race to insert the child.
-      // The case number comes with the locks, from a sequence: nothing held, no second connection.
-      const n = await this.cases.lockAndNumber(manager, this.children.identityLockKeys(matchScope, dto.child.name, dto.child.birthDate, idHash));
-      const childIds = await this.children.matchingIds(manager, idHash, matchScope, dto.child.name, dto.child.birthDate);
-      let related: Case | null = null;
-      if (childIds.length && submit) {
-        const existing = await this.cases.findLinkableCase(manager, childIds, updateScope);
-        if (existing && ability.can('update', asSubject('Case', existing) as never)) return this.linkReport(manager, actor, existing, dto);
-        related = existing;
-      }
+      // Reports of one child arriving together must find each other, not race to insert the child:
+      // the place, the locks and the case number (from a sequence: nothing held, no second
+      // connection) in the transaction's first statement.
+      const place = placed(actor, ability, target, await this.cases.placeLockAndNumber(manager, target.jurisdictionId, identity));
+      // The child's match scope (child.street_id): its street; for an unlocated report, the district
+      // until district staff route the case (transfer moves the child to the street).
+      const matchScope = place.streetId ?? place.districtId;
       const status = submit ? CaseStatus.Submitted : CaseStatus.Draft;
       const child: Partial<Child> = {
         name: dto.child.name,
@@ -134,7 +174,7 @@ export class CaseIntakeService {
         streetId: matchScope,
       };
       const caseRow: Omit<Case, 'id' | 'childId' | 'createdAt' | 'updatedAt'> = {
-        caseNo: caseNumber(place.casePrefix, year, n),
+        caseNo: caseNumber(place.casePrefix, year, place.n),
         status,
         riskLevel: dto.riskLevel,
         categories: dto.categories,
@@ -155,7 +195,7 @@ export class CaseIntakeService {
         closureReason: null,
         closureNote: null,
         mergedIntoId: null,
-        relatedCaseIds: related ? [related.id] : [],
+        relatedCaseIds: [],
         flags: [],
         escalationLevel: 0,
         policeReportedAt: dto.police?.reportedAt ? new Date(dto.police.reportedAt) : null,
@@ -173,13 +213,21 @@ export class CaseIntakeService {
         to: status,
         data: { reportId, caseNo: c.caseNo, riskLevel: c.riskLevel, categories: c.categories },
       });
-      if (!related) {
-        const fast = await this.fileInOneStatement(manager, actor, dto, { child, caseRow, eventType, eventData }, now);
-        if (fast) return fast;
+      // A child not reported before (or a draft, which joins no case): its case in one statement.
+      const unlessKnown = submit ? { ...identity, streetId: matchScope } : null;
+      const fast = await this.fileInOneStatement(manager, actor, dto, { child, caseRow, eventType, eventData }, now, unlessKnown);
+      if (fast) return fast;
+      // A child reported before: the report joins its case in the caller's scope, or opens one linked to the other.
+      let related: Case | null = null;
+      const childIds = submit ? await this.children.matchingIds(manager, idHash, matchScope, dto.child.name, dto.child.birthDate) : [];
+      if (childIds.length) {
+        const existing = await this.cases.findLinkableCase(manager, childIds, updateScope);
+        if (existing && ability.can('update', asSubject('Case', existing) as never)) return this.linkReport(manager, actor, existing, dto);
+        related = existing;
       }
       // The full path (a report linked across scopes, deadlines that need the database): row by row.
       const childRow = await this.children.insert(manager, child);
-      const c = await this.cases.insert(manager, { ...caseRow, childId: childRow.id });
+      const c = await this.cases.insert(manager, { ...caseRow, relatedCaseIds: related ? [related.id] : [], childId: childRow.id });
       const report = await this.fileReport(manager, actor, c.id, dto, false);
       await this.writer.event(manager, c, actor, eventType, eventData(c, report.id));
       if (submit) await this.writer.follow({ manager, caseRow: c, actor, change: { kind: 'submitted' } });
@@ -195,8 +243,9 @@ export class CaseIntakeService {
    * A new case (submitted, the common case, or a draft): every row made here (ids included), the
    * first event hashed and the deadlines computed in memory, the detail built from those rows,
    * then one statement writes the child, the case, the report, the event, the deadlines and
-   * the access-log entry of the detail. Null when the deadlines need the full path (an
-   * unlocated report notifies district staff).
+   * the access-log entry of the detail, unless (`unlessKnown`) the child was reported before.
+   * Null when nothing was written: the child was reported before, or the deadlines need the full
+   * path (an unlocated report notifies district staff).
    */
   private async fileInOneStatement(
     manager: EntityManager,
@@ -209,6 +258,7 @@ export class CaseIntakeService {
       eventData: (c: Case, reportId: string) => EventFacts;
     },
     now: Date,
+    unlessKnown: (ChildIdentity & { streetId: string }) | null,
   ): Promise<Filed | null> {
     const child = Object.assign(new Child(), rows.child, { id: randomUUID(), createdAt: now, updatedAt: now });
     const c = Object.assign(new Case(), rows.caseRow, { id: randomUUID(), childId: child.id, createdAt: now, updatedAt: now });
@@ -217,45 +267,12 @@ export class CaseIntakeService {
     const plan = this.writer.planFiled(actor, c, rows.eventType, rows.eventData(c, report.id), now);
     if (!plan) return null;
     const { detail, access } = this.queries.filedDetail(actor, { ...plan.caseRow, child }, report, plan.deadlines.views, dto.child.idNumber ?? null, now);
-    await this.cases.insertFiling(manager, { child, caseRow: plan.caseRow, report, event: plan.event, deadlines: plan.deadlines.rows, access });
-    return { caseId: c.id, linkedToExisting: false, reopened: false, detail };
-  }
-
-  /**
-   * Where the case goes, with its district's case-number prefix: a community of the caller's
-   * scope (another district's, or no such community: 404 naming communityId), or, for the
-   * hotline, nowhere yet (communityId null: unlocated, in the caller's district; the report
-   * must say where it happened). One statement either way.
-   */
-  private async placeOf(actor: Actor, dto: CreateCaseDto, ability: AppAbility): Promise<Place> {
-    if (dto.communityId === null) {
-      if (actor.role !== Role.HotlineIntake) throw CaseErrors.invalid('communityId', 'must be a community id: only the hotline files unlocated reports');
-      if (!dto.report.location) {
-        throw new DomainError(ErrorCode.ValidationFailed, 'an unlocated report (communityId null) needs report.location', [
-          { field: 'report.location', message: 'is required when communityId is null' },
-        ]);
-      }
-      const unlocated = { districtId: actor.districtId, streetId: null, communityId: null };
-      if (!ability.can('create', asSubject('Case', unlocated))) throw CaseErrors.invalid('communityId', 'must be a community id');
-      const district = await this.org.jurisdictionWithCasePrefix(actor.districtId);
-      return { ...unlocated, casePrefix: district?.casePrefix ?? 'SH' };
-    }
-    const community = await this.org.jurisdictionWithCasePrefix(dto.communityId);
-    const placed: Place | null = community && {
-      districtId: community.districtId,
-      streetId: community.streetId,
-      communityId: community.id,
-      casePrefix: community.casePrefix,
-    };
-    if (
-      !community ||
-      !placed ||
-      community.level !== JurisdictionLevel.Community ||
-      !ability.can('create', asSubject('Case', { districtId: placed.districtId, streetId: placed.streetId, communityId: placed.communityId }))
-    ) {
-      throw new DomainError(ErrorCode.NotFound, 'no such community in your scope', [{ field: 'communityId', message: 'is not a community you may file for' }]);
-    }
-    return placed;
+    const written = await this.cases.insertFiling(
+      manager,
+      { child, caseRow: plan.caseRow, report, event: plan.event, deadlines: plan.deadlines.rows, access },
+      unlessKnown,
+    );
+    return written ? { caseId: c.id, linkedToExisting: false, reopened: false, detail } : null;
   }
 
   /**

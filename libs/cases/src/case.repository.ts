@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget } from 'typeorm';
-import { type FieldMap, maskNameSql, TRIMMED_CHARS } from '@shouhu/access';
+import { type FieldMap, type JurisdictionLevel, maskNameSql, TRIMMED_CHARS } from '@shouhu/access';
 import { PreparedReads, preparedQuery, ReplicaReads, type SqlCondition } from '@shouhu/database';
 import { listQueryParts } from './case-list';
 import { CaseStatus, NO_DEADLINE, REOPEN_WINDOW_DAYS, STATUS_LABELS } from './domain';
@@ -195,14 +195,37 @@ FROM (SELECT ${LIST_ITEM} AS item,
   }
 
   /**
-   * Takes the intake's advisory locks (in order: ChildRepository.identityLockKeys) and the next
-   * case number in one statement. A sequence: nothing is held until commit, and no second
-   * connection is asked for (a number taken by a filing that fails or links leaves a gap).
+   * The intake's first statement, in its transaction: where the case goes (`jurisdictionId`: the
+   * community, or the district of an unlocated report) with its district's case-number prefix, the
+   * advisory locks that serialise intakes of the same child until commit, and the next case number.
+   * The locks' keys: `child:<match scope>:<name>:<birth date>` (the match scope: the place's street,
+   * or the district itself when it has none, as child.street_id holds it) and, with an ID number,
+   * `child-id:<its keyed hash>`, in this order, so two intakes never wait for each other's second key. Null (nothing locked,
+   * no number taken) when there is no such jurisdiction. A sequence: nothing is held until commit,
+   * and no second connection is asked for (a number taken by a filing that fails or links leaves a gap).
    */
-  async lockAndNumber(manager: EntityManager, lockKeys: string[]): Promise<number> {
-    const locks = lockKeys.map((_, i) => `pg_advisory_xact_lock(hashtextextended($${i + 1}, 0))`).join(', ');
-    const rows = await preparedQuery<{ n: string }>(manager, `SELECT ${locks}${locks ? ', ' : ''}nextval('case_number_seq') AS n`, lockKeys);
-    return Number(rows[0].n);
+  async placeLockAndNumber(manager: EntityManager, jurisdictionId: string, identity: ChildIdentity): Promise<PlacedFiling | null> {
+    const locks = [`pg_advisory_xact_lock(hashtextextended('child:' || CAST(coalesce(j.street_id, j.district_id) AS text) || ':' || $2 || ':' || $3, 0))`];
+    const params: unknown[] = [jurisdictionId, identity.name, identity.birthDate];
+    if (identity.idHash) locks.push(`pg_advisory_xact_lock(hashtextextended('child-id:' || $${params.push(identity.idHash)}, 0))`);
+    const rows = await preparedQuery<Record<string, string | null>>(
+      manager,
+      `SELECT j.id, j.level, j.district_id, j.street_id, j.community_id, coalesce(d.case_prefix, d.code) AS case_prefix,
+              ${locks.map((lock, i) => `${lock} AS lock_${i + 1}`).join(', ')}, nextval('case_number_seq') AS n
+         FROM jurisdiction j JOIN jurisdiction d ON d.id = j.district_id WHERE j.id = CAST($1 AS uuid)`,
+      params,
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: r.id as string,
+      level: r.level as JurisdictionLevel,
+      districtId: r.district_id as string,
+      streetId: r.street_id,
+      communityId: r.community_id,
+      casePrefix: r.case_prefix as string,
+      n: Number(r.n),
+    };
   }
 
   insert(manager: EntityManager, row: Partial<Case>): Promise<Case> {
@@ -214,26 +237,46 @@ FROM (SELECT ${LIST_ITEM} AS item,
    * event, its deadlines and the access-log entry of the detail the filer gets back, each a
    * data-modifying CTE (foreign keys are checked at the end of the statement, when every row
    * is in). Every id and value is made by the caller, so nothing needs to be read back.
+   * With `unlessKnown` (a submitted report), nothing is written when a child of that identity was
+   * reported before (ChildRepository.matchingIds: the same keyed hash of the ID number, or, without
+   * one, the same name and birth date in the street): the answer is then false, and the caller takes
+   * the path that links the report. The statement begins after the intake's locks are held (read
+   * committed: it sees every intake of the child that committed before them), so the match and the
+   * insert need no second round trip.
    * The tables of the timeline and the deadlines are named by entity name: the cases library
    * does not import the deadlines library (which follows it through the lifecycle hooks).
    * A named prepared statement (preparedQuery): its text depends only on which columns are set
    * and how many deadlines there are, a handful of shapes. Parsing and planning it and the
    * filing's lookups anew each time were a sixth to a third of what a filing cost the server.
    */
-  async insertFiling(manager: EntityManager, rows: FilingRows): Promise<void> {
+  async insertFiling(manager: EntityManager, rows: FilingRows, unlessKnown: (ChildIdentity & { streetId: string }) | null): Promise<boolean> {
     const params: unknown[] = [];
+    const known: string[] = [];
+    if (unlessKnown) {
+      const { idHash, streetId, name, birthDate } = unlessKnown;
+      if (idHash) known.push(`EXISTS (SELECT 1 FROM child WHERE id_number_hmac = $${params.push(idHash)})`);
+      known.push(
+        `EXISTS (SELECT 1 FROM child WHERE street_id = CAST($${params.push(streetId)} AS uuid) AND name = $${params.push(name)}` +
+          ` AND birth_date = CAST($${params.push(birthDate)} AS date) AND id_number_hmac IS NULL)`,
+      );
+    }
+    const condition = known.length ? `NOT (SELECT found FROM known)` : null;
     const parts: [string, EntityTarget<object>, object[]][] = [
       ['child_row', Child, [rows.child]],
       ['case_row', Case, [rows.caseRow]],
       ['report_row', Report, [rows.report]],
       ['event_row', 'CaseEvent', [rows.event]],
-      ['deadline_rows', 'Deadline', rows.deadlines],
+      ['deadline_row', 'Deadline', rows.deadlines],
       ['access_row', 'AccessLog', [rows.access]],
     ];
-    const ctes = parts
-      .filter(([, , values]) => values.length > 0)
-      .map(([name, target, values]) => `${name} AS (${insertSql(manager, target, values, params)})`);
-    await preparedQuery(manager, `WITH ${ctes.join(',\n')}\nSELECT 1`, params);
+    // One CTE a row: a conditional insert is INSERT … SELECT, whose values take their types from the
+    // columns only when they are a single row's (in a VALUES list of several, they would be text).
+    const ctes = parts.flatMap(([name, target, values]) =>
+      values.map((value, i) => `${values.length > 1 ? `${name}_${i + 1}` : name} AS (${insertSql(manager, target, value, params, condition)})`),
+    );
+    if (known.length) ctes.unshift(`known AS (SELECT ${known.join(' OR ')} AS found)`);
+    const [row] = await preparedQuery<{ written: boolean }>(manager, `WITH ${ctes.join(',\n')}\nSELECT ${condition ?? 'TRUE'} AS written`, params);
+    return row.written;
   }
 
   /**
@@ -299,6 +342,25 @@ FROM (SELECT ${LIST_ITEM} AS item,
   }
 }
 
+/** Who a filing is about, as intake locks and matches a child (placeLockAndNumber; ChildRepository.matchingIds). */
+export interface ChildIdentity {
+  name: string;
+  birthDate: string;
+  /** The keyed hash of the ID number, when one was given. */
+  idHash: string | null;
+}
+
+/** Where a filing goes (CaseRepository.placeLockAndNumber): the jurisdiction, its district's case-number prefix, and the case number taken. */
+export interface PlacedFiling {
+  id: string;
+  level: JurisdictionLevel;
+  districtId: string;
+  streetId: string | null;
+  communityId: string | null;
+  casePrefix: string;
+  n: number;
+}
+
 /** The rows of a new case, written by insertFiling (entity property names; every id set). */
 export interface FilingRows {
   child: Partial<Child>;
@@ -312,18 +374,17 @@ export interface FilingRows {
 }
 
 /**
- * `INSERT INTO <table> (<columns>) VALUES (…), (…)` for rows given by entity property:
- * the columns are those the first row sets, the values converted as TypeORM's own inserts
- * convert them (preparePersistentValue), appended to `params`.
+ * `INSERT INTO <table> (<columns>) VALUES (…)` for a row given by entity property, or, with a
+ * condition, `INSERT INTO <table> (<columns>) SELECT … WHERE <condition>`: the columns are those the
+ * row sets, the values converted as TypeORM's own inserts convert them (preparePersistentValue),
+ * appended to `params`.
  */
-function insertSql(manager: EntityManager, target: EntityTarget<object>, rows: object[], params: unknown[]): string {
+function insertSql(manager: EntityManager, target: EntityTarget<object>, row: object, params: unknown[], condition: string | null): string {
   const meta = manager.connection.getMetadata(target);
-  const first = rows[0] as Record<string, unknown>;
-  const columns = meta.columns.filter((c) => first[c.propertyName] !== undefined);
+  const r = row as Record<string, unknown>;
+  const columns = meta.columns.filter((c) => r[c.propertyName] !== undefined);
   const driver = manager.connection.driver;
-  const tuples = rows.map((row) => {
-    const r = row as Record<string, unknown>;
-    return `(${columns.map((c) => `$${params.push(driver.preparePersistentValue(r[c.propertyName], c))}`).join(', ')})`;
-  });
-  return `INSERT INTO "${meta.tableName}" (${columns.map((c) => `"${c.databaseName}"`).join(', ')}) VALUES ${tuples.join(', ')}`;
+  const values = columns.map((c) => `$${params.push(driver.preparePersistentValue(r[c.propertyName], c))}`).join(', ');
+  const into = `INSERT INTO "${meta.tableName}" (${columns.map((c) => `"${c.databaseName}"`).join(', ')})`;
+  return condition ? `${into} SELECT ${values} WHERE ${condition}` : `${into} VALUES (${values})`;
 }

@@ -7,18 +7,10 @@ import { Child } from './entities/child.entity';
 @Injectable()
 export class ChildRepository {
   /**
-   * The advisory-lock keys that serialise intakes of the same child (same name and birth
-   * date in the street; same ID number) until commit, taken in this order (the name key
-   * first, so two intakes never wait for each other's second key): CaseRepository.lockAndNumber.
-   */
-  identityLockKeys(streetId: string, name: string, birthDate: string, idHash: string | null): string[] {
-    return [`child:${streetId}:${name}:${birthDate}`, ...(idHash ? [`child-id:${idHash}`] : [])];
-  }
-
-  /**
    * The rows of a child already reported: every row with the same keyed hash of the
    * ID number; else, without an ID number, the rows of the same name and birth date
-   * in the street. A child reported in several scopes has a row in each.
+   * in the street. A child reported in several scopes has a row in each. (A new child's filing
+   * asks the same in its insert: CaseRepository.insertFiling.)
    */
   async matchingIds(manager: EntityManager, idHash: string | null, streetId: string, name: string, birthDate: string): Promise<string[]> {
     if (idHash) {

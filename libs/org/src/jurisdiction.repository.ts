@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { FieldMap } from '@shouhu/access';
-import { preparedQuery, type SqlCondition } from '@shouhu/database';
+import type { SqlCondition } from '@shouhu/database';
 import { Jurisdiction } from './entities/jurisdiction.entity';
 
 /** Rule fields of the Jurisdiction subject → columns of alias `j`. */
@@ -27,31 +27,6 @@ export class JurisdictionRepository {
 
   findById(id: string, manager: EntityManager = this.repo.manager): Promise<Jurisdiction | null> {
     return manager.getRepository(Jurisdiction).findOneBy({ id });
-  }
-
-  /**
-   * A jurisdiction with its district's case-number prefix (the district's code when it has
-   * none), in one statement: what a filing needs to place and number a case.
-   */
-  async findWithCasePrefix(
-    id: string,
-  ): Promise<(Pick<Jurisdiction, 'id' | 'level' | 'districtId' | 'streetId' | 'communityId'> & { casePrefix: string }) | null> {
-    const rows = await preparedQuery<Record<string, string | null>>(
-      this.repo.manager,
-      `SELECT j.id, j.level, j.district_id, j.street_id, j.community_id, coalesce(d.case_prefix, d.code) AS case_prefix
-         FROM jurisdiction j JOIN jurisdiction d ON d.id = j.district_id WHERE j.id = $1`,
-      [id],
-    );
-    const r = rows[0];
-    if (!r) return null;
-    return {
-      id: r.id as string,
-      level: r.level as Jurisdiction['level'],
-      districtId: r.district_id as string,
-      streetId: r.street_id,
-      communityId: r.community_id,
-      casePrefix: r.case_prefix as string,
-    };
   }
 
   /** Inserts the rows that are missing (by code); returns how many were new. */

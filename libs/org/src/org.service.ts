@@ -357,11 +357,6 @@ export class OrgService {
     return this.users.revokeToken(tokenId, userId, expiresAt);
   }
 
-  /** A jurisdiction by id with its district's case-number prefix, whoever asks (the caller checks its ability on it). */
-  jurisdictionWithCasePrefix(id: string): ReturnType<JurisdictionRepository['findWithCasePrefix']> {
-    return this.jurisdictions.findWithCasePrefix(id);
-  }
-
   /** A jurisdiction by id, whoever asks (the caller checks its ability on it). */
   jurisdiction(id: string, manager?: EntityManager): Promise<Jurisdiction | null> {
     return this.jurisdictions.findById(id, manager);
