@@ -124,7 +124,7 @@ export async function nextOpenByCase(manager: EntityManager, caseIds: string[]):
        JOIN LATERAL (
          SELECT due_at, kind FROM deadline
           WHERE case_id = c.id AND (status = 'pending' OR (status = 'breached' AND closed_at IS NULL))
-          ORDER BY due_at LIMIT 1
+          ORDER BY due_at, kind LIMIT 1
        ) n ON true`,
     [caseIds],
   );

@@ -84,6 +84,7 @@ export class DeadlineRepository {
   /**
    * The case's earliest open deadline: pending, or breached and still unmet (so a
    * case with an overdue step stays overdue in the queue until the step is done).
+   * Of deadlines due at the same instant, the first kind in alphabetical order, as everywhere.
    */
   nextPending(manager: EntityManager, caseId: string): Promise<Deadline | null> {
     return manager.getRepository(Deadline).findOne({
@@ -91,7 +92,7 @@ export class DeadlineRepository {
         { caseId, status: DeadlineStatus.Pending },
         { caseId, status: DeadlineStatus.Breached, closedAt: IsNull() },
       ],
-      order: { dueAt: 'ASC' },
+      order: { dueAt: 'ASC', kind: 'ASC' },
     });
   }
 
@@ -171,7 +172,7 @@ export class DeadlineRepository {
   }
 
   listForCase(caseId: string): Promise<Deadline[]> {
-    return this.repo.find({ where: { caseId }, order: { dueAt: 'ASC', createdAt: 'ASC' } });
+    return this.repo.find({ where: { caseId }, order: { dueAt: 'ASC', kind: 'ASC', createdAt: 'ASC' } });
   }
 }
 

@@ -226,8 +226,13 @@ export class DeadlineService implements CaseLifecycleHooks {
       }),
     );
     const views = full.map((d) => deadlineView(d, now));
-    const first = [...rows].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())[0];
-    return { rows, views: views.sort((a, b) => a.dueAt.localeCompare(b.dueAt)), next: first ? { dueAt: first.dueAt, kind: first.kind } : null };
+    // Deadlines due at the same instant in the order of their kinds, as every read orders them (DeadlineRepository).
+    const first = [...rows].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.kind.localeCompare(b.kind))[0];
+    return {
+      rows,
+      views: views.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.kind.localeCompare(b.kind)),
+      next: first ? { dueAt: first.dueAt, kind: first.kind } : null,
+    };
   }
 
   private spanOf(c: Case, w: WantedDeadline): { dueAt: Date; remindAt: Date } | null {
