@@ -2,24 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { TransactionRunner } from './transaction';
 
-/**
- * A DataSource whose query runners answer every statement at once, for the after-commit logic alone
- * (TransactionRunner's statements on PostgreSQL: test/e2e/filing-statements.e2e-spec.ts and every write's e2e test).
- */
-const fakeDataSource = () =>
-  ({
-    createQueryRunner: () => ({
-      manager: {} as EntityManager,
-      connect: () => Promise.resolve({ query: () => Promise.resolve([]) }),
-      query: () => Promise.resolve([]),
-      async startTransaction(this: { query(text: string): Promise<unknown> }) {
-        await this.query('START TRANSACTION');
-      },
-      commitTransaction: () => Promise.resolve(),
-      rollbackTransaction: () => Promise.resolve(),
-      release: () => Promise.resolve(),
-    }),
-  }) as unknown as DataSource;
+/** A DataSource whose transactions run the work at once on a fresh manager. */
+const fakeDataSource = () => ({ transaction: <T>(work: (m: EntityManager) => Promise<T>) => work({} as EntityManager) }) as unknown as DataSource;
 
 function failingHook(): Promise<void> {
   return Promise.reject(Object.assign(new Error('Connection is closed.'), { code: 'ECONNREFUSED' }));
