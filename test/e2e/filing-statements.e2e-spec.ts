@@ -70,7 +70,10 @@ describe('the filing in few statements', () => {
     expect(stmts.filter((s) => /FROM "?case_event"?|FROM "?deadline"?|FROM "?report"?/i.test(s.sql) && /^\s*SELECT/i.test(s.sql))).toEqual([]);
     expect(stmts.filter((s) => /case_number_counter/.test(s.sql))).toEqual([]);
     // The filing's own statements are prepared: the place with the locks and the number; the insert with the match of the child.
-    const own = [/pg_advisory_xact_lock[\s\S]*FROM jurisdiction j JOIN jurisdiction d/, /^WITH known AS \([\s\S]*FROM child WHERE street_id[\s\S]*child_row AS \(INSERT/];
+    const own = [
+      /pg_advisory_xact_lock[\s\S]*FROM jurisdiction j JOIN jurisdiction d/,
+      /^WITH known AS \([\s\S]*FROM child WHERE street_id[\s\S]*child_row AS \(INSERT/,
+    ];
     for (const pattern of own) expect(stmts.filter((s) => pattern.test(s.sql)).map((s) => s.named)).toEqual([true]);
     expect(res.caseNo).toMatch(/^BA-\d{4}-\d{6,10}$/);
     expect(res.status).toBe('submitted');
