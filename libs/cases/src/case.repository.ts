@@ -7,6 +7,7 @@ import { listQueryParts } from './case-list';
 import { CaseStatus, NO_DEADLINE, REOPEN_WINDOW_DAYS, STATUS_LABELS } from './domain';
 import type { CaseSort, ListCasesQuery } from './dto/case.dto';
 import { Case } from './entities/case.entity';
+import { CHILD_MATCH } from './child.repository';
 import { Child } from './entities/child.entity';
 import { Report } from './entities/report.entity';
 import type { FilingDeadline } from './lifecycle-hooks';
@@ -200,9 +201,10 @@ FROM (SELECT ${LIST_ITEM} AS item,
    * advisory locks that serialise intakes of the same child until commit, and the next case number.
    * The locks' keys: `child:<match scope>:<name>:<birth date>` (the match scope: the place's street,
    * or the district itself when it has none, as child.street_id holds it) and, with an ID number,
-   * `child-id:<its keyed hash>`, in this order, so two intakes never wait for each other's second key. Null (nothing locked,
-   * no number taken) when there is no such jurisdiction. A sequence: nothing is held until commit,
-   * and no second connection is asked for (a number taken by a filing that fails or links leaves a gap).
+   * `child-id:<its keyed hash>`, in this order, so two intakes never wait for each other's second
+   * key. Null (nothing locked, no number taken) when there is no such jurisdiction. A sequence:
+   * nothing is held until commit, and no second connection is asked for (a number taken by a
+   * filing that fails or links leaves a gap).
    */
   async placeLockAndNumber(manager: EntityManager, jurisdictionId: string, identity: ChildIdentity): Promise<PlacedFiling | null> {
     const locks = [`pg_advisory_xact_lock(hashtextextended('child:' || CAST(coalesce(j.street_id, j.district_id) AS text) || ':' || $2 || ':' || $3, 0))`];
@@ -210,7 +212,7 @@ FROM (SELECT ${LIST_ITEM} AS item,
     if (identity.idHash) locks.push(`pg_advisory_xact_lock(hashtextextended('child-id:' || $${params.push(identity.idHash)}, 0))`);
     const rows = await preparedQuery<Record<string, string | null>>(
       manager,
-      `SELECT j.id, j.level, j.district_id, j.street_id, j.community_id, coalesce(d.case_prefix, d.code) AS case_prefix,
+      `SELECT j.id, j.level, j.district_id, j.street_id, coalesce(d.case_prefix, d.code) AS case_prefix,
               ${locks.map((lock, i) => `${lock} AS lock_${i + 1}`).join(', ')}, nextval('case_number_seq') AS n
          FROM jurisdiction j JOIN jurisdiction d ON d.id = j.district_id WHERE j.id = CAST($1 AS uuid)`,
       params,
@@ -222,7 +224,6 @@ FROM (SELECT ${LIST_ITEM} AS item,
       level: r.level as JurisdictionLevel,
       districtId: r.district_id as string,
       streetId: r.street_id,
-      communityId: r.community_id,
       casePrefix: r.case_prefix as string,
       n: Number(r.n),
     };
@@ -238,8 +239,7 @@ FROM (SELECT ${LIST_ITEM} AS item,
    * data-modifying CTE (foreign keys are checked at the end of the statement, when every row
    * is in). Every id and value is made by the caller, so nothing needs to be read back.
    * With `unlessKnown` (a submitted report), nothing is written when a child of that identity was
-   * reported before (ChildRepository.matchingIds: the same keyed hash of the ID number, or, without
-   * one, the same name and birth date in the street): the answer is then false, and the caller takes
+   * reported before (CHILD_MATCH, as ChildRepository.matchingIds asks): the answer is then false, and the caller takes
    * the path that links the report. The statement begins after the intake's locks are held (read
    * committed: it sees every intake of the child that committed before them), so the match and the
    * insert need no second round trip.
@@ -253,12 +253,8 @@ FROM (SELECT ${LIST_ITEM} AS item,
     const params: unknown[] = [];
     const known: string[] = [];
     if (unlessKnown) {
-      const { idHash, streetId, name, birthDate } = unlessKnown;
-      if (idHash) known.push(`EXISTS (SELECT 1 FROM child WHERE id_number_hmac = $${params.push(idHash)})`);
-      known.push(
-        `EXISTS (SELECT 1 FROM child WHERE street_id = CAST($${params.push(streetId)} AS uuid) AND name = $${params.push(name)}` +
-          ` AND birth_date = CAST($${params.push(birthDate)} AS date) AND id_number_hmac IS NULL)`,
-      );
+      if (unlessKnown.idHash) known.push(`EXISTS (SELECT 1 FROM child WHERE ${CHILD_MATCH.byId(unlessKnown.idHash, params)})`);
+      known.push(`EXISTS (SELECT 1 FROM child WHERE ${CHILD_MATCH.byName(unlessKnown, params)})`);
     }
     const condition = known.length ? `NOT (SELECT found FROM known)` : null;
     const parts: [string, EntityTarget<object>, object[]][] = [
@@ -356,7 +352,6 @@ export interface PlacedFiling {
   level: JurisdictionLevel;
   districtId: string;
   streetId: string | null;
-  communityId: string | null;
   casePrefix: string;
   n: number;
 }

@@ -3,24 +3,38 @@ import { EntityManager } from 'typeorm';
 import { preparedQuery } from '@shouhu/database';
 import { Child } from './entities/child.entity';
 
+/**
+ * How intake recognises a child reported before, as SQL conditions on `child` rows (each appends its
+ * values to `params`): by the keyed hash of the ID number; or, without one, by name and birth date in
+ * the street (child.street_id, the match scope). ChildRepository.matchingIds and the new child's
+ * filing statement (CaseRepository.insertFiling) both ask with these.
+ */
+export const CHILD_MATCH = {
+  byId: (idHash: string, params: unknown[]) => `id_number_hmac = $${params.push(idHash)}`,
+  byName: (m: { streetId: string; name: string; birthDate: string }, params: unknown[]) =>
+    `street_id = CAST($${params.push(m.streetId)} AS uuid) AND name = $${params.push(m.name)}` +
+    ` AND birth_date = CAST($${params.push(m.birthDate)} AS date) AND id_number_hmac IS NULL`,
+};
+
 /** The child rows: one per case filed, matched across cases by the keyed hash of the ID number or by name and birth date. */
 @Injectable()
 export class ChildRepository {
   /**
    * The rows of a child already reported: every row with the same keyed hash of the
    * ID number; else, without an ID number, the rows of the same name and birth date
-   * in the street. A child reported in several scopes has a row in each. (A new child's filing
-   * asks the same in its insert: CaseRepository.insertFiling.)
+   * in the street (CHILD_MATCH). A child reported in several scopes has a row in each.
    */
   async matchingIds(manager: EntityManager, idHash: string | null, streetId: string, name: string, birthDate: string): Promise<string[]> {
     if (idHash) {
-      const byId = await preparedQuery<{ id: string }>(manager, 'SELECT id FROM child WHERE id_number_hmac = $1', [idHash]);
+      const params: unknown[] = [];
+      const byId = await preparedQuery<{ id: string }>(manager, `SELECT id FROM child WHERE ${CHILD_MATCH.byId(idHash, params)}`, params);
       if (byId.length) return byId.map((r) => r.id);
     }
+    const params: unknown[] = [];
     const byName = await preparedQuery<{ id: string }>(
       manager,
-      'SELECT id FROM child WHERE street_id = $1 AND name = $2 AND birth_date = $3 AND id_number_hmac IS NULL',
-      [streetId, name, birthDate],
+      `SELECT id FROM child WHERE ${CHILD_MATCH.byName({ streetId, name, birthDate }, params)}`,
+      params,
     );
     return byName.map((r) => r.id);
   }
