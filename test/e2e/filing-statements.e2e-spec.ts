@@ -3,8 +3,9 @@ import { caseBody, CaseDetail, dataSourceOf, HOUR, isoAgo, nationalId, useCaseBe
 
 /**
  * Issue 14, point 2: the common filing (a new child, submitted) sends at most 10 statements,
- * the auth guard's user lookup, BEGIN and COMMIT included, all on one connection; its answer
- * is built from the rows it wrote and equals what GET /api/cases/:id reads back afterwards.
+ * the auth guard's user lookup, BEGIN and COMMIT included, all on one connection, in two round
+ * trips (BEGIN with the place, the locks and the number; the rows' statement with COMMIT); its
+ * answer is built from the rows it wrote and equals what GET /api/cases/:id reads back afterwards.
  * Every statement any pooled connection sends is recorded by wrapping pg's Client#query.
  */
 interface Sent {
@@ -12,6 +13,9 @@ interface Sent {
   sql: string;
   /** Sent as a named prepared statement (parsed and planned once per connection). */
   named: boolean;
+  /** Whether every statement sent before it on its connection had its answer when it was sent. */
+  afterAnswers: boolean;
+  answered: boolean;
 }
 
 /** pg's client class, as far as this test touches it (pg ships no types here). */
@@ -28,14 +32,39 @@ const originalQuery = Client.prototype.query;
 beforeAll(() => {
   Client.prototype.query = function (this: { processID: number }, ...args: unknown[]) {
     const first = args[0] as string | { text?: string; name?: string };
-    if (recording)
-      sent.push({ pid: this.processID, sql: typeof first === 'string' ? first : (first?.text ?? ''), named: typeof first === 'object' && !!first?.name });
-    return originalQuery.apply(this, args);
+    const result = originalQuery.apply(this, args);
+    if (recording) {
+      const entry: Sent = {
+        pid: this.processID,
+        sql: typeof first === 'string' ? first : (first?.text ?? ''),
+        named: typeof first === 'object' && !!first?.name,
+        afterAnswers: sent.filter((s) => s.pid === this.processID).every((s) => s.answered),
+        answered: false,
+      };
+      sent.push(entry);
+      const answered = () => {
+        entry.answered = true;
+      };
+      if (result instanceof Promise) result.then(answered, answered);
+    }
+    return result;
   };
 });
 afterAll(() => {
   Client.prototype.query = originalQuery;
 });
+
+/** The statements as they shared round trips: a statement sent before the answers to those before it joins their round trip. */
+function roundTrips(stmts: Sent[]): string[][] {
+  const label = (sql: string) =>
+    /pg_advisory_xact_lock/.test(sql) ? 'place' : /^WITH known AS|^WITH child_row AS/.test(sql) ? 'insert' : sql.replace(/\s+/g, ' ').slice(0, 60);
+  const trips: string[][] = [];
+  for (const s of stmts) {
+    if (s.afterAnswers || trips.length === 0) trips.push([label(s.sql)]);
+    else trips[trips.length - 1].push(label(s.sql));
+  }
+  return trips;
+}
 
 describe('the filing in few statements', () => {
   const bed = useCaseBed();
@@ -63,9 +92,14 @@ describe('the filing in few statements', () => {
 
   it('a new child, R3, submitted: at most 10 statements on one connection, the answer as read back, the access logged once', async () => {
     const { res, stmts } = await fileRecorded(caseBody(bed.xa1));
-    if (process.env.SHOW_FILING_SQL) console.log(stmts.map((s) => `${s.pid} ${s.sql.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n'));
+    if (process.env.SHOW_FILING_SQL) console.log(stmts.map((s) => `${s.pid} ${s.afterAnswers} ${s.sql.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n'));
     expect(stmts.length).toBeLessThanOrEqual(10);
     expect(new Set(stmts.map((s) => s.pid)).size).toBe(1);
+    // (The auth guard's user lookup, when the token's actor is not cached yet, comes before, in a round trip of its own.)
+    expect(roundTrips(stmts).filter((t) => !/FROM "?user/.test(t[0]) && !/^SELECT u\./.test(t[0]))).toEqual([
+      ['START TRANSACTION', 'place'],
+      ['insert', 'COMMIT'],
+    ]);
     // No reads the transaction does not need: no timeline read, no deadline read, no detail re-read.
     expect(stmts.filter((s) => /FROM "?case_event"?|FROM "?deadline"?|FROM "?report"?/i.test(s.sql) && /^\s*SELECT/i.test(s.sql))).toEqual([]);
     expect(stmts.filter((s) => /case_number_counter/.test(s.sql))).toEqual([]);
@@ -130,11 +164,24 @@ describe('the filing in few statements', () => {
   it('a second report on the same child still joins its case (the full path); a draft files in the same few statements', async () => {
     const body = caseBody(bed.xa1);
     const first = await fileRecorded(body);
+    const token = await bed.cc.token('dir-xa-01');
+    sent.length = 0;
+    recording = true;
     const again = await bed.api.http
       .post('/api/cases')
-      .set(bearer(await bed.cc.token('dir-xa-01')))
+      .set(bearer(token))
       .send({ ...body, report: { ...(body.report as object), narrative: '再次发现。' } });
+    recording = false;
     expect(again.status).toBe(200);
+    // The one statement wrote nothing (the child is known) and committed; the report joined the case
+    // in a second transaction, under the same locks, one statement per round trip after its first.
+    const trips = roundTrips([...sent]);
+    expect(trips.slice(trips.findIndex((t) => t[0] === 'START TRANSACTION')).slice(0, 3)).toEqual([
+      ['START TRANSACTION', 'place'],
+      ['insert', 'COMMIT'],
+      ['START TRANSACTION', 'place'],
+    ]);
+    expect(trips.filter((t) => t.includes('COMMIT'))).toHaveLength(2);
     expect(again.body.id).toBe(first.res.id);
     expect(again.body.linkedToExisting).toBe(true);
     expect(again.body.reports).toHaveLength(2);

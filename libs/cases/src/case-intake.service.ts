@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Actor, AppAbility, asSubject, defineAbilityFor, FieldCipher, JurisdictionLevel, Role } from '@shouhu/access';
-import { TransactionRunner } from '@shouhu/database';
+import { endingWith, type LastStatement, TransactionRunner } from '@shouhu/database';
 import { DomainError, ErrorCode } from '@shouhu/errors';
 import { EventType } from '@shouhu/timeline';
 import { CaseQueriesService } from './case-queries.service';
@@ -117,6 +117,27 @@ interface Filed {
   detail?: CaseDetailView;
 }
 
+/** One filing as the intake works on it, checked. */
+interface Intake {
+  actor: Actor;
+  ability: AppAbility;
+  target: PlaceTarget;
+  dto: CreateCaseDto;
+  submit: boolean;
+  identity: ChildIdentity;
+  now: Date;
+}
+
+/** A new case's rows before it has ids, at its place, and how its first event reads. */
+interface NewCaseRows {
+  child: Partial<Child>;
+  caseRow: Omit<Case, 'id' | 'childId' | 'createdAt' | 'updatedAt'>;
+  /** The child's match scope (child.street_id). */
+  matchScope: string;
+  eventType: EventType;
+  eventData: (c: Pick<Case, 'caseNo' | 'riskLevel' | 'categories'>, reportId: string) => EventFacts;
+}
+
 /**
  * Intake: filing a report, and what happens when the child was reported before.
  * The response never holds stored data the caller did not send: a new case gets a
@@ -149,117 +170,127 @@ export class CaseIntakeService {
     checkIntake({ ...dto, mandatoryItems: dto.mandatoryItems ?? [] }, { riskField: 'riskLevel' });
 
     const idHash = dto.child.idNumber ? this.cipher.matchHash(dto.child.idNumber) : null;
-    const identity = { name: dto.child.name, birthDate: dto.child.birthDate, idHash };
     const now = new Date();
-    const year = Number(YEAR_IN_CHINA.format(now));
-    const updateScope = caseScope(actor, 'update');
+    const intake: Intake = { actor, ability, target, dto, submit, identity: { name: dto.child.name, birthDate: dto.child.birthDate, idHash }, now };
 
-    const filed = await this.tx.run(async (manager): Promise<Filed> => {
-      // Reports of one child arriving together must find each other, not race to insert the child:
-      // the place, the locks and the case number (from a sequence: nothing held, no second
-      // connection) in the transaction's first statement.
-      const place = placed(actor, ability, target, await this.cases.placeLockAndNumber(manager, target.jurisdictionId, identity));
-      // The child's match scope (child.street_id): its street; for an unlocated report, the district
-      // until district staff route the case (transfer moves the child to the street).
-      const matchScope = place.streetId ?? place.districtId;
-      const status = submit ? CaseStatus.Submitted : CaseStatus.Draft;
-      const child: Partial<Child> = {
-        name: dto.child.name,
-        sex: dto.child.sex,
-        birthDate: dto.child.birthDate,
-        idNumberCipher: dto.child.idNumber ? this.cipher.encrypt(dto.child.idNumber) : null,
-        idNumberHmac: idHash,
-        address: dto.child.address ?? null,
-        school: dto.child.school ?? null,
-        streetId: matchScope,
-      };
-      const caseRow: Omit<Case, 'id' | 'childId' | 'createdAt' | 'updatedAt'> = {
-        caseNo: caseNumber(place.casePrefix, year, place.n),
-        status,
-        riskLevel: dto.riskLevel,
-        categories: dto.categories,
-        mandatoryItems: sortedUnique(dto.mandatoryItems ?? []),
-        needsEmergencyPlacement: dto.needsEmergencyPlacement ?? false,
-        communityId: place.communityId,
-        streetId: place.streetId,
-        districtId: place.districtId,
-        assigneeId: null,
-        createdById: actor.id,
-        reportedAt: now,
-        acceptedAt: null,
-        assessedAt: null,
-        interventionStartedAt: null,
-        followUpStartedAt: null,
-        closedAt: null,
-        closureKind: null,
-        closureReason: null,
-        closureNote: null,
-        mergedIntoId: null,
-        relatedCaseIds: [],
-        flags: [],
-        escalationLevel: 0,
-        policeReportedAt: dto.police?.reportedAt ? new Date(dto.police.reportedAt) : null,
-        policeReceiptNo: dto.police?.receiptNo ?? null,
-        policeNotReportedReason: dto.police?.notReportedReason ?? null,
-        policeFeedbackAt: null,
-        policeFeedback: null,
-        nextDueAt: NO_DEADLINE,
-        nextDueKind: null,
-        lastEventSeq: 0,
-        version: 1,
-      };
-      const eventType = submit ? EventType.CaseReported : EventType.CaseFiled;
-      const eventData = (c: Pick<Case, 'caseNo' | 'riskLevel' | 'categories'>, reportId: string) => ({
-        to: status,
-        data: { reportId, caseNo: c.caseNo, riskLevel: c.riskLevel, categories: c.categories },
-      });
-      // A child not reported before (or a draft, which joins no case): its case in one statement.
-      const unlessKnown = submit ? { ...identity, streetId: matchScope } : null;
-      const fast = await this.fileInOneStatement(manager, actor, dto, { child, caseRow, eventType, eventData }, now, unlessKnown);
-      if (fast) return fast;
-      // A child reported before: the report joins its case in the caller's scope, or opens one linked to the other.
-      let related: Case | null = null;
-      const childIds = submit ? await this.children.matchingIds(manager, idHash, matchScope, dto.child.name, dto.child.birthDate) : [];
-      if (childIds.length) {
-        const existing = await this.cases.findLinkableCase(manager, childIds, updateScope);
-        if (existing && ability.can('update', asSubject('Case', existing) as never)) return this.linkReport(manager, actor, existing, dto);
-        related = existing;
-      }
-      // The full path (a report linked across scopes, deadlines that need the database): row by row.
-      const childRow = await this.children.insert(manager, child);
-      const c = await this.cases.insert(manager, { ...caseRow, relatedCaseIds: related ? [related.id] : [], childId: childRow.id });
-      const report = await this.fileReport(manager, actor, c.id, dto, false);
-      await this.writer.event(manager, c, actor, eventType, eventData(c, report.id));
-      if (submit) await this.writer.follow({ manager, caseRow: c, actor, change: { kind: 'submitted' } });
-      if (related) await this.linkAcrossScopes(manager, actor, related, c);
-      return { caseId: c.id, linkedToExisting: false, reopened: false };
-    });
+    // The common filing, a child not reported before, in two round trips: BEGIN with the place, the
+    // locks and the number; the rows' one statement with COMMIT. It answers null when that statement
+    // wrote nothing (the child was reported before): the report then joins or links to the child's
+    // case in a transaction of its own, under the same locks, with a new number (a gap is allowed).
+    const filed =
+      (await this.tx.run<Filed | null>(async (manager) => {
+        const rows = this.newCaseRows(intake, await this.place(manager, intake));
+        return this.fileInOneStatement(manager, intake, rows) ?? this.fileRowByRow(manager, intake, rows);
+      })) ?? (await this.tx.run(async (manager) => this.fileRowByRow(manager, intake, this.newCaseRows(intake, await this.place(manager, intake)))));
     // Both paths end on a case in the caller's scope: their new case or the one it joined.
     const detail = filed.detail ?? (await this.queries.get(actor, filed.caseId));
     return { detail, linkedToExisting: filed.linkedToExisting, reopened: filed.reopened };
   }
 
   /**
-   * A new case (submitted, the common case, or a draft): every row made here (ids included), the
-   * first event hashed and the deadlines computed in memory, the detail built from those rows,
-   * then one statement writes the child, the case, the report, the event, the deadlines and
-   * the access-log entry of the detail, unless (`unlessKnown`) the child was reported before.
-   * Null when nothing was written: the child was reported before, or the deadlines need the full
-   * path (an unlocated report notifies district staff).
+   * The transaction's first statement: where the case goes, the locks that make reports of one
+   * child arriving together find each other rather than race to insert the child, and the case
+   * number (from a sequence: nothing held, no second connection). Checked: 404 naming communityId.
    */
-  private async fileInOneStatement(
-    manager: EntityManager,
-    actor: Actor,
-    dto: CreateCaseDto,
-    rows: {
-      child: Partial<Child>;
-      caseRow: Omit<Case, 'id' | 'childId' | 'createdAt' | 'updatedAt'>;
-      eventType: EventType;
-      eventData: (c: Case, reportId: string) => EventFacts;
-    },
-    now: Date,
-    unlessKnown: (ChildIdentity & { streetId: string }) | null,
-  ): Promise<Filed | null> {
+  private async place(manager: EntityManager, intake: Intake): Promise<Place & { n: number }> {
+    const { actor, ability, target, identity } = intake;
+    return placed(actor, ability, target, await this.cases.placeLockAndNumber(manager, target.jurisdictionId, identity));
+  }
+
+  /** The new case's child and case rows at its place, and its first event. */
+  private newCaseRows(intake: Intake, place: Place & { n: number }): NewCaseRows {
+    const { actor, dto, submit, identity, now } = intake;
+    const status = submit ? CaseStatus.Submitted : CaseStatus.Draft;
+    // The child's match scope (child.street_id): its street; for an unlocated report, the district
+    // until district staff route the case (transfer moves the child to the street).
+    const matchScope = place.streetId ?? place.districtId;
+    const child: Partial<Child> = {
+      name: dto.child.name,
+      sex: dto.child.sex,
+      birthDate: dto.child.birthDate,
+      idNumberCipher: dto.child.idNumber ? this.cipher.encrypt(dto.child.idNumber) : null,
+      idNumberHmac: identity.idHash,
+      address: dto.child.address ?? null,
+      school: dto.child.school ?? null,
+      streetId: matchScope,
+    };
+    const caseRow: NewCaseRows['caseRow'] = {
+      caseNo: caseNumber(place.casePrefix, Number(YEAR_IN_CHINA.format(now)), place.n),
+      status,
+      riskLevel: dto.riskLevel,
+      categories: dto.categories,
+      mandatoryItems: sortedUnique(dto.mandatoryItems ?? []),
+      needsEmergencyPlacement: dto.needsEmergencyPlacement ?? false,
+      communityId: place.communityId,
+      streetId: place.streetId,
+      districtId: place.districtId,
+      assigneeId: null,
+      createdById: actor.id,
+      reportedAt: now,
+      acceptedAt: null,
+      assessedAt: null,
+      interventionStartedAt: null,
+      followUpStartedAt: null,
+      closedAt: null,
+      closureKind: null,
+      closureReason: null,
+      closureNote: null,
+      mergedIntoId: null,
+      relatedCaseIds: [],
+      flags: [],
+      escalationLevel: 0,
+      policeReportedAt: dto.police?.reportedAt ? new Date(dto.police.reportedAt) : null,
+      policeReceiptNo: dto.police?.receiptNo ?? null,
+      policeNotReportedReason: dto.police?.notReportedReason ?? null,
+      policeFeedbackAt: null,
+      policeFeedback: null,
+      nextDueAt: NO_DEADLINE,
+      nextDueKind: null,
+      lastEventSeq: 0,
+      version: 1,
+    };
+    return {
+      child,
+      caseRow,
+      matchScope,
+      eventType: submit ? EventType.CaseReported : EventType.CaseFiled,
+      eventData: (c, reportId) => ({ to: status, data: { reportId, caseNo: c.caseNo, riskLevel: c.riskLevel, categories: c.categories } }),
+    };
+  }
+
+  /**
+   * A child reported before (or a report whose deadlines need the database): the report joins the
+   * child's case in the caller's scope, or opens one linked to the other; else a new case, row by row.
+   */
+  private async fileRowByRow(manager: EntityManager, intake: Intake, rows: NewCaseRows): Promise<Filed> {
+    const { actor, ability, dto, submit, identity } = intake;
+    let related: Case | null = null;
+    const childIds = submit ? await this.children.matchingIds(manager, identity.idHash, rows.matchScope, identity.name, identity.birthDate) : [];
+    if (childIds.length) {
+      const existing = await this.cases.findLinkableCase(manager, childIds, caseScope(actor, 'update'));
+      if (existing && ability.can('update', asSubject('Case', existing) as never)) return this.linkReport(manager, actor, existing, dto);
+      related = existing;
+    }
+    const childRow = await this.children.insert(manager, rows.child);
+    const c = await this.cases.insert(manager, { ...rows.caseRow, relatedCaseIds: related ? [related.id] : [], childId: childRow.id });
+    const report = await this.fileReport(manager, actor, c.id, dto, false);
+    await this.writer.event(manager, c, actor, rows.eventType, rows.eventData(c, report.id));
+    if (submit) await this.writer.follow({ manager, caseRow: c, actor, change: { kind: 'submitted' } });
+    if (related) await this.linkAcrossScopes(manager, actor, related, c);
+    return { caseId: c.id, linkedToExisting: false, reopened: false };
+  }
+
+  /**
+   * A new case (submitted, the common case, or a draft): every row made here (ids included), the
+   * first event hashed and the deadlines computed in memory, the detail built from those rows; then
+   * the transaction ends with the one statement that writes the child, the case, the report, the
+   * event, the deadlines and the access-log entry of the detail, sent with COMMIT, unless (a
+   * submitted report) the child was reported before: the statement then writes nothing and the
+   * transaction answers null. Null here when the deadlines need the full path (an unlocated report
+   * notifies district staff).
+   */
+  private fileInOneStatement(manager: EntityManager, intake: Intake, rows: NewCaseRows): LastStatement<Filed | null> | null {
+    const { actor, dto, submit, identity, now } = intake;
     const child = Object.assign(new Child(), rows.child, { id: randomUUID(), createdAt: now, updatedAt: now });
     const c = Object.assign(new Case(), rows.caseRow, { id: randomUUID(), childId: child.id, createdAt: now, updatedAt: now });
     const extra = { categories: dto.categories, mandatoryItems: dto.mandatoryItems ?? [], riskEstimate: dto.riskLevel, linked: false };
@@ -267,12 +298,12 @@ export class CaseIntakeService {
     const plan = this.writer.planFiled(actor, c, rows.eventType, rows.eventData(c, report.id), now);
     if (!plan) return null;
     const { detail, access } = this.queries.filedDetail(actor, { ...plan.caseRow, child }, report, plan.deadlines.views, dto.child.idNumber ?? null, now);
-    const written = await this.cases.insertFiling(
+    const statement = this.cases.filingStatement(
       manager,
       { child, caseRow: plan.caseRow, report, event: plan.event, deadlines: plan.deadlines.rows, access },
-      unlessKnown,
+      submit ? { ...identity, streetId: rows.matchScope } : null,
     );
-    return written ? { caseId: c.id, linkedToExisting: false, reopened: false, detail } : null;
+    return endingWith(statement, ([row]: { written: boolean }[]) => (row.written ? { caseId: c.id, linkedToExisting: false, reopened: false, detail } : null));
   }
 
   /**

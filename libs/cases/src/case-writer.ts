@@ -142,7 +142,7 @@ export class CaseWriter {
 
   /**
    * A new case filed (submitted, or a draft), planned in memory for one statement
-   * (CaseRepository.insertFiling): its first event (seq 1, hashed here), its deadlines from
+   * (CaseRepository.filingStatement): its first event (seq 1, hashed here), its deadlines from
    * the hooks, and the case row as event() and follow() would leave it (last_event_seq 1,
    * the next due time, the police flag). Null when the deadlines need the full path: the
    * caller then writes through insert, event() and follow().

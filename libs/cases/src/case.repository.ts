@@ -239,17 +239,18 @@ FROM (SELECT ${LIST_ITEM} AS item,
    * data-modifying CTE (foreign keys are checked at the end of the statement, when every row
    * is in). Every id and value is made by the caller, so nothing needs to be read back.
    * With `unlessKnown` (a submitted report), nothing is written when a child of that identity was
-   * reported before (CHILD_MATCH, as ChildRepository.matchingIds asks): the answer is then false, and the caller takes
-   * the path that links the report. The statement begins after the intake's locks are held (read
-   * committed: it sees every intake of the child that committed before them), so the match and the
-   * insert need no second round trip.
-   * The tables of the timeline and the deadlines are named by entity name: the cases library
-   * does not import the deadlines library (which follows it through the lifecycle hooks).
-   * A named prepared statement (preparedQuery): its text depends only on which columns are set
+   * reported before (CHILD_MATCH, as ChildRepository.matchingIds asks): its one row's `written`
+   * is then false, and the caller takes the path that links the report. The statement begins
+   * after the intake's locks are held (read committed: it sees every intake of the child that
+   * committed before them), so the match and the insert need no second round trip.
+   * The caller sends it as its transaction's last statement, with COMMIT (TransactionRunner's
+   * endingWith), as a named prepared statement: its text depends only on which columns are set
    * and how many deadlines there are, a handful of shapes. Parsing and planning it and the
    * filing's lookups anew each time were a sixth to a third of what a filing cost the server.
+   * The tables of the timeline and the deadlines are named by entity name: the cases library
+   * does not import the deadlines library (which follows it through the lifecycle hooks).
    */
-  async insertFiling(manager: EntityManager, rows: FilingRows, unlessKnown: (ChildIdentity & { streetId: string }) | null): Promise<boolean> {
+  filingStatement(manager: EntityManager, rows: FilingRows, unlessKnown: (ChildIdentity & { streetId: string }) | null): { text: string; values: unknown[] } {
     const params: unknown[] = [];
     const known: string[] = [];
     if (unlessKnown) {
@@ -271,8 +272,7 @@ FROM (SELECT ${LIST_ITEM} AS item,
       values.map((value, i) => `${values.length > 1 ? `${name}_${i + 1}` : name} AS (${insertSql(manager, target, value, params, condition)})`),
     );
     if (known.length) ctes.unshift(`known AS (SELECT ${known.join(' OR ')} AS found)`);
-    const [row] = await preparedQuery<{ written: boolean }>(manager, `WITH ${ctes.join(',\n')}\nSELECT ${condition ?? 'TRUE'} AS written`, params);
-    return row.written;
+    return { text: `WITH ${ctes.join(',\n')}\nSELECT ${condition ?? 'TRUE'} AS written`, values: params };
   }
 
   /**
@@ -356,7 +356,7 @@ export interface PlacedFiling {
   n: number;
 }
 
-/** The rows of a new case, written by insertFiling (entity property names; every id set). */
+/** The rows of a new case, written by filingStatement (entity property names; every id set). */
 export interface FilingRows {
   child: Partial<Child>;
   caseRow: Partial<Case>;

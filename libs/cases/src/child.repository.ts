@@ -7,7 +7,7 @@ import { Child } from './entities/child.entity';
  * How intake recognises a child reported before, as SQL conditions on `child` rows (each appends its
  * values to `params`): by the keyed hash of the ID number; or, without one, by name and birth date in
  * the street (child.street_id, the match scope). ChildRepository.matchingIds and the new child's
- * filing statement (CaseRepository.insertFiling) both ask with these.
+ * filing statement (CaseRepository.filingStatement) both ask with these.
  */
 export const CHILD_MATCH = {
   byId: (idHash: string, params: unknown[]) => `id_number_hmac = $${params.push(idHash)}`,

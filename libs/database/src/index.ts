@@ -12,4 +12,4 @@ export { SnakeNamingStrategy } from './snake-naming.strategy';
 export { PreparedReads, preparedQuery } from './prepared';
 export { SQL_FALSE, SQL_TRUE } from './sql-condition';
 export type { SqlCondition } from './sql-condition';
-export { TransactionRunner } from './transaction';
+export { endingWith, LastStatement, TransactionRunner } from './transaction';

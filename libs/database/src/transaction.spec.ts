@@ -2,8 +2,28 @@ import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { TransactionRunner } from './transaction';
 
-/** A DataSource whose transactions run the work at once on a fresh manager. */
-const fakeDataSource = () => ({ transaction: <T>(work: (m: EntityManager) => Promise<T>) => work({} as EntityManager) }) as unknown as DataSource;
+/**
+ * A DataSource whose query runners answer every statement at once, for the after-commit logic alone
+ * (TransactionRunner's statements on PostgreSQL: test/medium/transaction-runner.medium-spec.ts).
+ */
+const fakeDataSource = () =>
+  ({
+    createQueryRunner: () => ({
+      manager: {} as EntityManager,
+      isTransactionActive: false,
+      connect: () => Promise.resolve({ query: () => Promise.resolve({ rows: [] }) }),
+      query: () => Promise.resolve([]),
+      async startTransaction(this: { isTransactionActive: boolean; query(text: string): Promise<unknown> }) {
+        this.isTransactionActive = true;
+        await this.query('START TRANSACTION');
+      },
+      async commitTransaction(this: { isTransactionActive: boolean }) {
+        this.isTransactionActive = false;
+      },
+      rollbackTransaction: () => Promise.resolve(),
+      release: () => Promise.resolve(),
+    }),
+  }) as unknown as DataSource;
 
 function failingHook(): Promise<void> {
   return Promise.reject(Object.assign(new Error('Connection is closed.'), { code: 'ECONNREFUSED' }));
