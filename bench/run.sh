@@ -35,7 +35,7 @@ DB="${BENCH_DB:-shouhu_bench}"
 BENCH_PORT="${BENCH_PORT:-3900}"
 SECONDS_EACH="${BENCH_SECONDS:-10}"
 FILING_CONNECTIONS="${BENCH_FILING_CONNECTIONS:-1,8,32,128}"
-FILING_ROUNDS="${BENCH_FILING_ROUNDS:-3}"
+FILING_ROUNDS="${BENCH_FILING_ROUNDS:-5}"
 SIZES="$(printf '%s\n' ${BENCH_SIZES:-10000,100000,1000000} | tr ',' '\n' | grep -E '^[0-9]+$' | { cat; echo "$N"; } | sort -n -u | tr '\n' ' ')"
 OUT="${BENCH_OUT_DIR:-$ROOT/bench/results}"
 PARTS="$OUT/parts"
@@ -163,7 +163,7 @@ for size in $SIZES; do
     BENCH_OUT="$PARTS/stats.json" node bench/stats.mjs "$URL" "${BENCH_STATS_RUNS:-5}"
     say "the console: the queue's 50 rows in Chromium…"
     BENCH_OUT="$PARTS/console.json" node bench/console.mjs "$URL" || say "the console could not be measured (see above)"
-    # The filing and its ceiling side by side: at each concurrency, BENCH_FILING_ROUNDS (3) pairs
+    # The filing and its ceiling side by side: at each concurrency, BENCH_FILING_ROUNDS (5) pairs
     # of runs, each pair the app's run and pgbench's one after the other (which goes first
     # alternates). This machine's speed drifts by half or more within minutes (the same filing
     # took 2.8 ms of api time in one minute and 7.6 ms in the next); a pair sees the same machine,
