@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { StatsService } from '@shouhu/stats';
 import type { BreachSweeper } from './breach-sweeper.service';
@@ -74,6 +75,27 @@ describe('the worker’s indicator rollup folds', () => {
       now += FOLD_REST_FACTOR * 1000;
       expect(await t.folds.tick()).toBe(1);
       expect(t.stats.foldRollups).toHaveBeenCalledTimes(3);
+    });
+
+    it('a fold that fails (its statement ran into the timeout) rests as a fold of its cost, instead of running again next tick', async () => {
+      let fail = true;
+      const t = folds(
+        () => {
+          now += 30_000;
+          if (fail) throw Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+          return { days: 1, more: false };
+        },
+        () => false,
+      );
+      jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      expect(await t.folds.tick()).toBeNull();
+      now += FOLD_REST_MAX_MS - 1;
+      expect(await t.folds.tick()).toBe(0);
+      expect(t.stats.foldRollups).toHaveBeenCalledTimes(1);
+      now += 1;
+      fail = false;
+      expect(await t.folds.tick()).toBe(1);
+      expect(t.stats.foldRollups).toHaveBeenCalledTimes(2);
     });
 
     it('rests at most FOLD_REST_MAX_MS; not after a tick that folded nothing or left marks behind', async () => {
