@@ -1,61 +1,18 @@
 import { bearer } from '../helpers/test-app';
 import { caseBody, CaseDetail, dataSourceOf, HOUR, isoAgo, nationalId, useCaseBed } from '../helpers/cases';
+import { recordStatements, type SentStatement } from '../helpers/pg-statements';
 
 /**
  * Issue 14, point 2: the common filing (a new child, submitted) sends at most 10 statements,
  * the auth guard's user lookup, BEGIN and COMMIT included, all on one connection, in two round
  * trips (BEGIN with the place, the locks and the number; the rows' statement with COMMIT); its
  * answer is built from the rows it wrote and equals what GET /api/cases/:id reads back afterwards.
- * Every statement any pooled connection sends is recorded by wrapping pg's Client#query.
+ * Every statement any pooled connection sends is recorded (recordStatements).
  */
-interface Sent {
-  pid: number;
-  sql: string;
-  /** Sent as a named prepared statement (parsed and planned once per connection). */
-  named: boolean;
-  /** Whether every statement sent before it on its connection had its answer when it was sent. */
-  afterAnswers: boolean;
-  answered: boolean;
-}
-
-/** pg's client class, as far as this test touches it (pg ships no types here). */
-interface PgClientClass {
-  prototype: { query: (this: { processID: number }, ...args: unknown[]) => unknown };
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the same module instance TypeORM's pool uses
-const { Client } = require('pg') as { Client: PgClientClass };
-
-const sent: Sent[] = [];
-let recording = false;
-const originalQuery = Client.prototype.query;
-
-beforeAll(() => {
-  Client.prototype.query = function (this: { processID: number }, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string; name?: string };
-    const result = originalQuery.apply(this, args);
-    if (recording) {
-      const entry: Sent = {
-        pid: this.processID,
-        sql: typeof first === 'string' ? first : (first?.text ?? ''),
-        named: typeof first === 'object' && !!first?.name,
-        afterAnswers: sent.filter((s) => s.pid === this.processID).every((s) => s.answered),
-        answered: false,
-      };
-      sent.push(entry);
-      const answered = () => {
-        entry.answered = true;
-      };
-      if (result instanceof Promise) result.then(answered, answered);
-    }
-    return result;
-  };
-});
-afterAll(() => {
-  Client.prototype.query = originalQuery;
-});
+const pg = recordStatements();
 
 /** The statements as they shared round trips: a statement sent before the answers to those before it joins their round trip. */
-function roundTrips(stmts: Sent[]): string[][] {
+function roundTrips(stmts: SentStatement[]): string[][] {
   const label = (sql: string) =>
     /pg_advisory_xact_lock/.test(sql) ? 'place' : /^WITH known AS|^WITH child_row AS/.test(sql) ? 'insert' : sql.replace(/\s+/g, ' ').slice(0, 60);
   const trips: string[][] = [];
@@ -70,14 +27,16 @@ describe('the filing in few statements', () => {
   const bed = useCaseBed();
 
   /** POST /api/cases as the community director, with what each statement sent. */
-  async function fileRecorded(body: Record<string, unknown>): Promise<{ res: CaseDetail & { linkedToExisting: boolean; reopened: boolean }; stmts: Sent[] }> {
+  async function fileRecorded(
+    body: Record<string, unknown>,
+  ): Promise<{ res: CaseDetail & { linkedToExisting: boolean; reopened: boolean }; stmts: SentStatement[] }> {
     const token = await bed.cc.token('dir-xa-01');
-    sent.length = 0;
-    recording = true;
+    pg.sent.length = 0;
+    pg.recording = true;
     const res = await bed.api.http.post('/api/cases').set(bearer(token)).send(body);
-    recording = false;
+    pg.recording = false;
     expect(res.status).toBe(201);
-    return { res: res.body, stmts: [...sent] };
+    return { res: res.body, stmts: [...pg.sent] };
   }
 
   /** The detail as GET reads it, against the filing's answer (deadlines of one due time may come in either order). */
@@ -165,17 +124,17 @@ describe('the filing in few statements', () => {
     const body = caseBody(bed.xa1);
     const first = await fileRecorded(body);
     const token = await bed.cc.token('dir-xa-01');
-    sent.length = 0;
-    recording = true;
+    pg.sent.length = 0;
+    pg.recording = true;
     const again = await bed.api.http
       .post('/api/cases')
       .set(bearer(token))
       .send({ ...body, report: { ...(body.report as object), narrative: '再次发现。' } });
-    recording = false;
+    pg.recording = false;
     expect(again.status).toBe(200);
     // The one statement wrote nothing (the child is known) and committed; the report joined the case
     // in a second transaction, under the same locks, one statement per round trip after its first.
-    const trips = roundTrips([...sent]);
+    const trips = roundTrips([...pg.sent]);
     expect(trips.slice(trips.findIndex((t) => t[0] === 'START TRANSACTION')).slice(0, 3)).toEqual([
       ['START TRANSACTION', 'place'],
       ['insert', 'COMMIT'],

@@ -4,52 +4,16 @@
  * ends with a statement (endingWith) has it sent with COMMIT. What must hold whatever the
  * round trips: one transaction, all or nothing, a failed last statement rolls everything back
  * and its error is the run's, and the connection serves the next transaction cleanly.
- * Every statement a pooled connection sends is recorded by wrapping pg's Client#query.
+ * Every statement a pooled connection sends is recorded (recordStatements).
  */
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { configWith } from '@shouhu/config';
 import { dataSourceOptions, endingWith, TransactionRunner } from '@shouhu/database';
+import { recordStatements } from '../helpers/pg-statements';
 
-interface Sent {
-  pid: number;
-  sql: string;
-  /** Whether every statement sent before it on its connection had its answer when it was sent. */
-  afterAnswers: boolean;
-  answered: boolean;
-}
-
-/** pg's client class, as far as this test touches it (pg ships no types here). */
-interface PgClientClass {
-  prototype: { query: (this: { processID: number }, ...args: unknown[]) => unknown };
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the same module instance TypeORM's pool uses
-const { Client } = require('pg') as { Client: PgClientClass };
-const originalQuery = Client.prototype.query;
-const sent: Sent[] = [];
-
-beforeAll(() => {
-  Client.prototype.query = function (this: { processID: number }, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string };
-    const before = sent.filter((s) => s.pid === this.processID);
-    const entry: Sent = {
-      pid: this.processID,
-      sql: typeof first === 'string' ? first : (first?.text ?? ''),
-      afterAnswers: before.every((s) => s.answered),
-      answered: false,
-    };
-    sent.push(entry);
-    const result = originalQuery.apply(this, args);
-    const answered = () => {
-      entry.answered = true;
-    };
-    if (result instanceof Promise) result.then(answered, answered);
-    return result;
-  };
-});
-afterAll(() => {
-  Client.prototype.query = originalQuery;
-});
+const pg = recordStatements(true);
+const sent = pg.sent;
 
 describe('TransactionRunner (real PostgreSQL, pipeline mode)', () => {
   const table = `tx_runner_${randomBytes(4).toString('hex')}`;
