@@ -27,10 +27,10 @@ export const FOLD_YIELD_TO_SWEEPS_MS = 5_000;
  * After a tick that folded every marked day in T ms, the next fold waits FOLD_REST_FACTOR × T (at most
  * FOLD_REST_MAX_MS), so that the folds take about a tenth of the time, whatever a day holds: a busy day is
  * marked again by every write, and each fold recomputes it whole (8 s a fold, every 15 s, on the bench's
- * day of 150,000 filings: half of a database core, taken from the filings). A fold that fails rests the same. The figures stay current
- * meanwhile (an answer computes the newest LIVE_DAYS marked days live); a fold does not wait while some
- * district has more marked days than that (StatsService.rollupsBacklogged), nor after a round that left
- * marks behind. A real district's day folds in milliseconds: its folds keep to STATS_FOLD_EVERY_MS.
+ * day of 150,000 filings: half of a database core, taken from the filings); a fold that fails rests the
+ * same. The figures stay current meanwhile (an answer computes the newest LIVE_DAYS marked days
+ * live); a fold does not wait while some district has more marked days than that
+ * (StatsService.rollupsBacklogged), nor after a round that left marks behind. A real district's day folds in milliseconds: its folds keep to STATS_FOLD_EVERY_MS.
  */
 export const FOLD_REST_FACTOR = 9;
 export const FOLD_REST_MAX_MS = 60_000;
@@ -109,6 +109,11 @@ export class StatsRollupFolds implements OnApplicationBootstrap, OnModuleDestroy
     }
   }
 
+  /** No fold before FOLD_REST_FACTOR × the time since `started` has passed again (at most FOLD_REST_MAX_MS). */
+  private restAfter(started: number): void {
+    this.restUntil = Date.now() + Math.min(FOLD_REST_MAX_MS, FOLD_REST_FACTOR * (Date.now() - started));
+  }
+
   private async foldAll(): Promise<number | null> {
     const started = Date.now();
     let days = 0;
@@ -125,7 +130,7 @@ export class StatsRollupFolds implements OnApplicationBootstrap, OnModuleDestroy
         days += folded.days;
         if (!folded.more) {
           // Every mark folded: rest in proportion to what the fold cost.
-          if (folded.days > 0) this.restUntil = Date.now() + Math.min(FOLD_REST_MAX_MS, FOLD_REST_FACTOR * (Date.now() - started));
+          if (folded.days > 0) this.restAfter(started);
           break;
         }
       }
@@ -135,7 +140,7 @@ export class StatsRollupFolds implements OnApplicationBootstrap, OnModuleDestroy
       // A failed fold rests as one of its cost would: a day's fold that ran into its statement timeout
       // (30 s, under the bench's filings at 32 connections) was retried every tick, taking a database
       // core from the writes for as long as the day stayed that large.
-      this.restUntil = Date.now() + Math.min(FOLD_REST_MAX_MS, FOLD_REST_FACTOR * (Date.now() - started));
+      this.restAfter(started);
       this.logger.error({ msg: 'indicator rollup fold failed; a later tick tries again', error: safeErrorFields(error) });
       return null;
     }

@@ -179,9 +179,9 @@ export class CaseIntakeService {
     // case in a transaction of its own, under the same locks, with a new number (a gap is allowed).
     const filed =
       (await this.tx.run<Filed | null>(async (manager) => {
-        const rows = this.newCaseRows(intake, await this.place(manager, intake));
+        const rows = await this.placedRows(manager, intake);
         return this.fileInOneStatement(manager, intake, rows) ?? this.fileRowByRow(manager, intake, rows);
-      })) ?? (await this.tx.run(async (manager) => this.fileRowByRow(manager, intake, this.newCaseRows(intake, await this.place(manager, intake)))));
+      })) ?? (await this.tx.run(async (manager) => this.fileRowByRow(manager, intake, await this.placedRows(manager, intake))));
     // Both paths end on a case in the caller's scope: their new case or the one it joined.
     const detail = filed.detail ?? (await this.queries.get(actor, filed.caseId));
     return { detail, linkedToExisting: filed.linkedToExisting, reopened: filed.reopened };
@@ -191,10 +191,11 @@ export class CaseIntakeService {
    * The transaction's first statement: where the case goes, the locks that make reports of one
    * child arriving together find each other rather than race to insert the child, and the case
    * number (from a sequence: nothing held, no second connection). Checked: 404 naming communityId.
+   * The new case's rows at that place.
    */
-  private async place(manager: EntityManager, intake: Intake): Promise<Place & { n: number }> {
+  private async placedRows(manager: EntityManager, intake: Intake): Promise<NewCaseRows> {
     const { actor, ability, target, identity } = intake;
-    return placed(actor, ability, target, await this.cases.placeLockAndNumber(manager, target.jurisdictionId, identity));
+    return this.newCaseRows(intake, placed(actor, ability, target, await this.cases.placeLockAndNumber(manager, target.jurisdictionId, identity)));
   }
 
   /** The new case's child and case rows at its place, and its first event. */

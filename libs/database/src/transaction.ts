@@ -69,15 +69,11 @@ async function begin(runner: QueryRunner, client: PgClient): Promise<{ begun: Pr
 }
 
 /**
- * Commits the runner's transaction, `last` (when given) sent before COMMIT: on a connection in
- * pipeline mode without waiting for its answer, both in one round trip. Its rows, or its error (the
- * transaction then rolled back: PostgreSQL answers a COMMIT after a failed statement with ROLLBACK).
+ * Commits the runner's transaction with `last` sent before COMMIT: on a connection in pipeline mode
+ * without waiting for its answer, both in one round trip. Its rows, or its error (the transaction
+ * then rolled back: PostgreSQL answers a COMMIT after a failed statement with ROLLBACK).
  */
-async function commit(runner: QueryRunner, client: PgClient, last: LastStatement<unknown> | null): Promise<unknown[]> {
-  if (last === null) {
-    await runner.commitTransaction();
-    return [];
-  }
+async function commitAfter(runner: QueryRunner, client: PgClient, last: LastStatement<unknown>): Promise<unknown[]> {
   const name = statementName(last.text);
   // Written at once: whatever TypeORM's commit awaits first, COMMIT comes after it on the wire.
   const sent = client.query(name === null ? { text: last.text, values: last.values } : { name, text: last.text, values: last.values });
@@ -121,9 +117,9 @@ export class TransactionRunner {
         this.pending.set(runner.manager, hooks);
         const done = await work(runner.manager);
         await begun;
-        if (done instanceof LastStatement) result = done.answer(await commit(runner, client, done));
+        if (done instanceof LastStatement) result = done.answer(await commitAfter(runner, client, done));
         else {
-          await commit(runner, client, null);
+          await runner.commitTransaction();
           result = done;
         }
       } catch (error) {
