@@ -219,7 +219,7 @@ if (end.apiRssMb !== undefined) {
   target(
     'memory',
     'api RSS ≤ 300 MB and worker RSS ≤ 250 MB at the end of the run',
-    `api ${end.apiRssMb} MB, worker ${end.workerRssMb} MB${settle ? ` (${settle.settled ? 'settled' : 'not settled'} ${settle.settledS} s after its restart; peak ${settle.peakRssMb} MB meanwhile)` : ''}`,
+    `api ${end.apiRssMb} MB, worker ${end.workerRssMb} MB${settle ? ` (${settle.settled ? 'settled' : 'not settled'} ${settle.settledS} s after its restart${settle.reconciled ? ', its reconciler pass included' : settle.reconciled === false ? ', no reconciler pass' : ''}; peak ${settle.peakRssMb} MB meanwhile)` : ''}`,
     end.apiRssMb <= 300 && end.workerRssMb <= 250,
   );
 }

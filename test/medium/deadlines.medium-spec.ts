@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@shouhu/access';
 import { CaseAction, CaseFlag, RiskLevel } from '@shouhu/cases';
-import { BullDeadlineTimers, DeadlineRepository } from '@shouhu/deadlines';
+import { BullDeadlineTimers, DeadlineRepository, parseUpcomingSteps } from '@shouhu/deadlines';
 import { deadlineJobId, JobName } from '@shouhu/jobs';
 import { EventType } from '@shouhu/timeline';
 import { createOtherDistrict } from '../helpers/database';
@@ -332,6 +332,26 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
     expect(await timers.existing([])).toEqual(new Set());
   });
 
+  it("the reconciler asks Redis which of a page's second stages have no timer waiting, in the page's own format", async () => {
+    const timers = s.module.get(BullDeadlineTimers, { strict: false });
+    const [armed, due, never] = [randomUUID(), randomUUID(), randomUUID()];
+    await s.queue.add(JobName.DeadlineSecondStage, { deadlineId: armed }, { jobId: deadlineJobId(armed, 'stage2'), delay: 3_600_000 });
+    // A timer of another stage is not this one's.
+    await s.queue.add(JobName.DeadlineRemind, { deadlineId: never }, { jobId: deadlineJobId(never, 'remind'), delay: 3_600_000 });
+    // Due: out of the delayed set (existing() then tells it still has a job).
+    const dueJob = await s.queue.add(JobName.DeadlineSecondStage, { deadlineId: due }, { jobId: deadlineJobId(due, 'stage2'), delay: 3_600_000 });
+    await dueJob.promote();
+    const steps = [armed, due, never].map((id, i) => `${id} ${1_900_000_000_000 + i}`).join(',');
+    const outside = await timers.secondStagesNotDelayed(steps);
+    expect(outside).toBe(`${due} 1900000000001,${never} 1900000000002`);
+    expect(parseUpcomingSteps(outside)).toEqual([
+      { deadlineId: due, at: new Date(1_900_000_000_001) },
+      { deadlineId: never, at: new Date(1_900_000_000_002) },
+    ]);
+    expect(await timers.secondStagesNotDelayed(`${armed} 1900000000000`)).toBe('');
+    expect(await timers.secondStagesNotDelayed('')).toBe('');
+  });
+
   it('the reconciler checks the timers armed since its last pass began, and every open one once Redis lost track of that pass', async () => {
     const timers = s.module.get(BullDeadlineTimers, { strict: false });
     const cases = await Promise.all([0, 1].map(() => fileCase(s, 'dir-fy-01', 'r1-neglect')));
@@ -380,21 +400,23 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
       expect(await s.escalation.breach(d.id)).toBe('done');
       mine.add(d.id);
     }
-    const expected: { id: string; stage: string }[] = await s.db.query(
-      `SELECT id, 'stage2' AS stage FROM deadline WHERE status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at > now()`,
+    const expected: { id: string; ms: string }[] = await s.db.query(
+      `SELECT id, (extract(epoch FROM second_stage_at) * 1000)::bigint AS ms FROM deadline
+        WHERE status = 'breached' AND closed_at IS NULL AND second_stage_done_at IS NULL AND second_stage_at > now()`,
     );
     const pages: number[] = [];
     const seen: string[] = [];
     const total = await repo.upcomingPages(undefined, 2, async (page) => {
-      pages.push(page.length);
-      for (const step of page) {
-        expect(step.at).toBeInstanceOf(Date);
+      const steps = parseUpcomingSteps(page.steps);
+      expect(steps).toHaveLength(page.count);
+      pages.push(page.count);
+      for (const step of steps) {
         expect(step.at.getTime()).toBeGreaterThan(Date.now() - 60_000);
-        seen.push(`${step.id}:${step.stage}`);
+        seen.push(`${step.deadlineId}:${step.at.getTime()}`);
       }
     });
     expect(total).toBe(expected.length);
-    expect(seen.sort()).toEqual(expected.map((e) => `${e.id}:${e.stage}`).sort());
+    expect(seen.sort()).toEqual(expected.map((e) => `${e.id}:${e.ms}`).sort());
     expect(pages.every((n) => n >= 1 && n <= 2)).toBe(true);
     expect(pages.length).toBe(Math.ceil(expected.length / 2));
     for (const id of mine) expect(seen.some((x) => x.startsWith(`${id}:`))).toBe(true);

@@ -13,7 +13,7 @@ import { AppConfig, ConfigModule, configWith } from '@shouhu/config';
 import { DatabaseModule, DependencyProbe, RedisClient } from '@shouhu/database';
 import { BullDeadlineTimers } from '@shouhu/deadlines';
 import { DomainError } from '@shouhu/errors';
-import { heartbeatKey, JobMonitor, JobName, JobsModule, openQueue, queuePrefix, QUEUE_NAMES, QueueName } from '@shouhu/jobs';
+import { deadlineJobId, heartbeatKey, JobMonitor, JobName, JobsModule, openQueue, queuePrefix, QUEUE_NAMES, QueueName } from '@shouhu/jobs';
 import { waitFor } from '../helpers/deadlines';
 // The throttle is not exported by @shouhu/auth (the api wires it): imported from its file.
 import { LoginThrottle } from '../../libs/auth/src/login-throttle';
@@ -128,6 +128,15 @@ describe('on a Redis Cluster (three masters)', () => {
       expect(keys.filter((k) => !QUEUE_NAMES.some((name) => k.startsWith(`${config.QUEUE_PREFIX}:{${name}}:`)))).toEqual([]);
       // Two queues, two slots: they may sit on different masters.
       expect(slots.get(QueueName.Deadlines)).not.toEqual(slots.get(QueueName.Maintenance));
+    });
+
+    it("runs the reconciler's checks on the queue's slot: a page's second stages without a timer waiting, then which of those still have a job", async () => {
+      const timers = new BullDeadlineTimers(queues.deadlines);
+      const [armed, lost] = [randomUUID(), randomUUID()];
+      await queues.deadlines.add(JobName.DeadlineSecondStage, { deadlineId: armed }, { jobId: deadlineJobId(armed, 'stage2'), delay: 3_600_000 });
+      const outside = await timers.secondStagesNotDelayed(`${armed} 1900000000000,${lost} 1900000000001`);
+      expect(outside).toBe(`${lost} 1900000000001`);
+      expect(await timers.existing([deadlineJobId(armed, 'stage2'), deadlineJobId(lost, 'stage2')])).toEqual(new Set([deadlineJobId(armed, 'stage2')]));
     });
 
     it('reads the same queue from outside Nest (openQueue), and JobMonitor counts it within its bound', async () => {

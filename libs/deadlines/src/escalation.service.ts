@@ -18,7 +18,7 @@ import {
   takeSweepSlot,
   updateCases,
 } from './breach-sweep';
-import { DeadlineRepository } from './deadline.repository';
+import { DeadlineRepository, parseUpcomingSteps } from './deadline.repository';
 import { nextLevel } from './deadline-rules';
 import { SLA_CALCULATOR } from './deadline.service';
 import { BullDeadlineTimers } from './deadline-timers';
@@ -32,10 +32,8 @@ export type Outcome = 'done' | 'noop' | 'not_due';
  * breach sweep that began before it and committed after, and clocks a little apart.
  */
 export const RECONCILE_MARGIN_MS = 5 * 60_000;
-/** Timers checked in one round trip to Redis. */
-const RECONCILE_BATCH = 500;
-/** Steps read from the database at a time by the reconciler (DeadlineRepository.upcomingPages). */
-const RECONCILE_PAGE = 5000;
+/** Second stages read from the database, and checked in Redis, at a time by the reconciler (DeadlineRepository.upcomingPages). */
+const RECONCILE_PAGE = 2000;
 
 /** What one breach sweep did: how many due deadlines it locked and breached (the same, unless one changed under it). */
 export interface SweepOutcome {
@@ -448,14 +446,13 @@ export class EscalationService {
     const last = await this.timers.reconciledAt();
     const since = last ? new Date(last.getTime() - RECONCILE_MARGIN_MS) : undefined;
     const checked = await this.deadlines.upcomingPages(since, RECONCILE_PAGE, async (page) => {
-      for (let i = 0; i < page.length; i += RECONCILE_BATCH) {
-        const batch = page.slice(i, i + RECONCILE_BATCH);
-        const present = await this.timers.existing(batch.map((t) => deadlineJobId(t.id, t.stage)));
-        // A batch's missing timers in a few round trips (one by one, 12,000 timers lost with a FLUSHALL took over a minute: the fault campaign).
-        const missing = batch.filter((t) => !present.has(deadlineJobId(t.id, t.stage)));
-        await this.timers.restore(missing.map((t) => ({ name: JobName.DeadlineSecondStage, deadlineId: t.id, stage: t.stage, at: t.at })));
-        rescheduled += missing.length;
-      }
+      const outside = parseUpcomingSteps(await this.timers.secondStagesNotDelayed(page.steps));
+      if (!outside.length) return;
+      const present = await this.timers.existing(outside.map((t) => deadlineJobId(t.deadlineId, 'stage2')));
+      // A page's missing timers in a few round trips (one by one, 12,000 timers lost with a FLUSHALL took over a minute: the fault campaign).
+      const missing = outside.filter((t) => !present.has(deadlineJobId(t.deadlineId, 'stage2')));
+      await this.timers.restore(missing.map((t) => ({ name: JobName.DeadlineSecondStage, deadlineId: t.deadlineId, stage: 'stage2' as const, at: t.at })));
+      rescheduled += missing.length;
     });
     await this.timers.markReconciled(began);
     if (processed || rescheduled) this.logger.log(`reconciler: processed ${processed} late step(s), re-created ${rescheduled} timer(s)`);

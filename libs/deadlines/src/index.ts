@@ -1,6 +1,6 @@
 export { KINDS_BY_STATUS, nextLevel, policeAlertDue, stepsMet, stepsStarted } from './deadline-rules';
 export type { WantedDeadline } from './deadline-rules';
-export { DeadlineRepository } from './deadline.repository';
+export { DeadlineRepository, parseUpcomingSteps } from './deadline.repository';
 export { DeadlineService, deadlineView, DeadlineView, SLA_CALCULATOR } from './deadline.service';
 export { BullDeadlineTimers } from './deadline-timers';
 export { DeadlinesCoreModule } from './deadlines.module';

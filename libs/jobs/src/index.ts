@@ -3,6 +3,7 @@ export type { JobHandlerFn } from './job-handler';
 export { JobMonitor } from './job-monitor';
 export {
   deadlineJobId,
+  deadlineJobIdAffixes,
   DEFAULT_JOB_OPTIONS,
   HEARTBEAT_EVERY_MS,
   HEARTBEAT_STALE_MS,

@@ -44,8 +44,14 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.DeadlineReconcile]: QueueName.Deadlines,
 };
 
+/** What a deadline timer's job id puts before and after the deadline's id (deadlineJobId), for a script that builds them in Redis. */
+export const deadlineJobIdAffixes = (stage: 'remind' | 'due' | 'stage2') => ({ before: 'dl-', after: `-${stage}` });
+
 /** Deterministic job ids: one timer per deadline and stage, so re-adding is a no-op. */
-export const deadlineJobId = (deadlineId: string, stage: 'remind' | 'due' | 'stage2') => `dl-${deadlineId}-${stage}`;
+export const deadlineJobId = (deadlineId: string, stage: 'remind' | 'due' | 'stage2') => {
+  const { before, after } = deadlineJobIdAffixes(stage);
+  return `${before}${deadlineId}${after}`;
+};
 
 export const JOB_NAMES: readonly JobName[] = Object.values(JobName);
 export const QUEUE_NAMES: readonly QueueName[] = Object.values(QueueName);
