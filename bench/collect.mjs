@@ -241,7 +241,9 @@ const report = {
   memory: {
     apiRssMb: end.apiRssMb ?? null,
     workerRssMb: end.workerRssMb ?? null,
-    ...(settle ? { workerSettledS: settle.settledS, workerSettled: settle.settled, workerPeakRssMb: settle.peakRssMb } : {}),
+    ...(settle
+      ? { workerSettledS: settle.settledS, workerSettled: settle.settled, workerReconciled: settle.reconciled, workerPeakRssMb: settle.peakRssMb }
+      : {}),
   },
   uploads: read('uploads.json'),
   // bench/console.mjs: the console's queue to its 50th row in Chromium (its own budget, not issue 14's).

@@ -101,7 +101,7 @@ lines.push(
   `Memory at the end of the run: api RSS ${n(r.memory.apiRssMb)} MB, worker RSS ${n(r.memory.workerRssMb)} MB` +
     (r.memory.workerSettledS === undefined
       ? '.'
-      : ` (restarted after the deadline scenario, ${r.memory.workerSettled ? 'it had nothing left waiting or running' : 'it still had work waiting'} ${n(r.memory.workerSettledS)} s later; its RSS peaked at ${n(r.memory.workerPeakRssMb)} MB meanwhile).`),
+      : ` (restarted after the deadline scenario, ${r.memory.workerSettled ? `it had ${r.memory.workerReconciled ? 'made its reconciler pass and had ' : ''}nothing left waiting or running` : 'it still had work waiting'} ${n(r.memory.workerSettledS)} s later; its RSS peaked at ${n(r.memory.workerPeakRssMb)} MB meanwhile).`),
 );
 if (r.captured?.filing)
   lines.push(`A filing sends ${r.captured.filing.statements} statements on ${r.captured.filing.connections} connection(s) (captured from the statement log).`);
