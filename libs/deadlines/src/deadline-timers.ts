@@ -73,10 +73,8 @@ export class BullDeadlineTimers {
    * for the lot: a timer still waiting for its time is in the delayed set. Of the rest, one pipelined
    * EXISTS each says which have a job hash at all (one without does not exist); only those (due,
    * running or finished) are asked their state one by one. Asking every timer's state, as the
-   * reconciler once did, ran one Lua script per timer: 200,000 open second stages each minute. A
-   * ZSCORE and an EXISTS per timer, as it did next, made two ioredis commands per timer: a pass over
-   * the 200,000 second stages of the bench's deadline scenario grew the worker's heap by ~150 MB of
-   * short-lived commands (its RSS 290 MB), where one reply array per batch is a few hundred kB.
+   * reconciler once did, ran one Lua script per timer: 200,000 open second stages each minute. The
+   * reconciler now asks it only about the few timers secondStagesNotDelayed did not find waiting.
    */
   async existing(jobIds: string[]): Promise<Set<string>> {
     const found = new Set<string>();

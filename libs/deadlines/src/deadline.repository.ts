@@ -6,7 +6,7 @@ import { Deadline, DeadlineStatus } from './entities/deadline.entity';
 /**
  * A page of future second stages that should have a timer, as PostgreSQL writes it: `count` steps in
  * `steps`, each "<deadline id> <its time, ms since the epoch>", joined by commas (parseUpcomingSteps
- * reads them back; BullDeadlineTimers.secondStagesWithoutTimer hands the text to Redis as it is).
+ * reads them back; BullDeadlineTimers.secondStagesNotDelayed hands the text to Redis as it is).
  */
 export interface UpcomingPage {
   count: number;
