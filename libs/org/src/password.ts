@@ -1,13 +1,42 @@
 import * as argon2 from 'argon2';
 
+/**
+ * At most this many argon2 hashes run at once; the others wait their turn, in order. argon2 runs on
+ * libuv's thread pool (four threads unless UV_THREADPOOL_SIZE says otherwise), which PostgreSQL's
+ * SCRAM handshakes (PBKDF2), file reads and DNS share: 41 sign-ins at once against a fresh api held
+ * all four with 64 MiB hashes, the pool's new connections waited past DB_CONNECT_TIMEOUT_MS, and some
+ * sign-ins answered 503 (RELIABILITY.md). Two hashes already keep this machine's two cores busy.
+ */
+export const ARGON2_AT_ONCE = 2;
+
+/** Runs the tasks given to it at most `limit` at a time, the others in the order they came. */
+export function inTurns(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await task();
+    } finally {
+      // The slot passes to the next in line (running unchanged), or is given back.
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+}
+
+const argon2InTurn = inTurns(ARGON2_AT_ONCE);
+
 /** argon2id with the library's defaults (64 MiB, t=3), the OWASP-recommended family. */
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+  return argon2InTurn(() => argon2.hash(password, { type: argon2.argon2id }));
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await argon2.verify(hash, password);
+    return await argon2InTurn(() => argon2.verify(hash, password));
   } catch {
     return false;
   }
