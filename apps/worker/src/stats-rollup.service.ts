@@ -28,9 +28,10 @@ export const FOLD_YIELD_TO_SWEEPS_MS = 5_000;
  * FOLD_REST_MAX_MS), so that the folds take about a tenth of the time, whatever a day holds: a busy day is
  * marked again by every write, and each fold recomputes it whole (8 s a fold, every 15 s, on the bench's
  * day of 150,000 filings: half of a database core, taken from the filings); a fold that fails rests the
- * same. The figures stay current meanwhile (an answer computes the newest LIVE_DAYS marked days
- * live); a fold does not wait while some district has more marked days than that
- * (StatsService.rollupsBacklogged), nor after a round that left marks behind. A real district's day folds in milliseconds: its folds keep to STATS_FOLD_EVERY_MS.
+ * same. The figures stay current meanwhile (an answer computes the newest LIVE_DAYS marked days live);
+ * a fold does not wait while some district has more marked days than that
+ * (StatsService.rollupsBacklogged), nor after a round that left marks behind. A real district's day
+ * folds in milliseconds: its folds keep to STATS_FOLD_EVERY_MS.
  */
 export const FOLD_REST_FACTOR = 9;
 export const FOLD_REST_MAX_MS = 60_000;

@@ -70,28 +70,32 @@ export class BullDeadlineTimers {
 
   /**
    * The ids of the given timer jobs that exist in Redis (any state but completed/failed). One ZMSCORE
-   * for the lot: a timer still waiting for its time is in the delayed set. Of the rest, one pipelined
-   * EXISTS each says which have a job hash at all (one without does not exist); only those (due,
-   * running or finished) are asked their state one by one. Asking every timer's state, as the
-   * reconciler once did, ran one Lua script per timer: 200,000 open second stages each minute. The
-   * reconciler now asks it only about the few timers secondStagesNotDelayed did not find waiting.
+   * for the lot: a timer still waiting for its time is in the delayed set; the rest are asked
+   * queuedOutsideDelayed. Asking every timer's state, as the reconciler once did, ran one Lua script
+   * per timer: 200,000 open second stages each minute.
    */
   async existing(jobIds: string[]): Promise<Set<string>> {
+    if (!jobIds.length) return new Set();
+    const scores = await (await this.client()).zmscore(this.queue.keys.delayed, ...jobIds);
+    const found = await this.queuedOutsideDelayed(jobIds.filter((_, i) => scores[i] === null));
+    for (const [i, id] of jobIds.entries()) if (scores[i] !== null) found.add(id);
+    return found;
+  }
+
+  /**
+   * Of timer jobs known not to wait in the delayed set, those that still exist (due, running: any
+   * state but completed/failed). One pipelined EXISTS each says which have a job hash at all (one
+   * without does not exist); only those are asked their state one by one. The reconciler asks it about
+   * the few timers secondStagesNotDelayed did not find waiting.
+   */
+  async queuedOutsideDelayed(jobIds: string[]): Promise<Set<string>> {
     const found = new Set<string>();
     if (!jobIds.length) return found;
-    const client = await this.client();
-    const scores = await client.zmscore(this.queue.keys.delayed, ...jobIds);
-    const outside = jobIds.filter((id, i) => {
-      if (scores[i] === null) return true;
-      found.add(id);
-      return false;
-    });
-    if (!outside.length) return found;
-    const pipeline = client.pipeline();
-    for (const id of outside) pipeline.exists(this.queue.toKey(id));
+    const pipeline = (await this.client()).pipeline();
+    for (const id of jobIds) pipeline.exists(this.queue.toKey(id));
     const replies = (await pipeline.exec()) ?? [];
     // An error or no answer: asked its state, as one with a job hash.
-    const unsure = outside.filter((_, i) => {
+    const unsure = jobIds.filter((_, i) => {
       const [error, exists] = replies[i] ?? [null, 1];
       return error !== null || Number(exists) > 0;
     });
@@ -107,7 +111,7 @@ export class BullDeadlineTimers {
    * whose timer is not waiting in the delayed set, in the same format: one script call, which reads the text in
    * Redis, so that the worker makes no object per step (a pass over the 400,000 open second stages the bench
    * leaves, with a row, an id and a reply per step, grew its heap by ~150 MB). What it returns is usually
-   * nothing; `existing` then tells which of those still have a job (due or running).
+   * nothing; `queuedOutsideDelayed` then tells which of those still have a job (due or running).
    */
   async secondStagesNotDelayed(steps: string): Promise<string> {
     if (!steps) return '';
