@@ -5,7 +5,20 @@
  * JavaScript budget (the queue's time to 50 rows is measured by bench/console.mjs).
  */
 import type { Page } from 'playwright-core';
-import { checkPage, DEMO_PASSWORD, DESKTOP, firstPageScripts, login, newPage, PHONE, Stack, StackApi, startStack } from '../helpers/browser';
+import {
+  checkPage,
+  DEMO_PASSWORD,
+  expectAttribute,
+  expectText,
+  DESKTOP,
+  firstPageScripts,
+  login,
+  newPage,
+  PHONE,
+  Stack,
+  StackApi,
+  startStack,
+} from '../helpers/browser';
 import { caseBody, dateShifted, isoAgo, isoIn, nationalId, randomBirthDate, uniqueChildName } from '../helpers/cases';
 
 const KB = 1024;
@@ -172,7 +185,7 @@ describe('守护工作台 in the browser (e2e)', () => {
       await start.getByTestId('district-approval-notice').waitFor();
       await start.getByTestId('dialog-submit').click();
       await page.getByTestId('pending-approval').waitFor();
-      await expect(page.locator('.case-page').getAttribute('data-case-status')).resolves.toBe('assessing');
+      await expectAttribute(page.locator('.case-page'), 'data-case-status', 'assessing');
       await checkPage(page, 'case-desktop');
 
       // The same page at phone width.
@@ -397,10 +410,10 @@ describe('守护工作台 in the browser (e2e)', () => {
 
         // The floor follows the picks: V01 → R2, mandatory item 2 → R1.
         await page.getByRole('checkbox', { name: /^V01 家庭暴力/ }).check();
-        await expect(live.getAttribute('data-floor')).resolves.toBe('R2');
+        await expectAttribute(live, 'data-floor', 'R2');
         await expect(live.innerText()).resolves.toContain('V01 家庭暴力');
         await page.getByRole('checkbox', { name: /^（二）/ }).check();
-        await expect(live.getAttribute('data-floor')).resolves.toBe('R1');
+        await expectAttribute(live, 'data-floor', 'R1');
         await expect(live.innerText()).resolves.toContain('强制报告第2项');
         const discovered = page.getByLabel('发现时间');
         await discovered.fill(shanghai(new Date(Date.now() - 3 * 3600_000), true));
@@ -416,12 +429,12 @@ describe('守护工作台 in the browser (e2e)', () => {
         // Without item 2 the floor is R2 again, until emergency placement is stated.
         await page.getByRole('button', { name: '上一步' }).click();
         await page.getByRole('checkbox', { name: /^（二）/ }).uncheck();
-        await expect(live.getAttribute('data-floor')).resolves.toBe('R2');
+        await expectAttribute(live, 'data-floor', 'R2');
         await page.getByRole('button', { name: '下一步' }).click();
         await expect(page.getByRole('radio', { name: /^R2 高/ }).isDisabled()).resolves.toBe(false);
         await expect(page.getByRole('radio', { name: /^R3 中/ }).isDisabled()).resolves.toBe(true);
         await page.getByRole('checkbox', { name: /^儿童需要紧急安置/ }).check();
-        await expect(page.getByTestId('risk-floor').getAttribute('data-floor')).resolves.toBe('R1');
+        await expectAttribute(page.getByTestId('risk-floor'), 'data-floor', 'R1');
         await expect(page.getByTestId('risk-floor').innerText()).resolves.toContain('儿童需要紧急安置');
         await expect(page.getByRole('radio', { name: /^R2 高/ }).isDisabled()).resolves.toBe(true);
         await page.getByRole('radio', { name: /^R1 紧急/ }).check();
@@ -472,7 +485,7 @@ describe('守护工作台 in the browser (e2e)', () => {
         // Below the floor (R3 < R2) the reason is required, and it goes on the timeline.
         const accept = await openAction(page, '受理', '受理案件');
         await accept.getByRole('radio', { name: /^R3 中/ }).check();
-        await expect(accept.getByTestId('accept-risk-floor').innerText()).resolves.toContain('低于风险下限');
+        await expectText(accept.getByTestId('accept-risk-floor'), '低于风险下限');
         await accept.getByTestId('dialog-submit').click();
         await accept.getByText('确认为低于风险下限 R2 的等级，须写明理由').waitFor();
         await expect(accept.isVisible()).resolves.toBe(true);
@@ -512,7 +525,7 @@ describe('守护工作台 in the browser (e2e)', () => {
         const banner = page.locator('[data-testid="pending-approval"][data-approval-kind="measure"]');
         await expect(banner.innerText()).resolves.toContain('措施决定：临时监护：等待区民政局/未保中心审批');
         await expect(banner.getByRole('button').count()).resolves.toBe(0);
-        await expect(page.locator('li[data-measure-type="temporary_guardianship"]').getAttribute('data-measure-status')).resolves.toBe('pending_decision');
+        await expectAttribute(page.locator('li[data-measure-type="temporary_guardianship"]'), 'data-measure-status', 'pending_decision');
         const approvals = (await http.expect(200, 'district1', 'GET', '/api/approvals?status=pending')) as unknown as {
           items: { caseId: string; kind: string; payload: Record<string, unknown> }[];
         };
@@ -534,10 +547,10 @@ describe('守护工作台 in the browser (e2e)', () => {
         const conditions = page.getByRole('list', { name: '结案条件', exact: true });
         const condition = (code: string) => conditions.locator(`li[data-condition="${code}"]`);
         await condition('risk_low_on_two_visits').waitFor();
-        await expect(condition('risk_low_on_two_visits').getAttribute('data-met')).resolves.toBe('false');
+        await expectAttribute(condition('risk_low_on_two_visits'), 'data-met', 'false');
         await expect(condition('risk_low_on_two_visits').innerText()).resolves.toContain('目前只有 0 次走访记录，需要两次');
-        await expect(condition('reporter_told_outcome').getAttribute('data-met')).resolves.toBe('false');
-        await expect(condition('measures_finished').getAttribute('data-met')).resolves.toBe('true');
+        await expectAttribute(condition('reporter_told_outcome'), 'data-met', 'false');
+        await expectAttribute(condition('measures_finished'), 'data-met', 'true');
         await checkPage(page, 'closure-conditions-desktop');
 
         // The request asks no ticks: the server refuses it, naming each unmet condition.
@@ -561,7 +574,7 @@ describe('守护工作台 in the browser (e2e)', () => {
         await feedback.getByTestId('dialog-submit').click();
         await feedback.waitFor({ state: 'hidden' });
         await page.getByTestId('outcome-feedback').getByRole('list', { name: '反馈记录' }).getByText('电话告知', { exact: true }).waitFor();
-        await expect(condition('reporter_told_outcome').getAttribute('data-met')).resolves.toBe('true');
+        await expectAttribute(condition('reporter_told_outcome'), 'data-met', 'true');
 
         // Two routine visits at R4 (the kind defaults to 例行回访 in follow-up).
         for (const hoursAgo of [3, 1]) {
@@ -573,8 +586,8 @@ describe('守护工作台 in the browser (e2e)', () => {
           await visit.getByTestId('dialog-submit').click();
           await visit.waitFor({ state: 'hidden' });
         }
-        await expect(condition('risk_low_on_two_visits').getAttribute('data-met')).resolves.toBe('true');
-        await expect(page.getByTestId('closure-conditions').locator('[data-unmet]').getAttribute('data-unmet')).resolves.toBe('0');
+        await expectAttribute(condition('risk_low_on_two_visits'), 'data-met', 'true');
+        await expectAttribute(page.getByTestId('closure-conditions').locator('[data-unmet]'), 'data-unmet', '0');
 
         closure = await openAction(page, '申请结案', '申请结案');
         await expect(closure.getByRole('list', { name: '结案条件核对' }).locator('li[data-met="false"]').count()).resolves.toBe(0);
@@ -614,7 +627,7 @@ describe('守护工作台 in the browser (e2e)', () => {
         // A Saturday: rest → day off → make-up workday.
         await dayButton(page, sat).click();
         await dayButton(page, sat).click();
-        await expect(page.locator(`td[data-date="${sat}"]`).getAttribute('data-state')).resolves.toBe('workday');
+        await expectAttribute(page.locator(`td[data-date="${sat}"]`), 'data-state', 'workday');
         await expect(dayButton(page, sat).innerText()).resolves.toContain('班');
         await page.getByLabel('通知来源').fill(`${year} 年测试日历`);
         await checkPage(page, 'calendar-editing-desktop');
@@ -642,7 +655,7 @@ describe('守护工作台 in the browser (e2e)', () => {
         await login(sup.page, 'sup-xa');
         await sup.page.goto(`/calendar?year=${year}`);
         await sup.page.getByTestId('holiday-list').locator(`li[data-date="${mon}"]`).waitFor();
-        await expect(sup.page.locator(`td[data-date="${sat}"]`).getAttribute('data-state')).resolves.toBe('workday');
+        await expectAttribute(sup.page.locator(`td[data-date="${sat}"]`), 'data-state', 'workday');
         await expect(sup.page.getByRole('button', { name: '编辑日历' }).count()).resolves.toBe(0);
         await expect(sup.page.getByRole('button', { name: '保存日历' }).count()).resolves.toBe(0);
         await expect(dayButton(sup.page, mon).count()).resolves.toBe(0);
@@ -694,7 +707,7 @@ describe('守护工作台 in the browser (e2e)', () => {
         const row = section.locator('li[data-guardian-relation="father"]');
         await expect(row.innerText()).resolves.toContain(name);
         await expect(row.innerText()).resolves.toContain('父亲');
-        await expect(row.getAttribute('data-suspected-perpetrator')).resolves.toBe('true');
+        await expectAttribute(row, 'data-suspected-perpetrator', 'true');
         await row.getByText('疑似施害人').waitFor();
         await row.getByText('与儿童同住').waitFor();
         await checkPage(page, 'case-guardians-phone');

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { Request } from 'playwright-core';
 import sharp from 'sharp';
-import { checkPage, DEMO_PASSWORD, login, newPage, PHONE, Stack, StackApi, startStack } from '../helpers/browser';
+import { checkPage, DEMO_PASSWORD, expectAttribute, expectText, login, newPage, PHONE, Stack, StackApi, startStack } from '../helpers/browser';
 import { caseBody, uniqueChildName } from '../helpers/cases';
 
 const MB = 1024 * 1024;
@@ -70,7 +70,7 @@ describe('guardians and evidence on a phone (browser e2e)', () => {
       const guardian = guardians.locator('li[data-guardian-relation="mother"]');
       await guardian.waitFor();
       await expect(guardian.innerText()).resolves.toContain(guardianName);
-      await expect(guardian.getAttribute('data-suspected-perpetrator')).resolves.toBe('false');
+      await expectAttribute(guardian, 'data-suspected-perpetrator', 'false');
       const stored = await api.expect(200, 'dir-xa-01', 'GET', `/api/cases/${caseId}`);
       expect(stored.guardians).toEqual([
         expect.objectContaining({ name: guardianName, relation: 'mother', livesWithChild: true, suspectedPerpetrator: false }),
@@ -104,7 +104,7 @@ describe('guardians and evidence on a phone (browser e2e)', () => {
       await expect(upload.isDisabled()).resolves.toBe(true);
       await checkPage(page, 'evidence-too-big-phone');
       await fileInput.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') });
-      await expect(problem.innerText()).resolves.toMatch(/文件类型不支持：只接受 JPEG、PNG、HEIC 照片，PDF 或 Word \(DOCX\) 文档/);
+      await expectText(problem, /文件类型不支持：只接受 JPEG、PNG、HEIC 照片，PDF 或 Word \(DOCX\) 文档/);
       await expect(upload.isDisabled()).resolves.toBe(true);
       expect(uploads).toHaveLength(0);
 
@@ -136,7 +136,7 @@ describe('guardians and evidence on a phone (browser e2e)', () => {
       await page.unroute(`**/api/cases/${caseId}/attachments`);
       expect(uploads).toHaveLength(1);
       await expect(item.innerText()).resolves.toContain('左臂淤青，走访时拍摄');
-      await expect(item.getAttribute('data-retracted')).resolves.toBe('false');
+      await expectAttribute(item, 'data-retracted', 'false');
       await expect(evidence.getByTestId('evidence-chosen').count()).resolves.toBe(0);
       await checkPage(page, 'evidence-listed-phone');
 

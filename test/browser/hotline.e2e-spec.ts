@@ -8,7 +8,7 @@
  * Debian's Chromium.
  */
 import type { Page } from 'playwright-core';
-import { checkPage, DEMO_PASSWORD, DESKTOP, login, newPage, PHONE, Stack, StackApi, startStack } from '../helpers/browser';
+import { checkPage, DEMO_PASSWORD, expectAttribute, DESKTOP, login, newPage, PHONE, Stack, StackApi, startStack } from '../helpers/browser';
 import { randomBirthDate, uniqueChildName } from '../helpers/cases';
 
 jest.setTimeout(180_000);
@@ -123,10 +123,10 @@ describe('hotline intake in the browser (e2e)', () => {
       const rowL = mine.locator(`li[data-case-no="${located.caseNo}"]`);
       await rowU.waitFor();
       await rowL.waitFor();
-      await expect(rowU.getAttribute('data-unlocated')).resolves.toBe('true');
-      await expect(rowU.getAttribute('data-status')).resolves.toBe('submitted');
+      await expectAttribute(rowU, 'data-unlocated', 'true');
+      await expectAttribute(rowU, 'data-status', 'submitted');
       await expect(rowU.getByTestId('unlocated-tag').innerText()).resolves.toContain('未定位');
-      await expect(rowL.getAttribute('data-unlocated')).resolves.toBe('false');
+      await expectAttribute(rowL, 'data-unlocated', 'false');
       await expect(rowL.innerText()).resolves.toContain('固戍社区');
       await checkPage(page, 'hotline-reports-phone');
 
@@ -172,7 +172,7 @@ describe('hotline intake in the browser (e2e)', () => {
       const table = page.getByRole('region', { name: '案件列表' });
       const row = table.locator(`tr[data-case-no="${unlocated.caseNo}"]`);
       await row.waitFor();
-      await expect(row.getAttribute('data-unlocated')).resolves.toBe('true');
+      await expectAttribute(row, 'data-unlocated', 'true');
       // Only unlocated cases in this view.
       await expect(table.locator(`tr[data-case-no="${located.caseNo}"]`).count()).resolves.toBe(0);
       await expect(table.locator('tr[data-unlocated="false"]').count()).resolves.toBe(0);
@@ -213,7 +213,7 @@ describe('hotline intake in the browser (e2e)', () => {
       await sup.goto(`/queue?q=${unlocated.caseNo}`);
       const row = sup.locator(`tr[data-case-no="${unlocated.caseNo}"]`);
       await row.waitFor();
-      await expect(row.getAttribute('data-unlocated')).resolves.toBe('false');
+      await expectAttribute(row, 'data-unlocated', 'false');
       await expect(row.innerText()).resolves.toContain('上川社区');
       // No 未定位 view for a street.
       await expect(sup.getByRole('navigation', { name: '队列视图' }).count()).resolves.toBe(0);

@@ -6,7 +6,7 @@
  * sees each state on the case page; the admin keeps the agency registry. Axe on every new page.
  */
 import type { Page } from 'playwright-core';
-import { checkPage, DEMO_PASSWORD, DESKTOP, login, newPage, pageErrors, PHONE, Stack, StackApi, startStack } from '../helpers/browser';
+import { checkPage, DEMO_PASSWORD, expectAttribute, DESKTOP, login, newPage, pageErrors, PHONE, Stack, StackApi, startStack } from '../helpers/browser';
 import { caseBody, dateShifted, uniqueChildName } from '../helpers/cases';
 
 const POLICE = '宝安公安分局新安派出所';
@@ -86,7 +86,7 @@ describe('协同转介 in the browser (e2e)', () => {
       const item = referralItem(page);
       await item.first().waitFor();
       await expect(item.count()).resolves.toBe(1);
-      await expect(item.first().getAttribute('data-referral-status')).resolves.toBe('pending');
+      await expectAttribute(item.first(), 'data-referral-status', 'pending');
       await expect(item.first().innerText()).resolves.toContain(POLICE);
       await expect(item.first().innerText()).resolves.toContain('待回应');
       // The answer's countdown (协同单位答复) runs.
@@ -114,7 +114,7 @@ describe('协同转介 in the browser (e2e)', () => {
       await page.getByRole('navigation', { name: '底部导航' }).getByRole('link', { name: '转介收件箱' }).waitFor();
       const card = page.locator(`li[data-case-no="${filed.caseNo}"]`);
       await card.waitFor();
-      await expect(card.getAttribute('data-status')).resolves.toBe('pending');
+      await expectAttribute(card, 'data-status', 'pending');
       await expect(card.innerText()).resolves.toMatch(/待回应/);
       await expect(card.innerText()).resolves.toMatch(/协同单位答复 · (还剩|已超时)/);
       // The list never shows the full name.
@@ -181,7 +181,7 @@ describe('协同转介 in the browser (e2e)', () => {
       await page.getByRole('heading', { level: 1, name: `案件 ${filed.caseNo}` }).waitFor();
       const item = referralItem(page).first();
       await item.waitFor();
-      await expect(item.getAttribute('data-referral-status')).resolves.toBe('done');
+      await expectAttribute(item, 'data-referral-status', 'done');
       const text = await item.innerText();
       expect(text).toContain('已办结');
       expect(text).toContain(filed.outcome);
@@ -293,7 +293,7 @@ describe('协同转介 in the browser (e2e)', () => {
       await desk.page.goto(`/cases/${filed.id}`);
       const declined = referralItem(desk.page).filter({ hasText: '宝安区人民法院' });
       await declined.waitFor();
-      await expect(declined.getAttribute('data-referral-status')).resolves.toBe('declined');
+      await expectAttribute(declined, 'data-referral-status', 'declined');
       await expect(declined.innerText()).resolves.toContain(`拒绝理由：${reason}`);
       await expect(declined.getByRole('button', { name: /^撤回转介/ }).count()).resolves.toBe(0);
     } finally {
@@ -329,7 +329,7 @@ describe('协同转介 in the browser (e2e)', () => {
       await d.waitFor({ state: 'hidden' });
       const row = page.locator(`tr[data-agency-name="${name}"]`);
       await row.waitFor();
-      await expect(row.getAttribute('data-active')).resolves.toBe('true');
+      await expectAttribute(row, 'data-active', 'true');
 
       // Renamed.
       await row.getByRole('button', { name: `修改 ${name}` }).click();

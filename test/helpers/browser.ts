@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
 import { spawnApi, ApiProcess } from './processes';
 import { startWorker, WorkerProcess } from './deadlines';
 import type { CaseDetail } from './cases';
@@ -89,6 +89,36 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
   await page.getByRole('textbox', { name: '密码' }).fill(password);
   await page.getByRole('button', { name: '登录', exact: true }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/**
+ * Expects the element's attribute to read `expected`, waiting up to `timeoutMs` for it: the
+ * console renders after the event that changed it, so a read straight after a click or a check
+ * can see the value before. A value that never comes fails with the last one read. (Polled from
+ * here: the console's CSP forbids the string evaluation waitForFunction needs.)
+ */
+export async function expectAttribute(locator: Locator, name: string, expected: string, timeoutMs = 10_000): Promise<void> {
+  let value = await locator.getAttribute(name);
+  for (const until = Date.now() + timeoutMs; value !== expected && Date.now() < until;) {
+    await locator.page().waitForTimeout(50);
+    value = await locator.getAttribute(name);
+  }
+  expect({ attribute: name, value }).toEqual({ attribute: name, value: expected });
+}
+
+/**
+ * Expects the element's text to contain `expected` (or match it), waiting up to `timeoutMs` for
+ * it, for text that an action changes in place: a read straight after it can see the text before.
+ */
+export async function expectText(locator: Locator, expected: string | RegExp, timeoutMs = 10_000): Promise<void> {
+  const holds = (text: string) => (typeof expected === 'string' ? text.includes(expected) : expected.test(text));
+  let text = await locator.innerText();
+  for (const until = Date.now() + timeoutMs; !holds(text) && Date.now() < until;) {
+    await locator.page().waitForTimeout(50);
+    text = await locator.innerText();
+  }
+  if (typeof expected === 'string') expect(text).toContain(expected);
+  else expect(text).toMatch(expected);
 }
 
 /** Pictures the page as people read it, then expects no serious axe violation and no page error. */
