@@ -92,31 +92,39 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
 }
 
 /**
- * Expects the element's attribute to read `expected`, waiting up to `timeoutMs` for it: the
- * console renders after the event that changed it, so a read straight after a click or a check
- * can see the value before. A value that never comes fails with the last one read. (Polled from
- * here: the console's CSP forbids the string evaluation waitForFunction needs.)
+ * Reads `read()` every 50 ms until `holds` says yes or `timeoutMs` has passed; the last value read.
+ * (Polled from here: the console's CSP forbids the string evaluation waitForFunction needs.)
  */
-export async function expectAttribute(locator: Locator, name: string, expected: string, timeoutMs = 10_000): Promise<void> {
-  let value = await locator.getAttribute(name);
-  for (const until = Date.now() + timeoutMs; value !== expected && Date.now() < until;) {
-    await locator.page().waitForTimeout(50);
-    value = await locator.getAttribute(name);
+async function polled<T>(page: Page, read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  let value = await read();
+  for (const until = Date.now() + timeoutMs; !holds(value) && Date.now() < until;) {
+    await page.waitForTimeout(50);
+    value = await read();
   }
+  return value;
+}
+
+/**
+ * Expects the element's attribute to read `expected`, waiting up to 10 s for it: the console
+ * renders after the event that changed it, so a read straight after a click or a check can see
+ * the value before. A value that never comes fails with the last one read.
+ */
+export async function expectAttribute(locator: Locator, name: string, expected: string): Promise<void> {
+  const value = await polled(
+    locator.page(),
+    () => locator.getAttribute(name),
+    (v) => v === expected,
+  );
   expect({ attribute: name, value }).toEqual({ attribute: name, value: expected });
 }
 
 /**
- * Expects the element's text to contain `expected` (or match it), waiting up to `timeoutMs` for
- * it, for text that an action changes in place: a read straight after it can see the text before.
+ * Expects the element's text to contain `expected` (or match it), waiting up to 10 s for it, for
+ * text that an action changes in place: a read straight after it can see the text before.
  */
-export async function expectText(locator: Locator, expected: string | RegExp, timeoutMs = 10_000): Promise<void> {
+export async function expectText(locator: Locator, expected: string | RegExp): Promise<void> {
   const holds = (text: string) => (typeof expected === 'string' ? text.includes(expected) : expected.test(text));
-  let text = await locator.innerText();
-  for (const until = Date.now() + timeoutMs; !holds(text) && Date.now() < until;) {
-    await locator.page().waitForTimeout(50);
-    text = await locator.innerText();
-  }
+  const text = await polled(locator.page(), () => locator.innerText(), holds);
   if (typeof expected === 'string') expect(text).toContain(expected);
   else expect(text).toMatch(expected);
 }
@@ -127,9 +135,12 @@ export async function checkPage(page: Page, name: string): Promise<void> {
   await page.locator('.ant-spin-blur').waitFor({ state: 'detached' });
   // A message toast (antd's, gone after 3 s) starts fading out on its own clock: axe, taking a second
   // or more on a loaded machine, judged a half-transparent one's contrast. The page is read without them.
-  // (Polled from here: the console's CSP forbids the string evaluation waitForFunction needs.)
   const toasts = page.locator('.ant-message-notice');
-  for (const until = Date.now() + 10_000; (await toasts.count()) > 0 && Date.now() < until;) await page.waitForTimeout(100);
+  await polled(
+    page,
+    () => toasts.count(),
+    (n) => n === 0,
+  );
   // A transition read half-way (a button fading into its loading state) has colours of neither
   // state, and axe judged its contrast on some runs: let finite animations end first (2 s at most;
   // spinners and progress stripes run forever and are not waited for).

@@ -318,7 +318,7 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
     expect(new Set(reminded).size).toBe(reminded.length);
   });
 
-  it('the reconciler tells which timers Redis holds: one waiting for its time or already due, not one removed or never made', async () => {
+  it('the reconciler tells which timers outside the delayed set Redis holds: one already due, not one removed or never made', async () => {
     const timers = s.module.get(BullDeadlineTimers, { strict: false });
     const [delayed, due, removed, never] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()].map((id) => deadlineJobId(id, 'remind'));
     await s.queue.add(JobName.DeadlineRemind, { deadlineId: delayed }, { jobId: delayed, delay: 3_600_000 });
@@ -328,8 +328,8 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
     await s.queue.add(JobName.DeadlineRemind, { deadlineId: removed }, { jobId: removed, delay: 3_600_000 });
     expect(await s.queue.remove(removed)).toBe(1);
     expect(await Promise.all([delayed, due, removed, never].map((id) => s.queue.getJobState(id)))).toEqual(['delayed', 'waiting', 'unknown', 'unknown']);
-    expect([...(await timers.existing([delayed, due, removed, never]))].sort()).toEqual([delayed, due].sort());
-    expect(await timers.existing([])).toEqual(new Set());
+    expect(await timers.queuedOutsideDelayed([due, removed, never])).toEqual(new Set([due]));
+    expect(await timers.queuedOutsideDelayed([])).toEqual(new Set());
   });
 
   it("the reconciler asks Redis which of a page's second stages have no timer waiting, in the page's own format", async () => {
@@ -338,7 +338,7 @@ describe('deadlines and escalation (services, real PostgreSQL)', () => {
     await s.queue.add(JobName.DeadlineSecondStage, { deadlineId: armed }, { jobId: deadlineJobId(armed, 'stage2'), delay: 3_600_000 });
     // A timer of another stage is not this one's.
     await s.queue.add(JobName.DeadlineRemind, { deadlineId: never }, { jobId: deadlineJobId(never, 'remind'), delay: 3_600_000 });
-    // Due: out of the delayed set (existing() then tells it still has a job).
+    // Due: out of the delayed set (queuedOutsideDelayed then tells it still has a job).
     const dueJob = await s.queue.add(JobName.DeadlineSecondStage, { deadlineId: due }, { jobId: deadlineJobId(due, 'stage2'), delay: 3_600_000 });
     await dueJob.promote();
     const steps = [armed, due, never].map((id, i) => `${id} ${1_900_000_000_000 + i}`).join(',');

@@ -9,6 +9,7 @@ export type { RedisConnection } from './redis';
 export { reachableReplicas, ReplicaReads, replicaLabel, replicaUrls } from './replica';
 export type { ReplicaReadCounts } from './replica';
 export { SnakeNamingStrategy } from './snake-naming.strategy';
+export { Slots } from './slots';
 export { PreparedReads, preparedQuery } from './prepared';
 export { SQL_FALSE, SQL_TRUE } from './sql-condition';
 export type { SqlCondition } from './sql-condition';

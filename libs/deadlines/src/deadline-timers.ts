@@ -69,24 +69,11 @@ export class BullDeadlineTimers {
   }
 
   /**
-   * The ids of the given timer jobs that exist in Redis (any state but completed/failed). One ZMSCORE
-   * for the lot: a timer still waiting for its time is in the delayed set; the rest are asked
-   * queuedOutsideDelayed. Asking every timer's state, as the reconciler once did, ran one Lua script
-   * per timer: 200,000 open second stages each minute.
-   */
-  async existing(jobIds: string[]): Promise<Set<string>> {
-    if (!jobIds.length) return new Set();
-    const scores = await (await this.client()).zmscore(this.queue.keys.delayed, ...jobIds);
-    const found = await this.queuedOutsideDelayed(jobIds.filter((_, i) => scores[i] === null));
-    for (const [i, id] of jobIds.entries()) if (scores[i] !== null) found.add(id);
-    return found;
-  }
-
-  /**
    * Of timer jobs known not to wait in the delayed set, those that still exist (due, running: any
    * state but completed/failed). One pipelined EXISTS each says which have a job hash at all (one
    * without does not exist); only those are asked their state one by one. The reconciler asks it about
-   * the few timers secondStagesNotDelayed did not find waiting.
+   * the few timers secondStagesNotDelayed did not find waiting (asking every timer's state, as it once
+   * did, ran one Lua script per timer: 200,000 open second stages each minute).
    */
   async queuedOutsideDelayed(jobIds: string[]): Promise<Set<string>> {
     const found = new Set<string>();

@@ -448,9 +448,10 @@ export class EscalationService {
     const checked = await this.deadlines.upcomingPages(since, RECONCILE_PAGE, async (page) => {
       const outside = parseUpcomingSteps(await this.timers.secondStagesNotDelayed(page.steps));
       if (!outside.length) return;
-      const present = await this.timers.queuedOutsideDelayed(outside.map((t) => deadlineJobId(t.deadlineId, 'stage2')));
+      const jobIds = outside.map((t) => deadlineJobId(t.deadlineId, 'stage2'));
+      const present = await this.timers.queuedOutsideDelayed(jobIds);
       // A page's missing timers in a few round trips (one by one, 12,000 timers lost with a FLUSHALL took over a minute: the fault campaign).
-      const missing = outside.filter((t) => !present.has(deadlineJobId(t.deadlineId, 'stage2')));
+      const missing = outside.filter((_, i) => !present.has(jobIds[i]));
       await this.timers.restore(missing.map((t) => ({ name: JobName.DeadlineSecondStage, deadlineId: t.deadlineId, stage: 'stage2' as const, at: t.at })));
       rescheduled += missing.length;
     });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { AttachmentType } from './domain';
-import { ImageRefusal, ImageScrubber, Slots } from './image-scrubber';
+import { ImageRefusal, ImageScrubber } from './image-scrubber';
 import { LocalFileStorage } from './storage/local-file-storage';
 
 const dir = mkdtempSync(join(tmpdir(), 'shouhu-image-scrubber-'));
@@ -21,29 +21,6 @@ const collect = async (s: Readable): Promise<Buffer> => {
   for await (const c of s) out.push(c as Buffer);
   return Buffer.concat(out);
 };
-
-describe('Slots', () => {
-  it('hands out at most its slots, in arrival order, and reuses their values', async () => {
-    const slots = new Slots<string>(['a']);
-    const first = await slots.take();
-    const order: string[] = [];
-    const second = slots.take().then((s) => (order.push('second'), s));
-    const third = slots.take().then((s) => (order.push('third'), s));
-    await new Promise((r) => setImmediate(r));
-    expect(slots.queued).toBe(2);
-    expect(order).toEqual([]);
-    first.value = 'kept';
-    first.release();
-    first.release(); // idempotent: frees one slot, not two
-    const s2 = await second;
-    expect(s2.value).toBe('kept');
-    await new Promise((r) => setImmediate(r));
-    expect(order).toEqual(['second']);
-    s2.release();
-    expect((await third).value).toBe('kept');
-    expect(order).toEqual(['second', 'third']);
-  });
-});
 
 describe('ImageScrubber', () => {
   const storage = new LocalFileStorage(dir);

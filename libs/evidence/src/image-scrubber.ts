@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
+import { Slots } from '@shouhu/database';
 import { AttachmentType } from './domain';
 import { AttachmentStorage } from './storage/attachment-storage';
 
@@ -109,16 +110,13 @@ export class ImageScrubber {
    */
   async reencode<T>(spooled: Spooled, type: AttachmentType.Jpeg | AttachmentType.Png, consume: (image: Readable) => Promise<T>): Promise<T> {
     if (spooled.size > this.maxBytes) throw new ImageRefusal('the image is larger than the upload limit', 'undecodable');
-    const slot = await this.slots.take();
-    try {
+    return this.slots.run(async (slot) => {
       slot.value ??= Buffer.allocUnsafe(this.maxBytes);
       const input = slot.value.subarray(0, spooled.size);
       await this.unspool(spooled, input);
       const output = await this.encoded(input, type);
-      return await consume(Readable.from(chunks(output)));
-    } finally {
-      slot.release();
-    }
+      return consume(Readable.from(chunks(output)));
+    });
   }
 
   /** Decrypts the temporary object into `target` (exactly its size); the GCM tag is checked at the end. */
@@ -162,40 +160,4 @@ export class ImageScrubber {
 
 function* chunks(buffer: Buffer): Generator<Buffer> {
   for (let at = 0; at < buffer.length; at += CHUNK) yield buffer.subarray(at, at + CHUNK);
-}
-
-/** A pool of slots, each with a value of its own (here its input buffer); take() resolves in arrival order. */
-export class Slots<V> {
-  private readonly free: { value: V }[];
-  private readonly waiting: ((slot: { value: V }) => void)[] = [];
-
-  constructor(values: V[]) {
-    this.free = values.map((value) => ({ value }));
-  }
-
-  /** Waits for a free slot: its value (to read and set) and its release (idempotent). */
-  async take(): Promise<{ value: V; release: () => void }> {
-    const slot = this.free.pop() ?? (await new Promise<{ value: V }>((resolve) => this.waiting.push(resolve)));
-    let released = false;
-    return {
-      get value() {
-        return slot.value;
-      },
-      set value(v: V) {
-        slot.value = v;
-      },
-      release: () => {
-        if (released) return;
-        released = true;
-        const next = this.waiting.shift();
-        if (next) next(slot);
-        else this.free.push(slot);
-      },
-    };
-  }
-
-  /** How many callers wait for a slot (for tests). */
-  get queued(): number {
-    return this.waiting.length;
-  }
 }

@@ -1,4 +1,5 @@
 import * as argon2 from 'argon2';
+import { Slots } from '@shouhu/database';
 
 /**
  * At most this many argon2 hashes run at once; the others wait their turn, in order. argon2 runs on
@@ -9,34 +10,16 @@ import * as argon2 from 'argon2';
  */
 export const ARGON2_AT_ONCE = 2;
 
-/** Runs the tasks given to it at most `limit` at a time, the others in the order they came. */
-export function inTurns(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running += 1;
-    try {
-      return await task();
-    } finally {
-      // The slot passes to the next in line (running unchanged), or is given back.
-      const next = waiting.shift();
-      if (next) next();
-      else running -= 1;
-    }
-  };
-}
-
-const argon2InTurn = inTurns(ARGON2_AT_ONCE);
+const argon2Slots = Slots.counting(ARGON2_AT_ONCE);
 
 /** argon2id with the library's defaults (64 MiB, t=3), the OWASP-recommended family. */
 export function hashPassword(password: string): Promise<string> {
-  return argon2InTurn(() => argon2.hash(password, { type: argon2.argon2id }));
+  return argon2Slots.run(() => argon2.hash(password, { type: argon2.argon2id }));
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await argon2InTurn(() => argon2.verify(hash, password));
+    return await argon2Slots.run(() => argon2.verify(hash, password));
   } catch {
     return false;
   }
